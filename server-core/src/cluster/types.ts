@@ -1,0 +1,105 @@
+import type { EventEmitter } from 'eventemitter3';
+
+/**
+ * The cluster vocabulary plugins and the core rely on. Names follow Openfire's
+ * ClusterEventListener / CacheFactory / ClusterTask so people who know it find their way.
+ * Two implementations answer the same calls: in-process (single node, always senior)
+ * and Redis-backed (several processes).
+ */
+export interface ClusterEvents {
+  /** This node is now a member (in-process: right after start). */
+  joinedCluster: () => void;
+  /** This node left (stop, or lost its coordination link). */
+  leftCluster: () => void;
+  memberJoined: (nodeId: string) => void;
+  memberLeft: (nodeId: string) => void;
+  /** This node became the senior member. */
+  markedSenior: () => void;
+  /** This node is no longer senior (lease lost, handed over, or stopping). */
+  lostSeniority: () => void;
+}
+
+export interface CacheOptions {
+  /** Absent: unlimited. When exceeded the oldest written entries are evicted. */
+  maxEntries?: number;
+  /** Absent: entries never expire. */
+  ttlMs?: number;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+export interface CacheEntryEvent<V> {
+  key: string;
+  /** undefined when the entry was removed */
+  value: V | undefined;
+  previous: V | undefined;
+  /** node that made the change */
+  origin: string;
+}
+
+export interface CacheEvents<V> {
+  /** Fires on every node for a change made on any node (including this one). */
+  entry: (event: CacheEntryEvent<V>) => void;
+  cleared: (origin: string) => void;
+}
+
+/**
+ * A replicated cache: reads are local and synchronous; writes apply locally at once and
+ * are replicated to every node. JSON values only.
+ */
+export interface ClusterCache<V extends JsonValue = JsonValue> extends EventEmitter<CacheEvents<V>> {
+  readonly name: string;
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  keys(): string[];
+  entries(): Array<[string, V]>;
+  readonly size: number;
+  set(key: string, value: V): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Cluster-wide clear. */
+  clear(): Promise<void>;
+}
+
+export type TaskHandler = (payload: JsonValue, fromNode: string) => JsonValue | void | Promise<JsonValue | void>;
+
+export interface TaskOptions {
+  /** Default 5000 ms. */
+  timeoutMs?: number;
+}
+
+export type TaskResult = { nodeId: string; ok: true; value: JsonValue | undefined } | { nodeId: string; ok: false; error: string };
+
+export type MessageHandler = (payload: string, fromNode: string) => void;
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface Cluster extends EventEmitter<ClusterEvents> {
+  readonly nodeId: string;
+  /** True for the Redis-backed implementation. Plugins must not branch on it; it is for diagnostics. */
+  readonly clustered: boolean;
+  start(): Promise<void>;
+  /** Leaves the cluster; a senior hands seniority over at once. */
+  stop(): Promise<void>;
+  /**
+   * True only while this node holds a lease that has not reached its own monotonic
+   * deadline. Call it right before every external action a senior performs.
+   */
+  isSenior(): boolean;
+  /** Fencing token of the lease this node holds, or null when not senior. */
+  seniorToken(): number | null;
+  /** Node id of the current senior as last seen, or null. */
+  seniorId(): string | null;
+  /** Ids of live members including this node. */
+  members(): string[];
+  createCache<V extends JsonValue = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
+  /** Registers a named task on this node. The returned handle unregisters it. */
+  registerTask(name: string, handler: TaskHandler): Disposable;
+  runOnAll(name: string, payload: JsonValue, options?: TaskOptions): Promise<TaskResult[]>;
+  runOnNode(nodeId: string, name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
+  runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
+  /** Fire-and-forget message to one node's handler for `topic` (used for stanza routing). Ordered per sender. */
+  send(nodeId: string, topic: string, payload: string): void;
+  onMessage(topic: string, handler: MessageHandler): Disposable;
+}

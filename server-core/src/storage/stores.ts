@@ -1,0 +1,108 @@
+/**
+ * What the XMPP core keeps durably. Each store is implemented over `Database` and is the only
+ * place that knows its tables. JIDs passed in are already normalised (lowercase local/domain).
+ */
+
+/** Salted SCRAM keys for one hash; the password itself is never stored. */
+export interface ScramCredential {
+  salt: Buffer;
+  iterations: number;
+  storedKey: Buffer;
+  serverKey: Buffer;
+}
+
+export interface Account {
+  username: string;
+  createdAt: number;
+  credentials: { 'SCRAM-SHA-1': ScramCredential; 'SCRAM-SHA-256': ScramCredential };
+  isAdmin: boolean;
+}
+
+export interface AccountStore {
+  /** Throws StorageError kind 'conflict' when the user exists. */
+  create(username: string, password: string, options?: { isAdmin?: boolean }): Promise<void>;
+  /** Throws StorageError kind 'not-found'. */
+  setPassword(username: string, password: string): Promise<void>;
+  /** Deletes the account and everything it owns (roster, offline, vcard, blocklist). */
+  delete(username: string): Promise<boolean>;
+  get(username: string): Promise<Account | undefined>;
+  exists(username: string): Promise<boolean>;
+  list(): Promise<string[]>;
+  setAdmin(username: string, isAdmin: boolean): Promise<void>;
+  /** Plain check used for PLAIN SASL and the admin console sign-in. Constant time. */
+  verifyPassword(username: string, password: string): Promise<boolean>;
+}
+
+export type Subscription = 'none' | 'to' | 'from' | 'both' | 'remove';
+/** Pending states of RFC 6121 kept beside `subscription`. */
+export interface RosterItem {
+  jid: string;
+  name: string | null;
+  subscription: Exclude<Subscription, 'remove'>;
+  /** Outbound request sent, not answered (shown as ask='subscribe'). */
+  askOut: boolean;
+  /** Inbound request received, not answered; the stanza is kept to redeliver at login. */
+  pendingIn: boolean;
+  pendingInStanza: string | null;
+  /** Inbound subscription pre-approved by the owner (RFC 6121 3.4). */
+  preApproved: boolean;
+  groups: string[];
+}
+
+export interface RosterStore {
+  /** All items for a user's bare JID, and the roster version string. */
+  get(owner: string): Promise<{ version: string; items: RosterItem[] }>;
+  getItem(owner: string, contact: string): Promise<RosterItem | undefined>;
+  /** Inserts or replaces the item; bumps and returns the new roster version. */
+  put(owner: string, item: RosterItem): Promise<string>;
+  /** Removes the item; returns the new version, or undefined when there was none. */
+  remove(owner: string, contact: string): Promise<string | undefined>;
+  /** Owners whose roster contains `contact` (used for presence fan-out checks and deletion). */
+  ownersOf(contact: string): Promise<string[]>;
+}
+
+export interface OfflineMessage {
+  id: number;
+  stamp: number;
+  xml: string;
+}
+
+export interface OfflineStore {
+  /** Returns false when the user's queue is full (limit given by the caller). */
+  push(owner: string, xml: string, limit: number): Promise<boolean>;
+  /** Returns and removes all messages for the user, oldest first. */
+  take(owner: string): Promise<OfflineMessage[]>;
+  count(owner: string): Promise<number>;
+}
+
+export interface VCardStore {
+  get(owner: string): Promise<string | undefined>;
+  set(owner: string, xml: string): Promise<void>;
+}
+
+export interface BlocklistStore {
+  list(owner: string): Promise<string[]>;
+  add(owner: string, jids: string[]): Promise<void>;
+  /** Removes the given JIDs, or all when `jids` is empty. */
+  remove(owner: string, jids: string[]): Promise<void>;
+}
+
+export interface Stores {
+  accounts: AccountStore;
+  rosters: RosterStore;
+  offline: OfflineStore;
+  vcards: VCardStore;
+  blocklists: BlocklistStore;
+}
+
+export type StorageErrorKind = 'conflict' | 'not-found' | 'invalid' | 'unavailable';
+
+export class StorageError extends Error {
+  constructor(
+    readonly kind: StorageErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
