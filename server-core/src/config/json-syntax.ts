@@ -79,9 +79,9 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefin
         return;
       }
       if (text[at] !== ',') fail(`"," or "${close}" after ${what}`);
-      at++;
+      const comma = at++;
       skipSpace();
-      if (text[at] === close) throw new Stop(at - 1, `trailing comma before "${close}" (JSON does not allow it)`);
+      if (text[at] === close) throw new Stop(comma, `trailing comma before "${close}" (JSON does not allow it)`);
     }
   };
 
