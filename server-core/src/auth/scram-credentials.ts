@@ -1,0 +1,53 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ScramCredential } from '../storage/stores';
+
+export type { ScramCredential };
+export type ScramHash = 'sha1' | 'sha256';
+export type ScramMechanism = 'SCRAM-SHA-1' | 'SCRAM-SHA-256';
+
+export const SCRAM_HASH: Record<ScramMechanism, ScramHash> = { 'SCRAM-SHA-1': 'sha1', 'SCRAM-SHA-256': 'sha256' };
+const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
+const DEFAULT_SALT_BYTES = 16;
+
+/**
+ * SASLprep (RFC 4013) is approximated by NFKC normalisation, which covers the mapping step
+ * for the passwords people type; the prohibited-character tables are not checked.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
+export function hmac(hash: ScramHash, key: Buffer, data: string | Buffer): Buffer {
+  return createHmac(hash, key).update(data).digest();
+}
+
+export function digest(hash: ScramHash, data: Buffer): Buffer {
+  return createHash(hash).update(data).digest();
+}
+
+/** The keys RFC 5802 section 3 derives from a password; the password itself is not kept. */
+export function deriveScramCredential(password: string, hash: ScramHash, iterations: number, salt?: Buffer): ScramCredential {
+  if (!Number.isInteger(iterations) || iterations < 1) {
+    throw new RangeError(`SCRAM iteration count must be a positive integer (got ${iterations})`);
+  }
+  const usedSalt = salt ?? randomBytes(DEFAULT_SALT_BYTES);
+  const saltedPassword = pbkdf2Sync(normalizePassword(password), usedSalt, iterations, HASH_BYTES[hash], hash);
+  const clientKey = hmac(hash, saltedPassword, 'Client Key');
+  return {
+    salt: usedSalt,
+    iterations,
+    storedKey: digest(hash, clientKey),
+    serverKey: hmac(hash, saltedPassword, 'Server Key'),
+  };
+}
+
+/** Compares two keys without leaking, through timing, where they first differ. */
+export function keysEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** True when `password` produces the stored key of `credential`. */
+export function passwordMatches(password: string, hash: ScramHash, credential: ScramCredential): boolean {
+  const candidate = deriveScramCredential(password, hash, credential.iterations, credential.salt);
+  return keysEqual(candidate.storedKey, credential.storedKey);
+}
