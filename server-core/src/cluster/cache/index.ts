@@ -1,0 +1,5 @@
+/** Replicated caches: the shared local copy with its events and limits, and the single-node store. */
+export { ReplicatedCache, RESYNC_ORIGIN } from './replicated-cache';
+export { CacheRegistry } from './cache-registry';
+export { InMemoryCacheStore } from './in-memory-cache-store';
+export type { CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';

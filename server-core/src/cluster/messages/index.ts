@@ -1,0 +1,2 @@
+/** Fire-and-forget messages between nodes (stanza routing): topic handler registry. */
+export { TopicHandlers } from './topic-handlers';
