@@ -11,10 +11,10 @@ const DEFAULT_SALT_BYTES = 16;
 
 /**
  * SASLprep (RFC 4013) is approximated by NFKC normalisation, which covers the mapping step
- * for the passwords people type; the prohibited-character tables are not checked.
+ * for the passwords and names people type; the prohibited-character tables are not checked.
  */
-export function normalizePassword(password: string): string {
-  return password.normalize('NFKC');
+export function saslPrep(value: string): string {
+  return value.normalize('NFKC');
 }
 
 export function hmac(hash: ScramHash, key: Buffer, data: string | Buffer): Buffer {
@@ -31,7 +31,7 @@ export function deriveScramCredential(password: string, hash: ScramHash, iterati
     throw new RangeError(`SCRAM iteration count must be a positive integer (got ${iterations})`);
   }
   const usedSalt = salt ?? randomBytes(DEFAULT_SALT_BYTES);
-  const saltedPassword = pbkdf2Sync(normalizePassword(password), usedSalt, iterations, HASH_BYTES[hash], hash);
+  const saltedPassword = pbkdf2Sync(saslPrep(password), usedSalt, iterations, HASH_BYTES[hash], hash);
   const clientKey = hmac(hash, saltedPassword, 'Client Key');
   return {
     salt: usedSalt,
