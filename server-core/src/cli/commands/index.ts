@@ -1,0 +1,10 @@
+/**
+ * Every CLI command, in the order `--help` lists them. To add a command group (the planned
+ * `plugin list|enable|disable|install`), write `commands/plugin.ts` exporting a CommandGroup and
+ * add it here.
+ */
+import type { CommandEntry } from '../command';
+import { startCommand } from './start';
+import { userCommands } from './user';
+
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands];
