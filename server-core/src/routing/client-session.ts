@@ -1,0 +1,72 @@
+import type { Element } from 'ltx';
+import type { Jid } from '../xml';
+import type { ClientStream, BoundSession, StreamError } from '../stream';
+
+/** What a session reports to and asks of the server core. */
+export interface SessionHost {
+  incoming(session: ClientSession, stanza: Element): Promise<void>;
+  deliverTo(session: ClientSession, stanza: Element): void;
+  sessionClosed(session: ClientSession): void;
+}
+
+/**
+ * A bound client resource on this node. Holds the per-resource state RFC 6121 needs:
+ * availability and priority, last broadcast presence, whether it asked for the roster,
+ * directed presence it sent, carbons and blocklist interest.
+ */
+export class ClientSession implements BoundSession {
+  priority = 0;
+  available = false;
+  /** Last available presence broadcast by this resource (stamped), or null. */
+  presence: Element | null = null;
+  /** Presence the resource sent before it first became available was initial (RFC 6121 4.2). */
+  hasSentInitialPresence = false;
+  rosterRequested = false;
+  carbonsEnabled = false;
+  blocklistRequested = false;
+  readonly directedPresenceTo = new Set<string>();
+  readonly createdAt = Date.now();
+  private ended = false;
+
+  constructor(
+    readonly jid: Jid,
+    readonly stream: ClientStream,
+    private readonly host: SessionHost,
+  ) {}
+
+  get fullJid(): string {
+    return this.jid.full;
+  }
+
+  get bareJid(): string {
+    return this.jid.bare;
+  }
+
+  get username(): string {
+    return this.jid.local!;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  handle(stanza: Element): Promise<void> {
+    return this.host.incoming(this, stanza);
+  }
+
+  /** Sends a stanza to this client through the outgoing interceptors. */
+  deliver(stanza: Element): void {
+    this.host.deliverTo(this, stanza);
+  }
+
+  closed(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.host.sessionClosed(this);
+  }
+
+  /** Disconnects the client, with a stream error when given (e.g. conflict on resource takeover). */
+  kick(error?: StreamError): void {
+    this.stream.close(error);
+  }
+}

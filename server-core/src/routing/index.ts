@@ -1,0 +1,11 @@
+export { ClientSession } from './client-session';
+export type { SessionHost } from './client-session';
+export { LocalSessions } from './local-sessions';
+export { RouteTable } from './route-table';
+export type { Route, ResourceRoute } from './route-table';
+export { InterceptorChain } from './packet-interceptors';
+export type { PacketInterceptor, InterceptorContext, InterceptorVerdict, InterceptOutcome } from './packet-interceptors';
+export { IqHandlers } from './iq-handlers';
+export type { IqHandler, IqRequest, IqScope } from './iq-handlers';
+export { StanzaRouter } from './stanza-router';
+export type { ComponentHandler, UserDelivery, RouterDeps } from './stanza-router';

@@ -1,0 +1,82 @@
+import type { Cluster, ClusterCache } from '../cluster/types';
+import { bareOf } from '../xml';
+
+/** Where a resource is bound and what message routing needs to know about it. */
+export interface Route {
+  node: string;
+  priority: number;
+  available: boolean;
+}
+
+export interface ResourceRoute extends Route {
+  fullJid: string;
+}
+
+/**
+ * The cluster-wide route table (full JID -> node), kept in a replicated cache so every
+ * lookup is local; the bare JID index is derived from it on each node.
+ */
+export class RouteTable {
+  private readonly cache: ClusterCache<{ node: string; priority: number; available: boolean }>;
+  private readonly byBare = new Map<string, Set<string>>();
+
+  constructor(cluster: Cluster) {
+    this.cache = cluster.createCache('xmpp-routes');
+    for (const [full] of this.cache.entries()) this.index(full);
+    this.cache.on('entry', ({ key, value }) => (value === undefined ? this.unindex(key) : this.index(key)));
+    this.cache.on('cleared', () => this.rebuildIndex());
+  }
+
+  set(fullJid: string, route: Route): Promise<void> {
+    this.index(fullJid);
+    return this.cache.set(fullJid, { node: route.node, priority: route.priority, available: route.available });
+  }
+
+  remove(fullJid: string): Promise<void> {
+    this.unindex(fullJid);
+    return this.cache.delete(fullJid);
+  }
+
+  get(fullJid: string): Route | undefined {
+    return this.cache.get(fullJid);
+  }
+
+  resourcesOf(bareJid: string): ResourceRoute[] {
+    const fulls = this.byBare.get(bareJid);
+    if (!fulls) return [];
+    const out: ResourceRoute[] = [];
+    for (const fullJid of fulls) {
+      const route = this.cache.get(fullJid);
+      if (route) out.push({ fullJid, ...route });
+    }
+    return out;
+  }
+
+  /** Every route held by `node` (used to purge a node that died). */
+  routesOfNode(node: string): string[] {
+    return this.cache.entries().filter(([, r]) => r.node === node).map(([full]) => full);
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private index(fullJid: string): void {
+    const bare = bareOf(fullJid);
+    let set = this.byBare.get(bare);
+    if (!set) this.byBare.set(bare, (set = new Set()));
+    set.add(fullJid);
+  }
+
+  private unindex(fullJid: string): void {
+    const bare = bareOf(fullJid);
+    const set = this.byBare.get(bare);
+    set?.delete(fullJid);
+    if (set && set.size === 0) this.byBare.delete(bare);
+  }
+
+  private rebuildIndex(): void {
+    this.byBare.clear();
+    for (const [full] of this.cache.entries()) this.index(full);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Element } from 'ltx';
+import type { EventEmitter } from 'eventemitter3';
+import type { Logger } from '../log';
+import type { Cluster } from '../cluster/types';
+import type { Stores } from '../storage/stores';
+import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
+
+export interface CoreEvents {
+  /** A resource was bound on this node. */
+  sessionCreated: (session: ClientSession) => void;
+  /** A resource on this node is gone (after its unavailable presence was broadcast). */
+  sessionDestroyed: (session: ClientSession) => void;
+  /** A session on this node broadcast presence (available or unavailable). */
+  presenceChanged: (session: ClientSession, presence: Element) => void;
+  /** A session sent its initial available presence with non-negative priority: time to flush offline messages. */
+  sessionAvailable: (session: ClientSession) => void;
+}
+
+export interface CoreLimits {
+  offlineMessagesPerUser: number;
+  maxSessionsPerUser: number;
+}
+
+/** Answers whether `owner` (bare JID) blocks `other` (any JID) per XEP-0191. */
+export interface BlockingCheck {
+  isBlocked(owner: string, other: string): Promise<boolean>;
+}
+
+/** Server identity, features and items for service discovery (XEP-0030). */
+export interface DiscoInfoProvider {
+  features: Set<string>;
+  identities: Array<{ category: string; type: string; name?: string }>;
+  items: Array<{ jid: string; name?: string; node?: string }>;
+}
+
+/**
+ * Everything the server's own modules (im/, services/) and the plugin host work with.
+ * One instance per node.
+ */
+export interface CoreContext {
+  readonly domain: string;
+  readonly nodeId: string;
+  readonly logger: Logger;
+  readonly stores: Stores;
+  readonly cluster: Cluster;
+  readonly sessions: LocalSessions;
+  readonly routes: RouteTable;
+  readonly router: StanzaRouter;
+  readonly iqHandlers: IqHandlers;
+  readonly interceptors: InterceptorChain;
+  readonly events: EventEmitter<CoreEvents>;
+  readonly limits: CoreLimits;
+  /** Server disco#info/items; plugins add features and items (removed again when they stop). */
+  readonly disco: DiscoInfoProvider;
+  blocking: BlockingCheck;
+  /** Publishes a session's availability and priority to the cluster route table. */
+  updateRoute(session: ClientSession): Promise<void>;
+}

@@ -1,0 +1,129 @@
+import type { Element } from 'ltx';
+import { makeJid, parseJid, StanzaError, errorReply, canReplyWithError, JidError, type Jid } from '../xml';
+import { StreamError, type ClientStream } from '../stream';
+import { ClientSession, type SessionHost } from '../routing';
+import type { CoreContext } from './core-context';
+
+/** How presence a session sends, and its end, are handled (provided by `im/`). */
+export interface SessionPresence {
+  fromSession(session: ClientSession, stanza: Element): Promise<void>;
+  /** The session is gone: broadcast unavailable if it was available, end directed presence. */
+  sessionEnded(session: ClientSession): Promise<void>;
+}
+
+const KICK_TASK = 'xmpp.kick-resource';
+
+/**
+ * Binds resources, runs every stanza a session sends through the incoming interceptors
+ * and the router, and every stanza for a session through the outgoing interceptors.
+ */
+export class SessionManager implements SessionHost {
+  presence: SessionPresence | undefined;
+  private readonly disposeTask: () => void;
+
+  constructor(private readonly ctx: CoreContext) {
+    const task = ctx.cluster.registerTask(KICK_TASK, (payload) => {
+      this.kickLocal(String(payload));
+      return null;
+    });
+    this.disposeTask = () => task.dispose();
+  }
+
+  dispose(): void {
+    this.disposeTask();
+  }
+
+  /** RFC 6120 7.7.2.2: a second bind of the same full JID replaces the old session. */
+  async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
+    const jid = makeJid(username, this.ctx.domain, resource);
+    const others = this.ctx.routes.resourcesOf(jid.bare).filter((r) => r.fullJid !== jid.full);
+    if (others.length >= this.ctx.limits.maxSessionsPerUser) {
+      return new StanzaError('resource-constraint', `at most ${this.ctx.limits.maxSessionsPerUser} sessions per account`);
+    }
+    await this.replaceExisting(jid.full);
+    const session = new ClientSession(jid, stream, this);
+    this.ctx.sessions.add(session);
+    await this.ctx.updateRoute(session);
+    this.ctx.events.emit('sessionCreated', session);
+    return session;
+  }
+
+  async incoming(session: ClientSession, original: Element): Promise<void> {
+    const from = original.attrs.from as string | undefined;
+    if (from !== undefined && from !== session.fullJid && from !== session.bareJid) {
+      if (!this.matchesOwnJid(from, session)) return session.kick(new StreamError('invalid-from', 'the from address is not yours'));
+    }
+    original.attrs.from = session.fullJid;
+    const verdict = this.ctx.interceptors.before(original, session, 'incoming');
+    if (verdict.kind === 'reject') {
+      if (verdict.error !== 'drop' && canReplyWithError(original)) session.deliver(errorReply(original, verdict.error, original.attrs.to ?? this.ctx.domain));
+      return;
+    }
+    const stanza = verdict.stanza;
+    stanza.attrs.from = session.fullJid;
+    await this.process(session, stanza);
+    this.ctx.interceptors.after(stanza, session, 'incoming');
+  }
+
+  deliverTo(session: ClientSession, original: Element): void {
+    if (session.isEnded) return;
+    const verdict = this.ctx.interceptors.before(original, session, 'outgoing');
+    if (verdict.kind === 'reject') return;
+    session.stream.send(verdict.stanza);
+    this.ctx.interceptors.after(verdict.stanza, session, 'outgoing');
+  }
+
+  sessionClosed(session: ClientSession): void {
+    void this.end(session).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'failed to end session'));
+  }
+
+  private async end(session: ClientSession): Promise<void> {
+    await this.presence?.sessionEnded(session);
+    if (this.ctx.sessions.remove(session)) await this.ctx.routes.remove(session.fullJid);
+    this.ctx.events.emit('sessionDestroyed', session);
+  }
+
+  private matchesOwnJid(from: string, session: ClientSession): boolean {
+    try {
+      const jid = parseJid(from);
+      return jid.full === session.fullJid || jid.full === session.bareJid;
+    } catch (err) {
+      if (err instanceof JidError) return false;
+      throw err;
+    }
+  }
+
+  private async process(session: ClientSession, stanza: Element): Promise<void> {
+    const sender: Jid = session.jid;
+    if (stanza.name === 'presence' && stanza.attrs.to === undefined) {
+      await this.presence?.fromSession(session, stanza);
+      return;
+    }
+    if (stanza.attrs.to === undefined) stanza.attrs.to = session.bareJid;
+    if (stanza.name === 'presence') {
+      await this.presence?.fromSession(session, stanza);
+      return;
+    }
+    await this.ctx.router.route(stanza, sender, session);
+  }
+
+  private async replaceExisting(fullJid: string): Promise<void> {
+    if (this.kickLocal(fullJid)) return;
+    const route = this.ctx.routes.get(fullJid);
+    if (!route || route.node === this.ctx.nodeId) return;
+    try {
+      await this.ctx.cluster.runOnNode(route.node, KICK_TASK, fullJid, { timeoutMs: 2000 });
+    } catch (err) {
+      this.ctx.logger.warn({ err, jid: fullJid, node: route.node }, 'could not reach the node holding the old session; taking the resource over');
+    }
+  }
+
+  private kickLocal(fullJid: string): boolean {
+    const old = this.ctx.sessions.get(fullJid);
+    if (!old) return false;
+    this.ctx.sessions.remove(old);
+    old.kick(new StreamError('conflict', 'replaced by a new connection with the same resource'));
+    old.closed();
+    return true;
+  }
+}

@@ -1,0 +1,140 @@
+import tls from 'node:tls';
+import { EventEmitter } from 'eventemitter3';
+import type { ServerConfig } from '../config';
+import { createLogger, type Logger } from '../log';
+import { openStorage } from '../storage';
+import type { Database } from '../storage';
+import type { Stores } from '../storage/stores';
+import type { Cluster } from '../cluster/types';
+import { InProcessCluster } from '../cluster/in-process-cluster';
+import { ensureCertificate } from '../transport/self-signed-certificate';
+import { listenTcp, listenDirectTls, listenWebSocket, type Listener, type Connection, type BoundAddress } from '../transport';
+import { ClientStream, StreamError, type StreamHost } from '../stream';
+import { LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain, type ClientSession } from '../routing';
+import { StanzaError } from '../xml';
+import type { CoreContext, CoreEvents } from './core-context';
+import { SessionManager } from './session-manager';
+import { createSaslAuthenticator } from './sasl-authenticator';
+import { StreamSweeper } from './stream-sweeper';
+import { installCoreModules } from './modules';
+
+export interface StartServerOptions {
+  logger?: Logger;
+  /** A cluster to join instead of the one the config describes (tests, embedding). */
+  cluster?: Cluster;
+}
+
+export interface RunningServer {
+  readonly domain: string;
+  readonly addresses: Record<string, BoundAddress>;
+  readonly context: CoreContext;
+  readonly db: Database;
+  stop(): Promise<void>;
+}
+
+async function createCluster(config: ServerConfig, logger: Logger): Promise<Cluster> {
+  if (config.cluster.kind === 'none') return new InProcessCluster({ logger });
+  const { RedisCluster } = await import('../cluster/redis/redis-cluster');
+  const { kind: _kind, ...options } = config.cluster;
+  return new RedisCluster({ ...options, logger });
+}
+
+/** Starts one node: storage, cluster membership, listeners. Stop it with `stop()`. */
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const certificate = await ensureCertificate(config, logger);
+  const secureContext = tls.createSecureContext({ cert: certificate.cert, key: certificate.key });
+  const { db, stores } = await openStorage(config.storage, { scramIterations: config.auth.scramIterations });
+  const cluster = options.cluster ?? (await createCluster(config, logger));
+  await cluster.start();
+
+  const ctx = createContext(config, logger, stores, cluster);
+  const sessionManager = new SessionManager(ctx);
+  const uninstall = installCoreModules(ctx, sessionManager);
+  const sweeper = new StreamSweeper(config.limits);
+  const host: StreamHost = {
+    domain: config.domain,
+    logger,
+    options: {
+      maxStanzaBytes: config.limits.maxStanzaBytes,
+      maxDepth: config.limits.maxXmlDepth,
+      requireTls: config.listeners.c2s ? config.listeners.c2s.requireTls : true,
+      maxAuthFailures: 3,
+      maxPendingWriteBytes: 4 * 1024 * 1024,
+    },
+    authenticator: createSaslAuthenticator({
+      domain: config.domain,
+      accounts: stores.accounts,
+      allowPlainWithoutTls: config.auth.allowPlainWithoutTls,
+      failureDelayMs: config.auth.loginFailureDelayMs,
+    }),
+    bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
+    streamClosed: (stream) => sweeper.remove(stream),
+  };
+  const accept = (connection: Connection) => sweeper.add(new ClientStream(connection, host));
+
+  const listeners: Record<string, Listener> = {};
+  const l = config.listeners;
+  try {
+    if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
+    if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, secureContext, accept);
+    if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
+  } catch (err) {
+    await Promise.all(Object.values(listeners).map((listener) => listener.close()));
+    await cluster.stop();
+    await db.close();
+    throw err;
+  }
+  const addresses = Object.fromEntries(Object.entries(listeners).map(([name, listener]) => [name, listener.address]));
+  logger.info({ domain: config.domain, node: cluster.nodeId, addresses, certificate: certificate.certFile }, 'server started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('server stopping');
+      await Promise.all(Object.values(listeners).map((listener) => listener.close()));
+      for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
+      await waitForSessionsToEnd(ctx.sessions, 2000);
+      sweeper.dispose();
+      uninstall();
+      sessionManager.dispose();
+      ctx.router.dispose();
+      await cluster.stop();
+      await db.close();
+      logger.info('server stopped');
+    })());
+
+  return { domain: config.domain, addresses, context: ctx, db, stop };
+}
+
+function createContext(config: ServerConfig, logger: Logger, stores: Stores, cluster: Cluster): CoreContext {
+  const sessions = new LocalSessions();
+  const routes = new RouteTable(cluster);
+  const iqHandlers = new IqHandlers();
+  const router = new StanzaRouter({ domain: config.domain, sessions, routes, cluster, iqHandlers, logger });
+  return {
+    domain: config.domain,
+    nodeId: cluster.nodeId,
+    logger,
+    stores,
+    cluster,
+    sessions,
+    routes,
+    router,
+    iqHandlers,
+    interceptors: new InterceptorChain(logger),
+    events: new EventEmitter<CoreEvents>(),
+    limits: { offlineMessagesPerUser: config.limits.offlineMessagesPerUser, maxSessionsPerUser: config.limits.maxSessionsPerUser },
+    disco: { features: new Set(), identities: [{ category: 'server', type: 'im', name: 'Asterisk-IM' }], items: [] },
+    blocking: { isBlocked: async () => false },
+    updateRoute: (session: ClientSession) =>
+      routes.set(session.fullJid, { node: cluster.nodeId, priority: session.priority, available: session.available }),
+  };
+}
+
+async function waitForSessionsToEnd(sessions: LocalSessions, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+export { StanzaError };

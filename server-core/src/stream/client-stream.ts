@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { Element } from 'ltx';
+import type { Logger } from '../log';
+import type { Connection } from '../transport';
+import { NS, XmlStreamParser, StanzaError, errorReply, normaliseResource, JidError, type XmlLimits } from '../xml';
+import { StreamError, streamErrorElement } from './stream-errors';
+import { tcpFraming, websocketFraming, type StreamFraming } from './stream-framing';
+import { SaslNegotiation } from './sasl-negotiation';
+import type { SaslAuthenticator } from './sasl-types';
+
+export interface ClientStreamOptions extends XmlLimits {
+  requireTls: boolean;
+  /** SASL failures allowed on one stream before it is closed. */
+  maxAuthFailures: number;
+  /** A peer that leaves this much unread output is cut off. */
+  maxPendingWriteBytes: number;
+}
+
+/** What a bound stream hands its stanzas to. */
+export interface BoundSession {
+  /** Stanzas of one stream are handled one after the other: the next waits for this promise. */
+  handle(stanza: Element): Promise<void> | void;
+  /** The connection is gone (closed by either side). */
+  closed(): void;
+}
+
+/** What the stream layer needs from the server. */
+export interface StreamHost {
+  readonly domain: string;
+  readonly options: ClientStreamOptions;
+  readonly authenticator: SaslAuthenticator;
+  readonly logger: Logger;
+  /** Creates the session for a bound resource; resolves to an error the client is told. */
+  bindSession(stream: ClientStream, username: string, resource: string): Promise<BoundSession | StanzaError>;
+  streamClosed(stream: ClientStream): void;
+}
+
+type Phase = 'header' | 'negotiating' | 'authenticated' | 'bound' | 'closed';
+
+const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
+
+/**
+ * One client-to-server stream from the first byte to the last: stream header, STARTTLS,
+ * SASL, resource binding (RFC 6120 sections 4-7), then stanzas to the bound session.
+ */
+export class ClientStream {
+  readonly id = randomBytes(8).toString('hex');
+  private readonly parser: XmlStreamParser;
+  private readonly framing: StreamFraming;
+  private readonly sasl: SaslNegotiation;
+  private phase: Phase = 'header';
+  private username: string | undefined;
+  private session: BoundSession | undefined;
+  private busy: Promise<void> = Promise.resolve();
+  lastReceivedAt = Date.now();
+  lastSentAt = Date.now();
+
+  constructor(
+    readonly connection: Connection,
+    private readonly host: StreamHost,
+  ) {
+    this.framing = connection.framing === 'frames' ? websocketFraming : tcpFraming;
+    this.parser = new XmlStreamParser(connection.framing, host.options);
+    this.sasl = new SaslNegotiation(host.authenticator, () => connection.secure, (el) => this.sendElement(el));
+    this.parser.on('streamStart', (attrs) => this.onStreamStart(attrs));
+    this.parser.on('stanza', (el) => this.enqueue(el));
+    this.parser.on('streamEnd', () => this.close());
+    this.parser.on('fault', (condition, text) => this.fail(new StreamError(condition, text)));
+    connection.on('data', (text) => {
+      this.lastReceivedAt = Date.now();
+      this.parser.write(text);
+      if (connection.framing === 'frames') this.parser.endFrame();
+    });
+    connection.on('close', () => this.onConnectionClosed());
+  }
+
+  get authenticatedUser(): string | undefined {
+    return this.username;
+  }
+
+  get isOpen(): boolean {
+    return this.phase !== 'closed';
+  }
+
+  /** Writes a stanza to the client; top-level stanzas are qualified so WebSocket frames stand alone. */
+  send(stanza: Element): void {
+    if (this.phase === 'closed') return;
+    if (STANZA_NAMES.has(stanza.name) && !stanza.attrs.xmlns) stanza.attrs.xmlns = NS.CLIENT;
+    this.write(stanza.toString());
+  }
+
+  /** Whitespace keepalive (RFC 6120 4.6.1); not used over WebSocket, which has its own pings. */
+  keepalive(): void {
+    if (this.connection.framing === 'stream') this.write(' ');
+  }
+
+  /** Ends the stream, with a stream error when given. */
+  close(error?: StreamError): void {
+    if (this.phase === 'closed') return;
+    if (error) {
+      if (this.phase === 'header') this.write(this.framing.header(this.id, this.host.domain));
+      this.write(this.framing.features(streamErrorElement(error)));
+      this.host.logger.debug({ stream: this.id, condition: error.condition, text: error.text }, 'stream error');
+    }
+    this.write(this.framing.footer());
+    this.phase = 'closed';
+    this.connection.close();
+  }
+
+  private fail(error: StreamError): void {
+    this.close(error);
+  }
+
+  private write(text: string): void {
+    this.lastSentAt = Date.now();
+    this.connection.write(text);
+    if (this.connection.pendingWriteBytes > this.host.options.maxPendingWriteBytes) {
+      this.host.logger.warn({ stream: this.id }, 'client not reading; disconnecting');
+      this.phase = 'closed';
+      this.connection.destroy();
+    }
+  }
+
+  private sendElement(el: Element): void {
+    this.write(el.toString());
+  }
+
+  private onStreamStart(attrs: Record<string, string>): void {
+    if (this.phase !== 'header' && this.phase !== 'negotiating' && this.phase !== 'authenticated') return;
+    this.write(this.framing.header(this.id, this.host.domain));
+    const problem = this.checkHeader(attrs);
+    if (problem) return this.fail(problem);
+    this.phase = this.username ? 'authenticated' : 'negotiating';
+    this.write(this.framing.features(this.features()));
+  }
+
+  private checkHeader(attrs: Record<string, string>): StreamError | undefined {
+    const framed = this.connection.framing === 'frames';
+    if (!framed && attrs['xmlns:stream'] !== NS.STREAM) return new StreamError('invalid-namespace', 'the stream namespace must be http://etherx.jabber.org/streams');
+    if (!framed && attrs.xmlns !== NS.CLIENT) return new StreamError('invalid-namespace', 'the content namespace must be jabber:client');
+    if (framed && attrs.xmlns !== NS.FRAMING) return new StreamError('invalid-namespace', 'the framing namespace must be urn:ietf:params:xml:ns:xmpp-framing');
+    if (attrs.version !== '1.0') return new StreamError('unsupported-version', 'only XMPP 1.0 is supported');
+    if ((attrs.to ?? '').toLowerCase() !== this.host.domain) return new StreamError('host-unknown', `this server serves ${this.host.domain}`);
+    return undefined;
+  }
+
+  private features(): Element {
+    const features = new Element('stream:features');
+    const secure = this.connection.secure;
+    if (!this.username) {
+      if (this.connection.canStartTls) {
+        const starttls = features.c('starttls', { xmlns: NS.TLS });
+        if (this.host.options.requireTls) starttls.c('required');
+      }
+      if (secure || !this.host.options.requireTls || !this.connection.canStartTls) {
+        const mechanisms = features.c('mechanisms', { xmlns: NS.SASL });
+        for (const m of this.host.authenticator.mechanisms(secure)) mechanisms.c('mechanism').t(m);
+      }
+      return features;
+    }
+    features.c('bind', { xmlns: NS.BIND });
+    features.c('session', { xmlns: NS.SESSION }).c('optional');
+    features.c('ver', { xmlns: NS.ROSTER_VER });
+    features.c('sub', { xmlns: NS.PRE_APPROVAL });
+    return features;
+  }
+
+  /** Stanzas of one stream are handled strictly in order, even when a step is asynchronous. */
+  private enqueue(el: Element): void {
+    this.busy = this.busy.then(() => this.onElement(el)).catch((err) => {
+      this.host.logger.error({ err, stream: this.id }, 'failed to handle element');
+      this.fail(new StreamError('internal-server-error'));
+    });
+  }
+
+  private async onElement(el: Element): Promise<void> {
+    if (this.phase === 'closed') return;
+    if (this.connection.framing === 'frames') {
+      if (el.name === 'open') return this.onStreamStart(el.attrs as Record<string, string>);
+      if (el.name === 'close') return this.close();
+    }
+    if (this.phase === 'bound') return this.onStanza(el);
+    if (this.phase === 'header') return this.fail(new StreamError('not-well-formed', 'the stream has not been opened'));
+    if (this.phase === 'negotiating') return this.negotiate(el);
+    return this.bind(el);
+  }
+
+  private async onStanza(el: Element): Promise<void> {
+    if (!STANZA_NAMES.has(el.name) || (el.attrs.xmlns && el.attrs.xmlns !== NS.CLIENT)) {
+      return this.fail(new StreamError('unsupported-stanza-type', `<${el.name}/> is not a stanza this server accepts`));
+    }
+    await this.session!.handle(el);
+  }
+
+  private async negotiate(el: Element): Promise<void> {
+    const xmlns = el.attrs.xmlns;
+    if (el.name === 'starttls' && xmlns === NS.TLS) return this.startTls();
+    if (xmlns === NS.SASL) {
+      if (this.connection.canStartTls && this.host.options.requireTls) {
+        return this.fail(new StreamError('policy-violation', 'STARTTLS is required before authentication'));
+      }
+      const outcome = await this.sasl.handle(el);
+      if (outcome.kind === 'authenticated') {
+        this.username = outcome.username;
+        this.phase = 'authenticated';
+        this.restart();
+      } else if (outcome.kind === 'failed' && outcome.attempts >= this.host.options.maxAuthFailures) {
+        this.fail(new StreamError('policy-violation', 'too many failed authentication attempts'));
+      }
+      return;
+    }
+    this.fail(new StreamError('not-authorized', 'authenticate before sending stanzas'));
+  }
+
+  private async startTls(): Promise<void> {
+    if (!this.connection.canStartTls) return this.fail(new StreamError('unsupported-feature', 'STARTTLS is not offered here'));
+    this.write(`<proceed xmlns='${NS.TLS}'/>`);
+    this.restart();
+    try {
+      await this.connection.startTls();
+    } catch (err) {
+      this.host.logger.debug({ err, stream: this.id }, 'TLS handshake failed');
+      this.phase = 'closed';
+      this.connection.destroy();
+    }
+  }
+
+  /** RFC 6120 4.3.3: after TLS and SASL both sides start a new stream over the same connection. */
+  private restart(): void {
+    this.parser.reset();
+    if (this.phase !== 'authenticated') this.phase = 'header';
+  }
+
+  private async bind(el: Element): Promise<void> {
+    if (el.name !== 'iq' || el.attrs.type !== 'set') {
+      if (el.name === 'iq' && el.attrs.type === 'get') {
+        return this.sendElement(errorReply(el, new StanzaError('not-allowed', 'bind a resource first'), this.host.domain));
+      }
+      return this.fail(new StreamError('not-authorized', 'bind a resource before sending stanzas'));
+    }
+    const bindRequest = el.getChild('bind', NS.BIND);
+    if (!bindRequest) {
+      return this.sendElement(errorReply(el, new StanzaError('not-allowed', 'bind a resource first'), this.host.domain));
+    }
+    let resource: string;
+    try {
+      const requested = bindRequest.getChildText('resource');
+      resource = requested && requested.trim() !== '' ? normaliseResource(requested) : randomBytes(6).toString('hex');
+    } catch (err) {
+      const text = err instanceof JidError ? err.message : 'bad resource';
+      return this.sendElement(errorReply(el, new StanzaError('bad-request', text), this.host.domain));
+    }
+    const result = await this.host.bindSession(this, this.username!, resource);
+    if (result instanceof StanzaError) return this.sendElement(errorReply(el, result, this.host.domain));
+    this.session = result;
+    this.phase = 'bound';
+    const reply = new Element('iq', { type: 'result', id: el.attrs.id });
+    reply.c('bind', { xmlns: NS.BIND }).c('jid').t(`${this.username}@${this.host.domain}/${resource}`);
+    this.send(reply);
+  }
+
+  private onConnectionClosed(): void {
+    this.phase = 'closed';
+    this.session?.closed();
+    this.host.streamClosed(this);
+  }
+}

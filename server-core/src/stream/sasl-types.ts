@@ -1,0 +1,30 @@
+/** SASL failure conditions (RFC 6120 6.5). */
+export type SaslCondition =
+  | 'aborted'
+  | 'account-disabled'
+  | 'credentials-expired'
+  | 'encryption-required'
+  | 'incorrect-encoding'
+  | 'invalid-authzid'
+  | 'invalid-mechanism'
+  | 'malformed-request'
+  | 'mechanism-too-weak'
+  | 'not-authorized'
+  | 'temporary-auth-failure';
+
+export type SaslStep =
+  | { kind: 'challenge'; data: Buffer }
+  | { kind: 'success'; username: string; data: Buffer | null }
+  | { kind: 'failure'; condition: SaslCondition; text?: string };
+
+/** One authentication attempt with one mechanism. */
+export interface SaslExchange {
+  /** Called with the initial response, then with each response to a challenge. */
+  step(response: Buffer): Promise<SaslStep>;
+}
+
+/** Offers mechanisms and runs exchanges; the stream layer knows nothing of credentials. */
+export interface SaslAuthenticator {
+  mechanisms(secure: boolean): string[];
+  begin(mechanism: string, secure: boolean): SaslExchange | undefined;
+}

@@ -1,0 +1,76 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import http from 'node:http';
+import { WebSocketServer } from 'ws';
+import { SocketConnection } from './socket-connection';
+import { WebSocketConnection } from './websocket-connection';
+import type { Connection } from './connection';
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+}
+
+export interface Listener {
+  readonly address: BoundAddress;
+  close(): Promise<void>;
+}
+
+export type ConnectionHandler = (connection: Connection) => void;
+
+function listen(server: net.Server, host: string, port: number): Promise<BoundAddress> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address() as net.AddressInfo;
+      resolve({ host, port: addr.port });
+    });
+  });
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Plain TCP on 5222; STARTTLS upgrades happen per connection. */
+export async function listenTcp(host: string, port: number, secureContext: tls.SecureContext | undefined, onConnection: ConnectionHandler): Promise<Listener> {
+  const server = net.createServer((socket) => onConnection(new SocketConnection(socket, 'tcp', secureContext)));
+  const address = await listen(server, host, port);
+  return { address, close: () => closeServer(server) };
+}
+
+/** Direct TLS (XEP-0368) on 5223. */
+export async function listenDirectTls(host: string, port: number, secureContext: tls.SecureContext, onConnection: ConnectionHandler): Promise<Listener> {
+  const server = tls.createServer({ secureContext, ALPNProtocols: ['xmpp-client'] }, (socket) => onConnection(new SocketConnection(socket, 'tls', undefined)));
+  server.on('tlsClientError', (_err, socket) => socket.destroy());
+  const address = await listen(server, host, port);
+  return { address, close: () => closeServer(server) };
+}
+
+/** XMPP over WebSocket (RFC 7395) at `path`, subprotocol `xmpp`. */
+export async function listenWebSocket(host: string, port: number, path: string, maxMessageBytes: number, onConnection: ConnectionHandler): Promise<Listener> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' });
+    res.end('XMPP over WebSocket: connect with the "xmpp" subprotocol\n');
+  });
+  const wss = new WebSocketServer({
+    server,
+    path,
+    maxPayload: maxMessageBytes,
+    handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
+  });
+  wss.on('connection', (ws, req) => {
+    const forwardedTls = req.headers['x-forwarded-proto'] === 'https';
+    onConnection(new WebSocketConnection(ws, req.socket.remoteAddress ?? 'unknown', forwardedTls));
+  });
+  const address = await listen(server, host, port);
+  return {
+    address,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeServer(server);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import { EventEmitter } from 'eventemitter3';
+import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+
+/** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
+export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
+  readonly id = nextConnectionId('c');
+  readonly framing = 'stream' as const;
+  readonly remoteAddress: string;
+  private socket: Socket;
+  private upgraded = false;
+  private closed = false;
+
+  constructor(
+    socket: Socket,
+    readonly transport: 'tcp' | 'tls',
+    private readonly secureContext: SecureContext | undefined,
+  ) {
+    super();
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.attach(socket);
+  }
+
+  get secure(): boolean {
+    return this.transport === 'tls' || this.upgraded;
+  }
+
+  get canStartTls(): boolean {
+    return this.transport === 'tcp' && !this.upgraded && this.secureContext !== undefined;
+  }
+
+  get pendingWriteBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  write(text: string): void {
+    if (!this.closed && this.socket.writable) this.socket.write(text);
+  }
+
+  startTls(): Promise<void> {
+    if (!this.canStartTls) return Promise.reject(new Error('STARTTLS not available on this connection'));
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('close');
+    plain.removeAllListeners('error');
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
+    this.socket = secure;
+    this.upgraded = true;
+    return new Promise((resolve, reject) => {
+      secure.once('secure', () => resolve());
+      secure.once('error', reject);
+      this.attach(secure);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.socket.end();
+    // A peer that never answers our closing tag must not keep the socket forever.
+    setTimeout(() => this.destroy(), 2000).unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private attach(socket: Socket): void {
+    socket.setEncoding('utf8');
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: string) => this.emit('data', chunk));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.emit('close');
+    });
+  }
+}

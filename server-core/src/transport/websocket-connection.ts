@@ -1,0 +1,55 @@
+import type { WebSocket } from 'ws';
+import { EventEmitter } from 'eventemitter3';
+import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+
+/** XMPP over WebSocket (RFC 7395): every message carries complete elements. */
+export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
+  readonly id = nextConnectionId('w');
+  readonly transport = 'websocket' as const;
+  readonly framing = 'frames' as const;
+  readonly canStartTls = false;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly remoteAddress: string,
+    readonly secure: boolean,
+  ) {
+    super();
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        // RFC 7395 3.2: XMPP frames are text; a binary frame is a protocol error.
+        ws.close(1003, 'binary frames are not XMPP');
+        return;
+      }
+      this.emit('data', data.toString());
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.emit('close');
+    });
+  }
+
+  get pendingWriteBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  write(text: string): void {
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+  }
+
+  startTls(): Promise<void> {
+    return Promise.reject(new Error('STARTTLS is not used over WebSocket'));
+  }
+
+  close(): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(1000);
+    setTimeout(() => this.destroy(), 2000).unref();
+  }
+
+  destroy(): void {
+    this.ws.terminate();
+  }
+}
