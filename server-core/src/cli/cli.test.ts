@@ -76,6 +76,24 @@ describe('asterisk-im user', () => {
   }, 60_000);
 });
 
+describe('asterisk-im config check', () => {
+  it('prints the effective config with defaults filled in and passwords masked', async () => {
+    const configFile = tempConfig({
+      domain: 'example.test',
+      storage: { kind: 'postgres', url: 'postgres://aim:db-password@db.internal/aim' },
+      plugins: [{ name: 'asterisk-im', config: { ami: { host: 'pbx', secret: 'ami-secret' } } }],
+    });
+    const result = await cli(['config', 'check', '--show', '--config', configFile]);
+    expect(result.code).toBe(0);
+    const shown = JSON.parse(result.stdout);
+    expect(shown.storage).toEqual({ kind: 'postgres', url: 'postgres://aim:***@db.internal/aim', poolSize: 10 });
+    expect(shown.plugins[0].config.ami).toEqual({ host: 'pbx', secret: '***' });
+    expect(shown.listeners.c2s).toEqual({ host: '0.0.0.0', port: 5222, requireTls: true });
+    expect(result.stdout).not.toContain('db-password');
+    expect(result.stdout).not.toContain('ami-secret');
+  });
+});
+
 describe('asterisk-im command line errors', () => {
   it('a bad config file names the key and exits with 1', async () => {
     const configFile = tempConfig({ listeners: { c2s: { port: 'abc' } } });

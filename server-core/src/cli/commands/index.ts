@@ -4,7 +4,8 @@
  * add it here.
  */
 import type { CommandEntry } from '../command';
+import { configCommands } from './config';
 import { startCommand } from './start';
 import { userCommands } from './user';
 
-export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands];
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, configCommands];

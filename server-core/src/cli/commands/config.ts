@@ -1,0 +1,34 @@
+/** `config check`: validates the config without starting anything, optionally printing the result. */
+import type { Command, CommandGroup } from '../command';
+
+const SECRET_KEY = /pass(word)?|secret|token|key$/i;
+
+/** Masks URL passwords and secret-looking keys (plugin configs hold AMI secrets). */
+function masked(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') {
+    if (SECRET_KEY.test(key) && !key.endsWith('File')) return '***';
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  }
+  if (Array.isArray(value)) return value.map((item) => masked(item));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, masked(inner, name)]));
+  }
+  return value;
+}
+
+const check: Command = {
+  name: 'check',
+  summary: 'check the config file and report every problem',
+  options: { show: { type: 'boolean', description: 'print the effective config (defaults filled in, passwords masked)' } },
+  async run(input) {
+    const config = input.loadConfig();
+    if (input.options.show) input.io.stdout.write(`${JSON.stringify(masked(config), null, 2)}\n`);
+    else input.io.stdout.write(`config ok: domain ${config.domain}, storage ${config.storage.kind}, cluster ${config.cluster.kind}\n`);
+  },
+};
+
+export const configCommands: CommandGroup = {
+  name: 'config',
+  summary: 'Check the configuration (see docs/configuration.md).',
+  commands: [check],
+};
