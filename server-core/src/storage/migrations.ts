@@ -59,6 +59,16 @@ function refuseNewer(owner: string, current: number, known: number): void {
   }
 }
 
+async function runStatement(tx: Queryable, owner: string, migration: Migration, statement: string): Promise<void> {
+  try {
+    await tx.run(statement);
+  } catch (err) {
+    if (err instanceof StorageError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StorageError('invalid', `migration ${owner}#${migration.version} (${migration.description}) failed: ${reason}`);
+  }
+}
+
 /** Applies the owner's pending migrations in order; returns how many were applied. */
 export async function runMigrations(db: Database, owner: string, migrations: Migration[]): Promise<number> {
   const ordered = validate(owner, migrations);
@@ -70,7 +80,7 @@ export async function runMigrations(db: Database, owner: string, migrations: Mig
       const current = await currentVersion(tx, owner);
       refuseNewer(owner, current, latest);
       if (current >= migration.version) return false;
-      for (const statement of migration.statements) await tx.run(statement);
+      for (const statement of migration.statements) await runStatement(tx, owner, migration, statement);
       await tx.run('INSERT INTO schema_migrations (owner, version, description, applied_at) VALUES (?, ?, ?, ?)', [
         owner,
         migration.version,

@@ -1,5 +1,6 @@
 import { Pool, types as pgTypes } from 'pg';
 import type { PoolClient, PoolConfig } from 'pg';
+import { toPortableParams } from './sql-params';
 import { toNumberedPlaceholders } from './sql-placeholders';
 import { StorageError } from './stores';
 import type { Database, Queryable, Row, SqlValue } from './types';
@@ -77,7 +78,7 @@ class PostgresQueries implements Queryable {
 
   private async query(sql: string, params: SqlValue[]) {
     try {
-      return await this.target.query(toNumberedPlaceholders(sql), params as unknown[]);
+      return await this.target.query(toNumberedPlaceholders(sql), toPortableParams(params));
     } catch (err) {
       throw this.translateError(err);
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { AsyncLock } from './async-lock';
+import { toPortableParams } from './sql-params';
 import { StorageError } from './stores';
 import type { Database, Queryable, Row, SqlValue } from './types';
 
@@ -13,25 +14,20 @@ export interface SqliteDatabaseOptions {
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-/** better-sqlite3 binds neither booleans nor undefined; the portable convention is 0/1. */
-function toSqliteParams(params: SqlValue[]): unknown[] {
-  return params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
-}
-
 /** Synchronous statements on the single connection, exposed through the async interface. */
 class SqliteQueries implements Queryable {
   constructor(protected readonly connection: BetterSqlite3.Database) {}
 
   async run(sql: string, params: SqlValue[] = []): Promise<number> {
-    return this.connection.prepare(sql).run(...toSqliteParams(params)).changes;
+    return this.connection.prepare(sql).run(...toPortableParams(params)).changes;
   }
 
   async get<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
-    return this.connection.prepare(sql).get(...toSqliteParams(params)) as T | undefined;
+    return this.connection.prepare(sql).get(...toPortableParams(params)) as T | undefined;
   }
 
   async all<T extends Row = Row>(sql: string, params: SqlValue[] = []): Promise<T[]> {
-    return this.connection.prepare(sql).all(...toSqliteParams(params)) as T[];
+    return this.connection.prepare(sql).all(...toPortableParams(params)) as T[];
   }
 }
 

@@ -1,6 +1,9 @@
 /**
  * What the XMPP core keeps durably. Each store is implemented over `Database` and is the only
  * place that knows its tables. JIDs passed in are already normalised (lowercase local/domain).
+ * `owner` / `username` is always a local account's username (the localpart of its JID, no
+ * domain); contacts and blocked entries are bare JIDs. Writing for an owner without an
+ * account fails with StorageError 'not-found'.
  */
 
 /** Salted SCRAM keys for one hash; the password itself is never stored. */
@@ -50,7 +53,7 @@ export interface RosterItem {
 }
 
 export interface RosterStore {
-  /** All items for a user's bare JID, and the roster version string. */
+  /** All items of a local user's roster, and the roster version string ("0" when never changed). */
   get(owner: string): Promise<{ version: string; items: RosterItem[] }>;
   getItem(owner: string, contact: string): Promise<RosterItem | undefined>;
   /** Inserts or replaces the item; bumps and returns the new roster version. */
