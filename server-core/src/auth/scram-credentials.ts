@@ -6,7 +6,7 @@ export type ScramHash = 'sha1' | 'sha256';
 export type ScramMechanism = 'SCRAM-SHA-1' | 'SCRAM-SHA-256';
 
 export const SCRAM_HASH: Record<ScramMechanism, ScramHash> = { 'SCRAM-SHA-1': 'sha1', 'SCRAM-SHA-256': 'sha256' };
-const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
+export const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
 const DEFAULT_SALT_BYTES = 16;
 
 /**
