@@ -1,0 +1,341 @@
+import { EventEmitter } from 'eventemitter3';
+import type { AmiEvent } from '../ami/ami-message';
+import { parseCallEvent, parseCoreShowChannel, type CallEvent, type ChannelSnapshot } from './call-events';
+import { EndedChannels } from './ended-channels';
+import { deviceOfChannel, normaliseDeviceName } from './device-name';
+import { deviceStateFromAsterisk, isBusyState, strongestState, type DeviceState } from './device-state';
+import {
+  applySnapshot,
+  channelDeviceState,
+  hangUpIsDue,
+  newTrackedChannel,
+  takeDuePhoneEvents,
+  type CallDirection,
+  type PhoneEventType,
+  type TrackedChannel,
+} from './tracked-channel';
+
+/** A device as the admin mapped it to a chat user. */
+export interface DeviceMapping {
+  /** As Asterisk names it: `PJSIP/1001`. */
+  device: string;
+  /** The user's bare JID. */
+  user: string;
+  monitored: boolean;
+}
+
+export interface CallTrackerOptions {
+  devices?: readonly DeviceMapping[];
+  /** Count a ringing device as "on the phone". Default false. */
+  ringingIsBusy?: boolean;
+  /** How many hung-up channels to remember so that late events about them are ignored. Default 1000. */
+  endedChannelMemory?: number;
+}
+
+const DEFAULT_ENDED_CHANNEL_MEMORY = 1000;
+
+/** One call of a user, as shown to the plugin and the admin console. */
+export interface UserCall {
+  callID: string;
+  device: string;
+  channel: string;
+  state: Exclude<DeviceState, 'idle'>;
+  direction: CallDirection;
+  otherNum?: string;
+  otherName?: string;
+}
+
+/** Spark-compatible phone event for the user's own clients. */
+export interface PhoneEvent {
+  user: string;
+  device: string;
+  callID: string;
+  type: PhoneEventType;
+  callerID?: string;
+  callerIDName?: string;
+}
+
+export interface DeviceStateChange {
+  device: string;
+  user: string;
+  state: DeviceState;
+}
+
+export interface UserPhoneState {
+  user: string;
+  onPhone: boolean;
+  calls: UserCall[];
+}
+
+export interface CallTrackerEvents {
+  deviceState: (change: DeviceStateChange) => void;
+  userPhoneState: (state: UserPhoneState) => void;
+  phoneEvent: (event: PhoneEvent) => void;
+  /** An AMI event or list item the tracker refused at its edge. */
+  invalidEvent: (reason: string) => void;
+}
+
+/**
+ * Follows calls from AMI events and keeps the phone state of every mapped,
+ * monitored device and of its user. Pure logic: it never touches the network,
+ * so the same instance can be fed live events, resync results or test data.
+ *
+ * Channels are the source of truth. `DeviceStateChange` only fills in while a
+ * device has no channel we know of, and an idle report clears the device's
+ * channels, so a hang-up we missed never leaves a user stuck "on the phone".
+ */
+export class CallTracker extends EventEmitter<CallTrackerEvents> {
+  private readonly ringingIsBusy: boolean;
+  private mappings = new Map<string, DeviceMapping>();
+  private readonly channels = new Map<string, TrackedChannel>();
+  /** Last state Asterisk reported per device through DeviceStateChange. */
+  private reported = new Map<string, DeviceState>();
+  private readonly publishedDevice = new Map<string, DeviceState>();
+  private readonly publishedUser = new Map<string, string>();
+  private readonly ended: EndedChannels;
+
+  constructor(options: CallTrackerOptions = {}) {
+    super();
+    this.ringingIsBusy = options.ringingIsBusy ?? false;
+    this.ended = new EndedChannels(options.endedChannelMemory ?? DEFAULT_ENDED_CHANNEL_MEMORY);
+    this.replaceMappings(options.devices ?? []);
+  }
+
+  /** Replaces the device map; states of devices that gained or lost a user are published at once. */
+  setDevices(devices: readonly DeviceMapping[]): void {
+    const touched = new Set([...this.mappings.keys()]);
+    this.replaceMappings(devices);
+    for (const device of this.mappings.keys()) touched.add(device);
+    for (const device of touched) {
+      if (!this.mappings.has(device)) this.publishedDevice.delete(device);
+    }
+    this.publish(touched, new Set([...this.publishedUser.keys()]));
+  }
+
+  /** Applies one live AMI event. Events that are not about calls are ignored. */
+  handle(event: AmiEvent): void {
+    const parsed = parseCallEvent(event);
+    if (parsed.kind === 'not-a-call-event') return;
+    if (parsed.kind === 'invalid') {
+      this.emit('invalidEvent', parsed.reason);
+      return;
+    }
+    const touched = new Set<string>();
+    this.apply(parsed, touched);
+    this.publish(touched);
+  }
+
+  /**
+   * Rebuilds the state from the calls in progress (`CoreShowChannels` items)
+   * and the device states (`DeviceStateList` items), then publishes only what
+   * changed: calls that ended unseen hang up, calls found in progress are
+   * announced. Run it after every (re)connect.
+   */
+  resync(channelItems: readonly AmiEvent[], deviceStateItems: readonly AmiEvent[]): void {
+    const touched = new Set<string>([...this.reported.keys()]);
+    const previous = new Map(this.channels);
+    this.channels.clear();
+    for (const item of channelItems) {
+      const snapshot = parseCoreShowChannel(item);
+      if ('invalid' in snapshot) {
+        this.emit('invalidEvent', snapshot.invalid);
+        continue;
+      }
+      const known = previous.get(snapshot.uniqueid);
+      if (known) {
+        applySnapshot(known, snapshot);
+        this.channels.set(known.uniqueid, known);
+        previous.delete(known.uniqueid);
+        touched.add(known.device);
+      } else {
+        this.adopt(snapshot, touched);
+      }
+    }
+    for (const gone of previous.values()) this.hangUp(gone, touched);
+
+    this.reported = new Map();
+    for (const item of deviceStateItems) {
+      const parsed = parseCallEvent(item);
+      if (parsed.kind !== 'device-state') {
+        this.emit('invalidEvent', parsed.kind === 'invalid' ? parsed.reason : `${item.name}: not a device state`);
+        continue;
+      }
+      const device = normaliseDeviceName(parsed.device);
+      const state = deviceStateFromAsterisk(parsed.state);
+      this.reported.set(device, state);
+      touched.add(device);
+      // The channel list cannot say a call is held; the device state can.
+      if (state === 'on-hold') for (const tracked of this.channelsOf(device)) tracked.held = true;
+    }
+    for (const tracked of this.channels.values()) this.announce(tracked);
+    this.publish(touched);
+  }
+
+  deviceState(device: string): DeviceState {
+    return this.computeDeviceState(normaliseDeviceName(device));
+  }
+
+  userPhoneState(user: string): UserPhoneState {
+    const calls = this.callsOf(user);
+    const onPhone = this.devicesOf(user).some((device) => isBusyState(this.computeDeviceState(device), this.ringingIsBusy));
+    return { user, onPhone, calls };
+  }
+
+  /** Every mapped, monitored device with its user and state, for the admin console. */
+  devices(): DeviceStateChange[] {
+    return [...this.mappings.values()]
+      .filter((m) => m.monitored)
+      .map((m) => ({ device: m.device, user: m.user, state: this.computeDeviceState(m.device) }));
+  }
+
+  private replaceMappings(devices: readonly DeviceMapping[]): void {
+    this.mappings = new Map(devices.map((m) => [normaliseDeviceName(m.device), { ...m, device: normaliseDeviceName(m.device) }]));
+  }
+
+  private apply(event: CallEvent, touched: Set<string>): void {
+    switch (event.kind) {
+      case 'channel-update':
+        this.update(event.channel, touched);
+        return;
+      case 'dial-begin': {
+        this.update(event.dest, touched, 'incoming');
+        if (!event.caller) return;
+        const caller = this.update(event.caller, touched, 'outgoing');
+        if (caller && !caller.otherNum && event.dialString) caller.otherNum = event.dialString.split('@')[0];
+        return;
+      }
+      case 'dial-progress':
+      case 'dial-end':
+        this.update(event.dest, touched, 'incoming');
+        if (event.caller) this.update(event.caller, touched, 'outgoing');
+        return;
+      case 'hold':
+      case 'unhold': {
+        const tracked = this.update(event.channel, touched);
+        if (tracked) tracked.held = event.kind === 'hold';
+        return;
+      }
+      case 'hangup': {
+        const tracked = this.channels.get(event.channel.uniqueid);
+        if (!tracked) {
+          this.ended.add(event.channel.uniqueid);
+          return;
+        }
+        this.hangUp(tracked, touched);
+        // A hang-up is newer news than whatever the device reported before it.
+        if (this.channelsOf(tracked.device).length === 0) this.reported.delete(tracked.device);
+        return;
+      }
+      case 'device-state':
+        this.applyDeviceState(normaliseDeviceName(event.device), event.state, touched);
+        return;
+    }
+  }
+
+  private applyDeviceState(device: string, asteriskState: string, touched: Set<string>): void {
+    const state = deviceStateFromAsterisk(asteriskState);
+    touched.add(device);
+    if (state === 'idle') {
+      this.reported.delete(device);
+      for (const tracked of this.channelsOf(device)) this.hangUp(tracked, touched);
+    } else {
+      this.reported.set(device, state);
+    }
+  }
+
+  /** Updates (or adopts, if unknown) the channel a snapshot describes; null for channels that are not phones. */
+  private update(snapshot: ChannelSnapshot, touched: Set<string>, direction?: CallDirection): TrackedChannel | null {
+    const existing = this.channels.get(snapshot.uniqueid);
+    const tracked = existing ?? this.adopt(snapshot, touched);
+    if (!tracked) return null;
+    if (existing) applySnapshot(existing, snapshot);
+    if (direction && tracked.direction === 'unknown') tracked.direction = direction;
+    touched.add(tracked.device);
+    this.announce(tracked);
+    return tracked;
+  }
+
+  private adopt(snapshot: ChannelSnapshot, touched: Set<string>): TrackedChannel | null {
+    if (this.ended.has(snapshot.uniqueid)) return null;
+    const device = deviceOfChannel(snapshot.channel);
+    if (!device) return null;
+    const tracked = newTrackedChannel(snapshot, device);
+    this.channels.set(tracked.uniqueid, tracked);
+    touched.add(device);
+    return tracked;
+  }
+
+  private hangUp(tracked: TrackedChannel, touched: Set<string>): void {
+    this.channels.delete(tracked.uniqueid);
+    this.ended.add(tracked.uniqueid);
+    touched.add(tracked.device);
+    if (hangUpIsDue(tracked)) this.emitPhoneEvent(tracked, { type: 'HANG_UP' });
+  }
+
+  private announce(tracked: TrackedChannel): void {
+    if (!this.monitoredMapping(tracked.device)) return;
+    for (const due of takeDuePhoneEvents(tracked)) this.emitPhoneEvent(tracked, due);
+  }
+
+  private emitPhoneEvent(tracked: TrackedChannel, due: { type: PhoneEventType; callerID?: string; callerIDName?: string }): void {
+    const mapping = this.monitoredMapping(tracked.device);
+    if (!mapping) return;
+    tracked.announced.add(due.type);
+    this.emit('phoneEvent', { user: mapping.user, device: mapping.device, callID: tracked.uniqueid, ...due });
+  }
+
+  private monitoredMapping(device: string): DeviceMapping | undefined {
+    const mapping = this.mappings.get(device);
+    return mapping?.monitored ? mapping : undefined;
+  }
+
+  private channelsOf(device: string): TrackedChannel[] {
+    return [...this.channels.values()].filter((c) => c.device === device);
+  }
+
+  private devicesOf(user: string): string[] {
+    return [...this.mappings.values()].filter((m) => m.monitored && m.user === user).map((m) => m.device);
+  }
+
+  private computeDeviceState(device: string): DeviceState {
+    if (!this.monitoredMapping(device)) return 'idle';
+    const channels = this.channelsOf(device);
+    if (channels.length === 0) return this.reported.get(device) ?? 'idle';
+    return strongestState(channels.map(channelDeviceState));
+  }
+
+  private callsOf(user: string): UserCall[] {
+    const devices = new Set(this.devicesOf(user));
+    const calls: UserCall[] = [];
+    for (const c of this.channels.values()) {
+      const state = channelDeviceState(c);
+      if (!devices.has(c.device) || state === 'idle') continue;
+      const call: UserCall = { callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction };
+      if (c.otherNum) call.otherNum = c.otherNum;
+      if (c.otherName) call.otherName = c.otherName;
+      calls.push(call);
+    }
+    return calls;
+  }
+
+  /** Emits the device and user states that differ from what was last published. */
+  private publish(touchedDevices: Set<string>, touchedUsers = new Set<string>()): void {
+    for (const device of touchedDevices) {
+      const mapping = this.monitoredMapping(device);
+      if (!mapping) continue;
+      touchedUsers.add(mapping.user);
+      const state = this.computeDeviceState(device);
+      if ((this.publishedDevice.get(device) ?? 'idle') === state) continue;
+      this.publishedDevice.set(device, state);
+      this.emit('deviceState', { device, user: mapping.user, state });
+    }
+    for (const user of touchedUsers) {
+      const state = this.userPhoneState(user);
+      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state])]);
+      if ((this.publishedUser.get(user) ?? JSON.stringify([false, []])) === key) continue;
+      if (state.onPhone || state.calls.length > 0) this.publishedUser.set(user, key);
+      else this.publishedUser.delete(user);
+      this.emit('userPhoneState', state);
+    }
+  }
+}

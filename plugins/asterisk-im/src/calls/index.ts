@@ -1,0 +1,13 @@
+export { CallTracker } from './call-tracker';
+export type {
+  CallTrackerEvents,
+  CallTrackerOptions,
+  DeviceMapping,
+  DeviceStateChange,
+  PhoneEvent,
+  UserCall,
+  UserPhoneState,
+} from './call-tracker';
+export type { DeviceState } from './device-state';
+export type { CallDirection, PhoneEventType } from './tracked-channel';
+export { deviceOfChannel, normaliseDeviceName } from './device-name';
