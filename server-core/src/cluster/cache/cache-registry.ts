@@ -8,7 +8,7 @@ export class CacheRegistry {
   private readonly caches = new Map<string, ReplicatedCache<JsonValue>>();
 
   constructor(
-    private readonly nodeId: string,
+    readonly nodeId: string,
     private readonly logger: Logger,
   ) {}
 

@@ -106,8 +106,9 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     }
     this.lastSeq = change.seq;
     const own = change.origin === this.nodeId && this.pending.delete(change.writeId);
-    if (!own) this.applyForeign(change);
+    // Removals first: an expired key may be the very key this change sets again.
     for (const key of change.removed) if (!this.isShadowed(key)) this.remove(key, change.origin);
+    if (!own) this.applyForeign(change);
     this.settleAcknowledged();
   }
 
@@ -136,6 +137,20 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     this.buffered = null;
     for (const change of held) this.applyChange(change);
     this.armExpiry();
+  }
+
+  /** Highest change of the store this copy has applied; 0 before the first load. */
+  get appliedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** The local content with ages, to put back into a store that lost it. */
+  contentWithAges(): Array<{ key: string; value: V; ageMs: number }> {
+    const now = this.now();
+    const ttl = this.options.ttlMs;
+    return [...this.local]
+      .filter(([, entry]) => this.isLive(entry))
+      .map(([key, entry]) => ({ key, value: entry.value, ageMs: ttl === undefined || entry.expiresAt === undefined ? 0 : Math.max(0, now + ttl - entry.expiresAt) }));
   }
 
   dispose(): void {

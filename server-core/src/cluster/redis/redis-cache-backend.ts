@@ -1,0 +1,150 @@
+import type { Logger } from '../../log';
+import type { CacheBackend, CacheChange, CacheRegistry, CacheWrite, ReplicatedCache } from '../cache';
+import type { CacheOptions, JsonValue } from '../types';
+import type { ChannelSubscriber } from './channel-subscriber';
+import type { RedisClient } from './connection';
+import type { ClusterKeys } from './keys';
+import { runScript } from './scripts';
+
+/** The change as the write script publishes it (values travel as JSON text). */
+interface PublishedChange {
+  op: 'set' | 'delete' | 'clear' | 'resync';
+  seq: number;
+  origin: string;
+  writeId: number;
+  key?: string;
+  value?: string;
+  /** cjson encodes an empty list as an object. */
+  removed: string[] | Record<string, never>;
+}
+
+/**
+ * Replicates caches through Redis: one hash per cache, written only by a script that also
+ * publishes the change with its sequence number. A cache (re)loads by subscribing first, then
+ * reading a snapshot; changes that arrive meanwhile are held and replayed past the snapshot.
+ */
+export class RedisCacheBackend implements CacheBackend {
+  private readonly resyncing = new Set<string>();
+  /** Reload requests that arrived while a reload of the same cache was running. */
+  private readonly resyncAgain = new Set<string>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private started = false;
+  private closed = false;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly subscriber: ChannelSubscriber,
+    private readonly keys: ClusterKeys,
+    private readonly registry: CacheRegistry,
+    private readonly resyncRetryMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Wires a new cache: it holds changes until its first snapshot is loaded. */
+  attach(cache: ReplicatedCache<JsonValue>): void {
+    cache.beginResync();
+    if (this.started) this.requestResync(cache.name);
+  }
+
+  /** Loads every cache; called on start and after every reconnect or rejoin. */
+  async resyncAll(): Promise<void> {
+    this.started = true;
+    await Promise.all(this.registry.all().map((cache) => this.resync(cache.name)));
+  }
+
+  async write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<number> {
+    const keys = this.cacheKeys(cacheName);
+    const key = write.op === 'clear' ? '' : write.key;
+    const value = write.op === 'set' ? JSON.stringify(write.value) : '';
+    const origin = this.registry.nodeId;
+    const seq = await runScript(this.client, 'aimCacheWrite', keys, [write.op, key, value, origin, write.writeId, options.maxEntries ?? 0, options.ttlMs ?? 0, this.keys.cacheChannel(cacheName)]);
+    return Number(seq);
+  }
+
+  requestResync(cacheName: string): void {
+    if (this.started) void this.resync(cacheName);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
+  private async resync(cacheName: string): Promise<void> {
+    const cache = this.registry.get(cacheName);
+    if (!cache || this.closed) return;
+    if (this.resyncing.has(cacheName)) {
+      this.resyncAgain.add(cacheName);
+      return;
+    }
+    this.resyncing.add(cacheName);
+    cache.beginResync();
+    try {
+      await this.subscriber.subscribe(this.keys.cacheChannel(cacheName), (message) => this.onPublished(cacheName, message));
+      let snapshot = await this.loadSnapshot(cacheName, cache.options);
+      if (snapshot.seq === 0 && cache.appliedSeq > 0 && (await this.reseed(cache))) {
+        snapshot = await this.loadSnapshot(cacheName, cache.options);
+      }
+      cache.loadSnapshot(snapshot);
+    } catch (err) {
+      this.logger.warn({ cache: cacheName, err: (err as Error).message }, 'cache reload failed; retrying');
+      this.scheduleRetry(cacheName);
+    } finally {
+      this.resyncing.delete(cacheName);
+    }
+    if (this.resyncAgain.delete(cacheName)) await this.resync(cacheName);
+  }
+
+  private async loadSnapshot(cacheName: string, options: CacheOptions) {
+    const [seq, now, flat] = (await runScript(this.client, 'aimCacheLoad', this.cacheKeys(cacheName), [])) as [number, number, string[]];
+    const entries: Array<{ key: string; value: JsonValue; ageMs: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const stored = flat[i + 1];
+      const colon = stored.indexOf(':');
+      const ageMs = Math.max(0, Number(now) - Number(stored.slice(0, colon)));
+      if (options.ttlMs !== undefined && ageMs >= options.ttlMs) continue;
+      entries.push({ key: flat[i], value: JSON.parse(stored.slice(colon + 1)) as JsonValue, ageMs });
+    }
+    return { seq: Number(seq), entries };
+  }
+
+  /** Redis lost the cache (restart without persistence): put this node's copy back, if no one wrote since. */
+  private async reseed(cache: ReplicatedCache<JsonValue>): Promise<boolean> {
+    const content = cache.contentWithAges();
+    if (content.length === 0) return false;
+    const args: Array<string | number> = [this.keys.cacheChannel(cache.name)];
+    for (const { key, value, ageMs } of content) args.push(key, JSON.stringify(value), Math.round(ageMs));
+    const seeded = (await runScript(this.client, 'aimCacheReseed', this.cacheKeys(cache.name), args)) === 1;
+    if (seeded) this.logger.warn({ cache: cache.name, entries: content.length }, 'redis had lost the cache; restored it from this node');
+    return seeded;
+  }
+
+  private onPublished(cacheName: string, message: string): void {
+    const published = JSON.parse(message) as PublishedChange;
+    if (published.op === 'resync') return this.requestResync(cacheName);
+    const change: CacheChange = {
+      seq: published.seq,
+      origin: published.origin,
+      writeId: published.writeId,
+      op: published.op,
+      key: published.key,
+      value: published.value === undefined ? undefined : (JSON.parse(published.value) as JsonValue),
+      removed: Array.isArray(published.removed) ? published.removed : [],
+    };
+    this.registry.deliver(cacheName, change);
+  }
+
+  private scheduleRetry(cacheName: string): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      void this.resync(cacheName);
+    }, this.resyncRetryMs);
+    this.retryTimers.add(timer);
+  }
+
+  private cacheKeys(cacheName: string): string[] {
+    return [this.keys.cacheHash(cacheName), this.keys.cacheOrder(cacheName), this.keys.cacheSeq(cacheName)];
+  }
+}

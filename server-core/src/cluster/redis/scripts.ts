@@ -1,0 +1,148 @@
+import type { RedisClient } from './connection';
+
+/** Current Redis server time in ms; scripts use it so node clocks never matter for Redis-side state. */
+const NOW = `local __t = redis.call('TIME'); local now = tonumber(__t[1]) * 1000 + math.floor(tonumber(__t[2]) / 1000)`;
+
+const SCRIPTS = {
+  /** KEYS: members. ARGV: nodeId, memberTimeoutMs, purgeAfterMs. Returns live member ids. */
+  aimHeartbeat: {
+    numberOfKeys: 1,
+    lua: `${NOW}
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
+return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
+  },
+  /** KEYS: members. ARGV: nodeId, control channel, message. */
+  aimLeave: {
+    numberOfKeys: 1,
+    lua: `redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`,
+  },
+  /**
+   * KEYS: lease, token counter. ARGV: nodeId, leaseMs, highest token this node has seen.
+   * Takes a free lease (or replaces one this node gave up) with a new token, which is never
+   * below one already seen, even if Redis lost the counter. Returns {1|0, current lease value}.
+   */
+  aimAcquireLease: {
+    numberOfKeys: 2,
+    lua: `local current = redis.call('GET', KEYS[1])
+if current then
+  local holder = cjson.decode(current)
+  if holder.node ~= ARGV[1] then return {0, current} end
+end
+local token = redis.call('INCR', KEYS[2])
+local floor = tonumber(ARGV[3])
+if token <= floor then token = floor + 1; redis.call('SET', KEYS[2], token) end
+local value = cjson.encode({node = ARGV[1], token = token})
+redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+return {1, value}`,
+  },
+  /** KEYS: lease. ARGV: own lease value, leaseMs. 1 when renewed, 0 when the lease is not ours any more. */
+  aimRenewLease: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return 1 end
+return 0`,
+  },
+  /** KEYS: lease. ARGV: own lease value, control channel, message. Deletes only our own lease. */
+  aimReleaseLease: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1]); redis.call('PUBLISH', ARGV[2], ARGV[3]); return 1
+end
+return 0`,
+  },
+  /**
+   * KEYS: hash, order (zset key -> seq), seq counter.
+   * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel.
+   * Hash values are "<written at ms>:<json>". Expired entries at the head of the order are
+   * pruned first, the write applied, then the oldest written entries beyond maxEntries evicted;
+   * the change is published with its sequence number in the same atomic step. Returns seq.
+   */
+  aimCacheWrite: {
+    numberOfKeys: 3,
+    lua: `${NOW}
+local op, key, origin = ARGV[1], ARGV[2], ARGV[4]
+local maxEntries, ttl = tonumber(ARGV[6]), tonumber(ARGV[7])
+local removed = {}
+if ttl > 0 then
+  for _ = 1, 100 do
+    local head = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #head == 0 then break end
+    local stored = redis.call('HGET', KEYS[1], head[1])
+    local writtenAt = 0
+    if stored then writtenAt = tonumber(string.sub(stored, 1, string.find(stored, ':', 1, true) - 1)) end
+    if writtenAt + ttl > now then break end
+    redis.call('HDEL', KEYS[1], head[1]); redis.call('ZREM', KEYS[2], head[1])
+    table.insert(removed, head[1])
+  end
+end
+local seq = redis.call('INCR', KEYS[3])
+if op == 'set' then
+  redis.call('HSET', KEYS[1], key, now .. ':' .. ARGV[3])
+  redis.call('ZADD', KEYS[2], seq, key)
+  if maxEntries > 0 then
+    local over = redis.call('ZCARD', KEYS[2]) - maxEntries
+    if over > 0 then
+      for _, victim in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+        redis.call('HDEL', KEYS[1], victim); redis.call('ZREM', KEYS[2], victim)
+        table.insert(removed, victim)
+      end
+    end
+  end
+elseif op == 'delete' then
+  redis.call('HDEL', KEYS[1], key); redis.call('ZREM', KEYS[2], key)
+else
+  redis.call('DEL', KEYS[1], KEYS[2])
+end
+local change = {seq = seq, origin = origin, writeId = tonumber(ARGV[5]), op = op, removed = removed}
+if op ~= 'clear' then change.key = key end
+if op == 'set' then change.value = ARGV[3] end
+redis.call('PUBLISH', ARGV[8], cjson.encode(change))
+return seq`,
+  },
+  /** KEYS: hash, order, seq. Returns {seq, now, {field, value, ...}} in order of writing. */
+  aimCacheLoad: {
+    numberOfKeys: 3,
+    lua: `${NOW}
+local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
+local flat = {}
+for _, key in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local stored = redis.call('HGET', KEYS[1], key)
+  if stored then table.insert(flat, key); table.insert(flat, stored) end
+end
+return {seq, now, flat}`,
+  },
+  /**
+   * KEYS: hash, order, seq. ARGV: channel, then key, valueJson, ageMs triples.
+   * Puts content back into a cache Redis lost (no seq counter); a no-op when anything
+   * was written since. Publishes a resync request. Returns 1 when it seeded.
+   */
+  aimCacheReseed: {
+    numberOfKeys: 3,
+    lua: `${NOW}
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local n = 0
+for i = 2, #ARGV, 3 do
+  n = n + 1
+  redis.call('HSET', KEYS[1], ARGV[i], (now - tonumber(ARGV[i + 2])) .. ':' .. ARGV[i + 1])
+  redis.call('ZADD', KEYS[2], n, ARGV[i])
+end
+redis.call('SET', KEYS[3], n)
+redis.call('PUBLISH', ARGV[1], cjson.encode({op = 'resync'}))
+return 1`,
+  },
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;
+
+/** Registers the scripts on a client (EVALSHA with automatic EVAL fallback). */
+export function defineScripts(client: RedisClient): void {
+  for (const [name, script] of Object.entries(SCRIPTS)) client.defineCommand(name, script);
+}
+
+/** Runs a script registered by `defineScripts`. */
+export function runScript(client: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>): Promise<unknown> {
+  const command = (client as unknown as Record<ScriptName, (...params: Array<string | number>) => Promise<unknown>>)[name];
+  return command.call(client, ...keys, ...args);
+}

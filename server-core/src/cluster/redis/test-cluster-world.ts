@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { RedisCluster } from './redis-cluster';
+import type { RedisClusterOptions } from './options';
+
+/** Short timings so lease and membership behaviour shows within a fraction of a second. */
+export const FAST_TIMINGS = { leaseMs: 600, renewEveryMs: 100, leaseSafetyMarginMs: 120, heartbeatMs: 100, memberTimeoutMs: 400, taskTimeoutMs: 1000, resyncRetryMs: 100, reconnectMaxDelayMs: 100 } as const;
+
+/** Nodes of one test cluster, on a namespace no other test run shares. */
+export class TestClusterWorld {
+  readonly namespace = `test-${randomUUID().slice(0, 8)}`;
+  private readonly nodes: RedisCluster[] = [];
+
+  constructor(private readonly redis: RedisClusterOptions['redis'] = { host: '127.0.0.1', port: 6379 }) {}
+
+  node(nodeId: string, overrides: Partial<RedisClusterOptions> = {}): RedisCluster {
+    const node = new RedisCluster({ nodeId, namespace: this.namespace, redis: this.redis, ...FAST_TIMINGS, ...overrides });
+    this.nodes.push(node);
+    return node;
+  }
+
+  async startNodes(...ids: string[]): Promise<RedisCluster[]> {
+    const nodes = ids.map((id) => this.node(id));
+    await Promise.all(nodes.map((n) => n.start()));
+    return nodes;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(10);
+  }
+}
