@@ -23,7 +23,8 @@ export interface CacheChange {
 /** The full content at one point of the order; `ageMs` tells how long ago each entry was written. */
 export interface CacheSnapshot {
   seq: number;
-  entries: Array<{ key: string; value: JsonValue; ageMs: number }>;
+  /** `origin` is the node that wrote the entry, when the store knows it. */
+  entries: Array<{ key: string; value: JsonValue; ageMs: number; origin?: string }>;
 }
 
 /**

@@ -4,11 +4,13 @@ import { monotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { CacheEvents, CacheOptions, ClusterCache, JsonValue } from '../types';
 import type { CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';
 
-/** Origin reported for differences a resync discovered, when the writer is no longer known. */
+/** Origin reported for differences a reload discovered when the store does not know the writer (removals). */
 export const RESYNC_ORIGIN = 'resync';
 
 interface LocalEntry<V> {
   value: V;
+  /** Node that wrote the value, when known. */
+  origin?: string;
   /** Monotonic time the entry expires locally; undefined when the cache has no ttl. */
   expiresAt: number | undefined;
 }
@@ -126,9 +128,9 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     const now = this.now();
     const next = new Map<string, LocalEntry<V>>();
     const oldestFirst = [...snapshot.entries].sort((a, b) => b.ageMs - a.ageMs);
-    for (const { key, value, ageMs } of oldestFirst) {
+    for (const { key, value, ageMs, origin } of oldestFirst) {
       if (this.isShadowed(key)) continue;
-      next.set(key, { value: value as V, expiresAt: this.expiryFrom(now, ageMs) });
+      next.set(key, { value: value as V, origin, expiresAt: this.expiryFrom(now, ageMs) });
     }
     for (const [key, entry] of this.local) if (this.isShadowed(key)) next.set(key, entry);
     this.replaceWith(next);
@@ -221,7 +223,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     const previous = this.get(key);
     // Re-inserting keeps the map in write order, which is also expiry order (one ttl per cache).
     this.local.delete(key);
-    this.local.set(key, { value, expiresAt: this.expiryFrom(this.now(), ageMs) });
+    this.local.set(key, { value, origin, expiresAt: this.expiryFrom(this.now(), ageMs) });
     this.armExpiry();
     this.emit('entry', { key, value, previous, origin });
   }
@@ -251,7 +253,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     for (const [key, value] of this.entries()) {
       const previous = before.get(key);
       if (previous === undefined || JSON.stringify(previous) !== JSON.stringify(value)) {
-        this.emit('entry', { key, value, previous, origin: RESYNC_ORIGIN });
+        this.emit('entry', { key, value, previous, origin: this.local.get(key)?.origin ?? RESYNC_ORIGIN });
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log';
-import type { CacheBackend, CacheChange, CacheRegistry, CacheWrite, ReplicatedCache } from '../cache';
+import type { CacheBackend, CacheChange, CacheRegistry, CacheSnapshot, CacheWrite, ReplicatedCache } from '../cache';
 import type { CacheOptions, JsonValue } from '../types';
 import type { ChannelSubscriber } from './channel-subscriber';
 import type { RedisClient } from './connection';
@@ -96,15 +96,14 @@ export class RedisCacheBackend implements CacheBackend {
     if (this.resyncAgain.delete(cacheName)) await this.resync(cacheName);
   }
 
-  private async loadSnapshot(cacheName: string, options: CacheOptions) {
+  private async loadSnapshot(cacheName: string, options: CacheOptions): Promise<CacheSnapshot> {
     const [seq, now, flat] = (await runScript(this.client, 'aimCacheLoad', this.cacheKeys(cacheName), [])) as [number, number, string[]];
-    const entries: Array<{ key: string; value: JsonValue; ageMs: number }> = [];
+    const entries: CacheSnapshot['entries'] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      const stored = flat[i + 1];
-      const colon = stored.indexOf(':');
-      const ageMs = Math.max(0, Number(now) - Number(stored.slice(0, colon)));
+      const stored = JSON.parse(flat[i + 1]) as { t: number; o: string; v: JsonValue };
+      const ageMs = Math.max(0, Number(now) - stored.t);
       if (options.ttlMs !== undefined && ageMs >= options.ttlMs) continue;
-      entries.push({ key: flat[i], value: JSON.parse(stored.slice(colon + 1)) as JsonValue, ageMs });
+      entries.push({ key: flat[i], value: stored.v, ageMs, origin: stored.o });
     }
     return { seq: Number(seq), entries };
   }
@@ -113,7 +112,7 @@ export class RedisCacheBackend implements CacheBackend {
   private async reseed(cache: ReplicatedCache<JsonValue>): Promise<boolean> {
     const content = cache.contentWithAges();
     if (content.length === 0) return false;
-    const args: Array<string | number> = [this.keys.cacheChannel(cache.name)];
+    const args: Array<string | number> = [this.keys.cacheChannel(cache.name), this.registry.nodeId];
     for (const { key, value, ageMs } of content) args.push(key, JSON.stringify(value), Math.round(ageMs));
     const seeded = (await runScript(this.client, 'aimCacheReseed', this.cacheKeys(cache.name), args)) === 1;
     if (seeded) this.logger.warn({ cache: cache.name, entries: content.length }, 'redis had lost the cache; restored it from this node');

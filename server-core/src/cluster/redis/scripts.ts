@@ -55,7 +55,7 @@ return 0`,
   /**
    * KEYS: hash, order (zset key -> seq), seq counter.
    * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel.
-   * Hash values are "<written at ms>:<json>". Expired entries at the head of the order are
+   * Hash values are {"t": written at (ms), "o": origin node, "v": value}. Expired entries at the head of the order are
    * pruned first, the write applied, then the oldest written entries beyond maxEntries evicted;
    * the change is published with its sequence number in the same atomic step. Returns seq.
    */
@@ -71,7 +71,7 @@ if ttl > 0 then
     if #head == 0 then break end
     local stored = redis.call('HGET', KEYS[1], head[1])
     local writtenAt = 0
-    if stored then writtenAt = tonumber(string.sub(stored, 1, string.find(stored, ':', 1, true) - 1)) end
+    if stored then writtenAt = cjson.decode(stored).t end
     if writtenAt + ttl > now then break end
     redis.call('HDEL', KEYS[1], head[1]); redis.call('ZREM', KEYS[2], head[1])
     table.insert(removed, head[1])
@@ -79,7 +79,7 @@ if ttl > 0 then
 end
 local seq = redis.call('INCR', KEYS[3])
 if op == 'set' then
-  redis.call('HSET', KEYS[1], key, now .. ':' .. ARGV[3])
+  redis.call('HSET', KEYS[1], key, '{"t":' .. now .. ',"o":' .. cjson.encode(origin) .. ',"v":' .. ARGV[3] .. '}')
   redis.call('ZADD', KEYS[2], seq, key)
   if maxEntries > 0 then
     local over = redis.call('ZCARD', KEYS[2]) - maxEntries
@@ -114,7 +114,7 @@ end
 return {seq, now, flat}`,
   },
   /**
-   * KEYS: hash, order, seq. ARGV: channel, then key, valueJson, ageMs triples.
+   * KEYS: hash, order, seq. ARGV: channel, origin, then key, valueJson, ageMs triples.
    * Puts content back into a cache Redis lost (no seq counter); a no-op when anything
    * was written since. Publishes a resync request. Returns 1 when it seeded.
    */
@@ -123,9 +123,9 @@ return {seq, now, flat}`,
     lua: `${NOW}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local n = 0
-for i = 2, #ARGV, 3 do
+for i = 3, #ARGV, 3 do
   n = n + 1
-  redis.call('HSET', KEYS[1], ARGV[i], (now - tonumber(ARGV[i + 2])) .. ':' .. ARGV[i + 1])
+  redis.call('HSET', KEYS[1], ARGV[i], '{"t":' .. (now - tonumber(ARGV[i + 2])) .. ',"o":' .. cjson.encode(ARGV[2]) .. ',"v":' .. ARGV[i + 1] .. '}')
   redis.call('ZADD', KEYS[2], n, ARGV[i])
 end
 redis.call('SET', KEYS[3], n)
