@@ -1,0 +1,31 @@
+/**
+ * The server's own XEP services, installed on a core context: service discovery, ping,
+ * software version, vcard-temp, blocking and the legacy session IQ.
+ */
+import { NS } from '../xml';
+import type { CoreContext } from '../server/core-context';
+import { UndoStack } from './undo-stack';
+import { addDiscoFeatures } from './disco-features';
+import { registerDisco } from './server-disco';
+import { registerPing } from './ping';
+import { registerSoftwareVersion } from './software-version';
+import { registerVCard } from './vcard';
+import { registerBlocking } from './blocking';
+import { registerSessionEstablishment } from './session-establishment';
+
+export { UndoStack } from './undo-stack';
+export { addDiscoFeatures } from './disco-features';
+export { readServerVersion, SERVER_NAME } from './server-version';
+
+/** Registers every core service; the returned function undoes all of it. */
+export function registerCoreServices(ctx: CoreContext): () => void {
+  const undo = new UndoStack();
+  undo.add(addDiscoFeatures(ctx, [NS.DISCO_INFO, NS.DISCO_ITEMS, NS.PING, NS.VERSION, NS.VCARD]));
+  undo.add(registerDisco(ctx));
+  undo.add(registerPing(ctx));
+  undo.add(registerSoftwareVersion(ctx));
+  undo.add(registerVCard(ctx));
+  undo.add(registerBlocking(ctx));
+  undo.add(registerSessionEstablishment(ctx));
+  return () => undo.run();
+}
