@@ -1,0 +1,42 @@
+import type { Element } from 'ltx';
+import { parseXml } from '../xml';
+import type { ClusterCache } from '../cluster/types';
+import type { CoreContext } from '../server/core-context';
+
+/**
+ * The last available presence of every available resource in the cluster (full JID ->
+ * presence XML), replicated so any node answers a probe from local memory instead of
+ * asking the node that holds the session. Readers only trust entries for resources the
+ * route table still lists as available, so an entry left by a crashed node is harmless.
+ */
+export class PresenceCache {
+  private readonly cache: ClusterCache<string>;
+
+  constructor(private readonly ctx: CoreContext) {
+    this.cache = ctx.cluster.createCache<string>('xmpp-presence');
+  }
+
+  set(fullJid: string, presence: Element): Promise<void> {
+    return this.cache.set(fullJid, presence.toString());
+  }
+
+  delete(fullJid: string): Promise<void> {
+    return this.cache.has(fullJid) ? this.cache.delete(fullJid) : Promise.resolve();
+  }
+
+  /** The available resources of `bareJid` with their last presence. */
+  availableOf(bareJid: string): Array<{ fullJid: string; presence: Element }> {
+    const out: Array<{ fullJid: string; presence: Element }> = [];
+    for (const route of this.ctx.routes.resourcesOf(bareJid)) {
+      if (!route.available) continue;
+      const xml = this.cache.get(route.fullJid);
+      if (xml === undefined) continue;
+      try {
+        out.push({ fullJid: route.fullJid, presence: parseXml(xml) });
+      } catch (err) {
+        this.ctx.logger.error({ err, jid: route.fullJid }, 'unreadable cached presence');
+      }
+    }
+    return out;
+  }
+}

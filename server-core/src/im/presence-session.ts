@@ -1,0 +1,145 @@
+import { Element, clone } from 'ltx';
+import { parseJid, JidError, StanzaError, errorReply, type Jid } from '../xml';
+import type { ClientSession } from '../routing';
+import type { RosterItem } from '../storage/stores';
+import type { CoreContext } from '../server/core-context';
+import type { SessionPresence } from '../server/session-manager';
+import type { PresenceCache } from './presence-cache';
+import type { PresenceDelivery } from './presence-delivery';
+import { parsePriority } from './presence-priority';
+import type { SubscriptionHandler } from './subscription-handler';
+import { isSubscriptionType } from './subscription-state';
+
+const subscribed = (item: RosterItem): boolean => item.subscription === 'from' || item.subscription === 'both';
+const subscribedTo = (item: RosterItem): boolean => item.subscription === 'to' || item.subscription === 'both';
+
+/** Presence a local session sends: broadcast, directed, subscriptions, and its end (RFC 6121 4). */
+export class SessionPresenceHandler implements SessionPresence {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly cache: PresenceCache,
+    private readonly delivery: PresenceDelivery,
+    private readonly subscriptions: SubscriptionHandler,
+  ) {}
+
+  async fromSession(session: ClientSession, stanza: Element): Promise<void> {
+    const type = stanza.attrs.type as string | undefined;
+    const to = stanza.attrs.to as string | undefined;
+    if (to === undefined) {
+      if (type === undefined) return this.available(session, stanza);
+      if (type === 'unavailable') return this.unavailable(session, stanza);
+      if (type !== 'error') this.refuse(session, stanza, new StanzaError('bad-request', `presence of type ${type} needs a recipient`));
+      return;
+    }
+    let target: Jid;
+    try {
+      target = parseJid(to);
+    } catch (err) {
+      if (!(err instanceof JidError)) throw err;
+      return this.refuse(session, stanza, new StanzaError('jid-malformed', err.message));
+    }
+    if (isSubscriptionType(type)) return this.subscriptions.fromUser(stanza, type, session.jid, target);
+    if (type === undefined) {
+      if (target.bare !== session.bareJid) session.directedPresenceTo.add(target.full);
+    } else if (type === 'unavailable') {
+      session.directedPresenceTo.delete(target.full);
+    }
+    stanza.attrs.to = target.full;
+    await this.ctx.router.route(stanza, session.jid, session);
+  }
+
+  async sessionEnded(session: ClientSession): Promise<void> {
+    if (session.available || session.directedPresenceTo.size > 0) await this.unavailable(session, null);
+    await this.cache.delete(session.fullJid);
+  }
+
+  private async available(session: ClientSession, stanza: Element): Promise<void> {
+    const priority = parsePriority(stanza);
+    if (priority instanceof StanzaError) return this.refuse(session, stanza, priority);
+    const initial = !session.available;
+    const wasReachable = session.available && session.priority >= 0;
+    const presence = clone(stanza);
+    presence.attrs.from = session.fullJid;
+    delete presence.attrs.to;
+    session.presence = presence;
+    session.priority = priority;
+    session.available = true;
+    session.hasSentInitialPresence = true;
+    await this.cache.set(session.fullJid, presence);
+    await this.ctx.updateRoute(session);
+    const roster = (await this.ctx.stores.rosters.get(session.bareJid)).items;
+    await this.broadcast(session, presence, roster);
+    if (initial) {
+      await this.probeContacts(session, roster);
+      this.showOwnResources(session);
+      await this.subscriptions.redeliverPending(session.bareJid, session.fullJid);
+    }
+    if (!wasReachable && priority >= 0) this.ctx.events.emit('sessionAvailable', session);
+    this.ctx.events.emit('presenceChanged', session, presence);
+  }
+
+  /** `stanza` is null when the session simply went away. */
+  private async unavailable(session: ClientSession, stanza: Element | null): Promise<void> {
+    const wasAvailable = session.available;
+    const presence = stanza ? clone(stanza) : new Element('presence', { type: 'unavailable' });
+    presence.attrs.from = session.fullJid;
+    delete presence.attrs.to;
+    session.available = false;
+    session.presence = null;
+    await this.cache.delete(session.fullJid);
+    if (!session.isEnded) await this.ctx.updateRoute(session);
+    const told = new Set<string>();
+    if (wasAvailable) {
+      const roster = (await this.ctx.stores.rosters.get(session.bareJid)).items;
+      for (const jid of await this.broadcast(session, presence, roster)) told.add(jid);
+      if (stanza && !session.isEnded) session.deliver(addressed(presence, session.fullJid));
+    }
+    for (const target of session.directedPresenceTo) {
+      if (told.has(parseJid(target).bare)) continue;
+      await this.ctx.router.route(addressed(presence, target), session.jid);
+    }
+    session.directedPresenceTo.clear();
+    if (wasAvailable) this.ctx.events.emit('presenceChanged', session, presence);
+  }
+
+  /** To every subscriber and the user's own available resources; returns the subscribers told. */
+  private async broadcast(session: ClientSession, presence: Element, roster: RosterItem[]): Promise<string[]> {
+    const told: string[] = [];
+    for (const item of roster) {
+      if (!subscribed(item) || (await this.ctx.blocking.isBlocked(session.bareJid, item.jid))) continue;
+      await this.ctx.router.route(addressed(presence, item.jid), session.jid);
+      told.push(item.jid);
+    }
+    this.delivery.toAvailableResources(session.bareJid, addressed(presence, session.bareJid), presence.attrs.type === 'unavailable' ? session.fullJid : undefined);
+    return told;
+  }
+
+  /** RFC 6121 4.2.2: learn the presence of every contact the user is subscribed to. */
+  private async probeContacts(session: ClientSession, roster: RosterItem[]): Promise<void> {
+    for (const item of roster) {
+      if (!subscribedTo(item)) continue;
+      const probe = new Element('presence', { type: 'probe', from: session.fullJid, to: item.jid });
+      await this.ctx.router.route(probe, session.jid);
+    }
+  }
+
+  /** A new resource learns which other resources of the same user are available. */
+  private showOwnResources(session: ClientSession): void {
+    for (const { fullJid, presence } of this.cache.availableOf(session.bareJid)) {
+      if (fullJid === session.fullJid) continue;
+      presence.attrs.to = session.fullJid;
+      session.deliver(presence);
+    }
+  }
+
+  private refuse(session: ClientSession, stanza: Element, error: StanzaError): void {
+    stanza.attrs.from = session.fullJid;
+    session.deliver(errorReply(stanza, error, stanza.attrs.to ?? this.ctx.domain));
+  }
+}
+
+function addressed(presence: Element, to: string): Element {
+  const copy = clone(presence);
+  copy.attrs.to = to;
+  return copy;
+}

@@ -1,0 +1,58 @@
+import { Element } from 'ltx';
+import { NS, StanzaError } from '../xml';
+import type { IqRequest } from '../routing';
+import type { CoreContext } from '../server/core-context';
+import { isListed, newRosterItem, rosterItemElement } from './roster-item-xml';
+import type { RosterEditor } from './roster-editor';
+import { parseRosterSet } from './roster-set-request';
+import type { SubscriptionHandler } from './subscription-handler';
+
+/** Answers roster get and set (RFC 6121 2.1-2.5, versioning 2.6). */
+export class RosterIq {
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly roster: RosterEditor,
+    private readonly subscriptions: SubscriptionHandler,
+  ) {}
+
+  register(): () => void {
+    return this.ctx.iqHandlers.register('account', NS.ROSTER, (request) => this.handle(request));
+  }
+
+  private async handle({ iq, payload, from, to, session }: IqRequest): Promise<Element | void> {
+    if (from.bare !== to.bare) throw new StanzaError('forbidden', 'only the owner may read or change a roster');
+    if (iq.attrs.type === 'get') {
+      if (session) session.rosterRequested = true;
+      return this.get(to.bare, payload.attrs.ver as string | undefined);
+    }
+    return this.set(to.bare, payload);
+  }
+
+  private async get(owner: string, clientVersion: string | undefined): Promise<Element | void> {
+    const { version, items } = await this.ctx.stores.rosters.get(owner);
+    // Same version: the client's copy is current; an empty result says so (2.6.3).
+    if (clientVersion !== undefined && clientVersion === version) return;
+    const query = new Element('query', { xmlns: NS.ROSTER, ver: version });
+    for (const item of items) if (isListed(item)) query.cnode(rosterItemElement(item));
+    return query;
+  }
+
+  private async set(owner: string, query: Element): Promise<void> {
+    const request = parseRosterSet(query, owner);
+    if (request instanceof StanzaError) throw request;
+    if (request.kind === 'remove') {
+      const removed = await this.roster.exclusive(owner, async () => {
+        const item = await this.roster.item(owner, request.jid);
+        if (item) await this.subscriptions.removeItem(owner, item);
+        return item !== undefined;
+      });
+      if (!removed) throw new StanzaError('item-not-found', `${request.jid} is not in the roster`);
+      return;
+    }
+    await this.roster.exclusive(owner, async () => {
+      const previous = await this.roster.item(owner, request.jid);
+      const next = { ...(previous ?? newRosterItem(request.jid)), name: request.name, groups: request.groups };
+      await this.roster.save(owner, previous, next);
+    });
+  }
+}
