@@ -1,0 +1,12 @@
+export { AmiLink } from './ami-link';
+export type { AmiLinkEvents, AmiLinkState } from './ami-link';
+export { AmiLinkError } from './ami-link-error';
+export type { AmiErrorKind } from './ami-link-error';
+export { AMI_LINK_DEFAULTS } from './ami-link-options';
+export type { AmiLinkOptions } from './ami-link-options';
+export type { AmiAction } from './ami-action';
+export { amiField, amiFieldValues } from './ami-message';
+export type { AmiEvent, AmiMessage, AmiResponse } from './ami-message';
+export type { AmiList } from './pending-actions';
+export { testConnection } from './test-connection';
+export type { TestConnectionResult } from './test-connection';
