@@ -17,10 +17,15 @@ export function testConnection(options: AmiLinkOptions): Promise<TestConnectionR
     return Promise.resolve({ ok: false, error: `invalid settings: ${error instanceof Error ? error.message : String(error)}` });
   }
   return new Promise((resolve) => {
-    session.on('ready', (version) => {
-      void session.closeGracefully().then(() => resolve({ ok: true, version }));
+    let version: string | undefined;
+    session.on('ready', (announced) => {
+      version = announced;
+      void session.closeGracefully();
     });
-    session.on('closed', (reason, error) => resolve({ ok: false, error: error ? error.message : reason }));
+    // A session closes exactly once, after the Logoff when the test succeeded.
+    session.on('closed', (reason, error) => {
+      resolve(version !== undefined ? { ok: true, version } : { ok: false, error: error ? error.message : reason });
+    });
     session.open();
   });
 }
