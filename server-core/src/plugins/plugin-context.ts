@@ -1,0 +1,100 @@
+import type { Logger } from '../log';
+import type { Database } from '../storage';
+import type { CoreContext } from '../server/core-context';
+import { addDiscoFeatures } from '../services/disco-features';
+import type { PluginRoutes } from '../admin/plugin-routes';
+import { parseJid } from '../xml';
+import { componentDomain, componentHandler } from './plugin-component';
+import type { PluginConfigHandle } from './plugin-config';
+import type { PluginScope } from './plugin-scope';
+import { scopedCluster } from './scoped-cluster';
+import type { DiscoItem, PluginContext } from './types';
+
+export interface PluginContextDeps<C> {
+  name: string;
+  core: CoreContext;
+  db: Database;
+  routes: PluginRoutes;
+  scope: PluginScope;
+  config: PluginConfigHandle<C>;
+  logger: Logger;
+}
+
+/** Builds the context one plugin start receives; every registration is owned by `scope`. */
+export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
+  const { name, core, scope } = deps;
+
+  const addDiscoItem = (item: DiscoItem): (() => void) => {
+    const entry = { ...item };
+    core.disco.items.push(entry);
+    return scope.own(() => {
+      const index = core.disco.items.indexOf(entry);
+      if (index >= 0) core.disco.items.splice(index, 1);
+    });
+  };
+
+  return {
+    name,
+    domain: core.domain,
+    nodeId: core.nodeId,
+    logger: deps.logger,
+    config: deps.config,
+    db: deps.db,
+    stores: core.stores,
+    sessions: core.sessions,
+    router: {
+      route: (stanza, from) => core.router.route(stanza, from ?? parseJid(core.domain)),
+      deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
+    },
+    cluster: scopedCluster(core.cluster, name, scope),
+    interceptors: {
+      add(interceptor) {
+        const direction = interceptor.direction ?? 'both';
+        const undo = core.interceptors.add({
+          name: `${name}/${interceptor.name}`,
+          priority: interceptor.priority ?? 0,
+          intercept: (stanza, context) =>
+            direction === 'both' || direction === context.direction ? interceptor.intercept(stanza, context) : undefined,
+        });
+        return scope.own(undo);
+      },
+    },
+    iq: {
+      register: (iqScope, namespace, handler) => scope.own(core.iqHandlers.register(iqScope, namespace, handler)),
+    },
+    components: {
+      register(address, options) {
+        const domain = componentDomain(address, core.domain);
+        scope.own(core.router.registerComponent(domain, componentHandler(domain, options, core.router)));
+        addDiscoItem({ jid: domain, ...(options.name ? { name: options.name } : {}) });
+        return {
+          domain,
+          send: (stanza) => {
+            stanza.attrs.from ??= domain;
+            return core.router.route(stanza, parseJid(String(stanza.attrs.from)));
+          },
+        };
+      },
+    },
+    disco: {
+      addFeature: (feature) => scope.own(addDiscoFeatures(core, [feature])),
+      addItem: addDiscoItem,
+    },
+    events: {
+      on(event, listener) {
+        core.events.on(event, listener as never);
+        return scope.own(() => core.events.off(event, listener as never));
+      },
+    },
+    admin: {
+      route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler)),
+    },
+    timers: {
+      setTimeout: (callback, ms) => scope.setTimeout(callback, ms),
+      setInterval: (callback, ms) => scope.setInterval(callback, ms),
+    },
+    onStop(undo) {
+      scope.own(undo);
+    },
+  };
+}

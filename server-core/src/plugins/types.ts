@@ -1,0 +1,181 @@
+/**
+ * The typed surface plugin authors write against: a plugin definition and the context its
+ * `start` receives. Everything registered through the context belongs to the plugin's scope
+ * and is undone (newest first) when the plugin stops.
+ */
+import type { Element } from 'ltx';
+import type { z } from 'zod';
+import type { Logger } from '../log';
+import type { Database, Migration } from '../storage';
+import type { Stores } from '../storage/stores';
+import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskHandler, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
+import type { CoreEvents } from '../server/core-context';
+import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
+import type { Jid } from '../xml';
+
+export interface PluginDefinition<C = unknown> {
+  /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
+  name: string;
+  version: string;
+  description?: string;
+  /** Validates the plugin's config (from the config file, the admin API or the CLI). */
+  configSchema: z.ZodType<C, z.ZodTypeDef, unknown>;
+  /** The plugin's own tables, numbered 1, 2, 3...; applied before every start. */
+  migrations?: Migration[];
+  start(ctx: PluginContext<C>): Promise<void> | void;
+  /** Runs before the scope undoes the plugin's registrations. */
+  stop?(ctx: PluginContext<C>): Promise<void> | void;
+  /**
+   * Present: a new config is applied live (ctx.config.value is replaced and its `change`
+   * event fires before this hook runs). Absent: the plugin is stopped and started again.
+   */
+  reconfigure?(ctx: PluginContext<C>, next: C, previous: C): Promise<void> | void;
+}
+
+/** Gives plugin authors the config type from the schema without writing it twice. */
+export function definePlugin<C>(definition: PluginDefinition<C>): PluginDefinition<C> {
+  return definition;
+}
+
+export interface PluginInterceptor {
+  /** For logs; the host prefixes it with the plugin name. */
+  name: string;
+  /** Higher runs first; default 0. */
+  priority?: number;
+  /** Which stanzas to see; default 'both'. */
+  direction?: 'incoming' | 'outgoing' | 'both';
+  intercept(stanza: Element, context: InterceptorContext): InterceptorVerdict;
+}
+
+export interface DiscoIdentity {
+  category: string;
+  type: string;
+  name?: string;
+}
+
+export interface DiscoItem {
+  jid: string;
+  name?: string;
+  node?: string;
+}
+
+/** A component: an address of its own (e.g. `echo.example.com`) that answers disco itself. */
+export interface ComponentOptions {
+  /** Shown in the server's disco#items and as the default identity name. */
+  name?: string;
+  /** Default: one identity { category: 'component', type: 'generic', name }. */
+  identities?: DiscoIdentity[];
+  /** disco#info features besides disco#info and disco#items themselves. */
+  features?: string[];
+  /** disco#items of the component (a function is asked on every request). */
+  items?: DiscoItem[] | (() => DiscoItem[]);
+  /** IQ get/set handlers by payload namespace. Unknown namespaces get service-unavailable. */
+  iq?: Record<string, IqHandler>;
+  message?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
+  presence?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
+}
+
+export interface PluginComponent {
+  /** The full address, e.g. `echo.example.com`. */
+  readonly domain: string;
+  /** Routes a stanza from the component (sets `from` to the component when absent). */
+  send(stanza: Element): Promise<void>;
+}
+
+export interface AdminRequest {
+  method: string;
+  /** The path below the plugin's mount point, e.g. `/status`. */
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Parsed JSON body, or undefined when there is none. */
+  body: unknown;
+}
+
+/** A route answers with a JSON value (status 200) or an explicit status and body. */
+export type AdminRouteResult = JsonValue | void | { status: number; body: JsonValue };
+export type AdminRouteHandler = (request: AdminRequest) => Promise<AdminRouteResult> | AdminRouteResult;
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/** The plugin's view of the cluster; names of caches, tasks and topics are private to the plugin. */
+export interface PluginCluster {
+  readonly nodeId: string;
+  isSenior(): boolean;
+  seniorId(): string | null;
+  members(): string[];
+  on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): () => void;
+  /** Entry listeners added to the returned cache are removed on stop; the entries stay. */
+  createCache<V extends JsonValue = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
+  registerTask(name: string, handler: TaskHandler): () => void;
+  runOnAll(name: string, payload: JsonValue, options?: TaskOptions): Promise<TaskResult[]>;
+  runOnNode(nodeId: string, name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
+  runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
+  send(nodeId: string, topic: string, payload: string): void;
+  onMessage(topic: string, handler: MessageHandler): () => void;
+}
+
+export interface PluginConfig<C> {
+  readonly value: C;
+  /** Fires on live reconfiguration (plugins with a `reconfigure` hook). */
+  on(event: 'change', listener: (next: C, previous: C) => void): () => void;
+}
+
+/** Routing for plugins: send stanzas, never replace the server's own routing. */
+export interface PluginRouter {
+  /** Routes a stanza whose `from` the plugin vouches for (defaults to the server's domain). */
+  route(stanza: Element, from?: Jid): Promise<void>;
+  /** Delivers to one online resource on any node; false when it is not online. */
+  deliverToResource(fullJid: string, stanza: Element): boolean;
+}
+
+export interface PluginContext<C = unknown> {
+  readonly name: string;
+  /** The server's XMPP domain. */
+  readonly domain: string;
+  readonly nodeId: string;
+  readonly logger: Logger;
+  readonly config: PluginConfig<C>;
+  readonly db: Database;
+  readonly stores: Stores;
+  readonly sessions: LocalSessions;
+  readonly router: PluginRouter;
+  readonly cluster: PluginCluster;
+  interceptors: { add(interceptor: PluginInterceptor): () => void };
+  iq: { register(scope: IqScope, namespace: string, handler: IqHandler): () => void };
+  components: {
+    /** `'phone'` means `phone.<domain>`; a name with dots is taken as the full address. */
+    register(address: string, options: ComponentOptions): PluginComponent;
+  };
+  disco: {
+    addFeature(feature: string): () => void;
+    addItem(item: DiscoItem): () => void;
+  };
+  events: { on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): () => void };
+  admin: { route(method: HttpMethod, path: string, handler: AdminRouteHandler): () => void };
+  timers: {
+    setTimeout(callback: () => unknown, ms: number): TimerHandle;
+    setInterval(callback: () => unknown, ms: number): TimerHandle;
+  };
+  /** For anything else the plugin owns (sockets, child processes): run at stop, newest first. */
+  onStop(undo: () => unknown): void;
+}
+
+export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+
+/** What the host reports about one plugin; secrets in `config` are masked. */
+export interface PluginInfo {
+  name: string;
+  version: string | null;
+  description: string | null;
+  /** Folder path or npm package name it was loaded from. */
+  source: string;
+  enabled: boolean;
+  state: PluginState;
+  /** Why it failed to load or start. */
+  error: string | null;
+  config: JsonValue;
+}
