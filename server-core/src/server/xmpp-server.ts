@@ -17,6 +17,9 @@ import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
 import { installCoreModules } from './modules';
+import { startPluginRuntime } from '../plugins/plugin-runtime';
+import type { PluginHost } from '../plugins/plugin-host';
+import type { PluginRuntime } from '../plugins/plugin-runtime';
 
 export interface StartServerOptions {
   logger?: Logger;
@@ -29,6 +32,8 @@ export interface RunningServer {
   readonly addresses: Record<string, BoundAddress>;
   readonly context: CoreContext;
   readonly db: Database;
+  /** The plugin host: list, enable, disable, reconfigure and install plugins at run time. */
+  readonly plugins: PluginHost;
   stop(): Promise<void>;
 }
 
@@ -75,23 +80,28 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   const listeners: Record<string, Listener> = {};
   const l = config.listeners;
+  let pluginRuntime: PluginRuntime;
   try {
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, secureContext, accept);
     if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
+    // Plugins start once clients can connect, and stop first on shutdown.
+    pluginRuntime = await startPluginRuntime(config, ctx, db, logger);
   } catch (err) {
     await Promise.all(Object.values(listeners).map((listener) => listener.close()));
     await cluster.stop();
     await db.close();
     throw err;
   }
-  const addresses = Object.fromEntries(Object.entries(listeners).map(([name, listener]) => [name, listener.address]));
+  const addresses: Record<string, BoundAddress> = Object.fromEntries(Object.entries(listeners).map(([name, listener]) => [name, listener.address]));
+  if (pluginRuntime.adminAddress) addresses.admin = pluginRuntime.adminAddress;
   logger.info({ domain: config.domain, node: cluster.nodeId, addresses, certificate: certificate.certFile }, 'server started');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('server stopping');
+      await pluginRuntime.stop();
       await Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
       await waitForSessionsToEnd(ctx.sessions, 2000);
@@ -104,7 +114,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       logger.info('server stopped');
     })());
 
-  return { domain: config.domain, addresses, context: ctx, db, stop };
+  return { domain: config.domain, addresses, context: ctx, db, plugins: pluginRuntime.plugins, stop };
 }
 
 function createContext(config: ServerConfig, logger: Logger, stores: Stores, cluster: Cluster): CoreContext {

@@ -1,0 +1,44 @@
+import type { ServerConfig } from '../config';
+import type { Logger } from '../log';
+import type { Database } from '../storage';
+import type { CoreContext } from '../server/core-context';
+import { startAdminServer, type AdminServer } from '../admin/admin-server';
+import { resolveAdminToken } from '../admin/admin-token';
+import { PluginHost } from './plugin-host';
+
+export interface PluginRuntime {
+  readonly plugins: PluginHost;
+  /** Where the admin API listens, when it is on. */
+  readonly adminAddress: { host: string; port: number } | undefined;
+  /** Stops the admin API, then every plugin (newest first). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the configured plugins and the admin API of one node. Called once the listeners are
+ * up, so a plugin sees a server that already accepts clients.
+ */
+export async function startPluginRuntime(config: ServerConfig, core: CoreContext, db: Database, logger: Logger): Promise<PluginRuntime> {
+  const plugins = new PluginHost({ core, db, entries: config.plugins, baseDir: process.cwd(), logger });
+  await plugins.start();
+  let admin: AdminServer | undefined;
+  if (config.listeners.admin) {
+    const token = resolveAdminToken(config.dataDir);
+    if (token.created) logger.warn({ file: token.file }, 'created the admin API token; clients read it from this file');
+    try {
+      admin = await startAdminServer({ ...config.listeners.admin, token: token.token, core, plugins, logger });
+    } catch (err) {
+      await plugins.stop();
+      throw err;
+    }
+    logger.info({ address: admin.address }, 'admin API listening');
+  }
+  return {
+    plugins,
+    adminAddress: admin?.address,
+    async stop() {
+      await admin?.close();
+      await plugins.stop();
+    },
+  };
+}
