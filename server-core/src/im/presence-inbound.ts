@@ -3,6 +3,7 @@ import type { Jid } from '../xml';
 import type { CoreContext } from '../server/core-context';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceDelivery } from './presence-delivery';
+import type { RosterEditor } from './roster-editor';
 import type { SubscriptionHandler } from './subscription-handler';
 import { isSubscriptionType } from './subscription-state';
 
@@ -10,6 +11,7 @@ import { isSubscriptionType } from './subscription-state';
 export class InboundPresence {
   constructor(
     private readonly ctx: CoreContext,
+    private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
@@ -37,7 +39,7 @@ export class InboundPresence {
     if (from.bare !== owner) {
       if (!(await this.ctx.stores.accounts.exists(to.local!))) return this.unsubscribed(owner, from.bare);
       if (await this.ctx.blocking.isBlocked(owner, from.full)) return;
-      const item = await this.ctx.stores.rosters.getItem(owner, from.bare);
+      const item = await this.roster.item(owner, from.bare);
       if (!item || (item.subscription !== 'from' && item.subscription !== 'both')) return this.unsubscribed(owner, from.bare);
     }
     for (const { fullJid, presence } of this.cache.availableOf(owner)) {

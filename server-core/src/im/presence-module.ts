@@ -26,10 +26,10 @@ export function createPresenceModule(ctx: CoreContext): PresenceModule {
   const cache = new PresenceCache(ctx);
   const delivery = new PresenceDelivery(ctx, cache);
   const subscriptions = new SubscriptionHandler(ctx, roster, delivery);
-  const inbound = new InboundPresence(ctx, cache, delivery, subscriptions);
+  const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions);
   const unregisterIq = new RosterIq(ctx, roster, subscriptions).register();
   return {
-    presence: new SessionPresenceHandler(ctx, cache, delivery, subscriptions),
+    presence: new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions),
     inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
     dispose() {
       unregisterIq();

@@ -7,6 +7,7 @@ import type { SessionPresence } from '../server/session-manager';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceDelivery } from './presence-delivery';
 import { parsePriority } from './presence-priority';
+import type { RosterEditor } from './roster-editor';
 import type { SubscriptionHandler } from './subscription-handler';
 import { isSubscriptionType } from './subscription-state';
 
@@ -17,6 +18,7 @@ const subscribedTo = (item: RosterItem): boolean => item.subscription === 'to' |
 export class SessionPresenceHandler implements SessionPresence {
   constructor(
     private readonly ctx: CoreContext,
+    private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
@@ -67,7 +69,7 @@ export class SessionPresenceHandler implements SessionPresence {
     session.hasSentInitialPresence = true;
     await this.cache.set(session.fullJid, presence);
     await this.ctx.updateRoute(session);
-    const roster = (await this.ctx.stores.rosters.get(session.bareJid)).items;
+    const roster = (await this.roster.all(session.bareJid)).items;
     await this.broadcast(session, presence, roster);
     if (initial) {
       await this.probeContacts(session, roster);
@@ -90,7 +92,7 @@ export class SessionPresenceHandler implements SessionPresence {
     if (!session.isEnded) await this.ctx.updateRoute(session);
     const told = new Set<string>();
     if (wasAvailable) {
-      const roster = (await this.ctx.stores.rosters.get(session.bareJid)).items;
+      const roster = (await this.roster.all(session.bareJid)).items;
       for (const jid of await this.broadcast(session, presence, roster)) told.add(jid);
       if (stanza && !session.isEnded) session.deliver(addressed(presence, session.fullJid));
     }

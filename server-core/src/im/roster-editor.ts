@@ -4,8 +4,13 @@ import { isEmpty, isListed, removedItemElement, rosterItemElement } from './rost
 import { RosterOwnerLocks } from './roster-owner-locks';
 import type { RosterPusher } from './roster-push';
 
+/** Rosters are stored under the owner's username; the IM layer speaks bare JIDs of this domain. */
+function usernameOf(owner: string): string {
+  return owner.slice(0, owner.indexOf('@'));
+}
+
 /**
- * Every change to a user's roster goes through here: stored, then pushed to the user's
+ * Every read and change of a user's roster goes through here: stored, then pushed to the user's
  * interested resources when the user can see the item.
  */
 export class RosterEditor {
@@ -22,21 +27,25 @@ export class RosterEditor {
   }
 
   item(owner: string, contact: string): Promise<RosterItem | undefined> {
-    return this.ctx.stores.rosters.getItem(owner, contact);
+    return this.ctx.stores.rosters.getItem(usernameOf(owner), contact);
+  }
+
+  all(owner: string): Promise<{ version: string; items: RosterItem[] }> {
+    return this.ctx.stores.rosters.get(usernameOf(owner));
   }
 
   /** Stores `next` in place of `previous`; an unseen request item answered with a denial is dropped. */
   async save(owner: string, previous: RosterItem | undefined, next: RosterItem): Promise<void> {
     if (previous !== undefined && !isListed(previous) && isEmpty(next)) {
-      await this.ctx.stores.rosters.remove(owner, next.jid);
+      await this.ctx.stores.rosters.remove(usernameOf(owner), next.jid);
       return;
     }
-    const version = await this.ctx.stores.rosters.put(owner, next);
+    const version = await this.ctx.stores.rosters.put(usernameOf(owner), next);
     if (isListed(next)) this.pusher.push(owner, rosterItemElement(next), version);
   }
 
   async remove(owner: string, item: RosterItem): Promise<void> {
-    const version = await this.ctx.stores.rosters.remove(owner, item.jid);
+    const version = await this.ctx.stores.rosters.remove(usernameOf(owner), item.jid);
     if (version !== undefined && isListed(item)) this.pusher.push(owner, removedItemElement(item.jid), version);
   }
 }

@@ -29,7 +29,7 @@ export class RosterIq {
   }
 
   private async get(owner: string, clientVersion: string | undefined): Promise<Element | void> {
-    const { version, items } = await this.ctx.stores.rosters.get(owner);
+    const { version, items } = await this.roster.all(owner);
     // Same version: the client's copy is current; an empty result says so (2.6.3).
     if (clientVersion !== undefined && clientVersion === version) return;
     const query = new Element('query', { xmlns: NS.ROSTER, ver: version });

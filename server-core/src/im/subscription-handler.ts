@@ -78,7 +78,7 @@ export class SubscriptionHandler {
 
   /** Pending requests are shown again each time the user becomes available (RFC 6121 3.1.3). */
   async redeliverPending(owner: string, fullJid: string): Promise<void> {
-    const { items } = await this.ctx.stores.rosters.get(owner);
+    const { items } = await this.roster.all(owner);
     for (const item of items) {
       if (!item.pendingIn || item.pendingInStanza === null) continue;
       // A stored request that no longer parses is still a request: rebuild a plain one.
