@@ -64,3 +64,21 @@ export function errorCondition(stanza: Element): string | undefined {
   const condition = error?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === 'urn:ietf:params:xml:ns:xmpp-stanzas');
   return condition?.name;
 }
+
+export interface IqFailure {
+  condition: string;
+  /** The application-specific condition, e.g. <blocked xmlns='urn:xmpp:blocking:errors'/>. */
+  application?: Element;
+}
+
+/** Sends an IQ request that must fail and resolves with how it failed. */
+export async function iqFailure(client: TestClient, iq: Element): Promise<IqFailure> {
+  try {
+    await client.iq(iq);
+  } catch (err) {
+    const { condition, application } = err as { condition?: string; application?: Element };
+    if (condition) return { condition, application };
+    throw err;
+  }
+  throw new Error('the request was answered with a result');
+}
