@@ -13,7 +13,8 @@ const BLOCKING_PRIORITY = 1000;
  *   `<blocked/>` (3.5), anything else is dropped;
  * - a blocked JID sends to the user: IQ requests get service-unavailable, anything else is
  *   dropped silently (3.6), so the contact cannot tell it is blocked.
- * The user's own account and the server itself are never blocked from the user.
+ * The user's own account and the server itself are never blocked from the user, nor are the
+ * bounces of the user's own stanzas to a blocked JID.
  */
 export function blockingInterceptor(ctx: CoreContext, lists: BlocklistCache): PacketInterceptor {
   const blocked = (owner: string, other: string | undefined): boolean => {
@@ -46,9 +47,15 @@ export function blockingInterceptor(ctx: CoreContext, lists: BlocklistCache): Pa
     intercept(stanza: Element, { session, direction, processed }: InterceptorContext): InterceptorVerdict {
       if (processed) return undefined;
       if (direction === 'incoming') return blocked(session.bareJid, stanza.attrs.to as string | undefined) ? outbound(stanza) : undefined;
+      if (isBlockedBounce(stanza)) return undefined;
       return blocked(session.bareJid, stanza.attrs.from as string | undefined) ? inbound(stanza) : undefined;
     },
   };
+}
+
+/** The error the user gets for writing to a blocked JID carries that JID as `from`, yet must reach the user. */
+function isBlockedBounce(stanza: Element): boolean {
+  return stanza.attrs.type === 'error' && stanza.getChild('error')?.getChild('blocked', NS.BLOCKING_ERRORS) !== undefined;
 }
 
 function blockedError(): StanzaError {
