@@ -1,4 +1,4 @@
-import type { Element } from 'ltx';
+import { clone, type Element } from 'ltx';
 import { StanzaError, withResource, type Jid } from '../xml';
 import type { ClientSession } from '../routing';
 import type { CoreContext } from '../server/core-context';
@@ -27,9 +27,12 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
   const carbons = createCarbons(ctx);
   const undo = new UndoStack();
 
-  const deliver = (stanza: Element, owner: Jid, recipients: string[]): void => {
-    const delivered = recipients.filter((full) => ctx.router.deliverToResource(full, stanza));
+  /** Returns whether any recipient took it (a route can outlive its session for a moment). */
+  const deliver = (stanza: Element, owner: Jid, recipients: string[]): boolean => {
+    // Each local recipient's outgoing interceptors may rewrite what they get: one copy each.
+    const delivered = recipients.filter((full) => ctx.router.deliverToResource(full, recipients.length > 1 ? clone(stanza) : stanza));
     carbons.copyReceived(stanza, owner.bare, delivered);
+    return delivered.length > 0;
   };
 
   /** RFC 6121 8.5.2.2: nobody available to take it now. */
@@ -45,8 +48,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
   const toBareJid = async (stanza: Element, to: Jid, type: string): Promise<void> => {
     if (type === 'groupchat') return ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     const recipients = bareJidRecipients(ctx.routes.resourcesOf(to.bare), type === 'headline' ? 'all' : 'highest');
-    if (recipients.length === 0) return noAvailableResource(stanza, to, type);
-    deliver(stanza, to, recipients);
+    if (!deliver(stanza, to, recipients)) return noAvailableResource(stanza, to, type);
   };
 
   const message = async (stanza: Element, to: Jid, from: Jid): Promise<void> => {
@@ -54,7 +56,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     const owner = withResource(to, null);
     if (to.resource !== null && ctx.routes.get(to.full)) {
       if (await ctx.blocking.isBlocked(to.bare, from.full)) return;
-      return deliver(stanza, owner, [to.full]);
+      if (deliver(stanza, owner, [to.full])) return;
     }
     if (type === 'error') return; // RFC 6121 8.5.2: an error for a resource that is gone has nobody to go to
     if (to.resource !== null && (type === 'headline' || type === 'groupchat')) {

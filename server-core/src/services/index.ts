@@ -20,7 +20,7 @@ export { readServerVersion, SERVER_NAME } from './server-version';
 /** Registers every core service; the returned function undoes all of it. */
 export function registerCoreServices(ctx: CoreContext): () => void {
   const undo = new UndoStack();
-  undo.add(addDiscoFeatures(ctx, [NS.DISCO_INFO, NS.DISCO_ITEMS, NS.PING, NS.VERSION, NS.VCARD]));
+  undo.add(addDiscoFeatures(ctx, [NS.DISCO_INFO, NS.DISCO_ITEMS, NS.PING, NS.VERSION, NS.VCARD, NS.ROSTER_VER]));
   undo.add(registerDisco(ctx));
   undo.add(registerPing(ctx));
   undo.add(registerSoftwareVersion(ctx));
