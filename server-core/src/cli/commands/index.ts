@@ -5,7 +5,8 @@
  */
 import type { CommandEntry } from '../command';
 import { configCommands } from './config';
+import { pluginCommands } from './plugin';
 import { startCommand } from './start';
 import { userCommands } from './user';
 
-export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, configCommands];
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, pluginCommands, configCommands];

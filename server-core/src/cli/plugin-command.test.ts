@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { startTestServer, type TestServer } from '../../../test/support/server-harness';
+import { COMMANDS } from './commands';
+import { runCli } from './run-cli';
+
+const REPO = path.resolve(__dirname, '../../..');
+
+/** Runs the CLI in process against the test server's admin API. */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
+  const code = await runCli(args, COMMANDS, {
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+    stdin: new PassThrough(),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('asterisk-im plugin', () => {
+  let dataDir: string;
+  let server: TestServer;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-plugin-cli-'));
+    server = await startTestServer({
+      dataDir,
+      config: {
+        listeners: { admin: { host: '127.0.0.1', port: 0 } },
+        plugins: [{ name: 'motd', path: path.join(REPO, 'plugins/motd'), config: { text: 'hi' } }],
+      },
+    });
+    const configFile = path.join(dataDir, 'config.json');
+    fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } } }));
+    env = { AIM_CONFIG: configFile };
+  });
+  afterAll(async () => {
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('list, disable, enable and install go through the running server', async () => {
+    expect(await cli(['plugin', 'list'], env)).toEqual({ code: 0, stdout: 'motd 0.1.0\tenabled\trunning\n', stderr: '' });
+    expect(await cli(['plugin', 'disable', 'motd'], env)).toEqual({ code: 0, stdout: 'motd 0.1.0\tdisabled\tstopped\n', stderr: '' });
+    expect(server.server.plugins.get('motd')?.state).toBe('stopped');
+    expect(await cli(['plugin', 'enable', 'motd'], env)).toMatchObject({ code: 0, stdout: 'motd 0.1.0\tenabled\trunning\n' });
+
+    const installed = await cli(['plugin', 'install', `./${path.relative(process.cwd(), path.join(REPO, 'plugins/echo-component'))}`, '--plugin-config', '{"prefix":"> "}'], env);
+    expect(installed).toEqual({ code: 0, stdout: 'echo-component 0.1.0\tenabled\trunning\n', stderr: '' });
+    expect(server.server.context.router.hasComponent(`echo.${server.domain}`)).toBe(true);
+  });
+
+  test('errors from the server are reported with the field they concern', async () => {
+    expect(await cli(['plugin', 'enable', 'nope'], env)).toEqual({ code: 1, stdout: '', stderr: expect.stringContaining('no plugin named nope') });
+    const badConfig = await cli(['plugin', 'install', './no/such/folder'], env);
+    expect(badConfig).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot load plugin') });
+    expect(await cli(['plugin', 'install', 'x', '--plugin-config', '{oops'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--plugin-config is not valid JSON') });
+  });
+
+  test('a server that is not running is named as the likely cause', async () => {
+    const result = await cli(['plugin', 'list', '--url', 'http://127.0.0.1:1'], env);
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('is the server running?') });
+  });
+});
