@@ -22,7 +22,7 @@ export function blockingInterceptor(ctx: CoreContext, lists: BlocklistCache): Pa
     const answer = lists.isBlockedNow(owner, other);
     if (answer === undefined) {
       // Still loading at login; the window is one database read wide.
-      void lists.load(owner).catch((err) => ctx.logger.error({ err, owner }, 'could not load a blocklist'));
+      void lists.ensureLoaded(owner).catch((err) => ctx.logger.error({ err, owner }, 'could not load a blocklist'));
       return false;
     }
     return answer;

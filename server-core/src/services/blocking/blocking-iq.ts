@@ -25,7 +25,7 @@ export function blockingIqHandler(store: BlocklistStore, lists: BlocklistCache, 
         const jids = itemJids(payload);
         if (jids.length === 0) throw new StanzaError('bad-request', 'a block request names at least one JID');
         await store.add(username, jids);
-        await lists.load(owner);
+        await lists.reload(owner);
         await pushes.push(owner, listElement('block', jids));
         return;
       }
@@ -33,7 +33,7 @@ export function blockingIqHandler(store: BlocklistStore, lists: BlocklistCache, 
         expectType(iq, 'set');
         const jids = itemJids(payload); // none: unblock everyone
         await store.remove(username, jids);
-        await lists.load(owner);
+        await lists.reload(owner);
         await pushes.push(owner, listElement('unblock', jids));
         return;
       }

@@ -11,6 +11,7 @@ export const BLOCKLIST_CACHE = 'xmpp-blocklists';
  */
 export class BlocklistCache {
   private readonly cache: ClusterCache<string[]>;
+  private readonly loads = new Map<string, Promise<string[]>>();
 
   constructor(private readonly ctx: CoreContext) {
     this.cache = ctx.cluster.createCache<string[]>(BLOCKLIST_CACHE);
@@ -30,15 +31,31 @@ export class BlocklistCache {
     return this.cache.get(owner) ?? this.ctx.stores.blocklists.list(usernameOf(owner));
   }
 
-  /** Reads the owner's list from the database into the cache (at login, and after each change). */
-  async load(owner: string): Promise<string[]> {
+  /**
+   * Reads the owner's list from the database into the cache, after any read already under way
+   * for that owner, so an older read can never overwrite the list a change just stored.
+   */
+  reload(owner: string): Promise<string[]> {
+    const previous = this.loads.get(owner) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.readIntoCache(owner));
+    this.loads.set(owner, next);
+    const forget = () => {
+      if (this.loads.get(owner) === next) this.loads.delete(owner);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** Loads the owner's list unless it is cached or on its way (at login, and when a check finds it missing). */
+  async ensureLoaded(owner: string): Promise<void> {
+    if (this.cache.has(owner)) return;
+    await (this.loads.get(owner) ?? this.reload(owner));
+  }
+
+  private async readIntoCache(owner: string): Promise<string[]> {
     const list = await this.ctx.stores.blocklists.list(usernameOf(owner));
     await this.cache.set(owner, list);
     return list;
-  }
-
-  isLoaded(owner: string): boolean {
-    return this.cache.has(owner);
   }
 
   /** Drops the owner's list once none of their resources is online on any node. */

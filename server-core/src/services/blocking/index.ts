@@ -22,8 +22,7 @@ export function registerBlocking(ctx: CoreContext): () => void {
   undo.add(() => (ctx.blocking = previousCheck));
 
   const onCreated = (session: ClientSession) => {
-    if (lists.isLoaded(session.bareJid)) return;
-    lists.load(session.bareJid).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not load the blocklist'));
+    lists.ensureLoaded(session.bareJid).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not load the blocklist'));
   };
   const onDestroyed = (session: ClientSession) => {
     lists.evictIfOffline(session.bareJid).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not drop a cached blocklist'));
