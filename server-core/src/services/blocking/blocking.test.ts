@@ -101,6 +101,30 @@ describe('blocking command (XEP-0191)', () => {
     expect(bob.received.some(bodyIs('psst'))).toBe(false);
   });
 
+  test("the user's presence no longer reaches a contact they block, but still reaches the others", async () => {
+    const rosters = world.server.server.context.stores.rosters;
+    const friends = async (a: string, b: string) => {
+      const item = (jidOf: string) => ({ jid: jidOf, name: null, subscription: 'both' as const, askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
+      await rosters.put(a, item(jid(b)));
+      await rosters.put(b, item(jid(a)));
+    };
+    await friends('alice', 'bob');
+    await friends('alice', 'carol');
+    const bob = await world.online('bob', 'pc');
+    const carol = await world.online('carol', 'pc');
+    const alice = await world.online('alice', 'pc');
+    const showOf = (show: string) => (s: Element) => s.is('presence') && s.attrs.from === `${jid('alice')}/pc` && s.getChildText('show') === show;
+    await alice.send(xml('presence', {}, xml('show', {}, 'chat')));
+    await bob.waitFor(showOf('chat'));
+
+    await alice.iq(block(jid('bob')));
+    await alice.send(xml('presence', {}, xml('show', {}, 'away')));
+    await carol.waitFor(showOf('away'));
+    await roundTrip(alice, world.domain);
+    await roundTrip(bob, world.domain);
+    expect(bob.received.some(showOf('away'))).toBe(false);
+  });
+
   test('a domain can be blocked; a malformed JID or an empty block is refused', async () => {
     const alice = await world.online('alice', 'pc');
     await alice.iq(block(`spam.${world.domain}`));
