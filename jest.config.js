@@ -9,4 +9,5 @@ module.exports = {
   },
   testTimeout: 30000,
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+  globalSetup: '<rootDir>/test/support/jest-global-setup.js',
 };

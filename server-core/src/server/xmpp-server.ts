@@ -83,7 +83,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let pluginRuntime: PluginRuntime;
   try {
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
-    if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, secureContext, accept);
+    if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
     if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
     // Plugins start once clients can connect, and stop first on shutdown.
     pluginRuntime = await startPluginRuntime(config, ctx, db, logger);
@@ -102,9 +102,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     (stopping ??= (async () => {
       logger.info('server stopping');
       await pluginRuntime.stop();
-      await Promise.all(Object.values(listeners).map((listener) => listener.close()));
+      // Stop accepting first; a listener finishes closing only once its connections are gone.
+      const listenersClosed = Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
       await waitForSessionsToEnd(ctx.sessions, 2000);
+      await listenersClosed;
       sweeper.dispose();
       uninstall();
       sessionManager.dispose();

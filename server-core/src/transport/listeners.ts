@@ -41,8 +41,11 @@ export async function listenTcp(host: string, port: number, secureContext: tls.S
 }
 
 /** Direct TLS (XEP-0368) on 5223. */
-export async function listenDirectTls(host: string, port: number, secureContext: tls.SecureContext, onConnection: ConnectionHandler): Promise<Listener> {
-  const server = tls.createServer({ secureContext, ALPNProtocols: ['xmpp-client'] }, (socket) => onConnection(new SocketConnection(socket, 'tls', undefined)));
+export async function listenDirectTls(host: string, port: number, credentials: { cert: string; key: string }, onConnection: ConnectionHandler): Promise<Listener> {
+  // tls.createServer takes the certificate itself; a prebuilt secureContext is not used for the default identity.
+  const server = tls.createServer({ cert: credentials.cert, key: credentials.key, ALPNProtocols: ['xmpp-client'] }, (socket) =>
+    onConnection(new SocketConnection(socket, 'tls', undefined)),
+  );
   server.on('tlsClientError', (_err, socket) => socket.destroy());
   const address = await listen(server, host, port);
   return { address, close: () => closeServer(server) };
