@@ -1,0 +1,102 @@
+/**
+ * A deliberately small XMPP client for load generation: plaintext TCP, SASL PLAIN, bind,
+ * initial presence. It matches server replies by text so thousands fit in one process.
+ */
+import net from 'node:net';
+
+export interface BenchClientOptions {
+  port: number;
+  host?: string;
+  localAddress?: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+}
+
+export class BenchClient {
+  private buffer = '';
+  private socket!: net.Socket;
+  private waiter: { needle: string; resolve: () => void; reject: (e: Error) => void } | undefined;
+  onMessage: ((body: string) => void) | undefined;
+
+  constructor(readonly options: BenchClientOptions) {}
+
+  get jid(): string {
+    return `${this.options.username}@${this.options.domain}/${this.options.resource}`;
+  }
+
+  async login(): Promise<void> {
+    const { host = '127.0.0.1', port, localAddress, domain, username, password, resource } = this.options;
+    await new Promise<void>((resolve, reject) => {
+      this.socket = net.connect({ host, port, localAddress }, resolve);
+      this.socket.once('error', reject);
+    });
+    this.socket.setEncoding('utf8');
+    this.socket.on('error', () => undefined);
+    this.socket.on('data', (chunk: string) => this.onData(chunk));
+    const header = `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='${domain}' version='1.0'>`;
+    await this.exchange(header, '</stream:features>');
+    const plain = Buffer.from(`\0${username}\0${password}`).toString('base64');
+    await this.exchange(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`, '<success');
+    await this.exchange(header, '</stream:features>');
+    await this.exchange(`<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`, '</jid>');
+    this.buffer = '';
+  }
+
+  /** Initial presence; resolves once the server has echoed it back to us. */
+  async available(): Promise<void> {
+    await this.exchange('<presence/>', `from="${this.jid}"`);
+    this.buffer = '';
+  }
+
+  sendMessage(to: string, body: string): void {
+    this.socket.write(`<message to='${to}' type='chat'><body>${body}</body></message>`);
+  }
+
+  close(): void {
+    this.socket.end('</stream:stream>');
+    this.socket.destroy();
+  }
+
+  private exchange(send: string, expect: string, timeoutMs = 30000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.jid}: no ${expect} within ${timeoutMs} ms; got ${this.buffer.slice(0, 300)}`)), timeoutMs);
+      this.waiter = {
+        needle: expect,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject,
+      };
+      this.socket.write(send);
+      this.check();
+    });
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    if (this.onMessage) {
+      let start: number;
+      while ((start = this.buffer.indexOf('<body>')) !== -1) {
+        const end = this.buffer.indexOf('</body>', start);
+        if (end === -1) break;
+        this.onMessage(this.buffer.slice(start + 6, end));
+        this.buffer = this.buffer.slice(end + 7);
+      }
+      if (this.buffer.length > 65536) this.buffer = this.buffer.slice(-1024);
+      return;
+    }
+    this.check();
+    if (!this.waiter && this.buffer.length > 65536) this.buffer = '';
+  }
+
+  private check(): void {
+    if (this.waiter && this.buffer.includes(this.waiter.needle)) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      waiter.resolve();
+    }
+  }
+}
