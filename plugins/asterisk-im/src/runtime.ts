@@ -1,0 +1,64 @@
+/**
+ * What the plugin's core offers its other parts (actions, queues, admin routes). One runtime
+ * per node; everything it holds is undone when the plugin stops.
+ */
+import type { IqHandler } from '@asterisk-im/server-core/src/routing';
+import type { PluginComponent, PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { AmiLink, AmiLinkState } from './ami';
+import type { DeviceStateChange, UserPhoneState } from './calls';
+import type { AsteriskImConfig } from './config';
+import type { PhoneStore, Settings } from './store/types';
+
+export interface AmiLinkStatus {
+  server: string;
+  state: AmiLinkState;
+  /** Node holding the link (the senior), or null when no node holds it. */
+  node: string | null;
+  /** Last reason the link failed, when it did. */
+  error: string | null;
+}
+
+export interface LinkDirectory {
+  /** The live link to a server; only the senior has links, every other node gets undefined. */
+  linkFor(server: string): AmiLink | undefined;
+  /** Every configured server's link as last published by the senior; readable on every node. */
+  status(): AmiLinkStatus[];
+}
+
+export interface PhoneStateView {
+  /** The user's phone state as the senior last published it; readable on every node. */
+  userState(bareJid: string): UserPhoneState | undefined;
+  /** Every monitored device with its user and state. */
+  deviceStates(): DeviceStateChange[];
+}
+
+/**
+ * A user's own availability, leaving the plugin's phone presence out (while on the phone,
+ * the presence they set and we trapped counts). `available` is true for no show or `chat`.
+ */
+export interface UserPresenceChange {
+  user: string;
+  available: boolean;
+}
+
+export interface PhoneComponent {
+  /** `phone.<domain>` */
+  readonly domain: string;
+  send: PluginComponent['send'];
+  /** Adds an IQ get/set handler on `phone.<domain>` for a payload namespace; the return undoes it. */
+  addIqHandler(namespace: string, handler: IqHandler): () => void;
+}
+
+export interface AsteriskImRuntime {
+  ctx: PluginContext<AsteriskImConfig>;
+  store: PhoneStore;
+  links: LinkDirectory;
+  phoneState: PhoneStateView;
+  component: PhoneComponent;
+  settings(): Settings;
+  /**
+   * Fires on every node when a user's own availability changes (and once per user at
+   * start-up from the replicated state). Act on Asterisk only where ctx.cluster.isSenior().
+   */
+  onUserPresence(listener: (change: UserPresenceChange) => void): () => void;
+}
