@@ -116,4 +116,6 @@ export interface PhoneStore {
   };
   /** Fires on every node after its snapshot was reloaded. */
   onChange(listener: () => void): () => void;
+  /** The stored server with its secret, only to open an AMI link or test the connection; never returned by an API. */
+  credentials(name: string): AsteriskServer | undefined;
 }
