@@ -113,6 +113,11 @@ export class PluginHost {
     return slot && this.info(slot);
   }
 
+  /** The config schema of a loaded plugin (the admin console builds its config form from it). */
+  configSchema(name: string): PluginDefinition<unknown>['configSchema'] | undefined {
+    return this.slots.get(name)?.definition?.configSchema;
+  }
+
   enable(name: string): Promise<PluginChange> {
     return this.change(name, (slot) => ({ ...stored(slot), enabled: true }));
   }
