@@ -21,8 +21,8 @@ async function provision(file: string, sessions: number): Promise<void> {
     for (let k = 1; k <= CONTACTS / 2; k++) {
       const j = (i + k) % sessions;
       const item = (jid: string) => ({ jid, name: null, subscription: 'both' as const, askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
-      await stores.rosters.put(`u${i}@localhost`, item(`u${j}@localhost`));
-      await stores.rosters.put(`u${j}@localhost`, item(`u${i}@localhost`));
+      await stores.rosters.put(`u${i}`, item(`u${j}@localhost`));
+      await stores.rosters.put(`u${j}`, item(`u${i}@localhost`));
     }
   }
   await db.close();
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   await provision(dbFile, sessions);
   console.log(`provisioned ${sessions} accounts with ${CONTACTS}-contact rosters in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const server = await startServerProcess(path.join(dir, 'config.json'), /server started|"msg":"server started"/);
+  const server = await startServerProcess(path.join(dir, "config.json"), /^ready/m);
   try {
     await new Promise((r) => setTimeout(r, 1500));
     const baseline = server.rssBytes();

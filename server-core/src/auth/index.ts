@@ -1,5 +1,5 @@
 /** SASL credentials and mechanisms: SCRAM-SHA-1/256 server exchanges and PLAIN parsing. */
-export { deriveScramCredential, saslPrep, passwordMatches, SCRAM_HASH } from './scram-credentials';
+export { deriveScramCredential, deriveScramCredentialAsync, saslPrep, passwordMatches, passwordMatchesAsync, SCRAM_HASH } from './scram-credentials';
 export type { ScramCredential, ScramHash, ScramMechanism } from './scram-credentials';
 export { ScramServerExchange } from './scram-server';
 export type { ScramServerOptions } from './scram-server';

@@ -1,4 +1,7 @@
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const pbkdf2Async = promisify(pbkdf2);
 import type { ScramCredential } from '../storage/stores';
 
 export type { ScramCredential };
@@ -32,6 +35,19 @@ export function deriveScramCredential(password: string, hash: ScramHash, iterati
   }
   const usedSalt = salt ?? randomBytes(DEFAULT_SALT_BYTES);
   const saltedPassword = pbkdf2Sync(saslPrep(password), usedSalt, iterations, HASH_BYTES[hash], hash);
+  return keysFromSaltedPassword(hash, saltedPassword, usedSalt, iterations);
+}
+
+/**
+ * deriveScramCredential without blocking the event loop: the key stretching runs on the
+ * libuv thread pool, so a burst of PLAIN logins does not stall every other session.
+ */
+export async function deriveScramCredentialAsync(password: string, hash: ScramHash, iterations: number, salt: Buffer): Promise<ScramCredential> {
+  const saltedPassword = await pbkdf2Async(saslPrep(password), salt, iterations, HASH_BYTES[hash], hash);
+  return keysFromSaltedPassword(hash, saltedPassword, salt, iterations);
+}
+
+function keysFromSaltedPassword(hash: ScramHash, saltedPassword: Buffer, usedSalt: Buffer, iterations: number): ScramCredential {
   const clientKey = hmac(hash, saltedPassword, 'Client Key');
   return {
     salt: usedSalt,
@@ -47,6 +63,11 @@ export function keysEqual(a: Buffer, b: Buffer): boolean {
 }
 
 /** True when `password` produces the stored key of `credential`. */
+export async function passwordMatchesAsync(password: string, hash: ScramHash, credential: ScramCredential): Promise<boolean> {
+  const candidate = await deriveScramCredentialAsync(password, hash, credential.iterations, credential.salt);
+  return keysEqual(candidate.storedKey, credential.storedKey);
+}
+
 export function passwordMatches(password: string, hash: ScramHash, credential: ScramCredential): boolean {
   const candidate = deriveScramCredential(password, hash, credential.iterations, credential.salt);
   return keysEqual(candidate.storedKey, credential.storedKey);

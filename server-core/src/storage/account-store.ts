@@ -1,4 +1,4 @@
-import { deriveScramCredential, passwordMatches, SCRAM_HASH } from '../auth/scram-credentials';
+import { deriveScramCredential, passwordMatchesAsync, SCRAM_HASH } from '../auth/scram-credentials';
 import type { ScramMechanism } from '../auth/scram-credentials';
 import { parsePassword, parseUsername } from './identifiers';
 import { isUniqueViolation } from './sql-errors';
@@ -117,7 +117,7 @@ export class SqlAccountStore implements AccountStore {
       'SELECT mechanism, salt, iterations, stored_key, server_key FROM scram_credentials WHERE username = ? AND mechanism = ?',
       [user, 'SCRAM-SHA-256'],
     );
-    const matches = passwordMatches(password, 'sha256', row ? fromRow(row) : this.decoy);
+    const matches = await passwordMatchesAsync(password, 'sha256', row ? fromRow(row) : this.decoy);
     return row !== undefined && matches;
   }
 
