@@ -1,6 +1,9 @@
 import { monotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { CacheOptions } from '../types';
-import type { CacheBackend, CacheChange, CacheWrite } from './cache-change';
+import type { CacheAck, CacheBackend, CacheChange, CacheWrite } from './cache-change';
+
+/** The in-process store never loses its data, so it has a single epoch. */
+const LOCAL_EPOCH = 'local';
 
 interface CacheLog {
   seq: number;
@@ -21,7 +24,7 @@ export class InMemoryCacheStore implements CacheBackend {
     private readonly now: MonotonicClock = monotonicNow,
   ) {}
 
-  write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<number> {
+  write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<CacheAck> {
     const log = this.logFor(cacheName);
     const now = this.now();
     const removed = this.expire(log, options, now);
@@ -35,6 +38,7 @@ export class InMemoryCacheStore implements CacheBackend {
       log.written.clear();
     }
     const change: CacheChange = {
+      epoch: LOCAL_EPOCH,
       seq: ++log.seq,
       origin: this.nodeId,
       writeId: write.writeId,
@@ -46,7 +50,7 @@ export class InMemoryCacheStore implements CacheBackend {
     return new Promise((resolve) => {
       queueMicrotask(() => {
         this.deliver(cacheName, change);
-        resolve(change.seq);
+        resolve({ epoch: LOCAL_EPOCH, seq: change.seq });
       });
     });
   }

@@ -2,4 +2,4 @@
 export { ReplicatedCache, RESYNC_ORIGIN } from './replicated-cache';
 export { CacheRegistry } from './cache-registry';
 export { InMemoryCacheStore } from './in-memory-cache-store';
-export type { CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';
+export type { CacheAck, CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../../log';
 import { monotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { CacheEvents, CacheOptions, ClusterCache, JsonValue } from '../types';
-import type { CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';
+import type { CacheAck, CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';
 
 /** Origin reported for differences a reload discovered when the store does not know the writer (removals). */
 export const RESYNC_ORIGIN = 'resync';
@@ -11,6 +11,8 @@ interface LocalEntry<V> {
   value: V;
   /** Node that wrote the value, when known. */
   origin?: string;
+  /** Monotonic time the value was written, as far as this node can tell (used to merge copies after a store loss). */
+  writtenAt: number;
   /** Monotonic time the entry expires locally; undefined when the cache has no ttl. */
   expiresAt: number | undefined;
 }
@@ -18,8 +20,8 @@ interface LocalEntry<V> {
 /** An own write not yet seen in the ordered stream. `key` null means a clear. */
 interface PendingWrite {
   key: string | null;
-  /** Sequence number the store gave it, once `write` resolved. */
-  ackSeq?: number;
+  /** Place the store gave it, once `write` resolved. */
+  ack?: CacheAck;
 }
 
 /**
@@ -36,6 +38,8 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   private readonly pending = new Map<number, PendingWrite>();
   private nextWriteId = 1;
   private lastSeq = 0;
+  /** Epoch of the store content this copy follows; null before the first snapshot or change. */
+  private epoch: string | null = null;
   /** While a snapshot is loading, stream changes wait here. */
   private buffered: CacheChange[] | null = null;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -100,6 +104,13 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
       this.buffered.push(change);
       return;
     }
+    // The in-process store never sends a snapshot: its first change fixes the epoch.
+    if (this.epoch === null) this.epoch = change.epoch;
+    if (change.epoch !== this.epoch) {
+      this.logger.warn({ cache: this.name, epoch: this.epoch, got: change.epoch }, 'cache store changed epoch (it lost its data); resyncing');
+      this.backend.requestResync(this.name);
+      return;
+    }
     if (change.seq <= this.lastSeq) return;
     if (change.seq !== this.lastSeq + 1) {
       this.logger.warn({ cache: this.name, expected: this.lastSeq + 1, got: change.seq }, 'cache change stream has a gap; resyncing');
@@ -123,36 +134,36 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   loadSnapshot(snapshot: CacheSnapshot): void {
     if (this.disposed) return;
     for (const [writeId, write] of this.pending) {
-      if (write.ackSeq !== undefined && write.ackSeq <= snapshot.seq) this.pending.delete(writeId);
+      if (write.ack && (write.ack.epoch !== snapshot.epoch || write.ack.seq <= snapshot.seq)) this.pending.delete(writeId);
     }
     const now = this.now();
     const next = new Map<string, LocalEntry<V>>();
     const oldestFirst = [...snapshot.entries].sort((a, b) => b.ageMs - a.ageMs);
     for (const { key, value, ageMs, origin } of oldestFirst) {
       if (this.isShadowed(key)) continue;
-      next.set(key, { value: value as V, origin, expiresAt: this.expiryFrom(now, ageMs) });
+      next.set(key, { value: value as V, origin, writtenAt: now - ageMs, expiresAt: this.expiryFrom(now, ageMs) });
     }
     for (const [key, entry] of this.local) if (this.isShadowed(key)) next.set(key, entry);
     this.replaceWith(next);
     this.lastSeq = snapshot.seq;
+    this.epoch = snapshot.epoch;
     const held = this.buffered ?? [];
     this.buffered = null;
     for (const change of held) this.applyChange(change);
     this.armExpiry();
   }
 
-  /** Highest change of the store this copy has applied; 0 before the first load. */
-  get appliedSeq(): number {
-    return this.lastSeq;
+  /** Epoch of the store content this copy follows; null before the first snapshot or change. */
+  get loadedEpoch(): string | null {
+    return this.epoch;
   }
 
-  /** The local content with ages, to put back into a store that lost it. */
+  /** The local content with the age of each value, to put back into a store that lost it. */
   contentWithAges(): Array<{ key: string; value: V; ageMs: number }> {
     const now = this.now();
-    const ttl = this.options.ttlMs;
     return [...this.local]
       .filter(([, entry]) => this.isLive(entry))
-      .map(([key, entry]) => ({ key, value: entry.value, ageMs: ttl === undefined || entry.expiresAt === undefined ? 0 : Math.max(0, now + ttl - entry.expiresAt) }));
+      .map(([key, entry]) => ({ key, value: entry.value, ageMs: Math.max(0, now - entry.writtenAt) }));
   }
 
   dispose(): void {
@@ -170,9 +181,9 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   }
 
   private async send(write: CacheWrite): Promise<void> {
-    let seq: number;
+    let ack: CacheAck;
     try {
-      seq = await this.backend.write(this.name, this.options, write);
+      ack = await this.backend.write(this.name, this.options, write);
     } catch (err) {
       // The local copy already shows a write the store never took: reload the store's truth.
       this.pending.delete(write.writeId);
@@ -181,13 +192,14 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     }
     const pending = this.pending.get(write.writeId);
     if (!pending) return;
-    if (seq <= this.lastSeq && !this.buffered) {
-      // A snapshot already covered this write without its change passing by: our view of the key may be stale.
+    if (!this.buffered && (ack.epoch !== this.epoch || ack.seq <= this.lastSeq)) {
+      // A snapshot already covered this write without its change passing by, or the store started a
+      // new epoch this copy has not loaded: our view of the key may be stale.
       this.pending.delete(write.writeId);
       this.backend.requestResync(this.name);
       return;
     }
-    pending.ackSeq = seq;
+    pending.ack = ack;
   }
 
   private applyForeign(change: CacheChange): void {
@@ -205,7 +217,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   /** Acknowledged writes whose change a snapshot already covered will never pass by again. */
   private settleAcknowledged(): void {
     for (const [writeId, write] of this.pending) {
-      if (write.ackSeq !== undefined && write.ackSeq <= this.lastSeq) this.pending.delete(writeId);
+      if (write.ack && (write.ack.epoch !== this.epoch || write.ack.seq <= this.lastSeq)) this.pending.delete(writeId);
     }
   }
 
@@ -223,7 +235,8 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     const previous = this.get(key);
     // Re-inserting keeps the map in write order, which is also expiry order (one ttl per cache).
     this.local.delete(key);
-    this.local.set(key, { value, origin, expiresAt: this.expiryFrom(this.now(), ageMs) });
+    const now = this.now();
+    this.local.set(key, { value, origin, writtenAt: now - ageMs, expiresAt: this.expiryFrom(now, ageMs) });
     this.armExpiry();
     this.emit('entry', { key, value, previous, origin });
   }

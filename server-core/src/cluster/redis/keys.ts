@@ -19,5 +19,7 @@ export class ClusterKeys {
   readonly cacheHash = (name: string): string => `${this.prefix}:cache:${name}`;
   readonly cacheOrder = (name: string): string => `${this.prefix}:cache:${name}:order`;
   readonly cacheSeq = (name: string): string => `${this.prefix}:cache:${name}:seq`;
+  /** Incarnation of the cache in Redis; it changes when Redis lost the cache (restart without persistence). */
+  readonly cacheEpoch = (name: string): string => `${this.prefix}:cache:${name}:epoch`;
   readonly cacheChannel = (name: string): string => `${this.prefix}:cache:${name}:changes`;
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log';
-import type { CacheBackend, CacheChange, CacheRegistry, CacheSnapshot, CacheWrite, ReplicatedCache } from '../cache';
+import type { CacheAck, CacheBackend, CacheChange, CacheRegistry, CacheSnapshot, CacheWrite, ReplicatedCache } from '../cache';
 import type { CacheOptions, JsonValue } from '../types';
 import type { ChannelSubscriber } from './channel-subscriber';
 import type { RedisClient } from './connection';
@@ -9,6 +10,7 @@ import { runScript } from './scripts';
 /** The change as the write script publishes it (values travel as JSON text). */
 interface PublishedChange {
   op: 'set' | 'delete' | 'clear' | 'resync';
+  epoch: string;
   seq: number;
   origin: string;
   writeId: number;
@@ -20,8 +22,13 @@ interface PublishedChange {
 
 /**
  * Replicates caches through Redis: one hash per cache, written only by a script that also
- * publishes the change with its sequence number. A cache (re)loads by subscribing first, then
- * reading a snapshot; changes that arrive meanwhile are held and replayed past the snapshot.
+ * publishes the change with its epoch and sequence number. A cache (re)loads by subscribing
+ * first, then reading a snapshot; changes that arrive meanwhile are held and replayed past it.
+ *
+ * Redis losing a cache (restart without persistence, failover to an empty replica) shows as a
+ * new epoch. Every node that followed the old epoch then merges its local copy back into Redis
+ * (see `aimCacheReseed` for the deterministic merge) before loading, so the cache survives as
+ * long as one node keeps running.
  */
 export class RedisCacheBackend implements CacheBackend {
   private readonly resyncing = new Set<string>();
@@ -52,13 +59,14 @@ export class RedisCacheBackend implements CacheBackend {
     await Promise.all(this.registry.all().map((cache) => this.resync(cache.name)));
   }
 
-  async write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<number> {
+  async write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<CacheAck> {
     const keys = this.cacheKeys(cacheName);
     const key = write.op === 'clear' ? '' : write.key;
     const value = write.op === 'set' ? JSON.stringify(write.value) : '';
     const origin = this.registry.nodeId;
-    const seq = await runScript(this.client, 'aimCacheWrite', keys, [write.op, key, value, origin, write.writeId, options.maxEntries ?? 0, options.ttlMs ?? 0, this.keys.cacheChannel(cacheName)]);
-    return Number(seq);
+    const args = [write.op, key, value, origin, write.writeId, options.maxEntries ?? 0, options.ttlMs ?? 0, this.keys.cacheChannel(cacheName), randomUUID()];
+    const [seq, epoch] = (await runScript(this.client, 'aimCacheWrite', keys, args)) as [number, string];
+    return { seq: Number(seq), epoch };
   }
 
   requestResync(cacheName: string): void {
@@ -83,7 +91,8 @@ export class RedisCacheBackend implements CacheBackend {
     try {
       await this.subscriber.subscribe(this.keys.cacheChannel(cacheName), (message) => this.onPublished(cacheName, message));
       let snapshot = await this.loadSnapshot(cacheName, cache.options);
-      if (snapshot.seq === 0 && cache.appliedSeq > 0 && (await this.reseed(cache))) {
+      const followed = cache.loadedEpoch;
+      if (followed !== null && snapshot.epoch !== followed && (await this.reseed(cache, followed, snapshot.epoch))) {
         snapshot = await this.loadSnapshot(cacheName, cache.options);
       }
       cache.loadSnapshot(snapshot);
@@ -97,7 +106,7 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   private async loadSnapshot(cacheName: string, options: CacheOptions): Promise<CacheSnapshot> {
-    const [seq, now, flat] = (await runScript(this.client, 'aimCacheLoad', this.cacheKeys(cacheName), [])) as [number, number, string[]];
+    const [seq, now, epoch, flat] = (await runScript(this.client, 'aimCacheLoad', this.cacheKeys(cacheName), [randomUUID()])) as [number, number, string, string[]];
     const entries: CacheSnapshot['entries'] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const stored = JSON.parse(flat[i + 1]) as { t: number; o: string; v: JsonValue };
@@ -105,24 +114,25 @@ export class RedisCacheBackend implements CacheBackend {
       if (options.ttlMs !== undefined && ageMs >= options.ttlMs) continue;
       entries.push({ key: flat[i], value: stored.v, ageMs, origin: stored.o });
     }
-    return { seq: Number(seq), entries };
+    return { epoch, seq: Number(seq), entries };
   }
 
-  /** Redis lost the cache (restart without persistence): put this node's copy back, if no one wrote since. */
-  private async reseed(cache: ReplicatedCache<JsonValue>): Promise<boolean> {
+  /** Redis lost the cache this node followed: merge this node's copy back into the new epoch. */
+  private async reseed(cache: ReplicatedCache<JsonValue>, lostEpoch: string, newEpoch: string): Promise<boolean> {
     const content = cache.contentWithAges();
     if (content.length === 0) return false;
-    const args: Array<string | number> = [this.keys.cacheChannel(cache.name), this.registry.nodeId];
+    const args: Array<string | number> = [this.keys.cacheChannel(cache.name), this.registry.nodeId, randomUUID(), cache.options.maxEntries ?? 0];
     for (const { key, value, ageMs } of content) args.push(key, JSON.stringify(value), Math.round(ageMs));
-    const seeded = (await runScript(this.client, 'aimCacheReseed', this.cacheKeys(cache.name), args)) === 1;
-    if (seeded) this.logger.warn({ cache: cache.name, entries: content.length }, 'redis had lost the cache; restored it from this node');
-    return seeded;
+    const [changed] = (await runScript(this.client, 'aimCacheReseed', this.cacheKeys(cache.name), args)) as [number, string];
+    this.logger.warn({ cache: cache.name, entries: content.length, lostEpoch, newEpoch, changed: changed === 1 }, 'redis lost the cache; merged this node\'s copy back');
+    return true;
   }
 
   private onPublished(cacheName: string, message: string): void {
     const published = JSON.parse(message) as PublishedChange;
     if (published.op === 'resync') return this.requestResync(cacheName);
     const change: CacheChange = {
+      epoch: published.epoch,
       seq: published.seq,
       origin: published.origin,
       writeId: published.writeId,
@@ -144,6 +154,6 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   private cacheKeys(cacheName: string): string[] {
-    return [this.keys.cacheHash(cacheName), this.keys.cacheOrder(cacheName), this.keys.cacheSeq(cacheName)];
+    return [this.keys.cacheHash(cacheName), this.keys.cacheOrder(cacheName), this.keys.cacheSeq(cacheName), this.keys.cacheEpoch(cacheName)];
   }
 }

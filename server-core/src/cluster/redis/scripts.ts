@@ -3,6 +3,16 @@ import type { RedisClient } from './connection';
 /** Current Redis server time in ms; scripts use it so node clocks never matter for Redis-side state. */
 const NOW = `local __t = redis.call('TIME'); local now = tonumber(__t[1]) * 1000 + math.floor(tonumber(__t[2]) / 1000)`;
 
+/** The cache's epoch (KEYS[4]), created from the candidate `ARGV[n]` when Redis has none (first use, or data lost). */
+const epochFrom = (candidate: string) => `local epoch = redis.call('GET', KEYS[4])
+if not epoch then epoch = ${candidate}; redis.call('SET', KEYS[4], epoch) end`;
+
+/**
+ * Restored entries are ordered by their write time shifted below zero, so they sort before every live
+ * write of the epoch (whose order score is its positive seq) and among themselves oldest first.
+ */
+const RESTORED_ORDER_OFFSET = 1e13;
+
 const SCRIPTS = {
   /** KEYS: members. ARGV: nodeId, memberTimeoutMs, purgeAfterMs. Returns live member ids. */
   aimHeartbeat: {
@@ -53,15 +63,16 @@ end
 return 0`,
   },
   /**
-   * KEYS: hash, order (zset key -> seq), seq counter.
-   * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel.
-   * Hash values are {"t": written at (ms), "o": origin node, "v": value}. Expired entries at the head of the order are
-   * pruned first, the write applied, then the oldest written entries beyond maxEntries evicted;
-   * the change is published with its sequence number in the same atomic step. Returns seq.
+   * KEYS: hash, order (zset key -> seq), seq counter, epoch.
+   * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel, candidate epoch.
+   * Hash values are {"t": written at (ms), "o": origin node, "v": value}, "v" always last. Expired entries at the head
+   * of the order are pruned first, the write applied, then the oldest written entries beyond maxEntries evicted;
+   * the change is published with its epoch and sequence number in the same atomic step. Returns {seq, epoch}.
    */
   aimCacheWrite: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `${NOW}
+${epochFrom('ARGV[9]')}
 local op, key, origin = ARGV[1], ARGV[2], ARGV[4]
 local maxEntries, ttl = tonumber(ARGV[6]), tonumber(ARGV[7])
 local removed = {}
@@ -95,42 +106,69 @@ elseif op == 'delete' then
 else
   redis.call('DEL', KEYS[1], KEYS[2])
 end
-local change = {seq = seq, origin = origin, writeId = tonumber(ARGV[5]), op = op, removed = removed}
+local change = {epoch = epoch, seq = seq, origin = origin, writeId = tonumber(ARGV[5]), op = op, removed = removed}
 if op ~= 'clear' then change.key = key end
 if op == 'set' then change.value = ARGV[3] end
 redis.call('PUBLISH', ARGV[8], cjson.encode(change))
-return seq`,
+return {seq, epoch}`,
   },
-  /** KEYS: hash, order, seq. Returns {seq, now, {field, value, ...}} in order of writing. */
+  /** KEYS: hash, order, seq, epoch. ARGV: candidate epoch. Returns {seq, now, epoch, {field, value, ...}} in order of writing. */
   aimCacheLoad: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `${NOW}
+${epochFrom('ARGV[1]')}
 local seq = tonumber(redis.call('GET', KEYS[3]) or '0')
 local flat = {}
 for _, key in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local stored = redis.call('HGET', KEYS[1], key)
   if stored then table.insert(flat, key); table.insert(flat, stored) end
 end
-return {seq, now, flat}`,
+return {seq, now, epoch, flat}`,
   },
   /**
-   * KEYS: hash, order, seq. ARGV: channel, origin, then key, valueJson, ageMs triples.
-   * Puts content back into a cache Redis lost (no seq counter); a no-op when anything
-   * was written since. Publishes a resync request. Returns 1 when it seeded.
+   * KEYS: hash, order, seq, epoch. ARGV: channel, origin, candidate epoch, maxEntries (0 = none), then
+   * key, valueJson, ageMs triples. Merges a node's copy back into a cache Redis lost, deterministically:
+   * an entry written live in the current epoch always wins; among restored copies the most recently
+   * written value wins, ties broken by the larger JSON text. Restored entries are ordered before live
+   * ones (they are older). When anything changed, bumps seq and publishes a resync request.
+   * Returns {1|0 changed, epoch}.
    */
   aimCacheReseed: {
-    numberOfKeys: 3,
+    numberOfKeys: 4,
     lua: `${NOW}
-if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local n = 0
-for i = 3, #ARGV, 3 do
-  n = n + 1
-  redis.call('HSET', KEYS[1], ARGV[i], '{"t":' .. (now - tonumber(ARGV[i + 2])) .. ',"o":' .. cjson.encode(ARGV[2]) .. ',"v":' .. ARGV[i + 1] .. '}')
-  redis.call('ZADD', KEYS[2], n, ARGV[i])
+${epochFrom('ARGV[3]')}
+local maxEntries = tonumber(ARGV[4])
+local changed = 0
+for i = 5, #ARGV, 3 do
+  local key, valueJson, writtenAt = ARGV[i], ARGV[i + 1], now - tonumber(ARGV[i + 2])
+  local take = true
+  local stored = redis.call('HGET', KEYS[1], key)
+  if stored then
+    local current = cjson.decode(stored)
+    local currentJson = string.match(stored, ',"v":(.*)}$')
+    if not current.r or currentJson == valueJson then take = false
+    elseif writtenAt < current.t or (writtenAt == current.t and valueJson < currentJson) then take = false end
+  end
+  if take then
+    redis.call('HSET', KEYS[1], key, '{"t":' .. writtenAt .. ',"o":' .. cjson.encode(ARGV[2]) .. ',"r":1,"v":' .. valueJson .. '}')
+    redis.call('ZADD', KEYS[2], writtenAt - ${RESTORED_ORDER_OFFSET}, key)
+    changed = 1
+  end
 end
-redis.call('SET', KEYS[3], n)
-redis.call('PUBLISH', ARGV[1], cjson.encode({op = 'resync'}))
-return 1`,
+if maxEntries > 0 then
+  local over = redis.call('ZCARD', KEYS[2]) - maxEntries
+  if over > 0 then
+    for _, victim in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
+      redis.call('HDEL', KEYS[1], victim); redis.call('ZREM', KEYS[2], victim)
+    end
+    changed = 1
+  end
+end
+if changed == 1 then
+  redis.call('INCR', KEYS[3])
+  redis.call('PUBLISH', ARGV[1], cjson.encode({op = 'resync', epoch = epoch}))
+end
+return {changed, epoch}`,
   },
 } as const;
 
