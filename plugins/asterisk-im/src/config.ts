@@ -42,8 +42,6 @@ export const configSchema = z
         actionTimeoutMs: positiveMs.optional(),
         keepAliveMs: positiveMs.optional(),
         connectTimeoutMs: positiveMs.optional(),
-        /** How long a resync (CoreShowChannels + DeviceStateList) may take before the link is recycled. */
-        resyncTimeoutMs: positiveMs.default(10_000),
       })
       .strict()
       .default({}),

@@ -1,0 +1,3 @@
+export { LinkManager } from './link-manager';
+export type { LinkManagerDeps } from './link-manager';
+export { ServerLink } from './server-link';

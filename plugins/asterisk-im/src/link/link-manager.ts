@@ -1,0 +1,164 @@
+import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { AmiLink } from '../ami';
+import type { PhoneEvent, UserCall, UserPhoneState } from '../calls';
+import type { AsteriskImConfig } from '../config';
+import type { PhoneStateCache } from '../presence/phone-state-cache';
+import type { AmiLinkStatus, LinkDirectory } from '../runtime';
+import type { SqlPhoneStore } from '../store';
+import { ServerLink } from './server-link';
+
+export interface LinkManagerDeps {
+  ctx: PluginContext<AsteriskImConfig>;
+  store: SqlPhoneStore;
+  phoneState: PhoneStateCache;
+  /** Replicated: server name -> AmiLinkStatus, written by the senior. */
+  statusCache: ClusterCache<JsonValue>;
+  /** Senior only: a phone event to deliver to the user's sessions. */
+  onPhoneEvent: (event: PhoneEvent) => void;
+}
+
+/**
+ * Holds one AMI link per configured Asterisk server, on the senior only: opened when this
+ * node is marked senior, closed at once when it loses seniority or the plugin stops, and
+ * reopened when a server's row changes. Merges the per-server call trackers into the
+ * replicated phone state of users and devices.
+ */
+export class LinkManager implements LinkDirectory {
+  private readonly links = new Map<string, ServerLink>();
+  /** Serialises reconciliations so two store changes never open the same link twice. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: LinkManagerDeps) {}
+
+  start(): void {
+    const { ctx } = this.deps;
+    ctx.cluster.on('markedSenior', () => this.schedule());
+    ctx.cluster.on('lostSeniority', () => this.closeAll());
+    this.deps.store.onChange(() => this.schedule());
+    ctx.onStop(async () => {
+      await this.queue;
+      const wasSenior = ctx.cluster.isSenior();
+      await this.closeAll();
+      if (wasSenior) for (const name of this.deps.statusCache.keys()) await this.deps.statusCache.delete(name);
+    });
+    this.schedule();
+  }
+
+  linkFor(server: string): AmiLink | undefined {
+    if (!this.deps.ctx.cluster.isSenior()) return undefined;
+    return this.links.get(server)?.link;
+  }
+
+  status(): AmiLinkStatus[] {
+    const members = new Set(this.deps.ctx.cluster.members());
+    return this.deps.store.servers.list().map(({ name }) => {
+      const published = this.deps.statusCache.get(name) as unknown as AmiLinkStatus | undefined;
+      // A link held by a node that is gone is not held by anyone.
+      if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null };
+      return published;
+    });
+  }
+
+  private schedule(): void {
+    this.queue = this.queue
+      .then(() => this.reconcile())
+      .catch((err: unknown) => this.deps.ctx.logger.error({ err }, 'could not update the AMI links'));
+  }
+
+  /** Brings the open links in line with the configured servers (senior) or closes them all. */
+  private async reconcile(): Promise<void> {
+    const { ctx, store } = this.deps;
+    if (!ctx.cluster.isSenior()) return this.closeAll();
+    const settings = store.settings.get();
+    const wanted = new Set<string>();
+    for (const { name } of store.servers.list()) {
+      const server = store.credentials(name);
+      if (!server) continue;
+      wanted.add(name);
+      const devices = store.devices.list().filter((d) => d.server === name).map((d) => ({ device: d.device, user: d.user, monitored: d.monitored }));
+      const existing = this.links.get(name);
+      const signature = JSON.stringify([server.host, server.port, server.username, server.secret, server.tls]);
+      if (existing && existing.signature === signature && existing.ringingIsBusy === settings.ringingIsBusy) {
+        existing.setDevices(devices);
+        continue;
+      }
+      if (existing) await this.close(existing);
+      const link = new ServerLink({
+        server,
+        devices,
+        ringingIsBusy: settings.ringingIsBusy,
+        link: ctx.config.value.link,
+        logger: ctx.logger,
+        isSenior: () => ctx.cluster.isSenior(),
+      });
+      this.wire(link);
+      this.links.set(name, link);
+      link.start();
+    }
+    for (const link of [...this.links.values()]) if (!wanted.has(link.name)) await this.close(link);
+    await this.republishAll();
+  }
+
+  private wire(link: ServerLink): void {
+    const { phoneState } = this.deps;
+    const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
+    link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
+    link.on('deviceState', (change) => void phoneState.publishDevice(change).catch(report('a device state')));
+    link.on('phoneEvent', (event) => this.deps.onPhoneEvent(event));
+    link.on('status', () => void this.publishStatus(link).catch(report('a link status')));
+    link.on('resynced', () => void this.republishAll().catch(report('phone states')));
+  }
+
+  /** A user may have devices on several servers: merge what every tracker knows. */
+  private async publishUser(user: string): Promise<void> {
+    if (!this.deps.ctx.cluster.isSenior()) return;
+    let onPhone = false;
+    const calls: UserCall[] = [];
+    for (const link of this.links.values()) {
+      const state = link.tracker.userPhoneState(user);
+      onPhone ||= state.onPhone;
+      calls.push(...state.calls);
+    }
+    const merged: UserPhoneState = { user, onPhone, calls };
+    await this.deps.phoneState.publishUser(merged);
+  }
+
+  /**
+   * After a resync or a change of links: every user the replicated state or a tracker knows
+   * is published again, so a user whose calls ended unseen (or whose server was removed, or
+   * who was on the phone under a previous senior) never stays "on the phone".
+   */
+  private async republishAll(): Promise<void> {
+    if (!this.deps.ctx.cluster.isSenior()) return;
+    const users = new Set(this.deps.phoneState.usersKnown());
+    for (const device of this.deps.store.devices.list()) users.add(device.user);
+    for (const user of users) await this.publishUser(user);
+    for (const link of this.links.values()) for (const change of link.tracker.devices()) await this.deps.phoneState.publishDevice(change);
+    const known = new Set(this.deps.store.devices.list().map((d) => d.device));
+    for (const stale of this.deps.phoneState.deviceStates()) {
+      if (!known.has(stale.device)) await this.deps.phoneState.publishDevice({ ...stale, state: 'idle' });
+    }
+  }
+
+  private async publishStatus(link: ServerLink): Promise<void> {
+    const { ctx, statusCache } = this.deps;
+    // After losing seniority the new senior owns the status entries.
+    if (!ctx.cluster.isSenior() || this.links.get(link.name) !== link) return;
+    const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError };
+    await statusCache.set(link.name, status as unknown as JsonValue);
+  }
+
+  private async close(link: ServerLink): Promise<void> {
+    if (this.links.get(link.name) === link) this.links.delete(link.name);
+    link.removeAllListeners();
+    await link.stop();
+  }
+
+  /** All at once: a node that lost seniority must stop talking to Asterisk now. */
+  private async closeAll(): Promise<void> {
+    const links = [...this.links.values()];
+    if (links.length > 0) this.deps.ctx.logger.info({ servers: links.map((l) => l.name) }, 'closing AMI links');
+    await Promise.all(links.map((link) => this.close(link)));
+  }
+}

@@ -1,0 +1,103 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Logger } from '@asterisk-im/server-core/src/log';
+import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
+import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
+import type { AsteriskServer } from '../store';
+
+export interface ServerLinkOptions {
+  server: AsteriskServer;
+  devices: DeviceMapping[];
+  ringingIsBusy: boolean;
+  link: Omit<AmiLinkOptions, 'host' | 'port' | 'username' | 'secret' | 'tls' | 'logger'>;
+  logger: Logger;
+  /** Asked before applying anything Asterisk says: a node that lost seniority must not act. */
+  isSenior: () => boolean;
+}
+
+export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'deviceState' | 'userPhoneState' | 'phoneEvent'> {
+  /** The link changed state, or failed (with the reason). */
+  status: () => void;
+  /** A resync finished: every user of this server is now known right. */
+  resynced: () => void;
+}
+
+/**
+ * One Asterisk server as the senior sees it: its AMI link and the call tracker fed by it.
+ * Every (re)connect resyncs the calls in progress, so presence is right at once and calls
+ * that ended while the link was down are cleared.
+ */
+export class ServerLink extends EventEmitter<ServerLinkEvents> {
+  readonly name: string;
+  readonly tracker: CallTracker;
+  readonly link: AmiLink;
+  /** The server row this link was opened with; a different row means the link must be reopened. */
+  readonly signature: string;
+  readonly ringingIsBusy: boolean;
+  lastError: string | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ServerLinkOptions) {
+    super();
+    const { server } = options;
+    this.name = server.name;
+    this.ringingIsBusy = options.ringingIsBusy;
+    this.signature = JSON.stringify([server.host, server.port, server.username, server.secret, server.tls]);
+    this.logger = options.logger.child({ asteriskServer: server.name });
+    this.tracker = new CallTracker({ devices: options.devices, ringingIsBusy: options.ringingIsBusy });
+    this.link = new AmiLink({ ...options.link, host: server.host, port: server.port, username: server.username, secret: server.secret, tls: server.tls, logger: this.logger });
+    this.tracker.on('deviceState', (change) => this.options.isSenior() && this.emit('deviceState', change));
+    this.tracker.on('userPhoneState', (state) => this.options.isSenior() && this.emit('userPhoneState', state));
+    this.tracker.on('phoneEvent', (event) => this.options.isSenior() && this.emit('phoneEvent', event));
+    this.tracker.on('invalidEvent', (reason) => this.logger.warn({ reason }, 'AMI event refused'));
+    this.link.on('event', (event) => {
+      if (this.options.isSenior()) this.tracker.handle(event);
+    });
+    this.link.on('connected', () => {
+      this.lastError = null;
+      this.emit('status');
+      void this.resync();
+    });
+    this.link.on('disconnected', () => this.emit('status'));
+    this.link.on('error', (error) => {
+      this.lastError = `${error.kind}: ${error.message}`;
+      this.emit('status');
+    });
+  }
+
+  get state(): AmiLinkState {
+    return this.link.state;
+  }
+
+  start(): void {
+    this.link.start();
+    this.emit('status');
+  }
+
+  async stop(): Promise<void> {
+    await this.link.stop();
+    this.emit('status');
+  }
+
+  setDevices(devices: DeviceMapping[]): void {
+    this.tracker.setDevices(devices);
+  }
+
+  /** Reads the calls in progress and the device states and lets the tracker publish the difference. */
+  private async resync(): Promise<void> {
+    try {
+      const [channels, devices] = await Promise.all([
+        this.link.listAction({ Action: 'CoreShowChannels' }),
+        this.link.listAction({ Action: 'DeviceStateList' }),
+      ]);
+      if (!this.options.isSenior() || this.link.state !== 'connected') return;
+      this.tracker.resync(channels.items, devices.items);
+      this.logger.info({ channels: channels.items.length, devices: devices.items.length }, 'calls resynced');
+      this.emit('resynced');
+    } catch (err) {
+      // Each list action is bounded by the link's action timeout; the next connect resyncs again.
+      this.lastError = `resync failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.warn({ err }, 'resync failed');
+      this.emit('status');
+    }
+  }
+}
