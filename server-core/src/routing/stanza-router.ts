@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
-import { parseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, JidError, type Jid } from '../xml';
+import { parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, JidError, type Jid } from '../xml';
 import type { LocalSessions } from './local-sessions';
 import type { RouteTable } from './route-table';
 import type { IqHandlers } from './iq-handlers';
@@ -101,7 +101,10 @@ export class StanzaRouter {
   reject(stanza: Element, error: StanzaError): void {
     if (!canReplyWithError(stanza) || !stanza.attrs.from) return;
     const reply = errorReply(stanza, error);
-    void this.route(reply, parseJid(String(reply.attrs.from ?? this.deps.domain)));
+    // The error comes from the address the sender used, unless that address is itself the problem.
+    const from = tryParseJid(reply.attrs.from as string | undefined) ?? parseJid(this.deps.domain);
+    reply.attrs.from = from.full;
+    void this.route(reply, from);
   }
 
   /** Delivers to one resource on any node. False when that resource is not online. */
