@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { normaliseDeviceName } from '../calls';
+import type { AsteriskImRuntime } from '../runtime';
+import { deviceFields } from '../store/validation';
+import { notFound, parseBody, storeChange } from './admin-errors';
+
+const newDeviceBody = z
+  .object({
+    device: deviceFields.device,
+    user: deviceFields.user,
+    server: deviceFields.server,
+    extension: deviceFields.extension,
+    callerId: deviceFields.callerId.optional(),
+    primary: deviceFields.primary.optional(),
+    monitored: deviceFields.monitored.optional(),
+  })
+  .strict();
+const deviceUpdateBody = newDeviceBody.omit({ device: true }).partial().strict();
+
+/**
+ * Device mappings (a phone of Asterisk to a chat user). The device name is a path
+ * segment, so `PJSIP/1001` is sent URL-encoded: `/devices/PJSIP%2F1001`.
+ */
+export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
+  const { ctx, store } = runtime;
+  const existing = (device: string) => {
+    const found = store.devices.get(normaliseDeviceName(device));
+    if (!found) throw notFound(`device: ${device} is not mapped`);
+    return found;
+  };
+
+  ctx.admin.route('GET', '/devices', ({ query }) => {
+    const user = query.get('user');
+    const devices = user ? store.devices.ofUser(user.toLowerCase()) : store.devices.list();
+    return { devices: devices as unknown as JsonValue };
+  });
+
+  ctx.admin.route('GET', '/devices/:device', ({ params }) => existing(params.device) as unknown as JsonValue);
+
+  ctx.admin.route('POST', '/devices', async ({ body }) => {
+    const input = parseBody(newDeviceBody, body);
+    const saved = await storeChange(() => store.devices.add(input));
+    return { status: 201, body: saved as unknown as JsonValue };
+  });
+
+  ctx.admin.route('PUT', '/devices/:device', async ({ params, body }) => {
+    const { primary, ...patch } = parseBody(deviceUpdateBody, body);
+    const device = existing(params.device).device;
+    // The patch and the primary flag are two store writes; the patch is validated first so a
+    // refused body changes nothing, and making a device primary cannot fail once it exists.
+    let saved = Object.keys(patch).length > 0 ? await storeChange(() => store.devices.update(device, patch)) : existing(device);
+    if (primary === true && !saved.primary) saved = await storeChange(() => store.devices.setPrimary(device));
+    return saved as unknown as JsonValue;
+  });
+
+  ctx.admin.route('DELETE', '/devices/:device', async ({ params }) => {
+    if (!(await storeChange(() => store.devices.remove(normaliseDeviceName(params.device))))) throw notFound(`device: ${params.device} is not mapped`);
+  });
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { HttpError } from '@asterisk-im/server-core/src/admin';
+import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { testConnection } from '../ami';
+import type { AsteriskImRuntime } from '../runtime';
+import type { AsteriskServer } from '../store/types';
+import { serverFields } from '../store/validation';
+import { notFound, parseBody, storeChange } from './admin-errors';
+
+/** `***` is what the API shows for a secret; sending it back means "keep the stored one". */
+const MASKED = '***';
+const secretInput = z.union([z.literal(MASKED), serverFields.secret]).optional();
+
+const serverBody = z.object({ host: serverFields.host, port: serverFields.port.optional(), username: serverFields.username, secret: secretInput, tls: serverFields.tls.optional() }).strict();
+const newServerBody = serverBody.extend({ name: serverFields.name });
+/** Testing may override any stored field, so an edited form can be tried before it is saved. */
+const testBody = serverBody.partial().strict();
+
+function keptSecret(secret: string | undefined): string | undefined {
+  return secret === MASKED ? undefined : secret;
+}
+
+export function registerServerRoutes(runtime: AsteriskImRuntime): void {
+  const { ctx, store } = runtime;
+
+  ctx.admin.route('GET', '/servers', () => ({ servers: store.servers.list() as unknown as JsonValue }));
+
+  ctx.admin.route('GET', '/servers/:name', ({ params }) => {
+    const server = store.servers.get(params.name);
+    if (!server) throw notFound(`no Asterisk server named ${params.name}`);
+    return server as unknown as JsonValue;
+  });
+
+  ctx.admin.route('POST', '/servers', async ({ body }) => {
+    const input = parseBody(newServerBody, body);
+    const saved = await storeChange(() => store.servers.add({ ...input, secret: keptSecret(input.secret) }));
+    return { status: 201, body: saved as unknown as JsonValue };
+  });
+
+  ctx.admin.route('PUT', '/servers/:name', async ({ params, body }) => {
+    const input = parseBody(serverBody.partial(), body);
+    if (!store.servers.get(params.name)) throw notFound(`no Asterisk server named ${params.name}`);
+    const saved = await storeChange(() => store.servers.update(params.name, withoutUndefined({ ...input, secret: keptSecret(input.secret) })));
+    return saved as unknown as JsonValue;
+  });
+
+  ctx.admin.route('DELETE', '/servers/:name', async ({ params }) => {
+    if (!(await storeChange(() => store.servers.remove(params.name)))) throw notFound(`no Asterisk server named ${params.name}`);
+  });
+
+  ctx.admin.route('POST', '/servers/:name/test', async ({ params, body }) => {
+    const overrides = parseBody(testBody, body);
+    const stored = store.credentials(params.name);
+    const candidate = { ...stored, ...withoutUndefined(overrides), secret: keptSecret(overrides.secret) ?? stored?.secret };
+    const missing = (['host', 'username', 'secret'] as const).find((field) => !candidate[field]);
+    if (missing) throw stored ? new HttpError(400, 'invalid-body', `${missing}: is required`, missing) : notFound(`no Asterisk server named ${params.name}`);
+    const result = await testConnection({ ...linkTimeouts(runtime), ...(candidate as AsteriskServer), logger: ctx.logger });
+    return result as unknown as JsonValue;
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The operator's link timeouts, so a test fails the way the real link would. */
+function linkTimeouts(runtime: AsteriskImRuntime): { connectTimeoutMs?: number; actionTimeoutMs?: number } {
+  const { connectTimeoutMs, actionTimeoutMs } = runtime.ctx.config.value.link;
+  return withoutUndefined({ connectTimeoutMs, actionTimeoutMs });
+}
