@@ -1,0 +1,1 @@
+export { registerPhoneComponent, PHONE_FEATURE } from './phone-component';

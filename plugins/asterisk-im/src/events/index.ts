@@ -1,0 +1,2 @@
+export { PhoneEventDelivery } from './phone-event-delivery';
+export { phoneEventMessage } from './phone-event-message';

@@ -1,0 +1,41 @@
+/**
+ * Asterisk-IM: telephony presence. Users on the phone show as away/"On the phone" to their
+ * contacts, get Spark phone events, and (through the actions part) dial from their client.
+ * Works in a cluster: the senior holds the AMI links, every node applies phone presence to
+ * its own sessions from replicated caches.
+ */
+import { definePlugin } from '@asterisk-im/server-core/src/plugins';
+import { configSchema } from './config';
+import { applyConfig, startRuntime } from './start-runtime';
+import { STORE_MIGRATIONS } from './store';
+import type { AsteriskImRuntime } from './runtime';
+
+export type { AsteriskImRuntime } from './runtime';
+
+/**
+ * The other parts of the plugin, started once the core runtime is up. Each registers what it
+ * needs through `runtime.ctx`, so stopping the plugin undoes it.
+ */
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [
+  // registerActions (./actions), registerQueuePresence (./queues), registerAdminRoutes (./admin)
+  // are added here once they exist.
+];
+
+export const plugin = definePlugin({
+  name: 'asterisk-im',
+  version: '0.1.0',
+  description: 'Telephony presence and click-to-dial through the Asterisk Manager Interface',
+  configSchema,
+  migrations: STORE_MIGRATIONS,
+
+  async start(ctx) {
+    const runtime = await startRuntime(ctx);
+    for (const part of parts) await part(runtime);
+  },
+
+  async reconfigure(ctx, next) {
+    await applyConfig(ctx, next);
+  },
+});
+
+export default plugin;

@@ -1,0 +1,7 @@
+export { PhoneStateCache } from './phone-state-cache';
+export { PhonePresenceApplier } from './phone-presence-applier';
+export type { PhonePresenceDeps } from './phone-presence-applier';
+export { TrappedPresences } from './trapped-presence';
+export type { TrappedEntry } from './trapped-presence';
+export { UserAvailability } from './user-availability';
+export { PHONE_NS, phonePresence, isPhonePresence } from './phone-presence';

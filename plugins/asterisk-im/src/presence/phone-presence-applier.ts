@@ -1,0 +1,142 @@
+import { clone, type Element } from 'ltx';
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
+import type { AsteriskImConfig } from '../config';
+import type { Settings } from '../store';
+import type { PhoneStateCache } from './phone-state-cache';
+import { isCurrentPhonePresence, isPhonePresence, phonePresence, withoutPhone } from './phone-presence';
+import type { TrappedPresences } from './trapped-presence';
+
+export interface PhonePresenceDeps {
+  ctx: PluginContext<AsteriskImConfig>;
+  phoneState: PhoneStateCache;
+  trapped: TrappedPresences;
+  settings: () => Settings;
+  /** Fires after the store changed (settings may have a new status text). */
+  onSettingsChange: (listener: () => void) => () => void;
+}
+
+/** Runs before other interceptors so that nobody sees a presence we trap. */
+const TRAP_PRIORITY = 1000;
+
+/**
+ * Runs on every node for that node's sessions. While a user is on the phone (replicated phone
+ * state), each of their sessions broadcasts the phone presence and whatever presence they send
+ * is trapped; when the last call ends each session broadcasts what it trapped or had before.
+ * Every change re-applies the wanted state (`reconcile`), so a missed change, a restart of the
+ * plugin or a new senior never leaves a presence stuck.
+ */
+export class PhonePresenceApplier {
+  /** Presence stanzas this plugin sends on behalf of a session: never trapped. */
+  private readonly own = new WeakSet<Element>();
+  /** Per user, so two changes for the same user never interleave. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: PhonePresenceDeps) {}
+
+  start(): void {
+    const { ctx, phoneState, trapped } = this.deps;
+    ctx.interceptors.add({ name: 'trap-presence-on-phone', priority: TRAP_PRIORITY, direction: 'incoming', intercept: (s, c) => this.intercept(s, c) });
+    ctx.onStop(() => this.restoreAll());
+    phoneState.onUserChange((user) => this.schedule(user));
+    this.deps.onSettingsChange(() => this.reconcileAll());
+    ctx.events.on('sessionDestroyed', (session) => void trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid)));
+    ctx.cluster.on('memberLeft', (node) => {
+      if (ctx.cluster.isSenior()) void trapped.forgetNode(node).catch((err: unknown) => this.warn(err, node));
+    });
+    this.reconcileAll();
+  }
+
+  /** Incoming only, before processing: the user's own broadcast presence while on the phone is kept back. */
+  private intercept(stanza: Element, context: InterceptorContext): InterceptorVerdict {
+    if (context.processed || stanza.name !== 'presence' || stanza.attrs.to !== undefined) return undefined;
+    const { session } = context;
+    const type = stanza.attrs.type as string | undefined;
+    if (type === 'unavailable') {
+      // Gone during the call: nothing to restore afterwards.
+      void this.deps.trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid));
+      return undefined;
+    }
+    if (type !== undefined || this.own.has(stanza) || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
+    const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
+    void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
+    // A session connecting mid-call: it becomes available with the phone presence instead.
+    if (!session.available) this.schedule(session.bareJid);
+    return { reject: 'drop' };
+  }
+
+  private reconcileAll(): void {
+    const users = new Set<string>();
+    for (const session of this.deps.ctx.sessions.all()) users.add(session.bareJid);
+    for (const user of users) this.schedule(user);
+  }
+
+  private schedule(user: string): void {
+    if (this.deps.ctx.sessions.ofUser(user).length === 0) return;
+    const previous = this.chains.get(user) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.reconcileUser(user))
+      .catch((err: unknown) => this.warn(err, user))
+      .finally(() => {
+        if (this.chains.get(user) === next) this.chains.delete(user);
+      });
+    this.chains.set(user, next);
+  }
+
+  private async reconcileUser(user: string): Promise<void> {
+    const onPhone = this.deps.phoneState.isOnPhone(user);
+    for (const session of this.deps.ctx.sessions.ofUser(user)) {
+      if (session.isEnded) continue;
+      if (onPhone) await this.showPhone(session);
+      else await this.restore(session);
+    }
+  }
+
+  private async showPhone(session: ClientSession): Promise<void> {
+    const settings = this.deps.settings();
+    const entry = this.deps.trapped.presenceOf(session.fullJid);
+    if (!session.available) {
+      // Not yet available: only a trapped initial presence makes it available.
+      if (entry) await this.send(session, phonePresence(settings, entry));
+      return;
+    }
+    if (isCurrentPhonePresence(session.presence, settings)) return;
+    if (!entry && session.presence && !isPhonePresence(session.presence)) {
+      await this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: session.presence.toString() });
+    }
+    await this.send(session, phonePresence(settings, entry ?? session.presence));
+  }
+
+  private async restore(session: ClientSession): Promise<void> {
+    const entry = this.deps.trapped.presenceOf(session.fullJid);
+    if (entry) {
+      await this.deps.trapped.delete(session.fullJid);
+      if (session.available) await this.send(session, entry);
+      return;
+    }
+    // The entry was lost (it should not be): never leave the phone presence up.
+    if (session.available && isPhonePresence(session.presence)) await this.send(session, withoutPhone(session.presence!));
+  }
+
+  /** Plugin stopping on this node: its sessions show what their users chose again. */
+  private async restoreAll(): Promise<void> {
+    for (const session of [...this.deps.ctx.sessions.all()]) {
+      if (!session.isEnded && this.deps.trapped.get(session.fullJid)?.node === this.deps.ctx.nodeId) {
+        await this.restore(session).catch((err: unknown) => this.warn(err, session.fullJid));
+      }
+    }
+  }
+
+  private async send(session: ClientSession, presence: Element): Promise<void> {
+    if (session.isEnded) return;
+    const stanza = clone(presence);
+    delete stanza.attrs.to;
+    stanza.attrs.from = session.fullJid;
+    this.own.add(stanza);
+    await session.handle(stanza);
+  }
+
+  private warn(err: unknown, subject: string): void {
+    this.deps.ctx.logger.warn({ err, subject }, 'phone presence could not be applied');
+  }
+}

@@ -1,0 +1,85 @@
+import { EventEmitter } from 'eventemitter3';
+import { parse, type Element } from 'ltx';
+import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { AsteriskImConfig } from '../config';
+import type { UserPresenceChange } from '../runtime';
+import { isPhonePresence, showsAvailable } from './phone-presence';
+import type { TrappedPresences } from './trapped-presence';
+
+interface SessionAvailability {
+  user: string;
+  node: string;
+  available: boolean;
+}
+
+/**
+ * A user's own availability across the cluster, leaving the plugin's phone presence out:
+ * per full JID in a replicated cache, folded per user. Listeners hear changes on every node.
+ */
+export class UserAvailability {
+  private readonly emitter = new EventEmitter<{ change: (change: UserPresenceChange) => void }>();
+  private readonly last = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: PluginContext<AsteriskImConfig>,
+    private readonly cache: ClusterCache<JsonValue>,
+    private readonly trapped: TrappedPresences,
+  ) {}
+
+  start(): void {
+    const { ctx } = this;
+    ctx.events.on('presenceChanged', (session, presence) => {
+      // Our phone presence says nothing about the user: what they chose is in the trapped entry.
+      const own = isPhonePresence(presence) ? this.trapped.presenceOf(session.fullJid) : presence;
+      if (own) this.record(session.fullJid, session.bareJid, own);
+    });
+    this.trapped.onEntry((fullJid, entry) => {
+      if (entry?.node === ctx.nodeId && entry.kind === 'trapped') this.record(fullJid, entry.user, parse(entry.xml) as Element);
+    });
+    ctx.events.on('sessionDestroyed', (session) => void this.forget(session.fullJid));
+    ctx.cluster.on('memberLeft', (node) => {
+      if (!ctx.cluster.isSenior()) return;
+      for (const [key, value] of this.cache.entries()) if ((value as unknown as SessionAvailability).node === node) void this.forget(key);
+    });
+    this.cache.on('entry', (event) => {
+      const value = (event.value ?? event.previous) as unknown as SessionAvailability | undefined;
+      if (value) this.fold(value.user);
+    });
+  }
+
+  onChange(listener: (change: UserPresenceChange) => void): () => void {
+    this.emitter.on('change', listener);
+    // Start-up: what the cluster already knows.
+    for (const user of new Set(this.cache.entries().map(([, v]) => (v as unknown as SessionAvailability).user))) {
+      listener({ user, available: this.isAvailable(user) });
+    }
+    return () => this.emitter.off('change', listener);
+  }
+
+  isAvailable(user: string): boolean {
+    return this.cache.entries().some(([, v]) => {
+      const value = v as unknown as SessionAvailability;
+      return value.user === user && value.available;
+    });
+  }
+
+  private record(fullJid: string, user: string, presence: Element): void {
+    if (presence.attrs.type === 'unavailable') return void this.forget(fullJid);
+    const value: SessionAvailability = { user, node: this.ctx.nodeId, available: showsAvailable(presence) };
+    const current = this.cache.get(fullJid) as unknown as SessionAvailability | undefined;
+    if (current?.available === value.available) return;
+    void this.cache.set(fullJid, value as unknown as JsonValue).catch((err: unknown) => this.ctx.logger.warn({ err }, 'availability not recorded'));
+  }
+
+  private async forget(fullJid: string): Promise<void> {
+    if (this.cache.has(fullJid)) await this.cache.delete(fullJid).catch((err: unknown) => this.ctx.logger.warn({ err }, 'availability not removed'));
+  }
+
+  private fold(user: string): void {
+    const available = this.isAvailable(user);
+    if (this.last.get(user) === available) return;
+    this.last.set(user, available);
+    this.emitter.emit('change', { user, available });
+  }
+}

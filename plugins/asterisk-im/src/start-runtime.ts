@@ -1,0 +1,72 @@
+import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import { registerPhoneComponent } from './component';
+import type { AsteriskImConfig } from './config';
+import { PhoneEventDelivery } from './events';
+import { LinkManager } from './link';
+import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability } from './presence';
+import type { AsteriskImRuntime } from './runtime';
+import { SqlPhoneStore } from './store';
+
+/** Replicated caches of the plugin (names are private to it). */
+const CACHES = {
+  storeChanges: 'store-changes',
+  phoneUsers: 'phone-users',
+  phoneDevices: 'phone-devices',
+  linkStatus: 'link-status',
+  trappedPresence: 'trapped-presence',
+  ownAvailability: 'own-availability',
+} as const;
+
+const stores = new WeakMap<PluginContext<AsteriskImConfig>, SqlPhoneStore>();
+
+/** Builds the core of the plugin on this node; everything it registers goes through ctx. */
+export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImRuntime> {
+  const store = new SqlPhoneStore({
+    db: ctx.db,
+    stores: ctx.stores,
+    domain: ctx.domain,
+    configSettings: () => ctx.config.value.settings,
+    changes: ctx.cluster.createCache<number>(CACHES.storeChanges),
+  });
+  ctx.onStop(await store.open());
+  stores.set(ctx, store);
+  await applyConfig(ctx, ctx.config.value);
+
+  const component = registerPhoneComponent(ctx, store);
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers), ctx.cluster.createCache<JsonValue>(CACHES.phoneDevices));
+  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence));
+  const events = new PhoneEventDelivery(ctx, component.domain);
+  events.start();
+  const links = new LinkManager({
+    ctx,
+    store,
+    phoneState,
+    statusCache: ctx.cluster.createCache<JsonValue>(CACHES.linkStatus),
+    onPhoneEvent: (event) => events.publish(event),
+  });
+  const availability = new UserAvailability(ctx, ctx.cluster.createCache<JsonValue>(CACHES.ownAvailability), trapped);
+  availability.start();
+  new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
+  links.start();
+
+  return {
+    ctx,
+    store,
+    links,
+    phoneState,
+    component,
+    settings: () => store.settings.get(),
+    onUserPresence: (listener) => availability.onChange(listener),
+  };
+}
+
+/** Writes the servers and devices the config declares into the plugin's tables. */
+export async function applyConfig(ctx: PluginContext<AsteriskImConfig>, config: AsteriskImConfig): Promise<void> {
+  const store = stores.get(ctx);
+  if (!store) return;
+  await store.applyDeclared(config.servers, config.devices);
+  // Settings from the config may have changed: this node's sessions on the phone re-apply them.
+  await store.reload();
+  ctx.logger.info({ servers: config.servers.map((s) => s.name), devices: config.devices.length }, 'Asterisk-IM config applied');
+}
