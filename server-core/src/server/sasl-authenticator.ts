@@ -3,6 +3,7 @@ import { ScramServerExchange, parsePlainMessage, authzidAllowed, type ScramMecha
 import type { AccountStore } from '../storage/stores';
 import type { SaslAuthenticator, SaslExchange, SaslStep } from '../stream';
 import { normaliseLocal, JidError } from '../xml';
+import type { LoginThrottle } from './login-throttle';
 
 export interface SaslAuthenticatorOptions {
   domain: string;
@@ -10,24 +11,32 @@ export interface SaslAuthenticatorOptions {
   allowPlainWithoutTls: boolean;
   /** Delay before a failure is answered, to slow password guessing. */
   failureDelayMs: number;
+  throttle: LoginThrottle;
 }
 
 const SCRAM_MECHANISMS: ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
 
 /** SCRAM-SHA-256, SCRAM-SHA-1 and (under TLS only, unless configured otherwise) PLAIN over the account store. */
 export function createSaslAuthenticator(options: SaslAuthenticatorOptions): SaslAuthenticator {
-  const failSlowly = async (step: SaslStep): Promise<SaslStep> => {
-    if (step.kind === 'failure' && options.failureDelayMs > 0) await delay(options.failureDelayMs);
+  const failSlowly = (remoteAddress: string) => async (step: SaslStep): Promise<SaslStep> => {
+    if (step.kind !== 'failure') return step;
+    options.throttle.recordFailure(remoteAddress);
+    if (options.failureDelayMs > 0) await delay(options.failureDelayMs);
     return step;
+  };
+  const throttled: SaslExchange = {
+    step: async () => ({ kind: 'failure', condition: 'temporary-auth-failure', text: 'too many failed logins from this address; try again later' }),
   };
   return {
     mechanisms(secure) {
       return secure || options.allowPlainWithoutTls ? [...SCRAM_MECHANISMS, 'PLAIN'] : [...SCRAM_MECHANISMS];
     },
-    begin(mechanism, secure) {
-      if (mechanism === 'PLAIN') return secure || options.allowPlainWithoutTls ? plainExchange(options, failSlowly) : undefined;
-      if ((SCRAM_MECHANISMS as string[]).includes(mechanism)) return scramExchange(mechanism as ScramMechanism, options, failSlowly);
-      return undefined;
+    begin(mechanism, secure, remoteAddress) {
+      const known = mechanism === 'PLAIN' ? secure || options.allowPlainWithoutTls : (SCRAM_MECHANISMS as string[]).includes(mechanism);
+      if (!known) return undefined;
+      if (options.throttle.isBlocked(remoteAddress)) return throttled;
+      if (mechanism === 'PLAIN') return plainExchange(options, failSlowly(remoteAddress));
+      return scramExchange(mechanism as ScramMechanism, options, failSlowly(remoteAddress));
     },
   };
 }

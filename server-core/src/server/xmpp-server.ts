@@ -5,8 +5,7 @@ import { createLogger, type Logger } from '../log';
 import { openStorage } from '../storage';
 import type { Database } from '../storage';
 import type { Stores } from '../storage/stores';
-import type { Cluster } from '../cluster/types';
-import { InProcessCluster } from '../cluster/in-process-cluster';
+import { createCluster, type Cluster } from '../cluster';
 import { ensureCertificate } from '../transport/self-signed-certificate';
 import { listenTcp, listenDirectTls, listenWebSocket, type Listener, type Connection, type BoundAddress } from '../transport';
 import { ClientStream, StreamError, type StreamHost } from '../stream';
@@ -16,7 +15,9 @@ import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
+import { LoginThrottle } from './login-throttle';
 import { installCoreModules } from './modules';
+import { NodeLossHandler } from './node-loss';
 import { startPluginRuntime } from '../plugins/plugin-runtime';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginRuntime } from '../plugins/plugin-runtime';
@@ -37,26 +38,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function createCluster(config: ServerConfig, logger: Logger): Promise<Cluster> {
-  if (config.cluster.kind === 'none') return new InProcessCluster({ logger });
-  const { RedisCluster } = await import('../cluster/redis/redis-cluster');
-  const { kind: _kind, ...options } = config.cluster;
-  return new RedisCluster({ ...options, logger });
-}
-
 /** Starts one node: storage, cluster membership, listeners. Stop it with `stop()`. */
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const certificate = await ensureCertificate(config, logger);
   const secureContext = tls.createSecureContext({ cert: certificate.cert, key: certificate.key });
   const { db, stores } = await openStorage(config.storage, { scramIterations: config.auth.scramIterations });
-  const cluster = options.cluster ?? (await createCluster(config, logger));
+  const cluster = options.cluster ?? createCluster(config.cluster, logger);
   await cluster.start();
 
   const ctx = createContext(config, logger, stores, cluster);
   const sessionManager = new SessionManager(ctx);
   const uninstall = installCoreModules(ctx, sessionManager);
+  const nodeLoss = new NodeLossHandler(ctx, { resourceLost: (fullJid) => sessionManager.presence?.resourceLost(fullJid) ?? Promise.resolve() });
+  nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
+  const loginThrottle = new LoginThrottle(config.limits.loginAttemptsPerMinute);
   const host: StreamHost = {
     domain: config.domain,
     logger,
@@ -72,6 +69,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       accounts: stores.accounts,
       allowPlainWithoutTls: config.auth.allowPlainWithoutTls,
       failureDelayMs: config.auth.loginFailureDelayMs,
+      throttle: loginThrottle,
     }),
     bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
     streamClosed: (stream) => sweeper.remove(stream),
@@ -82,6 +80,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const l = config.listeners;
   let pluginRuntime: PluginRuntime;
   try {
+    await nodeLoss.purgeStaleRoutesOfThisNode();
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
     if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
@@ -89,6 +88,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     pluginRuntime = await startPluginRuntime(config, ctx, db, logger);
   } catch (err) {
     await Promise.all(Object.values(listeners).map((listener) => listener.close()));
+    await nodeLoss.dispose();
     await cluster.stop();
     await db.close();
     throw err;
@@ -108,6 +108,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await waitForSessionsToEnd(ctx.sessions, 2000);
       await listenersClosed;
       sweeper.dispose();
+      loginThrottle.dispose();
+      await nodeLoss.dispose();
       uninstall();
       sessionManager.dispose();
       ctx.router.dispose();

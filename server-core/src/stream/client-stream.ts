@@ -61,7 +61,7 @@ export class ClientStream {
   ) {
     this.framing = connection.framing === 'frames' ? websocketFraming : tcpFraming;
     this.parser = new XmlStreamParser(connection.framing, host.options);
-    this.sasl = new SaslNegotiation(host.authenticator, () => connection.secure, (el) => this.sendElement(el));
+    this.sasl = new SaslNegotiation(host.authenticator, () => connection.secure, (el) => this.sendElement(el), connection.remoteAddress);
     this.parser.on('streamStart', (attrs) => this.onStreamStart(attrs));
     this.parser.on('stanza', (el) => this.enqueue(el));
     this.parser.on('streamEnd', () => this.close());

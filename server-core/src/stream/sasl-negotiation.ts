@@ -27,6 +27,7 @@ export class SaslNegotiation {
     private readonly authenticator: SaslAuthenticator,
     private readonly secure: () => boolean,
     private readonly send: (element: Element) => void,
+    private readonly remoteAddress: string,
   ) {}
 
   get failedAttempts(): number {
@@ -54,7 +55,7 @@ export class SaslNegotiation {
       const plainWithoutTls = mechanism === 'PLAIN' && !this.secure();
       return this.fail(plainWithoutTls ? 'encryption-required' : 'invalid-mechanism');
     }
-    this.exchange = this.authenticator.begin(mechanism, this.secure());
+    this.exchange = this.authenticator.begin(mechanism, this.secure(), this.remoteAddress);
     return this.step(element);
   }
 

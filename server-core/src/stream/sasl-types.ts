@@ -26,5 +26,6 @@ export interface SaslExchange {
 /** Offers mechanisms and runs exchanges; the stream layer knows nothing of credentials. */
 export interface SaslAuthenticator {
   mechanisms(secure: boolean): string[];
-  begin(mechanism: string, secure: boolean): SaslExchange | undefined;
+  /** `remoteAddress` lets the authenticator throttle guessing from one address. */
+  begin(mechanism: string, secure: boolean, remoteAddress: string): SaslExchange | undefined;
 }
