@@ -9,6 +9,9 @@ import { configSchema } from './config';
 import { applyConfig, startRuntime } from './start-runtime';
 import { STORE_MIGRATIONS } from './store';
 import type { AsteriskImRuntime } from './runtime';
+import { registerActions } from './actions';
+import { registerAdminRoutes } from './admin';
+import { registerQueuePresence } from './queues';
 
 export type { AsteriskImRuntime } from './runtime';
 
@@ -16,10 +19,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [
-  // registerActions (./actions), registerQueuePresence (./queues), registerAdminRoutes (./admin)
-  // are added here once they exist.
-];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',
