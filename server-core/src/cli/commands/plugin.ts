@@ -10,7 +10,7 @@ import type { PluginInfo } from '../../plugins/types';
 import type { Command, CommandGroup, CommandInput, OptionSpec } from '../command';
 import { CliError } from '../command';
 
-const URL_OPTION: Record<string, OptionSpec> = {
+export const URL_OPTION: Record<string, OptionSpec> = {
   url: { type: 'string', valueName: '<url>', description: 'admin API address (default: from listeners.admin in the config)' },
 };
 
@@ -24,7 +24,7 @@ function adminUrl(input: CommandInput, config: ServerConfig): string {
 }
 
 /** Calls the admin API; its error message (which names the field) becomes the CLI's message. */
-async function callAdmin(input: CommandInput, method: string, route: string, body?: unknown): Promise<unknown> {
+export async function callAdmin(input: CommandInput, method: string, route: string, body?: unknown): Promise<unknown> {
   const config = input.loadConfig();
   const base = adminUrl(input, config);
   const token = readAdminToken(config.dataDir, input.io.env);
