@@ -4,9 +4,10 @@
  * add it here.
  */
 import type { CommandEntry } from '../command';
+import { asteriskCommands } from './asterisk';
 import { configCommands } from './config';
 import { pluginCommands } from './plugin';
 import { startCommand } from './start';
 import { userCommands } from './user';
 
-export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, pluginCommands, configCommands];
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, pluginCommands, asteriskCommands, configCommands];
