@@ -1,16 +1,7 @@
+import type { SaslFailure } from '../auth/sasl-failure';
+
 /** SASL failure conditions (RFC 6120 6.5). */
-export type SaslCondition =
-  | 'aborted'
-  | 'account-disabled'
-  | 'credentials-expired'
-  | 'encryption-required'
-  | 'incorrect-encoding'
-  | 'invalid-authzid'
-  | 'invalid-mechanism'
-  | 'malformed-request'
-  | 'mechanism-too-weak'
-  | 'not-authorized'
-  | 'temporary-auth-failure';
+export type SaslCondition = SaslFailure;
 
 export type SaslStep =
   | { kind: 'challenge'; data: Buffer }
