@@ -72,7 +72,7 @@ export class InProcessCluster extends EventEmitter<ClusterEvents> implements Clu
   }
 
   createCache<V extends JsonValue = JsonValue>(name: string, options: CacheOptions = {}): ReplicatedCache<V> {
-    return this.caches.getOrCreate<V>(name, options, this.store);
+    return this.caches.getOrCreate<V>(name, options, this.store, (cache) => cache.markLoaded());
   }
 
   registerTask(name: string, handler: TaskHandler): Disposable {

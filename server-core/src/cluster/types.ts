@@ -58,6 +58,11 @@ export interface ClusterCache<V extends JsonValue = JsonValue> extends EventEmit
   delete(key: string): Promise<void>;
   /** Cluster-wide clear. */
   clear(): Promise<void>;
+  /**
+   * Resolves once the local copy holds the cluster's content (at once in process). Reads before
+   * that see only what this node wrote; use it before acting on the absence of an entry.
+   */
+  ready(): Promise<void>;
 }
 
 export type TaskHandler = (payload: JsonValue, fromNode: string) => JsonValue | void | Promise<JsonValue | void>;

@@ -50,6 +50,14 @@ export class SessionPresenceHandler implements SessionPresence {
     await this.ctx.router.route(stanza, session.jid, session);
   }
 
+  /** Directed presence of a lost resource died with its node; subscribers and own resources are told here. */
+  async resourceLost(fullJid: string): Promise<void> {
+    const jid = parseJid(fullJid);
+    const presence = new Element('presence', { type: 'unavailable', from: jid.full });
+    const roster = (await this.roster.all(jid.bare)).items;
+    await this.broadcast({ jid, fullJid: jid.full, bareJid: jid.bare }, presence, roster);
+  }
+
   async sessionEnded(session: ClientSession): Promise<void> {
     if (session.available || session.directedPresenceTo.size > 0) await this.unavailable(session, null);
     await this.cache.delete(session.fullJid);
@@ -105,7 +113,7 @@ export class SessionPresenceHandler implements SessionPresence {
   }
 
   /** To every subscriber and the user's own available resources; returns the subscribers told. */
-  private async broadcast(session: ClientSession, presence: Element, roster: RosterItem[]): Promise<string[]> {
+  private async broadcast(session: Pick<ClientSession, 'jid' | 'fullJid' | 'bareJid'>, presence: Element, roster: RosterItem[]): Promise<string[]> {
     const told: string[] = [];
     for (const item of roster) {
       if (!subscribed(item) || (await this.ctx.blocking.isBlocked(session.bareJid, item.jid))) continue;

@@ -9,6 +9,8 @@ export interface SessionPresence {
   fromSession(session: ClientSession, stanza: Element): Promise<void>;
   /** The session is gone: broadcast unavailable if it was available, end directed presence. */
   sessionEnded(session: ClientSession): Promise<void>;
+  /** An available resource vanished with its node (crash): broadcast its unavailable presence on its behalf. */
+  resourceLost(fullJid: string): Promise<void>;
 }
 
 const KICK_TASK = 'xmpp.kick-resource';

@@ -44,6 +44,8 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   private buffered: CacheChange[] | null = null;
   private expiryTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private loaded = false;
+  private readonly loadWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
 
   constructor(
     readonly name: string,
@@ -95,6 +97,19 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     const writeId = this.beginWrite(null);
     this.removeAll(this.nodeId, () => false);
     await this.send({ op: 'clear', writeId });
+  }
+
+  ready(): Promise<void> {
+    if (this.loaded) return Promise.resolve();
+    if (this.disposed) return Promise.reject(new Error(`cache '${this.name}' is closed`));
+    return new Promise((resolve, reject) => this.loadWaiters.push({ resolve, reject }));
+  }
+
+  /** The store holds nothing this copy lacks (the in-process store, which is this copy's only source). */
+  markLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    for (const waiter of this.loadWaiters.splice(0)) waiter.resolve();
   }
 
   /** Called by the backend with every change of the store, in store order. */
@@ -151,6 +166,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     this.buffered = null;
     for (const change of held) this.applyChange(change);
     this.armExpiry();
+    this.markLoaded();
   }
 
   /** Epoch of the store content this copy follows; null before the first snapshot or change. */
@@ -168,6 +184,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
 
   dispose(): void {
     this.disposed = true;
+    for (const waiter of this.loadWaiters.splice(0)) waiter.reject(new Error(`cache '${this.name}' is closed`));
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
     this.removeAllListeners();

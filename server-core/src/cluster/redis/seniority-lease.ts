@@ -1,5 +1,5 @@
 import type { Logger } from '../../log';
-import type { MonotonicClock } from '../monotonic-clock';
+import { hostMonotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { RedisClient } from './connection';
 import type { ClusterKeys } from './keys';
 import { runScript } from './scripts';
@@ -128,7 +128,8 @@ export class SeniorityLease {
     this.held = { value, token: lease.token };
     this.deadline = deadline;
     this.armDeadline();
-    this.logger.info({ token: lease.token }, 'marked senior');
+    // Structured so the seniority history of a cluster can be rebuilt from its logs (fencing token, host clock).
+    this.logger.info({ event: 'markedSenior', fencingToken: lease.token, monotonicMs: hostMonotonicNow() }, 'marked senior');
     this.listener.gained(lease.token);
   }
 
@@ -158,10 +159,14 @@ export class SeniorityLease {
 
   private lose(reason: string): void {
     if (!this.held) return;
+    const { token } = this.held;
+    // The lease ended at its deadline even if this process only notices now (it may have been paused).
+    const endedAgoMs = Math.max(0, this.now() - this.deadline);
     this.held = null;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
-    this.logger.warn({ reason }, 'lost seniority');
+    const monotonicMs = hostMonotonicNow();
+    this.logger.warn({ event: 'lostSeniority', fencingToken: token, reason, monotonicMs, seniorUntilMonotonicMs: monotonicMs - endedAgoMs }, 'lost seniority');
     this.listener.lost(reason);
   }
 

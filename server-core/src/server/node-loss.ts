@@ -1,0 +1,143 @@
+import type { ClusterCache } from '../cluster/types';
+import { hostMonotonicNow } from '../cluster/monotonic-clock';
+import { CARBONS_CACHE } from '../im/carbons-enabled-resources';
+import { StreamError } from '../stream';
+import type { CoreContext } from './core-context';
+import type { SessionPresence } from './session-manager';
+
+/** Replicated caches keyed by full JID that hold per-session state (names owned by routing/ and im/). */
+const ROUTES_CACHE = 'xmpp-routes';
+const PRESENCE_CACHE = 'xmpp-presence';
+
+/** A route as the route table stores it (a type literal, so it is a JSON value). */
+type Route = { node: string; priority: number; available: boolean };
+
+interface LostResource {
+  fullJid: string;
+  node: string;
+  available: boolean;
+}
+
+/**
+ * What happens to the sessions of a node that went away without cleaning up (crash, kill,
+ * a pause past its heartbeat timeout):
+ *
+ * - the senior, and only the senior (checked right before every step), removes the lost
+ *   node's routes and per-session cache entries, then sends one unavailable presence per
+ *   lost available resource to its subscribers and the user's other resources. It does so
+ *   when a member leaves and again when it becomes senior, so losses that happened while no
+ *   one was senior (or while the previous senior was failing) are handled too; routes are
+ *   removed before presence goes out, so a second sweep never sees them again.
+ * - a node that starts with the id of a dead one removes the routes it left behind itself,
+ *   before it accepts clients, and tells their contacts.
+ * - a node that was only paused and finds the routes of its live sessions removed by another
+ *   node disconnects those clients (they were announced unavailable; reconnecting restores them).
+ */
+export class NodeLossHandler {
+  private readonly routesCache: ClusterCache<Route>;
+  private readonly presenceCache: ClusterCache<string>;
+  private readonly carbonsCache: ClusterCache<string>;
+  private readonly undo: Array<() => void> = [];
+  /** Sweeps run one after the other, so one never works from a list another is consuming. */
+  private queue: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly presence: Pick<SessionPresence, 'resourceLost'>,
+  ) {
+    this.routesCache = ctx.cluster.createCache<Route>(ROUTES_CACHE);
+    this.presenceCache = ctx.cluster.createCache<string>(PRESENCE_CACHE);
+    this.carbonsCache = ctx.cluster.createCache<string>(CARBONS_CACHE);
+  }
+
+  /** Starts watching the cluster; call `purgeStaleRoutesOfThisNode` before accepting clients. */
+  install(): void {
+    const { cluster } = this.ctx;
+    const onMemberLeft = (node: string) => this.enqueue(() => this.sweepAsSenior(`member ${node} left`));
+    const onMarkedSenior = () => this.enqueue(() => this.sweepAsSenior('marked senior'));
+    const onRouteEntry = (event: { key: string; value: Route | undefined; origin: string }) => this.onRouteEntry(event);
+    cluster.on('memberLeft', onMemberLeft);
+    cluster.on('markedSenior', onMarkedSenior);
+    this.routesCache.on('entry', onRouteEntry);
+    this.undo.push(
+      () => cluster.off('memberLeft', onMemberLeft),
+      () => cluster.off('markedSenior', onMarkedSenior),
+      () => this.routesCache.off('entry', onRouteEntry),
+    );
+    if (cluster.isSenior()) onMarkedSenior();
+  }
+
+  /** Routes that carry this node's id but no live session here were left by an earlier process with the same id. */
+  async purgeStaleRoutesOfThisNode(): Promise<void> {
+    await this.routesCache.ready();
+    const own = this.ctx.nodeId;
+    const stale = this.lostResources((route, fullJid) => route.node === own && !this.ctx.sessions.get(fullJid));
+    if (stale.length === 0) return;
+    this.ctx.logger.warn({ event: 'staleRoutesPurged', node: own, resources: stale.length }, 'removing routes an earlier process with this node id left behind');
+    await this.purge(stale, () => !this.disposed);
+  }
+
+  /** Waits for the sweep in progress; later events are ignored. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const undo of this.undo.splice(0)) undo();
+    await this.queue;
+  }
+
+  private enqueue(sweep: () => Promise<void>): void {
+    this.queue = this.queue
+      .then(sweep)
+      .catch((err: unknown) => this.ctx.logger.error({ err }, 'node loss handling failed; the next membership change or seniority retries it'));
+  }
+
+  private async sweepAsSenior(trigger: string): Promise<void> {
+    const { cluster } = this.ctx;
+    if (this.disposed || !cluster.isSenior()) return;
+    await this.routesCache.ready();
+    const members = new Set(cluster.members());
+    const lost = this.lostResources((route) => !members.has(route.node));
+    if (lost.length === 0) return;
+    const mayAct = () => !this.disposed && cluster.isSenior();
+    if (!mayAct()) return;
+    for (const node of new Set(lost.map((resource) => resource.node))) {
+      this.ctx.logger.warn(
+        { event: 'seniorAction', action: 'purgeLostNode', lostNode: node, resources: lost.filter((r) => r.node === node).length, trigger, fencingToken: cluster.seniorToken(), monotonicMs: hostMonotonicNow() },
+        'purging the sessions of a lost node',
+      );
+    }
+    await this.purge(lost, mayAct);
+  }
+
+  private lostResources(isLost: (route: Route, fullJid: string) => boolean): LostResource[] {
+    return this.routesCache
+      .entries()
+      .filter(([fullJid, route]) => isLost(route, fullJid))
+      .map(([fullJid, route]) => ({ fullJid, node: route.node, available: route.available }));
+  }
+
+  /** Routes and cache entries first, presence after: a later sweep must find nothing left to announce. */
+  private async purge(lost: LostResource[], mayAct: () => boolean): Promise<void> {
+    for (const { fullJid, node } of lost) {
+      if (!mayAct()) return;
+      await this.ctx.routes.remove(fullJid);
+      if (this.presenceCache.has(fullJid)) await this.presenceCache.delete(fullJid);
+      if (this.carbonsCache.get(fullJid) === node) await this.carbonsCache.delete(fullJid);
+    }
+    for (const { fullJid } of lost.filter((resource) => resource.available)) {
+      if (!mayAct()) return;
+      await this.presence.resourceLost(fullJid);
+    }
+  }
+
+  /** Another node removed the route of a session that lives here: this node was taken for dead. */
+  private onRouteEntry({ key, value, origin }: { key: string; value: Route | undefined; origin: string }): void {
+    if (value !== undefined || origin === this.ctx.nodeId || this.disposed) return;
+    const session = this.ctx.sessions.get(key);
+    if (!session || session.isEnded) return;
+    this.ctx.logger.warn({ event: 'sessionFenced', jid: key, by: origin }, 'the cluster took this node for lost and announced the session unavailable; disconnecting it');
+    // Its contacts already got its unavailable presence from the senior: do not send a second one.
+    session.available = false;
+    session.kick(new StreamError('connection-timeout', 'this server was unreachable for a while; please reconnect'));
+  }
+}
