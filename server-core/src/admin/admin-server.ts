@@ -9,6 +9,9 @@ import { isAuthorized } from './admin-token';
 import { HttpError } from './http-error';
 import { readJsonBody } from './json-body';
 import { splitPath } from './path-pattern';
+import { createAdminConsole, type AdminConsole } from './console';
+import { serveMetrics } from './metrics-endpoint';
+import { installCoreMetrics } from '../metrics';
 
 export interface AdminServerOptions {
   host: string;
@@ -24,13 +27,20 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-/** The admin HTTP API: JSON in and out, a bearer token on every route except health. */
+/**
+ * The admin HTTP API (JSON in and out, a bearer token or a console session on every route
+ * except health), the admin console on `/` and the metrics on `/metrics`.
+ */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
-  const routes = adminRoutes(options.core, options.plugins);
+  const adminConsole = createAdminConsole(options);
+  const uninstallMetrics = installCoreMetrics(options.core);
+  const routes = [...adminRoutes(options.core, options.plugins), ...adminConsole.routes];
   const logger = options.logger.child({ component: 'admin' });
+  const authorized = (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || adminConsole.authorizes(request);
   const server = http.createServer((request, response) => {
-    handle(request, routes, options)
-      .then(({ status, body }) => send(response, status, body))
+    serveOutsideApi(request, response, adminConsole, authorized)
+      .then(async (served) => (served ? undefined : handle(request, routes, options, authorized)))
+      .then((answer) => answer && send(response, answer.status, answer.body))
       .catch((err: unknown) => {
         if (err instanceof HttpError) return send(response, err.status, err.toJSON());
         logger.error({ err, method: request.method, url: request.url }, 'admin request failed');
@@ -47,22 +57,36 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
   });
   const bound = server.address() as AddressInfo;
+  await adminConsole.announceSetup(`http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`);
   return {
     address: { host: bound.address, port: bound.port },
     close: () =>
       new Promise<void>((resolve) => {
+        adminConsole.close();
+        uninstallMetrics();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
 }
 
-async function handle(request: http.IncomingMessage, routes: AdminRoute[], options: AdminServerOptions): Promise<{ status: number; body: unknown }> {
+/** The console's pages and `/metrics`; true when one of them answered. */
+async function serveOutsideApi(request: http.IncomingMessage, response: http.ServerResponse, adminConsole: AdminConsole, authorized: (request: http.IncomingMessage) => boolean): Promise<boolean> {
+  if (await serveMetrics(request, response, new URL(request.url ?? '/', 'http://admin').pathname === '/metrics' && authorized(request))) return true;
+  return adminConsole.serve(request, response);
+}
+
+async function handle(
+  request: http.IncomingMessage,
+  routes: AdminRoute[],
+  options: AdminServerOptions,
+  authorized: (request: http.IncomingMessage) => boolean,
+): Promise<{ status: number; body: unknown }> {
   const url = new URL(request.url ?? '/', 'http://admin');
   const method = request.method ?? 'GET';
   const candidates = routes.filter((route) => route.pattern.match(url.pathname));
   const route = candidates.find((candidate) => candidate.method === method);
-  if (!route?.public && !isAuthorized(request.headers.authorization, options.token)) {
+  if (!route?.public && !authorized(request)) {
     throw new HttpError(401, 'unauthorized', 'send the admin token as "Authorization: Bearer <token>"');
   }
   const body = await readJsonBody(request);

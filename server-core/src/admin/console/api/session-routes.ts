@@ -1,0 +1,36 @@
+import type { CoreContext } from '../../../server/core-context';
+import type { Route } from '../../../routing';
+import type { AdminRoute } from '../../admin-routes';
+import { HttpError } from '../../http-error';
+import { route } from './route-builder';
+import { KICK_SESSION_TASK, kickLocalSession } from './node-tasks';
+
+/** Every route of the cluster; the route table's replicated cache is shared by name. */
+export function routeEntries(core: CoreContext): Array<[string, Route]> {
+  return core.cluster.createCache<{ node: string; priority: number; available: boolean }>('xmpp-routes').entries();
+}
+
+/** Kicks a resource wherever it is bound: locally, or on its node through a cluster task. */
+export async function kickSession(core: CoreContext, fullJid: string): Promise<{ jid: string; node: string; kicked: boolean }> {
+  const where = core.routes.get(fullJid);
+  if (!where) throw new HttpError(404, 'not-found', `no session ${fullJid} is online`, 'jid');
+  if (where.node === core.nodeId) return { jid: fullJid, node: where.node, kicked: kickLocalSession(core, fullJid) };
+  const kicked = await core.cluster.runOnNode(where.node, KICK_SESSION_TASK, fullJid, { timeoutMs: 3000 });
+  return { jid: fullJid, node: where.node, kicked: kicked === true };
+}
+
+/** `GET /api/sessions` (who is online where) and `DELETE /api/sessions/:jid` (kick). */
+export function sessionRoutes(core: CoreContext): AdminRoute[] {
+  return [
+    route('GET', '/api/sessions', () => {
+      const sessions = routeEntries(core)
+        .map(([jid, r]) => {
+          const local = r.node === core.nodeId ? core.sessions.get(jid) : undefined;
+          return { jid, node: r.node, available: r.available, priority: r.priority, since: local ? new Date(local.createdAt).toISOString() : null };
+        })
+        .sort((a, b) => a.jid.localeCompare(b.jid));
+      return { sessions };
+    }),
+    route('DELETE', '/api/sessions/:jid', ({ params }) => kickSession(core, params.jid)),
+  ];
+}

@@ -1,0 +1,56 @@
+/**
+ * The admin console: server-rendered pages on `/` of the admin listener, sign-in for
+ * administrator accounts (HttpOnly SameSite=Strict session cookie, CSRF token on every
+ * state-changing request), first-administrator setup with a one-time token, and the JSON
+ * routes its pages use (cluster, sessions, users, plugin config forms).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CoreContext } from '../../server/core-context';
+import type { PluginHost } from '../../plugins/plugin-host';
+import type { Logger } from '../../log';
+import type { AdminRoute } from '../admin-routes';
+import { ConsoleSessions } from './console-sessions';
+import { SetupToken } from './setup-token';
+import { consoleHandler } from './console-handler';
+import { consoleApiAuthorizer } from './console-auth';
+import { registerNodeTasks } from './api/node-tasks';
+import { clusterRoutes } from './api/cluster-routes';
+import { sessionRoutes } from './api/session-routes';
+import { userRoutes } from './api/user-routes';
+import { pluginFormRoutes } from './api/plugin-schema-routes';
+
+export { CSRF_HEADER } from './console-auth';
+export { SESSION_COOKIE } from './cookies';
+export { hasAdministrator } from './setup-token';
+
+export interface AdminConsoleOptions {
+  core: CoreContext;
+  plugins: PluginHost;
+  logger: Logger;
+}
+
+export interface AdminConsole {
+  /** Serves pages and forms; false for `/api/*` and `/metrics`, which the API handles. */
+  serve(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
+  /** True when the request carries a console session (and, when it changes state, its CSRF token). */
+  authorizes(request: IncomingMessage): boolean;
+  /** JSON routes the console's pages call; they accept the bearer token too. */
+  readonly routes: AdminRoute[];
+  /** Prints the one-time setup token when no administrator exists yet. */
+  announceSetup(adminUrl: string): Promise<void>;
+  close(): void;
+}
+
+export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
+  const logger = options.logger.child({ component: 'admin-console' });
+  const sessions = new ConsoleSessions(options.core.cluster);
+  const setup = new SetupToken();
+  const removeTasks = registerNodeTasks(options.core);
+  return {
+    serve: consoleHandler({ core: options.core, sessions, setup, logger }),
+    authorizes: consoleApiAuthorizer(sessions),
+    routes: [...clusterRoutes(options.core), ...sessionRoutes(options.core), ...userRoutes(options.core, sessions), ...pluginFormRoutes(options.plugins)],
+    announceSetup: (adminUrl) => setup.prepare(options.core.stores.accounts, logger, adminUrl),
+    close: removeTasks,
+  };
+}

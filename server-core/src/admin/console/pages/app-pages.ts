@@ -1,0 +1,122 @@
+import { html, type RawHtml } from '../html';
+import { layout, type PageFrame } from './layout';
+
+/**
+ * Shells of the signed-in pages. The server renders structure and forms; console.js fills the
+ * tables from the JSON API and submits `form[data-api]` forms, putting each error next to the
+ * field it names (`data-error-for`).
+ */
+function field(label: string, name: string, attrs: RawHtml = html``): RawHtml {
+  return html`<label>${label} <input name="${name}" ${attrs}></label><span class="field-error" data-error-for="${name}"></span>`;
+}
+
+const formError = html`<p class="form-error" data-error-for="" role="alert"></p>`;
+
+const pages: Record<string, { title: string; body: RawHtml }> = {
+  cluster: {
+    title: 'Cluster',
+    body: html`<section data-page="cluster">
+  <div class="grid"><div class="card" id="cluster-health"></div></div>
+  <table id="cluster-nodes"><thead><tr><th>Node</th><th>Role</th><th>Sessions (route table)</th><th>Sessions (local)</th><th>Database</th><th>Uptime</th></tr></thead><tbody></tbody></table>
+</section>`,
+  },
+  sessions: {
+    title: 'Sessions',
+    body: html`<section data-page="sessions">
+  <p class="hint">Every resource online in the cluster, from the route table. Kicking works on any node.</p>
+  ${formError}
+  <table id="sessions"><thead><tr><th>JID</th><th>Node</th><th>Available</th><th>Priority</th><th></th></tr></thead><tbody></tbody></table>
+</section>`,
+  },
+  users: {
+    title: 'Users',
+    body: html`<section data-page="users">
+  <form class="card" id="add-user" data-api="POST /api/users" data-reset="true">
+    <h2>Add a user</h2>
+    ${formError}
+    ${field('Username', 'username', html`autocomplete="off"`)}
+    ${field('Password', 'password', html`type="password" autocomplete="new-password"`)}
+    <label class="inline"><input type="checkbox" name="isAdmin" data-type="boolean"> Administrator</label><span class="field-error" data-error-for="isAdmin"></span>
+    <button type="submit">Add user</button>
+  </form>
+  <form class="card" id="reset-password" data-api="PUT /api/users/{username}/password" data-reset="true" hidden>
+    <h2>Reset the password of <span data-fill="username"></span></h2>
+    ${formError}
+    <input type="hidden" name="username" data-path-only="true">
+    ${field('New password', 'password', html`type="password" autocomplete="new-password"`)}
+    <button type="submit">Set password</button> <button type="button" data-close>Cancel</button>
+  </form>
+  <div class="card" id="roster" hidden><h2>Roster of <span data-fill="username"></span></h2><table><thead><tr><th>Contact</th><th>Name</th><th>Subscription</th><th>Groups</th></tr></thead><tbody></tbody></table><button type="button" data-close>Close</button></div>
+  <table id="users"><thead><tr><th>Username</th><th>Administrator</th><th>Online resources</th><th></th></tr></thead><tbody></tbody></table>
+</section>`,
+  },
+  plugins: {
+    title: 'Plugins',
+    body: html`<section data-page="plugins">
+  ${formError}
+  <table id="plugins"><thead><tr><th>Name</th><th>Version</th><th>State</th><th>Source</th><th></th></tr></thead><tbody></tbody></table>
+  <form class="card" id="plugin-config" hidden>
+    <h2>Configure <span data-fill="name"></span></h2>
+    ${formError}
+    <div class="fields"></div>
+    <button type="submit">Save</button> <button type="button" data-close>Cancel</button>
+  </form>
+  <form class="card" id="install-plugin" data-api="POST /api/plugins/install" data-reset="true">
+    <h2>Install a plugin</h2>
+    ${formError}
+    ${field('Folder path or npm package', 'source', html`autocomplete="off"`)}
+    <label class="inline"><input type="checkbox" name="enabled" data-type="boolean"> Enable after install</label>
+    <button type="submit">Install</button>
+  </form>
+</section>`,
+  },
+  'asterisk-im': {
+    title: 'Asterisk-IM',
+    body: html`<section data-page="asterisk-im">
+  <p class="card" id="aim-unavailable" hidden>The Asterisk-IM plugin is not running on this server. Enable it on the <a href="/plugins">Plugins</a> page.</p>
+  <div id="aim-content" hidden>
+    <h2>Asterisk servers</h2>
+    ${formError}
+    <table id="aim-servers"><thead><tr><th>Name</th><th>Address</th><th>User</th><th>Link</th><th>Held by node</th><th></th></tr></thead><tbody></tbody></table>
+    <form class="card" id="aim-add-server" data-api="POST /api/plugins/asterisk-im/servers" data-reset="true">
+      <h3>Add a server</h3>
+      ${formError}
+      ${field('Name', 'name', html`autocomplete="off"`)}
+      ${field('Host', 'host', html`autocomplete="off"`)}
+      ${field('Port', 'port', html`type="number" data-type="number" value="5038"`)}
+      ${field('AMI user', 'username', html`autocomplete="off"`)}
+      ${field('AMI secret', 'secret', html`type="password" autocomplete="new-password"`)}
+      <label class="inline"><input type="checkbox" name="tls" data-type="boolean"> TLS</label>
+      <button type="submit">Add server</button>
+    </form>
+    <h2>Phone mappings</h2>
+    <table id="aim-devices"><thead><tr><th>Device</th><th>User</th><th>Server</th><th>Extension</th><th>Caller ID</th><th>Primary</th><th></th></tr></thead><tbody></tbody></table>
+    <form class="card" id="aim-add-device" data-api="POST /api/plugins/asterisk-im/devices" data-reset="true">
+      <h3>Map a phone to a user</h3>
+      ${formError}
+      ${field('Server', 'server', html`list="aim-server-names" autocomplete="off"`)}
+      ${field('Device', 'device', html`list="aim-endpoints" autocomplete="off" placeholder="PJSIP/1001"`)}
+      ${field('User (bare JID)', 'user', html`autocomplete="off"`)}
+      ${field('Extension', 'extension', html`autocomplete="off"`)}
+      ${field('Caller ID', 'callerId', html`autocomplete="off"`)}
+      <label class="inline"><input type="checkbox" name="primary" data-type="boolean" checked> Primary device</label>
+      <datalist id="aim-server-names"></datalist><datalist id="aim-endpoints"></datalist>
+      <button type="submit">Add mapping</button>
+    </form>
+    <h2>Settings</h2>
+    <form class="card" id="aim-settings" data-api="PUT /api/plugins/asterisk-im/settings">${formError}<div class="fields"></div><button type="submit">Save settings</button></form>
+    <h2>Live phone states</h2>
+    <table id="aim-states"><thead><tr><th>Device</th><th>User</th><th>State</th><th>Since</th></tr></thead><tbody></tbody></table>
+  </div>
+</section>`,
+  },
+};
+
+export function isAppPage(name: string): boolean {
+  return Object.hasOwn(pages, name);
+}
+
+export function appPage(name: string, frame: Omit<PageFrame, 'title' | 'active'>): string {
+  const page = pages[name];
+  return layout({ ...frame, title: page.title, active: `/${name}` }, page.body);
+}

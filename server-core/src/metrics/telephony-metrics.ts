@@ -1,0 +1,19 @@
+import { counter, gauge, histogram } from './registry';
+
+/**
+ * Metrics of the phone data path, declared here so their names and meaning are documented in
+ * one place; the Asterisk-IM plugin updates them.
+ */
+export const telephonyMetrics = {
+  /** AMI events received, by Asterisk server name. rate() gives events per second. */
+  amiEvents: () => counter({ name: 'aim_ami_events_total', help: 'AMI events received from Asterisk', labelNames: ['server'] as const }),
+  /** 1 while this node holds an authenticated AMI link to the server, else 0. */
+  amiLinkUp: () => gauge({ name: 'aim_ami_link_up', help: 'AMI link to the Asterisk server is up on this node (1) or not (0)', labelNames: ['server'] as const }),
+  /** Seconds from the AMI event to the presence stanza being routed for the user. */
+  phonePresenceLatency: () =>
+    histogram({
+      name: 'aim_phone_presence_latency_seconds',
+      help: 'Time from an AMI event to the phone presence being routed',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
+};
