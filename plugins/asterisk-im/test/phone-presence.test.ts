@@ -1,0 +1,165 @@
+import type { Element } from 'ltx';
+import { befriend, isPhonePresence, isPresence, mark, roundTrip, startPhoneWorld, until, xml, PHONE_NS, AMI_USER, type PhoneWorld, type TestClient } from './phone-world';
+
+let w: PhoneWorld;
+let alice: TestClient;
+let bob: TestClient;
+
+beforeAll(async () => {
+  w = await startPhoneWorld();
+  alice = await w.online('alice', 'desk');
+  bob = await w.online('bob', 'desk');
+  await befriend(alice, bob, w.domain);
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+const presenceFrom = (client: TestClient, match: (s: Element) => boolean = () => true) => (s: Element) => isPresence(client.jid)(s) && match(s);
+const notPhone = (s: Element) => !isPhonePresence(s);
+const phoneEvent = (type: string) => (s: Element) => s.is('message') && s.attrs.from === `phone.${w.domain}` && s.getChild('phone-event', PHONE_NS)?.attrs.type === type;
+
+/** Both streams handled everything sent so far, so "nothing new" is a real observation. */
+async function settle(...clients: TestClient[]): Promise<void> {
+  for (const c of clients) await roundTrip(c, w.domain);
+}
+
+test('a call shows away/"On the phone"; a status set during the call is held back and shown at hang-up', async () => {
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  const onPhone = await seen.next(presenceFrom(alice, isPhonePresence), 'the phone presence of alice');
+  expect(onPhone.getChildText('show')).toBe('away');
+  expect(onPhone.getChildText('status')).toBe('On the phone');
+
+  seen = mark(bob);
+  await alice.send(xml('presence', {}, xml('show', {}, 'dnd'), xml('status', {}, 'Writing the report')));
+  await settle(alice, bob);
+  expect(seen.since(presenceFrom(alice))).toEqual([]);
+
+  seen = mark(bob);
+  await call.hangup('caller');
+  const after = await seen.next(presenceFrom(alice, notPhone), 'the presence alice set during the call');
+  expect(after.getChildText('show')).toBe('dnd');
+  expect(after.getChildText('status')).toBe('Writing the report');
+
+  seen = mark(bob);
+  await alice.send(xml('presence'));
+  await seen.next(presenceFrom(alice, (s) => s.getChildText('show') === null), 'alice available again');
+});
+
+test('ringing is not busy by default; answer, hold and hang-up; each phone event once per session', async () => {
+  const laptop = await w.online('alice', 'laptop');
+  const seenAlice = [mark(alice), mark(laptop)];
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1002', '1001', { callerIdNum: '1002', callerIdName: 'Carol' });
+  for (const m of seenAlice) {
+    const ring = await m.next(phoneEvent('RING'), 'RING');
+    expect(ring.getChild('phone-event', PHONE_NS)?.getChildText('callerID')).toBe('1002');
+    expect(ring.getChild('phone-event', PHONE_NS)?.getChildText('callerIDName')).toBe('Carol');
+    expect(ring.getChild('phone-event', PHONE_NS)?.attrs.device).toBe('PJSIP/1001');
+  }
+  await settle(bob);
+  expect(seen.since(presenceFrom(alice, isPhonePresence))).toEqual([]);
+
+  await call.answer();
+  await seen.next(presenceFrom(alice, isPhonePresence), 'phone presence after answering');
+  for (const m of seenAlice) await m.next(phoneEvent('ON_PHONE'), 'ON_PHONE');
+
+  seen = mark(bob);
+  await call.hold('callee');
+  await call.unhold('callee');
+  await settle(bob);
+  expect(seen.since(presenceFrom(alice))).toEqual([]);
+
+  await call.hangup('caller');
+  await seen.next(presenceFrom(alice, notPhone), 'alice back from the phone');
+  for (const m of seenAlice) await m.next(phoneEvent('HANG_UP'), 'HANG_UP');
+  await settle(alice, laptop);
+  for (const m of seenAlice) {
+    for (const type of ['RING', 'ON_PHONE', 'HANG_UP']) expect(m.since(phoneEvent(type))).toHaveLength(1);
+  }
+  await laptop.stop();
+});
+
+test('a transferred call keeps the user on the phone until the transferred call ends', async () => {
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await call.answer();
+  await seen.next(presenceFrom(alice, isPhonePresence), 'phone presence');
+  seen = mark(bob);
+  const transferred = await call.blindTransfer('1004', 'callee');
+  await transferred.answer();
+  await settle(bob);
+  expect(seen.since(presenceFrom(alice))).toEqual([]);
+  await transferred.hangup('caller');
+  await seen.next(presenceFrom(alice, notPhone), 'alice back after the transferred call');
+});
+
+test('parallel calls on two devices: presence comes back only after the last one', async () => {
+  let seen = mark(bob);
+  const seenAlice = mark(alice);
+  const first = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await first.answer();
+  await seen.next(presenceFrom(alice, isPhonePresence), 'phone presence');
+  const second = await w.sim.calls.dial('PJSIP/1003', '1004');
+  await second.answer();
+  seen = mark(bob);
+  await first.hangup('caller');
+  await seenAlice.next(phoneEvent('HANG_UP'), 'HANG_UP of the first call');
+  await settle(bob);
+  expect(seen.since(presenceFrom(alice))).toEqual([]);
+  await second.hangup('caller');
+  await seen.next(presenceFrom(alice, notPhone), 'alice back after the second call');
+});
+
+test('a session logging in mid-call shows the phone, then its own presence; one logging off just ends', async () => {
+  const tablet = await w.online('alice', 'tablet');
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await seen.next(presenceFrom(tablet, isPhonePresence), 'phone presence of the tablet');
+
+  const phone = await w.online('alice', 'mobile', { priority: null });
+  await phone.send(xml('presence', {}, xml('status', {}, 'Just arrived')));
+  const first = await seen.next(presenceFrom(phone), 'the first presence of the mobile');
+  expect(isPhonePresence(first)).toBe(true);
+
+  await tablet.send(xml('presence', {}, xml('status', {}, 'About to leave')));
+  await tablet.stop();
+  await seen.next(presenceFrom(tablet, (s) => s.attrs.type === 'unavailable'), 'the tablet gone');
+
+  seen = mark(bob);
+  await call.hangup('caller');
+  const back = await seen.next(presenceFrom(phone, notPhone), 'the mobile presence after the call');
+  expect(back.getChildText('status')).toBe('Just arrived');
+  await seen.next(presenceFrom(alice, notPhone), 'the desk presence after the call');
+  await settle(alice, phone, bob);
+  expect(seen.since(presenceFrom(tablet))).toEqual([]);
+  await phone.stop();
+});
+
+test('a call that ends while the AMI link is down is cleared by the resync after reconnecting', async () => {
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await call.answer();
+  await seen.next(presenceFrom(alice, isPhonePresence), 'phone presence');
+
+  w.sim.refuseConnections(true);
+  w.sim.dropAllConnections();
+  await until(() => w.sim.loggedInSessions(AMI_USER.username) === 0, 'the link dropped');
+  seen = mark(bob);
+  await call.hangup('caller');
+  w.sim.refuseConnections(false);
+  await seen.next(presenceFrom(alice, notPhone), 'alice back after the resync', 10_000);
+  expect(w.sim.maxConcurrentSessions(AMI_USER.username)).toBe(1);
+});
+
+test('phone.<domain> answers disco: identity directory/phone, the phone feature for users with a device', async () => {
+  const info = (node?: string) =>
+    alice.iq(xml('iq', { type: 'get', to: `phone.${w.domain}` }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info', ...(node ? { node } : {}) })));
+  const features = (result: Element) => result.getChild('query')!.getChildren('feature').map((f) => f.attrs.var as string);
+  const service = await info();
+  expect(service.getChild('query')!.getChild('identity')!.attrs).toMatchObject({ category: 'directory', type: 'phone' });
+  expect(features(await info('alice'))).toContain('http://jivesoftware.com/phone');
+  expect(features(await info('alice@localhost'))).toContain('http://jivesoftware.com/phone');
+  expect(features(await info('bob'))).not.toContain('http://jivesoftware.com/phone');
+});

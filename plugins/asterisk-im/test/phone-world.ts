@@ -1,0 +1,96 @@
+/**
+ * The world the plugin's presence tests run in: the AMI simulator, one server running the
+ * plugin against it, and real clients. Test support only.
+ */
+import path from 'node:path';
+import type { Element } from 'ltx';
+import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
+import { startWorld, roundTrip, xml, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+
+export { xml, roundTrip };
+export type { TestClient };
+
+export const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-1', read: ['call', 'agent', 'system'], write: ['all'] };
+export const PHONE_NS = 'http://jivesoftware.com/xmlns/phone';
+const PLUGIN = path.join(__dirname, '..');
+
+export interface PhoneWorld {
+  world: World;
+  sim: AmiSimulator;
+  domain: string;
+  /** `user` online as `resource` with an available presence (priority 0). */
+  online(user: string, resource: string, options?: { priority?: number | null }): Promise<TestClient>;
+  stop(): Promise<void>;
+}
+
+/** alice has PJSIP/1001 (primary) and PJSIP/1003; bob has none; 1002 is a phone of nobody we know. */
+export async function startPhoneWorld(settings: Record<string, unknown> = {}): Promise<PhoneWorld> {
+  const sim = await startAmiSimulator({ users: [AMI_USER], endpoints: ['1001', '1002', '1003', '1004'], loginFailureDelayMs: 50 });
+  const world = await startWorld(['alice', 'bob'], {
+    plugins: [
+      {
+        name: 'asterisk-im',
+        path: PLUGIN,
+        config: {
+          servers: [{ name: 'pbx', host: sim.host, port: sim.port, username: AMI_USER.username, secret: AMI_USER.secret }],
+          devices: [
+            { device: 'PJSIP/1001', user: 'alice@localhost', server: 'pbx', extension: '1001', primary: true },
+            { device: 'PJSIP/1003', user: 'alice@localhost', server: 'pbx', extension: '1003' },
+          ],
+          settings,
+          link: { reconnectMinMs: 50, reconnectMaxMs: 200, actionTimeoutMs: 2000 },
+        },
+      },
+    ],
+  });
+  await until(() => sim.loggedInSessions(AMI_USER.username) === 1, 'the plugin logged in to the AMI simulator');
+  return {
+    world,
+    sim,
+    domain: world.domain,
+    online: (user, resource, options) => world.online(user, resource, options),
+    stop: async () => {
+      await world.stop();
+      await sim.stop();
+    },
+  };
+}
+
+export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export const bare = (jid: string): string => jid.split('/')[0]!;
+
+/** Presence and subscription in both directions between two online clients. */
+export async function befriend(a: TestClient, b: TestClient, domain: string): Promise<void> {
+  const [aBare, bBare] = [bare(a.jid), bare(b.jid)];
+  await a.send(xml('presence', { type: 'subscribe', to: bBare }));
+  await b.waitFor(isPresence(aBare, 'subscribe'));
+  await b.send(xml('presence', { type: 'subscribed', to: aBare }));
+  await b.send(xml('presence', { type: 'subscribe', to: aBare }));
+  await a.waitFor(isPresence(bBare, 'subscribe'));
+  await a.send(xml('presence', { type: 'subscribed', to: bBare }));
+  await roundTrip(a, domain);
+  await roundTrip(b, domain);
+}
+
+export const isPresence = (from: string, type?: string) => (s: Element) =>
+  s.is('presence') && (s.attrs.from === from || bare(String(s.attrs.from)) === from) && s.attrs.type === type;
+
+export const isPhonePresence = (s: Element): boolean =>
+  s.getChildText('show') !== null && s.getChild('phone-status', PHONE_NS)?.attrs.status === 'ON_PHONE';
+
+/** Marks a point in a client's stream; `next` waits only for what arrives after it. */
+export function mark(client: TestClient): { next(match: (s: Element) => boolean, what: string, timeoutMs?: number): Promise<Element>; since(match: (s: Element) => boolean): Element[] } {
+  const start = client.received.length;
+  const after = (s: Element): boolean => client.received.indexOf(s) >= start;
+  return {
+    next: (match, what, timeoutMs) => client.waitFor((s) => after(s) && match(s), timeoutMs, what),
+    since: (match) => client.received.slice(start).filter(match),
+  };
+}
