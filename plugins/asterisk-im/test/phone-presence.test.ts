@@ -15,8 +15,10 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const presenceFrom = (client: TestClient, match: (s: Element) => boolean = () => true) => (s: Element) => isPresence(client.jid)(s) && match(s);
-const notPhone = (s: Element) => !isPhonePresence(s);
+/** Any presence from that session (available or not) that also satisfies `match`. */
+const presenceFrom = (client: TestClient, match: (s: Element) => boolean = () => true) => (s: Element) => s.is('presence') && s.attrs.from === client.jid && match(s);
+/** An available presence without the phone parts. */
+const notPhone = (s: Element) => s.attrs.type === undefined && !isPhonePresence(s);
 const phoneEvent = (type: string) => (s: Element) => s.is('message') && s.attrs.from === `phone.${w.domain}` && s.getChild('phone-event', PHONE_NS)?.attrs.type === type;
 
 /** Both streams handled everything sent so far, so "nothing new" is a real observation. */
