@@ -1,0 +1,111 @@
+/**
+ * The world the actions, queue and admin tests run in: the AMI simulator with four phones and
+ * a queue, one server running the plugin against it with the admin API on, real clients, and
+ * an admin API caller. Test support only.
+ *
+ * alice has PJSIP/1001 (primary, ext 1001), bob has PJSIP/1002 (ext 1002), carol has no phone;
+ * PJSIP/1003 and PJSIP/1004 belong to nobody. Queue `support` has 1001 and 1002.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
+import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
+import { startWorld, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { AmiLink, amiField } from '../src/ami';
+
+export const AMI_USER = {
+  username: 'asteriskim',
+  secret: 'pbx-secret-7',
+  read: ['call', 'agent', 'system'],
+  write: ['originate', 'agent', 'call', 'system', 'reporting'],
+};
+/** A manager user whose manager.conf entry lacks `originate`. */
+export const NO_ORIGINATE = { username: 'no-originate', secret: 'narrow-secret', read: ['call', 'agent', 'system'], write: ['agent', 'call', 'system'] };
+/** A second manager login for the tests' own look at Asterisk (QueueStatus). */
+const OBSERVER = { username: 'observer', secret: 'observer-secret', read: ['system'], write: ['all'] };
+const PLUGIN = path.join(__dirname, '..');
+const API = '/api/plugins/asterisk-im';
+
+export interface AdminAnswer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface PluginWorld {
+  world: World;
+  sim: AmiSimulator;
+  domain: string;
+  online(user: string, resource: string): Promise<TestClient>;
+  /** Calls the plugin's admin API (`path` below /api/plugins/asterisk-im). */
+  admin(method: string, path: string, body?: unknown): Promise<AdminAnswer>;
+  /** Paused flag of a device in a queue, read with `QueueStatus` over a second AMI login. */
+  queuePaused(queue: string, device: string): Promise<boolean | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startPluginWorld(settings: Record<string, unknown> = {}): Promise<PluginWorld> {
+  const sim = await startAmiSimulator({
+    users: [AMI_USER, NO_ORIGINATE, OBSERVER],
+    endpoints: ['1001', '1002', '1003', '1004'],
+    queues: [{ name: 'support', members: ['PJSIP/1001', 'PJSIP/1002'] }],
+    loginFailureDelayMs: 50,
+  });
+  const world = await startWorld(['alice', 'bob', 'carol'], {
+    listeners: { admin: { host: '127.0.0.1', port: 0 } },
+    plugins: [
+      {
+        name: 'asterisk-im',
+        path: PLUGIN,
+        config: {
+          servers: [{ name: 'pbx', host: sim.host, port: sim.port, username: AMI_USER.username, secret: AMI_USER.secret }],
+          devices: [
+            { device: 'PJSIP/1001', user: 'alice@localhost', server: 'pbx', extension: '1001', callerId: '"Alice" <1001>', primary: true },
+            { device: 'PJSIP/1002', user: 'bob@localhost', server: 'pbx', extension: '1002' },
+          ],
+          settings,
+          link: { reconnectMinMs: 50, reconnectMaxMs: 200, actionTimeoutMs: 2000 },
+        },
+      },
+    ],
+  });
+  await until(() => sim.loggedInSessions(AMI_USER.username) === 1, 'the plugin logged in to the AMI simulator');
+  const base = `http://127.0.0.1:${world.server.server.addresses.admin.port}${API}`;
+  const token = fs.readFileSync(path.join(world.server.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
+  const observer = new AmiLink({ host: sim.host, port: sim.port, username: OBSERVER.username, secret: OBSERVER.secret, eventMask: 'system' });
+
+  return {
+    world,
+    sim,
+    domain: world.domain,
+    online: (user, resource) => world.online(user, resource),
+    async admin(method, route, body) {
+      const response = await fetch(`${base}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async queuePaused(queue, device) {
+      if (observer.state === 'stopped') observer.start();
+      await until(() => observer.state === 'connected', 'the observer logged in');
+      const list = await observer.listAction({ Action: 'QueueStatus', Queue: queue });
+      const member = list.items.find((item) => item.name === 'QueueMember' && amiField(item, 'Location') === device);
+      return member ? amiField(member, 'Paused') === '1' : undefined;
+    },
+    async stop() {
+      await observer.stop();
+      await world.stop();
+      await sim.stop();
+    },
+  };
+}
+
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
