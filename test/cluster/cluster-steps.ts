@@ -1,0 +1,33 @@
+/** Steps the multi-process cluster tests share: users logged in on chosen nodes, mutual subscriptions. */
+import { presence, presenceOf, bare } from '../../server-core/src/im/presence-test-steps';
+import type { ClusterNode } from '../support/cluster-harness';
+import { connectClient, xml, type TestClient } from '../support/xmpp-client';
+
+export { presence, presenceOf, bare };
+
+/** Logs `user` in on `node` with `resource`; `available` sends initial presence and waits for its echo. */
+export async function online(node: ClusterNode, user: string, resource: string, available = true): Promise<TestClient> {
+  const client = await connectClient(node, { username: user, password: `${user}-secret`, resource });
+  if (available) {
+    await client.send(xml('presence'));
+    await client.waitFor((s) => s.is('presence') && s.attrs.from === client.jid && s.attrs.type === undefined, 5000, 'its own presence');
+  }
+  return client;
+}
+
+/** `a` and `b` (online, available) subscribe to each other; ends with `both` on both rosters and each seeing the other available. */
+export async function mutualSubscription(a: TestClient, b: TestClient): Promise<void> {
+  const [aBare, bBare] = [bare(a.jid), bare(b.jid)];
+  await a.send(presence('subscribe', bBare));
+  await b.waitFor(presenceOf(aBare, 'subscribe'), 5000, `subscribe from ${aBare}`);
+  await b.send(presence('subscribed', aBare));
+  await b.send(presence('subscribe', aBare));
+  await a.waitFor(presenceOf(bBare, 'subscribe'), 5000, `subscribe from ${bBare}`);
+  await a.send(presence('subscribed', bBare));
+  await a.waitFor(presenceOf(b.jid), 5000, `available presence of ${b.jid}`);
+  await b.waitFor(presenceOf(a.jid), 5000, `available presence of ${a.jid}`);
+}
+
+export async function stopAll(clients: TestClient[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.stop()));
+}
