@@ -17,7 +17,7 @@ export interface BenchClientOptions {
 export class BenchClient {
   private buffer = '';
   private socket!: net.Socket;
-  private waiter: { needle: string; resolve: () => void; reject: (e: Error) => void } | undefined;
+  private waiter: { needle: string | RegExp; resolve: () => void; reject: (e: Error) => void } | undefined;
   onMessage: ((body: string) => void) | undefined;
 
   constructor(readonly options: BenchClientOptions) {}
@@ -41,12 +41,14 @@ export class BenchClient {
     await this.exchange(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`, '<success');
     await this.exchange(header, '</stream:features>');
     await this.exchange(`<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`, '</jid>');
+    // Servers that still announce RFC 3921 sessions expect the session IQ before presence.
+    await this.exchange(`<iq type='set' id='s1'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>`, /id=["']s1["']/);
     this.buffer = '';
   }
 
   /** Initial presence; resolves once the server has echoed it back to us. */
   async available(): Promise<void> {
-    await this.exchange('<presence/>', `from="${this.jid}"`);
+    await this.exchange('<presence/>', new RegExp(`from=["']${this.jid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`));
     this.buffer = '';
   }
 
@@ -59,7 +61,7 @@ export class BenchClient {
     this.socket.destroy();
   }
 
-  private exchange(send: string, expect: string, timeoutMs = 30000): Promise<void> {
+  private exchange(send: string, expect: string | RegExp, timeoutMs = 30000): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.jid}: no ${expect} within ${timeoutMs} ms; got ${this.buffer.slice(0, 300)}`)), timeoutMs);
       this.waiter = {
@@ -93,7 +95,8 @@ export class BenchClient {
   }
 
   private check(): void {
-    if (this.waiter && this.buffer.includes(this.waiter.needle)) {
+    const needle = this.waiter?.needle;
+    if (this.waiter && (typeof needle === 'string' ? this.buffer.includes(needle) : needle!.test(this.buffer))) {
       const waiter = this.waiter;
       this.waiter = undefined;
       waiter.resolve();

@@ -46,6 +46,11 @@ export async function startServerProcess(configFile: string, readyPattern = /ser
   });
   child.stdout!.resume();
   child.stderr!.resume();
+  return processStats(child);
+}
+
+/** Memory and CPU of a child process, read from /proc, and a polite stop. */
+export function processStats(child: ChildProcess): ServerProcess {
   const pid = child.pid!;
   return {
     child,
