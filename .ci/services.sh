@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts (or installs, then starts) what the integration tests talk to: Redis, PostgreSQL,
-# slixmpp for the second-client tests. Safe to run again: each step checks first.
+# slixmpp for the second-client tests, Chromium for the console tests. Safe to run again: each step checks first.
 set -uo pipefail
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
-python3 -c 'import slixmpp' 2>/dev/null || /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || need_apt+=(python3-slixmpp)
+/usr/bin/python3 -c 'import slixmpp' 2>/dev/null || need_apt+=(python3-slixmpp)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >/dev/null 2>&1 || echo "warning: apt-get install ${need_apt[*]} failed"
