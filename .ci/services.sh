@@ -18,6 +18,15 @@ fi
 if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
 fi
+# A freshly installed PostgreSQL has peer auth and no `test` database: give the tests what they expect.
+if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 && ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
+  hba=$(ls /etc/postgresql/*/main/pg_hba.conf 2>/dev/null | head -1)
+  if [ -n "$hba" ] && ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+    su postgres -c "psql -c 'select pg_reload_conf()'" >/dev/null 2>&1 || true
+  fi
+  su postgres -c "createdb test" >/dev/null 2>&1 || true
+fi
 for i in $(seq 1 30); do
   pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && exit 0
   sleep 1
