@@ -14,6 +14,9 @@ import { openStorage } from '../../server-core/src/storage';
 import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
 import type { ServerAddress } from './xmpp-client';
 
+/** Same clock as the nodes' `monotonicMs` log fields (CLOCK_MONOTONIC, shared by the host's processes). */
+export const hostMonotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'server-core/src/cli/main.ts');
 
@@ -44,12 +47,19 @@ export class ClusterNode implements ServerAddress {
   readonly logs: LogLine[] = [];
   output = '';
   readonly exited: Promise<void>;
+  /** Host monotonic time the process was seen to exit (a dead process holds nothing). */
+  exitedAtMonotonicMs: number | null = null;
 
   constructor(
     readonly id: string,
     readonly child: ChildProcess,
   ) {
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        this.exitedAtMonotonicMs = hostMonotonicMs();
+        resolve();
+      }),
+    );
     let partial = '';
     const onData = (chunk: Buffer) => {
       const text = partial + chunk.toString();
@@ -201,18 +211,19 @@ export function seniorityHistory(nodes: ClusterNode[]): Array<LogLine & { node: 
 
 /**
  * Seniority intervals from the logs: each fencing token from its markedSenior to the moment its
- * holder stopped being senior (its own deadline, even when it only noticed later). Open intervals
- * end at `now`.
+ * holder stopped being senior (its own deadline, even when it only noticed later), or exited.
+ * Open intervals end at `now`. Node ids must be unique among `nodes`.
  */
 export function seniorityIntervals(nodes: ClusterNode[], now: number): Array<{ node: string; token: number; from: number; until: number }> {
   const history = seniorityHistory(nodes);
+  const exitedAt = new Map(nodes.filter((n) => n.exitedAtMonotonicMs !== null).map((n) => [n.id, n.exitedAtMonotonicMs as number]));
   return history
     .filter((l) => l.event === 'markedSenior')
     .map((gained) => {
       const lost = history.find((l) => l.event === 'lostSeniority' && l.node === gained.node && l.fencingToken === gained.fencingToken);
-      return { node: gained.node, token: gained.fencingToken as number, from: gained.monotonicMs as number, until: lost ? (lost.seniorUntilMonotonicMs as number) : now };
+      const until = lost ? (lost.seniorUntilMonotonicMs as number) : (exitedAt.get(gained.node) ?? now);
+      return { node: gained.node, token: gained.fencingToken as number, from: gained.monotonicMs as number, until };
     })
     .sort((a, b) => a.from - b.from);
 }
 
-export const hostMonotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
