@@ -13,7 +13,7 @@ import { setQueuePause } from './queue-pause';
  */
 export class QueuePresence {
   private readonly available = new Map<string, boolean>();
-  /** device -> paused, as last confirmed by Asterisk (senior only). */
+  /** device -> paused, as last sent to Asterisk (senior only); dropped again when the send fails. */
   private readonly told = new Map<string, boolean>();
   private readonly linkStates = new Map<string, AmiLinkState>();
   /** One chain of AMI actions per device, so a quick away/available never arrives reordered. */
@@ -75,6 +75,7 @@ export class QueuePresence {
   }
 
   private send(device: string, paused: boolean): void {
+    this.told.set(device, paused);
     const previous = this.queues.get(device) ?? Promise.resolve();
     const next = previous.then(() => this.pause(device, paused));
     this.queues.set(device, next);
@@ -87,14 +88,18 @@ export class QueuePresence {
     const mapping = this.runtime.store.devices.get(device);
     const link = mapping && this.runtime.links.linkFor(mapping.server);
     // Checked right before the action: seniority may have moved while this waited its turn.
-    if (!link || link.state !== 'connected' || !this.runtime.ctx.cluster.isSenior()) return;
+    if (!link || link.state !== 'connected' || !this.runtime.ctx.cluster.isSenior()) return this.notSent(device, paused);
     try {
       const result = await setQueuePause(link, device, paused);
-      this.told.set(device, paused);
       this.runtime.ctx.logger.info({ device, paused, result }, 'queue pause follows chat presence');
     } catch (error) {
-      this.told.delete(device);
+      this.notSent(device, paused);
       this.runtime.ctx.logger.warn({ err: error, device, paused }, 'could not change the queue pause');
     }
+  }
+
+  /** Forget a send that did not happen, unless a newer one took its place; the next reconnect or change sends it again. */
+  private notSent(device: string, paused: boolean): void {
+    if (this.told.get(device) === paused) this.told.delete(device);
   }
 }
