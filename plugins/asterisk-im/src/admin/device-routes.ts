@@ -19,11 +19,13 @@ const newDeviceBody = z
 const deviceUpdateBody = newDeviceBody.omit({ device: true }).partial().strict();
 
 /**
- * Device mappings (a phone of Asterisk to a chat user). The device name is a path
- * segment, so `PJSIP/1001` is sent URL-encoded: `/devices/PJSIP%2F1001`.
+ * Device mappings (a phone of Asterisk to a chat user). A device is addressed by its
+ * name as two path segments, `/devices/PJSIP/1001` (the admin API decodes `%2F`
+ * before matching, so the encoded form reaches the same route).
  */
 export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
   const { ctx, store } = runtime;
+  const nameOf = (params: Record<string, string>): string => `${params.tech}/${params.name}`;
   const existing = (device: string) => {
     const found = store.devices.get(normaliseDeviceName(device));
     if (!found) throw notFound(`device: ${device} is not mapped`);
@@ -36,7 +38,7 @@ export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
     return { devices: devices as unknown as JsonValue };
   });
 
-  ctx.admin.route('GET', '/devices/:device', ({ params }) => existing(params.device) as unknown as JsonValue);
+  ctx.admin.route('GET', '/devices/:tech/:name', ({ params }) => existing(nameOf(params)) as unknown as JsonValue);
 
   ctx.admin.route('POST', '/devices', async ({ body }) => {
     const input = parseBody(newDeviceBody, body);
@@ -44,9 +46,9 @@ export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
     return { status: 201, body: saved as unknown as JsonValue };
   });
 
-  ctx.admin.route('PUT', '/devices/:device', async ({ params, body }) => {
+  ctx.admin.route('PUT', '/devices/:tech/:name', async ({ params, body }) => {
     const { primary, ...patch } = parseBody(deviceUpdateBody, body);
-    const device = existing(params.device).device;
+    const device = existing(nameOf(params)).device;
     // The patch and the primary flag are two store writes; the patch is validated first so a
     // refused body changes nothing, and making a device primary cannot fail once it exists.
     let saved = Object.keys(patch).length > 0 ? await storeChange(() => store.devices.update(device, patch)) : existing(device);
@@ -54,7 +56,8 @@ export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
     return saved as unknown as JsonValue;
   });
 
-  ctx.admin.route('DELETE', '/devices/:device', async ({ params }) => {
-    if (!(await storeChange(() => store.devices.remove(normaliseDeviceName(params.device))))) throw notFound(`device: ${params.device} is not mapped`);
+  ctx.admin.route('DELETE', '/devices/:tech/:name', async ({ params }) => {
+    const device = normaliseDeviceName(nameOf(params));
+    if (!(await storeChange(() => store.devices.remove(device)))) throw notFound(`device: ${device} is not mapped`);
   });
 }
