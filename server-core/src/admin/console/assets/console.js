@@ -38,6 +38,9 @@
   }
 
   function fillTable(table, rows, empty) {
+    const signature = JSON.stringify(rows.map((cells) => cells.map((cell) => (cell instanceof Node ? cell.outerHTML || cell.textContent : cell))));
+    if (table.dataset.signature === signature) return;
+    table.dataset.signature = signature;
     const body = table.querySelector('tbody');
     body.replaceChildren();
     if (rows.length === 0) {
@@ -284,36 +287,39 @@
 
     async 'asterisk-im'() {
       const base = '/api/plugins/asterisk-im';
-      const info = await api('GET', '/api/plugins/asterisk-im');
+      const info = await api('GET', base);
       const running = info.ok && info.body.state === 'running';
       document.getElementById('aim-unavailable').hidden = running;
       document.getElementById('aim-content').hidden = !running;
       if (!running) return;
       const section = document.getElementById('aim-content');
-      const serverNames = document.getElementById('aim-server-names');
-      const endpoints = document.getElementById('aim-endpoints');
-      const list = (body, key) => (Array.isArray(body) ? body : (body && body[key]) || []);
+      const serverInput = document.querySelector('#aim-add-device [name="server"]');
       const loadServers = async () => {
-        const { body } = await api('GET', `${base}/servers`);
-        const servers = list(body, 'servers');
-        serverNames.replaceChildren(...servers.map((s) => el('option', { value: s.name })));
+        const [servers, status] = await Promise.all([api('GET', `${base}/servers`), api('GET', `${base}/status`)]);
+        const links = new Map(((status.body && status.body.links) || []).map((link) => [link.server, link]));
+        const list = (servers.body && servers.body.servers) || [];
+        const names = document.getElementById('aim-server-names');
+        if (names.children.length !== list.length) names.replaceChildren(...list.map((s) => el('option', { value: s.name })));
+        if (!serverInput.value && list.length === 1) serverInput.value = list[0].name;
         fillTable(
           document.getElementById('aim-servers'),
-          servers.map((server) => {
-            const link = server.link || server.status || {};
-            const state = typeof link === 'string' ? link : link.state || link.status || 'unknown';
+          list.map((server) => {
+            const link = links.get(server.name) || { state: 'unknown', node: null, error: null };
             return [
               server.name,
               `${server.host}:${server.port}${server.tls ? ' (TLS)' : ''}`,
               server.username,
-              el('span', { class: `badge ${state === 'connected' || state === 'up' ? 'ok' : state === 'unknown' ? '' : 'bad'}`, 'data-link': state, title: link.error || link.lastError || '', text: state }),
-              link.node || link.heldBy || server.node || '—',
+              el('span', { class: `badge ${link.state === 'connected' ? 'ok' : link.error ? 'bad' : ''}`, 'data-link': link.state, title: link.error || '', text: link.state }),
+              link.node || '—',
               el('span', { class: 'actions' },
                 button('Test connection', async () => {
                   const answer = await api('POST', `${base}/servers/${encodeURIComponent(server.name)}/test`, {});
                   if (!answer.ok) return showErrors(section, answer);
-                  const result = answer.body || {};
-                  notice(result.ok === false ? `Test failed: ${result.error || result.message || 'no answer'}` : `Connected to ${server.name}${result.version ? ` (Asterisk ${result.version})` : ''}`);
+                  notice(answer.body.ok ? `Connected to ${server.name} (Asterisk ${answer.body.version})` : `Test failed: ${answer.body.error}`);
+                }),
+                button('Endpoints', () => {
+                  serverInput.value = server.name;
+                  loadEndpoints().catch(() => undefined);
                 }),
                 button('Remove', async () => {
                   if (!window.confirm(`Remove the Asterisk server ${server.name}?`)) return;
@@ -326,12 +332,13 @@
           }),
           'No Asterisk server yet.',
         );
+        return status.body;
       };
       const loadDevices = async () => {
         const { body } = await api('GET', `${base}/devices`);
         fillTable(
           document.getElementById('aim-devices'),
-          list(body, 'devices').map((d) => [
+          ((body && body.devices) || []).map((d) => [
             d.device, d.user, d.server, d.extension, d.callerId || '', d.primary ? 'yes' : 'no',
             button('Remove', async () => {
               const answer = await api('DELETE', `${base}/devices/${encodeURIComponent(d.device)}`);
@@ -342,30 +349,50 @@
           'No phone is mapped yet.',
         );
       };
+      /** The device pick-list: the server's PJSIP endpoints, each with its state and current user. */
       const loadEndpoints = async () => {
-        const server = document.querySelector('#aim-add-device [name="server"]').value;
-        const answer = await api('GET', `${base}/endpoints${server ? `?server=${encodeURIComponent(server)}` : ''}`);
-        if (!answer.ok) return;
-        endpoints.replaceChildren(...list(answer.body, 'endpoints').map((e) => el('option', { value: typeof e === 'string' ? e : e.device || e.name, label: typeof e === 'string' ? e : [e.device || e.name, e.state, e.user ? `→ ${e.user}` : ''].filter(Boolean).join(' ') })));
+        if (!serverInput.value) return;
+        const answer = await api('GET', `${base}/servers/${encodeURIComponent(serverInput.value)}/endpoints`);
+        const target = document.querySelector('#aim-add-device [data-error-for="device"]');
+        if (!answer.ok) {
+          target.textContent = `Pick-list unavailable: ${answer.body.error.message}`;
+          return;
+        }
+        target.textContent = '';
+        document.getElementById('aim-endpoints').replaceChildren(
+          ...answer.body.endpoints.map((e) => el('option', { value: e.device, label: [e.device, e.state, e.registered ? 'registered' : 'not registered', e.user ? `mapped to ${e.user}` : ''].filter(Boolean).join(' · ') })),
+        );
       };
       const loadSettings = async () => {
         const answer = await api('GET', `${base}/settings`);
         if (!answer.ok) return;
-        const settings = answer.body.settings || answer.body;
-        const form = document.getElementById('aim-settings');
-        const fields = answer.body.fields || Object.entries(settings).map(([name, value]) => ({ name, type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : typeof value === 'string' ? 'string' : 'json', optional: true, secret: false, description: null }));
-        renderFields(form.querySelector('.fields'), fields, settings, '');
+        const settings = answer.body;
+        const fields = Object.entries(settings).map(([name, value]) => ({
+          name,
+          type: typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : typeof value === 'string' || value === null ? 'string' : 'json',
+          optional: value === null,
+          secret: false,
+          description: null,
+        }));
+        renderFields(document.querySelector('#aim-settings .fields'), fields, settings, '');
       };
-      const loadStates = async () => {
-        const { body } = await api('GET', `${base}/states`);
-        const rows = list(body, 'devices').length ? list(body, 'devices') : list(body, 'states');
+      const renderStates = (status) => {
+        const users = new Map(((status && status.users) || []).map((u) => [u.user, u]));
         fillTable(
           document.getElementById('aim-states'),
-          rows.map((s) => [s.device, s.user || '—', el('span', { class: `phone-state ${s.state}`, 'data-device': s.device, text: s.state }), s.since ? new Date(s.since).toLocaleTimeString() : '—']),
-          'No device state known yet.',
+          ((status && status.devices) || []).map((d) => [
+            d.device,
+            d.user,
+            el('span', { class: `phone-state ${d.state}`, 'data-device': d.device, text: d.state }),
+            users.get(d.user) && users.get(d.user).onPhone ? el('span', { class: 'badge bad', 'data-user': d.user, text: 'on the phone' }) : el('span', { class: 'badge', 'data-user': d.user, text: 'available' }),
+          ]),
+          'No phone is mapped yet.',
         );
       };
-      bindApiForm(document.getElementById('aim-add-server'), loadServers);
+      bindApiForm(document.getElementById('aim-add-server'), async () => {
+        await loadServers();
+        await loadEndpoints().catch(() => undefined);
+      });
       bindApiForm(document.getElementById('aim-add-device'), loadDevices);
       const settingsForm = document.getElementById('aim-settings');
       settingsForm.addEventListener('submit', async (event) => {
@@ -377,10 +404,11 @@
         clearErrors(settingsForm);
         notice('Settings saved');
       });
-      document.querySelector('#aim-add-device [name="server"]').addEventListener('change', () => loadEndpoints().catch(() => undefined));
-      await Promise.all([loadDevices(), loadSettings(), loadEndpoints()]);
-      every(2000, loadServers);
-      every(1000, loadStates);
+      serverInput.addEventListener('change', () => loadEndpoints().catch(() => undefined));
+      await Promise.all([loadDevices(), loadSettings()]);
+      // Live: link states and phone states refresh every second without a reload.
+      every(1000, async () => renderStates(await loadServers()));
+      setTimeout(() => loadEndpoints().catch(() => undefined), 500);
     },
   };
 
@@ -397,11 +425,9 @@
       else if (field.type === 'json') input = el('textarea', { name, 'data-type': 'json', rows: 4 }, current === undefined || current === null ? '' : JSON.stringify(current, null, 2));
       else if (field.secret) input = el('input', { type: 'password', name, 'data-type': 'secret', autocomplete: 'new-password', placeholder: current ? 'unchanged' : '' });
       else input = el('input', { type: field.type === 'number' ? 'number' : 'text', step: field.type === 'number' ? 'any' : undefined, name, 'data-type': field.type, value: current === undefined || current === null ? '' : String(current) });
-      container.append(
-        el('label', { class: field.type === 'boolean' ? 'inline' : '' }, `${field.name || 'Config (JSON)'}${field.optional ? '' : ' *'} `, input),
-        field.description ? el('small', { class: 'hint', text: field.description }) : null,
-        el('span', { class: 'field-error', 'data-error-for': name }),
-      );
+      container.append(el('label', { class: field.type === 'boolean' ? 'inline' : '' }, `${field.name || 'Config (JSON)'}${field.optional ? '' : ' *'} `, input));
+      if (field.description) container.append(el('small', { class: 'hint', text: field.description }));
+      container.append(el('span', { class: 'field-error', 'data-error-for': name }));
     }
   }
 

@@ -75,6 +75,9 @@ const pages: Record<string, { title: string; body: RawHtml }> = {
     body: html`<section data-page="asterisk-im">
   <p class="card" id="aim-unavailable" hidden>The Asterisk-IM plugin is not running on this server. Enable it on the <a href="/plugins">Plugins</a> page.</p>
   <div id="aim-content" hidden>
+    <h2>Live phone states</h2>
+    <p class="hint">Updates every second from the replicated phone state; any node shows the same.</p>
+    <table id="aim-states"><thead><tr><th>Device</th><th>User</th><th>Phone state</th><th>User status</th></tr></thead><tbody></tbody></table>
     <h2>Asterisk servers</h2>
     ${formError}
     <table id="aim-servers"><thead><tr><th>Name</th><th>Address</th><th>User</th><th>Link</th><th>Held by node</th><th></th></tr></thead><tbody></tbody></table>
@@ -105,8 +108,6 @@ const pages: Record<string, { title: string; body: RawHtml }> = {
     </form>
     <h2>Settings</h2>
     <form class="card" id="aim-settings" data-api="PUT /api/plugins/asterisk-im/settings">${formError}<div class="fields"></div><button type="submit">Save settings</button></form>
-    <h2>Live phone states</h2>
-    <table id="aim-states"><thead><tr><th>Device</th><th>User</th><th>State</th><th>Since</th></tr></thead><tbody></tbody></table>
   </div>
 </section>`,
   },

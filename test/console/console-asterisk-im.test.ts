@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startAmiSimulator, type AmiSimulator } from '../../fixtures/ami-sim';
+import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser } from './console-world';
+
+const ASTERISK_IM = path.resolve(__dirname, '../../plugins/asterisk-im');
+const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-7', read: ['call', 'agent', 'system'], write: ['originate', 'agent', 'call', 'system', 'reporting'] };
+
+describe('admin console: Asterisk-IM page against the AMI simulator', () => {
+  let sim: AmiSimulator;
+  let world: ConsoleServer;
+  let browser: ConsoleBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    sim = await startAmiSimulator({ users: [AMI_USER], endpoints: ['1001', '1002', '1003'], loginFailureDelayMs: 50 });
+    world = await startConsoleServer({ plugins: [{ name: 'asterisk-im', path: ASTERISK_IM, config: { link: { reconnectMinMs: 50, reconnectMaxMs: 200, actionTimeoutMs: 2000 } } }] });
+    const accounts = world.server.context.stores.accounts;
+    await accounts.create('root', 'root-password', { isAdmin: true });
+    await accounts.create('alice', 'alice-password');
+    browser = await launchBrowser();
+    page = (await browser.newPage()).page;
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signIn(page, world.adminUrl, 'root', 'root-password');
+    await page.waitForURL(`${world.adminUrl}/cluster`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await world?.stop();
+    await sim?.stop();
+  });
+
+  test('a server with a missing host shows the error next to the host field and is not saved', async () => {
+    await page.goto(`${world.adminUrl}/asterisk-im`);
+    await page.locator('#aim-content').waitFor();
+    await page.fill('#aim-add-server [name="name"]', 'pbx');
+    await page.fill('#aim-add-server [name="username"]', AMI_USER.username);
+    await page.fill('#aim-add-server [name="secret"]', AMI_USER.secret);
+    await page.click('#aim-add-server button[type="submit"]');
+    await expect(page.locator('#aim-add-server [data-error-for="host"]').textContent()).resolves.not.toBe('');
+    await expect(page.locator('#aim-servers tbody').textContent()).resolves.toContain('No Asterisk server yet');
+  });
+
+  test('an added server connects, shows the node holding its link, and passes the connection test; the secret is never shown', async () => {
+    await page.fill('#aim-add-server [name="host"]', sim.host);
+    await page.fill('#aim-add-server [name="port"]', String(sim.port));
+    await page.click('#aim-add-server button[type="submit"]');
+    const row = page.locator('#aim-servers tbody tr', { hasText: 'pbx' });
+    await row.locator('[data-link="connected"]').waitFor();
+    await expect(row.textContent()).resolves.toContain(world.server.context.nodeId);
+    await expect(page.content()).resolves.not.toContain(AMI_USER.secret);
+    await row.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('.notice', { hasText: 'Connected to pbx' }).waitFor();
+  });
+
+  test('a phone is mapped from the endpoint pick-list, and a simulated call changes the live table without a reload', async () => {
+    await page.fill('#aim-add-device [name="server"]', 'pbx');
+    await page.locator('#aim-endpoints option[value="PJSIP/1001"]').waitFor({ state: 'attached' });
+    await page.fill('#aim-add-device [name="device"]', 'PJSIP/1001');
+    await page.fill('#aim-add-device [name="user"]', 'alice@localhost');
+    await page.fill('#aim-add-device [name="extension"]', '1001');
+    await page.click('#aim-add-device button[type="submit"]');
+    await page.locator('#aim-devices tbody tr', { hasText: 'alice@localhost' }).waitFor();
+
+    const state = page.locator('#aim-states [data-device="PJSIP/1001"]');
+    await expect(state.textContent()).resolves.toBe('idle');
+    const call = await sim.calls.dial('PJSIP/1002', '1001');
+    await page.locator('#aim-states [data-device="PJSIP/1001"]', { hasText: 'ringing' }).waitFor();
+    await call.answer();
+    await page.locator('#aim-states [data-device="PJSIP/1001"]', { hasText: 'on-call' }).waitFor();
+    await page.locator('#aim-states [data-user="alice@localhost"]', { hasText: 'on the phone' }).waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'console-asterisk-im');
+    await call.hangup();
+    await page.locator('#aim-states [data-device="PJSIP/1001"]', { hasText: 'idle' }).waitFor();
+  });
+});
