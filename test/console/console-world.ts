@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { parseConfig } from '../../server-core/src/config';
 import { startServer, type RunningServer } from '../../server-core/src/server';
 import { createLogger } from '../../server-core/src/log';
+import type { Cluster } from '../../server-core/src/cluster/types';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -28,7 +29,7 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-export async function startConsoleServer(options: { plugins?: unknown[]; dataDir?: string } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { plugins?: unknown[]; dataDir?: string; cluster?: Cluster } = {}): Promise<ConsoleServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aim-console-'));
   const lines: string[] = [];
   const destination = new Writable({
@@ -52,7 +53,7 @@ export async function startConsoleServer(options: { plugins?: unknown[]; dataDir
     },
     { baseDir: dataDir },
   );
-  const server = await startServer(config, { logger: createLogger({ level: 'info', destination }) });
+  const server = await startServer(config, { logger: createLogger({ level: 'info', destination }), cluster: options.cluster });
   const { c2s, c2sDirectTls, websocket, admin } = server.addresses;
   return {
     server,
