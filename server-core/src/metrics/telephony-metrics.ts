@@ -9,11 +9,11 @@ export const telephonyMetrics = {
   amiEvents: () => counter({ name: 'aim_ami_events_total', help: 'AMI events received from Asterisk', labelNames: ['server'] as const }),
   /** 1 while this node holds an authenticated AMI link to the server, else 0. */
   amiLinkUp: () => gauge({ name: 'aim_ami_link_up', help: 'AMI link to the Asterisk server is up on this node (1) or not (0)', labelNames: ['server'] as const }),
-  /** Seconds from the AMI event to the presence stanza being routed for the user. */
+  /** Seconds the senior takes from an AMI event to publishing the user's new phone state (which every node then applies to its sessions). */
   phonePresenceLatency: () =>
     histogram({
       name: 'aim_phone_presence_latency_seconds',
-      help: 'Time from an AMI event to the phone presence being routed',
+      help: 'Time on the senior from an AMI event to the user phone state being published',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
 };

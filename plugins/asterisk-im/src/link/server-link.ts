@@ -3,6 +3,7 @@ import type { Logger } from '@asterisk-im/server-core/src/log';
 import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';
+import { telephonyMetrics } from '@asterisk-im/server-core/src/metrics';
 
 export interface ServerLinkOptions {
   server: AsteriskServer;
@@ -35,6 +36,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   readonly ringingIsBusy: boolean;
   lastError: string | null = null;
   private readonly logger: Logger;
+  private eventStartedAt: number | undefined;
 
   constructor(private readonly options: ServerLinkOptions) {
     super();
@@ -46,18 +48,37 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.tracker = new CallTracker({ devices: options.devices, ringingIsBusy: options.ringingIsBusy });
     this.link = new AmiLink({ ...options.link, host: server.host, port: server.port, username: server.username, secret: server.secret, tls: server.tls, logger: this.logger });
     this.tracker.on('deviceState', (change) => this.options.isSenior() && this.emit('deviceState', change));
-    this.tracker.on('userPhoneState', (state) => this.options.isSenior() && this.emit('userPhoneState', state));
+    const latency = telephonyMetrics.phonePresenceLatency();
+    this.tracker.on('userPhoneState', (state) => {
+      if (!this.options.isSenior()) return;
+      // Handled synchronously from the AMI event that caused it, so the elapsed time is ours alone.
+      if (this.eventStartedAt !== undefined) latency.observe((performance.now() - this.eventStartedAt) / 1000);
+      this.emit('userPhoneState', state);
+    });
     this.tracker.on('phoneEvent', (event) => this.options.isSenior() && this.emit('phoneEvent', event));
     this.tracker.on('invalidEvent', (reason) => this.logger.warn({ reason }, 'AMI event refused'));
+    const events = telephonyMetrics.amiEvents().labels(server.name);
+    const linkUp = telephonyMetrics.amiLinkUp().labels(server.name);
     this.link.on('event', (event) => {
-      if (this.options.isSenior()) this.tracker.handle(event);
+      events.inc();
+      if (!this.options.isSenior()) return;
+      this.eventStartedAt = performance.now();
+      try {
+        this.tracker.handle(event);
+      } finally {
+        this.eventStartedAt = undefined;
+      }
     });
     this.link.on('connected', () => {
+      linkUp.set(1);
       this.lastError = null;
       this.emit('status');
       void this.resync();
     });
-    this.link.on('disconnected', () => this.emit('status'));
+    this.link.on('disconnected', () => {
+      linkUp.set(0);
+      this.emit('status');
+    });
     this.link.on('error', (error) => {
       this.lastError = `${error.kind}: ${error.message}`;
       this.emit('status');
@@ -75,6 +96,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
 
   async stop(): Promise<void> {
     await this.link.stop();
+    telephonyMetrics.amiLinkUp().labels(this.name).set(0);
     this.emit('status');
   }
 
