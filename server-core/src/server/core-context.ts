@@ -3,6 +3,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
+import type { PepService } from '../services/pep/pep-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 
 export interface CoreEvents {
@@ -53,6 +54,8 @@ export interface CoreContext {
   /** Server disco#info/items; plugins add features and items (removed again when they stop). */
   readonly disco: DiscoInfoProvider;
   blocking: BlockingCheck;
+  /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */
+  pep?: PepService;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

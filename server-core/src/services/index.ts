@@ -1,6 +1,6 @@
 /**
  * The server's own XEP services, installed on a core context: service discovery, ping,
- * software version, vcard-temp, blocking and the legacy session IQ.
+ * software version, vcard-temp, blocking, personal eventing (PEP) and the legacy session IQ.
  */
 import { NS } from '../xml';
 import type { CoreContext } from '../server/core-context';
@@ -12,6 +12,7 @@ import { registerSoftwareVersion } from './software-version';
 import { registerVCard } from './vcard';
 import { registerBlocking } from './blocking';
 import { registerSessionEstablishment } from './session-establishment';
+import { registerPep } from './pep';
 
 export { UndoStack } from './undo-stack';
 export { addDiscoFeatures } from './disco-features';
@@ -27,5 +28,6 @@ export function registerCoreServices(ctx: CoreContext): () => void {
   undo.add(registerVCard(ctx));
   undo.add(registerBlocking(ctx));
   undo.add(registerSessionEstablishment(ctx));
+  undo.add(registerPep(ctx));
   return () => undo.run();
 }

@@ -3,6 +3,7 @@ import { NS, StanzaError, type Jid } from '../xml';
 import type { IqRequest } from '../routing';
 import type { CoreContext } from '../server/core-context';
 import { UndoStack } from './undo-stack';
+import { PEP_FEATURES, PEP_IDENTITY } from './pep';
 
 /**
  * XEP-0030 service discovery. The server answers from `ctx.disco` (identities, features and
@@ -30,7 +31,9 @@ export function registerDisco(ctx: CoreContext): () => void {
     await requireAccountVisible(ctx, from, to);
     const query = new Element('query', { xmlns: NS.DISCO_INFO });
     query.c('identity', { category: 'account', type: 'registered' });
+    if (ctx.pep) query.c('identity', { ...PEP_IDENTITY });
     query.c('feature', { var: NS.DISCO_INFO });
+    if (ctx.pep) for (const feature of PEP_FEATURES) query.c('feature', { var: feature });
     return query;
   };
   const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {

@@ -1,0 +1,34 @@
+/**
+ * Personal Eventing via Pubsub (XEP-0163) on every account's bare JID: publish, retract and
+ * items retrieval, notifications to the owner's and its subscribed contacts' available
+ * resources, the last items at a resource's first available presence, and `ctx.pep` for
+ * the server's modules and plugins. Each node keeps one item; items live in a replicated
+ * cache (see PepItemCache).
+ */
+import type { CoreContext } from '../../server/core-context';
+import { UndoStack } from '../undo-stack';
+import { PepAudience } from './pep-audience';
+import { pepIqHandler } from './pep-iq';
+import { PepItemCache } from './pep-item-cache';
+import { PepLastItems } from './pep-last-items';
+import { PUBSUB } from './pep-namespaces';
+import { LocalPepService } from './pep-service';
+
+export type { PepItem, PepService } from './pep-api';
+export { PEP_FEATURES, PEP_IDENTITY } from './pep-namespaces';
+export { MAX_PEP_PAYLOAD_BYTES, MAX_PEP_NODES_PER_ACCOUNT } from './pep-service';
+
+export function registerPep(ctx: CoreContext): () => void {
+  const undo = new UndoStack();
+  const items = new PepItemCache(ctx.cluster, ctx.logger);
+  undo.add(() => items.dispose());
+  const audience = new PepAudience(ctx);
+  const service = new LocalPepService(ctx, items, audience);
+
+  const previous = ctx.pep;
+  ctx.pep = service;
+  undo.add(() => (ctx.pep = previous));
+  undo.add(ctx.iqHandlers.register('account', PUBSUB, pepIqHandler(service, audience)));
+  undo.add(new PepLastItems(ctx, items, audience).install());
+  return () => undo.run();
+}

@@ -1,0 +1,158 @@
+import { Element } from 'ltx';
+import { startWorld, iqFailure, roundTrip, xml, type World, type TestClient } from '../service-test-world';
+import { mutualSubscription } from '../../im/presence-test-steps';
+import { MAX_PEP_PAYLOAD_BYTES } from '.';
+
+const PUBSUB = 'http://jabber.org/protocol/pubsub';
+const EVENT = 'http://jabber.org/protocol/pubsub#event';
+const ERRORS = 'http://jabber.org/protocol/pubsub#errors';
+const TUNE = 'http://jabber.org/protocol/tune';
+
+const tune = (artist: string) => xml('tune', { xmlns: TUNE }, xml('artist', {}, artist));
+
+function publish(payload: Element, options: { node?: string; id?: string; to?: string } = {}): Element {
+  const item = xml('item', options.id ? { id: options.id } : {}, payload);
+  return xml('iq', { type: 'set', ...(options.to ? { to: options.to } : {}) }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node: options.node ?? TUNE }, item)));
+}
+
+const items = (owner: string, node = TUNE) => xml('iq', { type: 'get', to: owner }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })));
+const retract = (id: string, node = TUNE) => xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('retract', { node, notify: 'true' }, xml('item', { id }))));
+
+/** A PEP notification from `owner` carrying a tune by `artist`. */
+const tuneEvent = (owner: string, artist: string) => (s: Element) =>
+  s.is('message') &&
+  s.attrs.type === 'headline' &&
+  s.attrs.from === owner &&
+  s.getChild('event', EVENT)?.getChild('items')?.attrs.node === TUNE &&
+  s.getChild('event', EVENT)?.getChild('items')?.getChild('item')?.getChild('tune', TUNE)?.getChildText('artist') === artist;
+
+const anyPepEvent = (s: Element) => s.is('message') && s.getChild('event', EVENT) !== undefined;
+
+describe('personal eventing (XEP-0163)', () => {
+  let world: World;
+  const jid = (user: string) => `${user}@${world.domain}`;
+
+  beforeEach(async () => {
+    world = await startWorld(['alice', 'bob', 'carol']);
+  });
+  afterEach(() => world.stop());
+
+  async function friends(): Promise<{ alice: TestClient; bob: TestClient; carol: TestClient }> {
+    const alice = await world.online('alice', 'pc');
+    const bob = await world.online('bob', 'pc');
+    const carol = await world.online('carol', 'pc');
+    await mutualSubscription(world, alice, bob);
+    return { alice, bob, carol };
+  }
+
+  test('a publish reaches the owner and subscribed contacts, not strangers', async () => {
+    const { alice, bob, carol } = await friends();
+    const phone = await world.online('alice', 'phone');
+
+    const result = await alice.iq(publish(tune('Nina Simone')));
+    expect(result.getChild('pubsub', PUBSUB)?.getChild('publish')?.getChild('item')?.attrs.id).toBe('current');
+
+    const event = await bob.waitFor(tuneEvent(jid('alice'), 'Nina Simone'), 5000, "alice's tune at bob");
+    expect(event.attrs.to).toBe(`${jid('bob')}/pc`);
+    expect(event.getChild('event', EVENT)?.getChild('items')?.getChild('item')?.attrs.id).toBe('current');
+    await phone.waitFor(tuneEvent(jid('alice'), 'Nina Simone'), 5000, "alice's tune at her other resource");
+    await alice.waitFor(tuneEvent(jid('alice'), 'Nina Simone'), 5000, "alice's tune at the publishing resource");
+
+    await roundTrip(carol, world.domain);
+    await bob.iq(publish(tune('marker for carol')));
+    await roundTrip(carol, world.domain);
+    expect(carol.received.filter(anyPepEvent)).toEqual([]);
+  });
+
+  test('the owner and contacts retrieve items; others are refused', async () => {
+    const { alice, bob, carol } = await friends();
+    await alice.iq(publish(tune('Miles Davis'), { id: 'track-1' }));
+
+    for (const reader of [alice, bob]) {
+      const result = await reader.iq(items(jid('alice')));
+      const item = result.getChild('pubsub', PUBSUB)?.getChild('items')?.getChild('item');
+      expect(item?.attrs.id).toBe('track-1');
+      expect(item?.getChild('tune', TUNE)?.getChildText('artist')).toBe('Miles Davis');
+    }
+
+    const stranger = await iqFailure(carol, items(jid('alice')));
+    expect(stranger.condition).toBe('not-authorized');
+    expect(stranger.application?.name).toBe('presence-subscription-required');
+    expect(stranger.application?.attrs.xmlns).toBe(ERRORS);
+
+    expect((await iqFailure(bob, publish(tune('not yours'), { to: jid('alice') }))).condition).toBe('forbidden');
+    expect((await iqFailure(bob, items(jid('alice'), 'urn:example:nothing'))).condition).toBe('item-not-found');
+  });
+
+  test('retracting tells the subscribers and empties the node', async () => {
+    const { alice, bob } = await friends();
+    await alice.iq(publish(tune('Coltrane')));
+    await bob.waitFor(tuneEvent(jid('alice'), 'Coltrane'));
+
+    await alice.iq(retract('current'));
+    const event = await bob.waitFor((s) => s.getChild('event', EVENT)?.getChild('items')?.getChild('retract')?.attrs.id === 'current', 5000, 'a retract event');
+    expect(event.attrs.from).toBe(jid('alice'));
+    expect((await iqFailure(bob, items(jid('alice')))).condition).toBe('item-not-found');
+    expect((await iqFailure(alice, retract('current'))).condition).toBe('item-not-found');
+  });
+
+  test('a contact that comes online gets the last item of each node', async () => {
+    const { alice, bob } = await friends();
+    await alice.iq(publish(tune('first')));
+    await alice.iq(publish(tune('second')));
+    await bob.stop();
+
+    const later = await world.online('bob', 'laptop');
+    const event = await later.waitFor(tuneEvent(jid('alice'), 'second'), 5000, "alice's last tune after login");
+    expect(event.attrs.to).toBe(`${jid('bob')}/laptop`);
+    await roundTrip(later, world.domain);
+    expect(later.received.filter(tuneEvent(jid('alice'), 'first'))).toEqual([]);
+
+    const carol = await world.online('carol', 'late');
+    await roundTrip(carol, world.domain);
+    expect(carol.received.filter(anyPepEvent)).toEqual([]);
+  });
+
+  test('a payload over the size limit is refused and the old item stays', async () => {
+    const { alice, bob } = await friends();
+    await alice.iq(publish(tune('small')));
+    const failure = await iqFailure(alice, publish(tune('x'.repeat(MAX_PEP_PAYLOAD_BYTES))));
+    expect(failure.condition).toBe('not-acceptable');
+    expect(failure.application?.name).toBe('payload-too-big');
+    const result = await bob.iq(items(jid('alice')));
+    expect(result.getChild('pubsub', PUBSUB)?.getChild('items')?.getChild('item')?.getChild('tune', TUNE)?.getChildText('artist')).toBe('small');
+  });
+
+  test('a publish without payload, or asking for another access model, is refused', async () => {
+    const alice = await world.online('alice', 'pc');
+    const empty = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node: TUNE }, xml('item', { id: 'x' }))));
+    const noPayload = await iqFailure(alice, empty);
+    expect(noPayload.condition).toBe('bad-request');
+    expect(noPayload.application?.name).toBe('payload-required');
+
+    const form = xml(
+      'x',
+      { xmlns: 'jabber:x:data', type: 'submit' },
+      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
+      xml('field', { var: 'pubsub#access_model' }, xml('value', {}, 'open')),
+    );
+    const open = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node: TUNE }, xml('item', {}, tune('anyone'))), xml('publish-options', {}, form)));
+    const failure = await iqFailure(alice, open);
+    expect(failure.condition).toBe('conflict');
+    expect(failure.application?.name).toBe('precondition-not-met');
+  });
+
+  test("the account's disco#info shows the pep identity and publish feature; the server API publishes", async () => {
+    const { alice, bob } = await friends();
+    const info = await bob.iq(xml('iq', { type: 'get', to: jid('alice') }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+    const query = info.getChild('query')!;
+    expect(query.getChildren('identity').some((i) => i.attrs.category === 'pubsub' && i.attrs.type === 'pep')).toBe(true);
+    expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${PUBSUB}#publish`);
+
+    const pep = world.server.server.context.pep!;
+    expect(await pep.publish(jid('alice'), TUNE, tune('from the server'))).toBe('current');
+    await bob.waitFor(tuneEvent(jid('alice'), 'from the server'), 5000, 'a tune published through ctx.pep');
+    await alice.waitFor(tuneEvent(jid('alice'), 'from the server'));
+    expect(pep.item(jid('alice'), TUNE)?.payload.getChildText('artist')).toBe('from the server');
+  });
+});
