@@ -86,6 +86,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
         return scope.own(() => core.events.off(event, listener as never));
       },
     },
+    ...(core.pep ? { pep: core.pep } : {}),
     admin: {
       route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler)),
     },

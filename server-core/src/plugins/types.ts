@@ -12,6 +12,7 @@ import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskHandler,
 import type { CoreEvents } from '../server/core-context';
 import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
 import type { Jid } from '../xml';
+import type { PepService } from '../services/pep/pep-api';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -155,6 +156,11 @@ export interface PluginContext<C = unknown> {
     addItem(item: DiscoItem): () => void;
   };
   events: { on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): () => void };
+  /**
+   * Personal eventing (XEP-0163) on behalf of local users, when the server has it. Items a
+   * plugin publishes are the users' items: they stay after the plugin stops.
+   */
+  readonly pep?: PepService;
   admin: { route(method: HttpMethod, path: string, handler: AdminRouteHandler): () => void };
   timers: {
     setTimeout(callback: () => unknown, ms: number): TimerHandle;
