@@ -28,6 +28,9 @@ export class LinkManager implements LinkDirectory {
   private readonly links = new Map<string, ServerLink>();
   /** Serialises reconciliations so two store changes never open the same link twice. */
   private queue: Promise<void> = Promise.resolve();
+  /** Links connected and resynced since they last connected: their trackers know the truth. */
+  private readonly synced = new Set<ServerLink>();
+  private correctionQueued = false;
 
   constructor(private readonly deps: LinkManagerDeps) {}
 
@@ -36,6 +39,7 @@ export class LinkManager implements LinkDirectory {
     ctx.cluster.on('markedSenior', () => this.schedule());
     ctx.cluster.on('lostSeniority', () => this.closeAll());
     this.deps.store.onChange(() => this.schedule());
+    ctx.onStop(this.deps.phoneState.onForeignChange(ctx.nodeId, () => this.correctForeignChange()));
     ctx.onStop(async () => {
       await this.queue;
       const wasSenior = ctx.cluster.isSenior();
@@ -106,8 +110,32 @@ export class LinkManager implements LinkDirectory {
     link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
     link.on('deviceState', (change) => void phoneState.publishDevice(change).catch(report('a device state')));
     link.on('phoneEvent', (event) => this.deps.onPhoneEvent(event));
-    link.on('status', () => void this.publishStatus(link).catch(report('a link status')));
-    link.on('resynced', () => void this.republishAll().catch(report('phone states')));
+    link.on('status', () => {
+      if (link.state !== 'connected') this.synced.delete(link);
+      void this.publishStatus(link).catch(report('a link status'));
+    });
+    link.on('resynced', () => {
+      this.synced.add(link);
+      void this.republishAll().catch(report('phone states'));
+    });
+  }
+
+  /**
+   * Only the senior writes phone states, so a change from another node is stale: after Redis
+   * lost its data, nodes put their old copies back, which can bring back a user "on the phone"
+   * whose call ended meanwhile (an ended call is a deleted entry, which nothing restores).
+   * Once every link knows the calls in progress, the senior writes its truth over it; before
+   * that, the resync at connect does.
+   */
+  private correctForeignChange(): void {
+    if (this.correctionQueued || !this.deps.ctx.cluster.isSenior()) return;
+    this.correctionQueued = true;
+    setImmediate(() => {
+      this.correctionQueued = false;
+      const everyLinkSynced = this.links.size > 0 && [...this.links.values()].every((link) => this.synced.has(link));
+      if (!everyLinkSynced) return;
+      this.republishAll().catch((err: unknown) => this.deps.ctx.logger.warn({ err }, 'could not correct stale phone states'));
+    });
   }
 
   /** A user may have devices on several servers: merge what every tracker knows. */
@@ -151,6 +179,7 @@ export class LinkManager implements LinkDirectory {
 
   private async close(link: ServerLink): Promise<void> {
     if (this.links.get(link.name) === link) this.links.delete(link.name);
+    this.synced.delete(link);
     link.removeAllListeners();
     await link.stop();
   }

@@ -50,6 +50,29 @@ export class PhoneStateCache implements PhoneStateView {
     await this.devices.set(change.device, change as unknown as JsonValue);
   }
 
+  /**
+   * Fires for every change of a user or device entry made by another node than `nodeId`,
+   * including entries a node put back after Redis lost the caches (those may be stale).
+   */
+  onForeignChange(nodeId: string, listener: () => void): () => void {
+    const onEntry = (event: { origin: string }): void => {
+      if (event.origin !== nodeId) listener();
+    };
+    const onCleared = (origin: string): void => {
+      if (origin !== nodeId) listener();
+    };
+    for (const cache of [this.users, this.devices]) {
+      cache.on('entry', onEntry);
+      cache.on('cleared', onCleared);
+    }
+    return () => {
+      for (const cache of [this.users, this.devices]) {
+        cache.off('entry', onEntry);
+        cache.off('cleared', onCleared);
+      }
+    };
+  }
+
   /** Fires on every node when a user's entry changes on any node. */
   onUserChange(listener: (user: string) => void): () => void {
     const onEntry = (event: { key: string }): void => listener(event.key);
