@@ -12,6 +12,7 @@ import type { AsteriskImRuntime } from './runtime';
 import { registerActions } from './actions';
 import { registerAdminRoutes } from './admin';
 import { registerQueuePresence } from './queues';
+import { registerActivity } from './activity';
 
 export type { AsteriskImRuntime } from './runtime';
 
@@ -19,7 +20,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes, registerActivity];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

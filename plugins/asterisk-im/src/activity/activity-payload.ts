@@ -1,0 +1,21 @@
+import { Element } from 'ltx';
+
+/** XEP-0108 User Activity: its namespace is also the PEP node it is published on. */
+export const ACTIVITY_NS = 'http://jabber.org/protocol/activity';
+
+/** `talking/on_the_phone` with the same text contacts see in the phone presence. */
+export function onThePhone(): Element {
+  const activity = new Element('activity', { xmlns: ACTIVITY_NS });
+  activity.c('talking').c('on_the_phone');
+  activity.c('text').t('On the phone');
+  return activity;
+}
+
+/** XEP-0108 section 3: an empty activity says the user stopped what was published before. */
+export function noActivity(): Element {
+  return new Element('activity', { xmlns: ACTIVITY_NS });
+}
+
+export function isOnThePhone(payload: Element): boolean {
+  return payload.is('activity', ACTIVITY_NS) && payload.getChild('talking')?.getChild('on_the_phone') !== undefined;
+}
