@@ -56,7 +56,9 @@ export class QueuePresence {
       const before = this.linkStates.get(server);
       this.linkStates.set(server, state);
       if (state !== 'connected' || before === 'connected') continue;
-      for (const device of this.runtime.store.devices.list()) if (device.server === server) this.told.delete(device.device);
+      // A reconnect means Asterisk may have forgotten; the first look at a link only catches up on
+      // sends that could not happen yet (those were never recorded as told), so nothing is sent twice.
+      if (before !== undefined) for (const device of this.runtime.store.devices.list()) if (device.server === server) this.told.delete(device.device);
       this.applyAll();
     }
   }
