@@ -64,3 +64,15 @@ test('a contact coming online during a call gets the activity; one publication p
   expect(seen.since(onThePhone(aliceJid))).toEqual([]);
   await laptop.stop();
 });
+
+test('disabling the plugin during a call clears the activity', async () => {
+  const aliceJid = `alice@${w.domain}`;
+  let seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await seen.next(onThePhone(aliceJid), 'on_the_phone before disabling');
+
+  seen = mark(bob);
+  await w.world.server.server.plugins.disable('asterisk-im');
+  await seen.next(emptyActivity(aliceJid), 'the empty activity once the plugin stopped');
+  await call.hangup('caller');
+});
