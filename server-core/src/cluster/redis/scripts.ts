@@ -39,7 +39,7 @@ return 1`,
     lua: `local current = redis.call('GET', KEYS[1])
 if current then
   local holder = cjson.decode(current)
-  if holder.node ~= ARGV[1] then return {0, current} end
+  if holder.node ~= ARGV[1] then return {0, current, redis.call('PTTL', KEYS[1])} end
 end
 local token = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[3])

@@ -39,6 +39,7 @@ export class SeniorityLease {
   private highestToken = 0;
   private tickTimer: NodeJS.Timeout | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   private busy = false;
   private again = false;
   suspended = false;
@@ -86,6 +87,8 @@ export class SeniorityLease {
   async stop(): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = undefined;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
     const held = this.held;
     if (!held) return;
     this.lose('stopping');
@@ -120,8 +123,9 @@ export class SeniorityLease {
 
   private async acquire(): Promise<void> {
     const sentAt = this.now();
-    const [won, value] = (await runScript(this.client, 'aimAcquireLease', [this.keys.lease(), this.keys.leaseToken()], [this.nodeId, this.timing.leaseMs, this.highestToken])) as [number, string];
+    const [won, value, remainingMs] = (await runScript(this.client, 'aimAcquireLease', [this.keys.lease(), this.keys.leaseToken()], [this.nodeId, this.timing.leaseMs, this.highestToken])) as [number, string, number?];
     const lease = this.remember(value);
+    if (won !== 1) this.retryAtExpiry(remainingMs);
     if (won !== 1 || !lease || !this.tickTimer) return;
     const deadline = this.deadlineFrom(sentAt);
     if (deadline <= this.now()) return; // the answer came too late to be of use; the next tick retries
@@ -142,6 +146,19 @@ export class SeniorityLease {
     if (this.now() >= this.deadline) return this.lose('lease deadline passed before renewal');
     this.deadline = this.deadlineFrom(sentAt);
     this.armDeadline();
+  }
+
+  /**
+   * Another node holds the lease: try again the moment it would expire rather than at the next
+   * tick, so a crashed senior is replaced within the lease time, not lease time + one tick.
+   */
+  private retryAtExpiry(remainingMs: number | undefined): void {
+    if (remainingMs === undefined || remainingMs < 0 || remainingMs >= this.timing.renewEveryMs || !this.tickTimer) return;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.poke();
+    }, remainingMs + 2);
   }
 
   private deadlineFrom(sentAt: number): number {
