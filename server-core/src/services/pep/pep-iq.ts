@@ -8,6 +8,12 @@ import { PUBLISH_OPTIONS_FORM, PUBSUB } from './pep-namespaces';
 import type { LocalPepService } from './pep-service';
 
 const DATA_FORMS = 'jabber:x:data';
+/** The actions this service answers, with the IQ type each comes in. */
+const ACTIONS = new Map<string, 'get' | 'set'>([
+  ['publish', 'set'],
+  ['retract', 'set'],
+  ['items', 'get'],
+]);
 
 /**
  * The `<pubsub/>` IQs of XEP-0060 a PEP client uses against an account's bare JID: publish
@@ -28,7 +34,9 @@ export function pepIqHandler(service: LocalPepService, audience: PepAudience): I
     if (iq.attrs.type === 'set' && action.name === 'publish') return publish(service, request, action, options);
     if (iq.attrs.type === 'set' && action.name === 'retract') return retract(service, request, action);
     if (iq.attrs.type === 'get' && action.name === 'items') return items(service, audience, request, action);
-    throw unsupported(action.name === 'items' || action.name === 'publish' || action.name === 'retract' ? `${action.name} in an IQ ${String(iq.attrs.type)}` : action.name);
+    const expectedType = ACTIONS.get(action.name);
+    if (expectedType) throw new StanzaError('bad-request', `<${action.name}/> goes in an IQ ${expectedType}`);
+    throw unsupported(action.name);
   };
 }
 

@@ -123,7 +123,7 @@ describe('personal eventing (XEP-0163)', () => {
     expect(result.getChild('pubsub', PUBSUB)?.getChild('items')?.getChild('item')?.getChild('tune', TUNE)?.getChildText('artist')).toBe('small');
   });
 
-  test('a publish without payload, or asking for another access model, is refused', async () => {
+  test('a publish without payload or asking for another access model, and unsupported actions, are refused', async () => {
     const alice = await world.online('alice', 'pc');
     const empty = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node: TUNE }, xml('item', { id: 'x' }))));
     const noPayload = await iqFailure(alice, empty);
@@ -140,6 +140,11 @@ describe('personal eventing (XEP-0163)', () => {
     const failure = await iqFailure(alice, open);
     expect(failure.condition).toBe('conflict');
     expect(failure.application?.name).toBe('precondition-not-met');
+
+    const subscribe = xml('iq', { type: 'set', to: jid('alice') }, xml('pubsub', { xmlns: PUBSUB }, xml('subscribe', { node: TUNE, jid: jid('alice') })));
+    const unsupported = await iqFailure(alice, subscribe);
+    expect(unsupported.condition).toBe('feature-not-implemented');
+    expect(unsupported.application?.attrs.feature).toBe('subscribe');
   });
 
   test("the account's disco#info shows the pep identity and publish feature; the server API publishes", async () => {
