@@ -1,0 +1,92 @@
+/**
+ * B1, phone-presence latency: from the moment the AMI simulator writes the event that starts a
+ * call (the callee's phone rings; `ringingIsBusy` is on so ringing counts) to the moment the
+ * watcher, a real XMPP client on a node that is not the senior, receives the callee's
+ * "On the phone" presence. p50/p99 at each rate, on one node and on three.
+ *
+ *   npx tsx test/bench/asterisk-im-b1-latency.ts [--rates 100,1000] [--seconds 5] [--phones 400] [--nodes 1,3]
+ */
+import { parseArgs } from 'node:util';
+import { nowMs, percentile, phoneExtension, phoneUser, round, sleep, startBenchWorld, type BenchWorld } from './asterisk-im-world';
+
+const { values } = parseArgs({ options: { rates: { type: 'string', default: '100,1000' }, seconds: { type: 'string', default: '5' }, phones: { type: 'string', default: '400' }, nodes: { type: 'string', default: '1,3' }, hold: { type: 'string', default: '100' } } });
+const rates = values.rates!.split(',').map(Number);
+const seconds = Number(values.seconds);
+const phones = Number(values.phones);
+const holdMs = Number(values.hold);
+
+interface RateResult { nodes: number; rate: number; achievedRate: number; calls: number; p50: number; p99: number; max: number; missed: number }
+
+/** Starts calls from a trunk to free phones at `rate` per second; each rings for `holdMs`, then the caller hangs up. */
+async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<RateResult> {
+  const startedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  /** A phone is free again once the watcher saw it back from the phone. */
+  const busy = new Set<string>();
+  world.onPresence = (user, onPhone, at) => {
+    const t0 = startedAt.get(user);
+    if (onPhone && t0 !== undefined) {
+      latencies.push(at - t0);
+      startedAt.delete(user);
+    } else if (!onPhone && !startedAt.has(user)) busy.delete(user);
+  };
+  const hangups: Array<Promise<unknown>> = [];
+  let next = 0;
+  let started = 0;
+  let skipped = 0;
+  const begin = nowMs();
+  const end = begin + seconds * 1000;
+  while (nowMs() < end) {
+    const due = Math.floor(((nowMs() - begin) / 1000) * rate) - started;
+    for (let k = 0; k < due; k++) {
+      const i = next++ % phones;
+      const user = phoneUser(i);
+      started += 1;
+      if (busy.has(user)) {
+        skipped += 1;
+        continue;
+      }
+      busy.add(user);
+      startedAt.set(user, nowMs());
+      const call = world.pc.sim.calls.dial('PJSIP/provider', phoneExtension(i));
+      hangups.push(call.then(async (c) => {
+        await sleep(holdMs);
+        await c.hangup('caller');
+      }).catch(() => undefined));
+    }
+    await sleep(2);
+  }
+  const elapsed = (nowMs() - begin) / 1000;
+  await Promise.all(hangups);
+  await sleep(2000);
+  const sorted = latencies.sort((a, b) => a - b);
+  const calls = started - skipped;
+  return { nodes, rate, achievedRate: round(calls / elapsed), calls, p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2), max: round(sorted[sorted.length - 1] ?? NaN, 2), missed: calls - sorted.length };
+}
+
+async function main(): Promise<void> {
+  const results: RateResult[] = [];
+  for (const count of values.nodes!.split(',').map(Number)) {
+    const ids = ['a', 'b', 'c'].slice(0, count);
+    const world = await startBenchWorld({ nodes: ids, phones, settings: { ringingIsBusy: true } });
+    try {
+      await sleep(2000);
+      // A short warm-up so compilation and connection set-up do not land in the figures.
+      await runRate(world, count, Math.min(...rates));
+      for (const rate of rates) {
+        const result = await runRate(world, count, rate);
+        results.push(result);
+        console.log(JSON.stringify(result));
+      }
+    } finally {
+      await world.stop();
+    }
+  }
+  console.log('\nB1 phone-presence latency (ms, AMI event written -> watcher on a non-senior node receives "On the phone")');
+  console.table(results);
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});
