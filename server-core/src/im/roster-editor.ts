@@ -2,6 +2,7 @@ import type { RosterItem } from '../storage/stores';
 import type { CoreContext } from '../server/core-context';
 import { isEmpty, isListed, removedItemElement, rosterItemElement } from './roster-item-xml';
 import { RosterOwnerLocks } from './roster-owner-locks';
+import { RosterCache } from './roster-cache';
 import type { RosterPusher } from './roster-push';
 
 /** Rosters are stored under the owner's username; the IM layer speaks bare JIDs of this domain. */
@@ -15,6 +16,7 @@ function usernameOf(owner: string): string {
  */
 export class RosterEditor {
   private readonly locks = new RosterOwnerLocks();
+  private readonly cache = new RosterCache();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -30,8 +32,14 @@ export class RosterEditor {
     return this.ctx.stores.rosters.getItem(usernameOf(owner), contact);
   }
 
-  all(owner: string): Promise<{ version: string; items: RosterItem[] }> {
-    return this.ctx.stores.rosters.get(usernameOf(owner));
+  /** Presence broadcasts read whole rosters often: one version read replaces the full read when nothing changed. */
+  async all(owner: string): Promise<{ version: string; items: RosterItem[] }> {
+    const username = usernameOf(owner);
+    const cached = this.cache.get(owner, await this.ctx.stores.rosters.version(username));
+    if (cached) return cached;
+    const fresh = await this.ctx.stores.rosters.get(username);
+    this.cache.set(owner, fresh);
+    return fresh;
   }
 
   /** Stores `next` in place of `previous`; an unseen request item answered with a denial is dropped. */

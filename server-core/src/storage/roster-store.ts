@@ -60,6 +60,10 @@ export class SqlRosterStore implements RosterStore {
     });
   }
 
+  async version(owner: string): Promise<string> {
+    return String(await readCounter(this.db, parseUsername(owner), 'roster-version'));
+  }
+
   async getItem(owner: string, contact: string): Promise<RosterItem | undefined> {
     const user = parseUsername(owner);
     const jid = parseJid(contact, 'contact');

@@ -55,6 +55,8 @@ export interface RosterItem {
 export interface RosterStore {
   /** All items of a local user's roster, and the roster version string ("0" when never changed). */
   get(owner: string): Promise<{ version: string; items: RosterItem[] }>;
+  /** The current roster version alone: one cheap read, so callers can keep a roster cached. */
+  version(owner: string): Promise<string>;
   getItem(owner: string, contact: string): Promise<RosterItem | undefined>;
   /** Inserts or replaces the item; bumps and returns the new roster version. */
   put(owner: string, item: RosterItem): Promise<string>;
