@@ -12,6 +12,14 @@ const PRESENCE_CACHE = 'xmpp-presence';
 /** A route as the route table stores it (a type literal, so it is a JSON value). */
 type Route = { node: string; priority: number; available: boolean };
 
+/**
+ * How long a node must be missing from the member list, as this node sees it, before its
+ * sessions are taken for lost. Right after Redis lost its data (or this node just became
+ * senior), live members are missing until their next heartbeat; waiting longer than one
+ * heartbeat keeps a live node's sessions from being announced unavailable.
+ */
+export const LOST_NODE_GRACE_MS = 1500;
+
 interface LostResource {
   fullJid: string;
   node: string;
@@ -41,10 +49,14 @@ export class NodeLossHandler {
   /** Sweeps run one after the other, so one never works from a list another is consuming. */
   private queue: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** Nodes holding routes but missing from the member list, since when (monotonic ms). */
+  private readonly absentSince = new Map<string, number>();
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly presence: Pick<SessionPresence, 'resourceLost'>,
+    private readonly graceMs = LOST_NODE_GRACE_MS,
   ) {
     this.routesCache = ctx.cluster.createCache<Route>(ROUTES_CACHE);
     this.presenceCache = ctx.cluster.createCache<string>(PRESENCE_CACHE);
@@ -81,6 +93,7 @@ export class NodeLossHandler {
   /** Waits for the sweep in progress; later events are ignored. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    if (this.recheck) clearTimeout(this.recheck);
     for (const undo of this.undo.splice(0)) undo();
     await this.queue;
   }
@@ -96,7 +109,9 @@ export class NodeLossHandler {
     if (this.disposed || !cluster.isSenior()) return;
     await this.routesCache.ready();
     const members = new Set(cluster.members());
-    const lost = this.lostResources((route) => !members.has(route.node));
+    const missing = this.lostResources((route) => !members.has(route.node));
+    const lostNodes = this.nodesMissingLongEnough(new Set(missing.map((resource) => resource.node)));
+    const lost = missing.filter((resource) => lostNodes.has(resource.node));
     if (lost.length === 0) return;
     const mayAct = () => !this.disposed && cluster.isSenior();
     if (!mayAct()) return;
@@ -107,6 +122,29 @@ export class NodeLossHandler {
       );
     }
     await this.purge(lost, mayAct);
+  }
+
+  /** Records when each missing node was first seen missing; answers those missing for the whole grace period. */
+  private nodesMissingLongEnough(missing: Set<string>): Set<string> {
+    const now = hostMonotonicNow();
+    for (const node of this.absentSince.keys()) if (!missing.has(node)) this.absentSince.delete(node);
+    const lost = new Set<string>();
+    let soonest = Infinity;
+    for (const node of missing) {
+      const since = this.absentSince.get(node) ?? now;
+      this.absentSince.set(node, since);
+      const waited = now - since;
+      if (waited >= this.graceMs) lost.add(node);
+      else soonest = Math.min(soonest, this.graceMs - waited);
+    }
+    if (soonest !== Infinity && !this.recheck && !this.disposed) {
+      this.recheck = setTimeout(() => {
+        this.recheck = undefined;
+        this.enqueue(() => this.sweepAsSenior('lost-node grace period over'));
+      }, soonest + 1);
+      this.recheck.unref();
+    }
+    return lost;
   }
 
   private lostResources(isLost: (route: Route, fullJid: string) => boolean): LostResource[] {
