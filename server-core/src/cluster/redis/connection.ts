@@ -1,20 +1,25 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../log';
 import type { RedisConnectionOptions } from './options';
+import { SentinelFailoverWatch } from './sentinel-failover-watch';
 
 export type RedisClient = Redis | Cluster;
 
 /**
  * Opens a client for standalone, Sentinel or Redis Cluster. Reconnects forever with a
- * capped delay; errors are logged, never thrown at the process.
+ * capped delay; errors are logged, never thrown at the process. Through Sentinel, the client
+ * reconnects as soon as a sentinel announces a new master, after calling `onMasterSwitched`.
  */
-export function connectRedis(connection: RedisConnectionOptions, role: string, reconnectMaxDelayMs: number, logger: Logger): RedisClient {
+export function connectRedis(connection: RedisConnectionOptions, role: string, reconnectMaxDelayMs: number, logger: Logger, onMasterSwitched?: () => void): RedisClient {
   const common: RedisOptions = {
     retryStrategy: (attempt) => Math.min(50 * attempt, reconnectMaxDelayMs),
     // Commands fail after a couple of reconnect attempts instead of piling up behind an outage.
     maxRetriesPerRequest: 2,
     password: connection.password,
     connectionName: `aim-cluster-${role}`,
+    // Commands issued in one tick (cache writes of one presence change, say) go out as one
+    // write; order on the connection is kept. The subscriber only sends (un)subscribe.
+    enableAutoPipelining: role !== 'subscriber',
   };
   let client: RedisClient;
   if (connection.clusterNodes?.length) {
@@ -24,7 +29,13 @@ export function connectRedis(connection: RedisConnectionOptions, role: string, r
     });
   } else if (connection.sentinels?.length) {
     if (!connection.name) throw new Error('cluster: redis.sentinels requires redis.name (the master name)');
-    client = new Redis({ ...common, sentinels: connection.sentinels, name: connection.name });
+    const sentinelClient = new Redis({ ...common, sentinels: connection.sentinels, name: connection.name });
+    const watch = new SentinelFailoverWatch(connection.sentinels, connection.name, connection.password, reconnectMaxDelayMs, logger, () => {
+      onMasterSwitched?.();
+      sentinelClient.disconnect(true);
+    });
+    sentinelClient.once('end', () => watch.close());
+    client = sentinelClient;
   } else if (connection.url) {
     client = new Redis(connection.url, common);
   } else {

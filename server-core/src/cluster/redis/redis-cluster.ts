@@ -45,7 +45,9 @@ export class RedisCluster extends EventEmitter<ClusterEvents> implements Cluster
     this.nodeId = o.nodeId;
     this.logger = (options.logger ?? silentLogger()).child({ component: 'cluster', nodeId: this.nodeId });
     this.keys = new ClusterKeys(o.namespace);
-    this.commands = connectRedis(o.redis, 'commands', o.reconnectMaxDelayMs, this.logger);
+    // A senior steps down when the master moves: renewals it made on the old master after the
+    // replica was promoted never reached the new one, where the lease may already be free.
+    this.commands = connectRedis(o.redis, 'commands', o.reconnectMaxDelayMs, this.logger, () => this.lease.stepDown('redis master switched'));
     this.subscriberClient = connectRedis(o.redis, 'subscriber', o.reconnectMaxDelayMs, this.logger);
     defineScripts(this.commands);
     this.subscriber = new ChannelSubscriber(this.subscriberClient, this.logger, () => this.onReconnected());

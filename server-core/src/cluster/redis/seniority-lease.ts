@@ -83,6 +83,11 @@ export class SeniorityLease {
     this.poke();
   }
 
+  /** Stops being senior at once without touching Redis (the lease there may be stale); the next tick competes again. */
+  stepDown(reason: string): void {
+    this.lose(reason);
+  }
+
   /** Steps down and deletes the lease if it is still ours, announcing it so another node takes over at once. */
   async stop(): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
