@@ -1,0 +1,98 @@
+import type { ReplicatedCache } from './cache';
+import type { RedisCluster } from './redis';
+import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
+import { PrivateSentinel } from './testing/private-sentinel';
+import { SeniorityMonitor } from './testing/seniority-monitor';
+
+jest.setTimeout(40000);
+
+const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
+const sorted = (cache: ReplicatedCache<string>) => JSON.stringify(cache.entries().sort(([a], [b]) => a.localeCompare(b)));
+
+/** Retries a write until Redis takes it (writes fail while the nodes reconnect to the new master). */
+async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 8000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await sleep(20);
+    }
+  }
+}
+
+describe('RedisCluster through Redis Sentinel', () => {
+  let sentinel: PrivateSentinel;
+  let world: TestClusterWorld;
+  let monitor: SeniorityMonitor | undefined;
+  beforeEach(async () => {
+    sentinel = await PrivateSentinel.start({ sentinels: 3 });
+    world = new TestClusterWorld(sentinel.connection);
+  });
+  afterEach(async () => {
+    monitor?.stop();
+    monitor = undefined;
+    await world.stopAll();
+    await sentinel.stop();
+  });
+
+  /** Three nodes with one senior, a replicated cache holding two entries and a task on every node. */
+  async function startThreeNodes() {
+    const nodes = await world.startNodes('a', 'b', 'c');
+    monitor = new SeniorityMonitor(nodes);
+    const caches = nodes.map((n) => n.createCache<string>('presence'));
+    for (const n of nodes) n.registerTask('whoami', (payload) => `${n.nodeId}:${payload as string}`);
+    await waitFor('one senior and three members', () => seniors(nodes).length === 1 && nodes.every((n) => n.members().length === 3));
+    await caches[0].set('alice', 'away');
+    await caches[2].set('carol', 'dnd');
+    await waitFor('replicated', () => caches.every((c) => c.get('alice') === 'away' && c.get('carol') === 'dnd'));
+    const all = await nodes[1].runOnAll('whoami', 'hi');
+    expect(all.map((r) => (r.ok ? r.value : r.error)).sort()).toEqual(['a:hi', 'b:hi', 'c:hi']);
+    expect(await nodes[0].runOnSenior('whoami', 's')).toBe(`${seniors(nodes)[0].nodeId}:s`);
+    return { nodes, caches };
+  }
+
+  /** After a failover: a senior again within the bound, a write seen everywhere, old content kept, tasks working. */
+  async function expectRecovered(nodes: RedisCluster[], caches: Array<ReplicatedCache<string>>, seniorWithinMs: number) {
+    const m = monitor as SeniorityMonitor;
+    await waitFor('a senior again', () => seniors(nodes).length === 1, seniorWithinMs);
+    await writeWhenReachable(() => caches[1].set('bob', 'online'));
+    const expected = JSON.stringify([['alice', 'away'], ['bob', 'online'], ['carol', 'dnd']]);
+    await waitFor('every node sees the write made after the failover', () => caches.every((c) => sorted(c) === expected), 5000);
+    // A node started now knows only what the new master holds.
+    const [fresh] = await world.startNodes('d');
+    const freshCache = fresh.createCache<string>('presence');
+    await freshCache.ready();
+    expect(sorted(freshCache)).toBe(expected);
+    await waitFor('four members', () => [...nodes, fresh].every((n) => n.members().length === 4), 3000);
+    const all = await fresh.runOnAll('whoami', 'after');
+    expect(all.filter((r) => r.ok).length).toBe(3); // d registered no handler
+    await sleep(300);
+    m.stop();
+    expect(m.overlaps).toEqual([]);
+    expect(m.nonIncreasingTokens()).toEqual([]);
+    expect(m.samples).toBeGreaterThan(100);
+  }
+
+  it('one senior, replicated caches and tasks; after SENTINEL FAILOVER the nodes follow the new master by themselves', async () => {
+    const { nodes, caches } = await startThreeNodes();
+    const tokenBefore = seniors(nodes)[0].seniorToken() as number;
+    await sentinel.waitForReplication();
+    const oldMaster = await sentinel.masterPort();
+    const newMaster = await sentinel.failover();
+    expect(newMaster).not.toBe(oldMaster);
+    await expectRecovered(nodes, caches, 12000);
+    expect(seniors(nodes)[0].seniorToken()).toBeGreaterThanOrEqual(tokenBefore);
+  });
+
+  it('master killed: a senior again within the bound, never two at once, and the content the replica had is kept', async () => {
+    const { nodes, caches } = await startThreeNodes();
+    await sentinel.waitForReplication();
+    const killedAt = Date.now();
+    await sentinel.killMaster();
+    await expectRecovered(nodes, caches, 8000);
+    const recoveredAfterMs = (monitor as SeniorityMonitor).tenures.at(-1)!.firstSeenAt - killedAt;
+    expect(recoveredAfterMs).toBeLessThan(8000);
+  });
+});
