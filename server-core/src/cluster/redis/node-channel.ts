@@ -5,6 +5,7 @@ import type { JsonValue } from '../types';
 import type { ChannelSubscriber } from './channel-subscriber';
 import type { RedisClient } from './connection';
 import type { ClusterKeys } from './keys';
+import { runScript } from './scripts';
 
 type Envelope =
   | { kind: 'task'; id: number; task: string; payload: JsonValue; from: string }
@@ -78,7 +79,8 @@ export class NodeChannel {
   }
 
   private publish(nodeId: string, envelope: Envelope): void {
-    this.client.publish(this.keys.nodeChannel(nodeId), JSON.stringify(envelope)).catch((err: Error) => {
+    // Through a script on the namespace's slot, so messages of one sender stay in order on Redis Cluster.
+    runScript(this.client, 'aimPublish', [this.keys.nodeChannel(nodeId)], [JSON.stringify(envelope)]).catch((err: Error) => {
       this.logger.warn({ to: nodeId, kind: envelope.kind, err: err.message }, 'cluster publish failed');
     });
   }

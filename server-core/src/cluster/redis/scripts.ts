@@ -22,6 +22,16 @@ redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
 return redis.call('ZRANGEBYSCORE', KEYS[1], now - tonumber(ARGV[2]), '+inf')`,
   },
+  /**
+   * KEYS: the channel (not read as a key: it carries the namespace hash tag, so Redis Cluster runs
+   * every publish of a namespace on the one master of its slot). ARGV: message. A plain PUBLISH
+   * has no key, and ioredis sends it to any master; two publishes from one node could then reach
+   * a subscriber out of order through the cluster bus.
+   */
+  aimPublish: {
+    numberOfKeys: 1,
+    lua: `return redis.call('PUBLISH', KEYS[1], ARGV[1])`,
+  },
   /** KEYS: members. ARGV: nodeId, control channel, message. */
   aimLeave: {
     numberOfKeys: 1,
