@@ -46,6 +46,9 @@ export class InProcessCluster extends EventEmitter<ClusterEvents> implements Clu
     this.emit('markedSenior');
   }
 
+  /** A single node has nobody to hand seniority to: it stays senior until stop(). */
+  async handOverSeniority(): Promise<void> {}
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;

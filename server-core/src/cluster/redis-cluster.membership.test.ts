@@ -45,6 +45,23 @@ describe('RedisCluster membership and seniority', () => {
     await waitFor('c back', () => a.members().includes('c'), 2000);
   });
 
+  it('a senior that hands over seniority stays a member and never takes it back', async () => {
+    const nodes = await world.startNodes('a', 'b', 'c');
+    await waitFor('a senior', () => seniors(nodes).length === 1);
+    const senior = seniors(nodes)[0];
+    const oldToken = senior.seniorToken() as number;
+    const rest = nodes.filter((n) => n !== senior);
+    await senior.handOverSeniority();
+    expect(senior.isSenior()).toBe(false);
+    await waitFor('new senior', () => seniors(rest).length === 1, 300);
+    expect(seniors(rest)[0].seniorToken()).toBeGreaterThan(oldToken);
+    const other = seniors(rest)[0];
+    await other.stop();
+    await waitFor('a senior among the rest', () => seniors(rest).length === 1, 1500);
+    expect(senior.isSenior()).toBe(false);
+    for (const n of rest.filter((x) => x !== other)) expect(n.members()).toContain(senior.nodeId);
+  });
+
   it('a stopping senior hands over at once, far below the lease time', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
     await waitFor('a senior', () => seniors(nodes).length === 1);

@@ -88,6 +88,12 @@ export interface Cluster extends EventEmitter<ClusterEvents> {
   /** Leaves the cluster; a senior hands seniority over at once. */
   stop(): Promise<void>;
   /**
+   * The first step of a graceful shutdown: stops competing for seniority and, when senior,
+   * releases it at once so another node takes over while this one is still winding down.
+   * Membership, caches, tasks and messages keep working until stop().
+   */
+  handOverSeniority(): Promise<void>;
+  /**
    * True only while this node holds a lease that has not reached its own monotonic
    * deadline. Call it right before every external action a senior performs.
    */

@@ -82,6 +82,10 @@ export class RedisCluster extends EventEmitter<ClusterEvents> implements Cluster
     }
   }
 
+  async handOverSeniority(): Promise<void> {
+    await this.lease.stop();
+  }
+
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     const wasRunning = this.state === 'running';
