@@ -30,7 +30,7 @@ export interface LogLine {
 }
 
 export interface ClusterHarnessOptions {
-  /** Seniority lease of every node. Default 1000 ms (the product default is 3000). */
+  /** Seniority lease of every node. Default 1000 ms (the product default is 2500). */
   leaseMs?: number;
   redis?: { host: string; port: number };
   /** Extra config merged at the top level of every node's file (e.g. `auth`, `listeners`). */

@@ -163,7 +163,7 @@ describe('environment overrides', () => {
   it('switch a node to PostgreSQL and Redis', () => {
     const config = loadConfig({ env: { AIM_DATABASE_URL: 'postgres://aim@db/aim', AIM_REDIS_URL: 'redis://redis:6379', AIM_NODE_ID: 'node-2' } });
     expect(config.storage).toEqual({ kind: 'postgres', url: 'postgres://aim@db/aim', poolSize: 10 });
-    expect(config.cluster).toEqual({ kind: 'redis', nodeId: 'node-2', namespace: 'aim', redis: { url: 'redis://redis:6379' }, leaseMs: 3000 });
+    expect(config.cluster).toEqual({ kind: 'redis', nodeId: 'node-2', namespace: 'aim', redis: { url: 'redis://redis:6379' }, leaseMs: 2500 });
   });
 
   it('a bad value names the variable it came from', () => {

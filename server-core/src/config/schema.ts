@@ -132,7 +132,7 @@ const cluster = z.discriminatedUnion(
         nodeId: z.string().regex(NODE_ID, 'expected 1 to 64 letters, digits, ".", "_" or "-"').optional(),
         namespace: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, 'expected 1 to 32 letters, digits, ":", "_" or "-"').default('aim'),
         redis: redis.default({}),
-        leaseMs: z.number({ invalid_type_error: 'expected milliseconds' }).int('expected whole milliseconds').min(500, 'expected at least 500 ms').default(3000),
+        leaseMs: z.number({ invalid_type_error: 'expected milliseconds' }).int('expected whole milliseconds').min(500, 'expected at least 500 ms').default(2500),
       })
       .strict(),
   ],

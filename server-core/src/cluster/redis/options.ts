@@ -55,7 +55,7 @@ export type ResolvedRedisClusterOptions = Required<Omit<RedisClusterOptions, 'lo
 export const REDIS_CLUSTER_DEFAULTS = {
   namespace: 'aim',
   redis: { host: '127.0.0.1', port: 6379 },
-  leaseMs: 3000,
+  leaseMs: 2500,
   renewEveryFraction: 1 / 3,
   leaseSafetyFraction: 0.2,
   heartbeatMs: 1000,
