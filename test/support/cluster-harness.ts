@@ -9,9 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { openStorage } from '../../server-core/src/storage';
-import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
+import { onAdminConnection as adminQuery, TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
 import type { ServerAddress } from './xmpp-client';
 
 /** Same clock as the nodes' `monotonicMs` log fields (CLOCK_MONOTONIC, shared by the host's processes). */
@@ -192,15 +191,6 @@ export class TestCluster {
   }
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Log lines of every node about seniority, in host monotonic order. */
 export function seniorityHistory(nodes: ClusterNode[]): Array<LogLine & { node: string }> {

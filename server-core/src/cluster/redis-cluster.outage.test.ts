@@ -1,23 +1,11 @@
 import type { ReplicatedCache } from './cache';
 import { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep, waitFor, writeWhenReachable } from './redis/test-cluster-world';
 import { PrivateRedisServer } from './testing';
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
 const sorted = (cache: ReplicatedCache<string>) => cache.entries().sort(([a], [b]) => a.localeCompare(b));
 
-/** Retries a write until Redis takes it (writes fail while the nodes reconnect). */
-async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await write();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await sleep(20);
-    }
-  }
-}
 
 describe('RedisCluster across a Redis restart that loses every key', () => {
   let redis: PrivateRedisServer;

@@ -1,6 +1,9 @@
 import type { ReplicatedCache } from './cache';
 import type { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep, waitFor, writeWhenReachable as retryUntilReachable } from './redis/test-cluster-world';
+
+/** Writes fail while the nodes reconnect to the new master; a failover takes longer than a restart. */
+const writeWhenReachable = (write: () => Promise<void>): Promise<void> => retryUntilReachable(write, 8000);
 import { PrivateSentinel } from './testing/private-sentinel';
 import { SeniorityMonitor } from './testing/seniority-monitor';
 
@@ -9,18 +12,6 @@ jest.setTimeout(40000);
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
 const sorted = (cache: ReplicatedCache<string>) => JSON.stringify(cache.entries().sort(([a], [b]) => a.localeCompare(b)));
 
-/** Retries a write until Redis takes it (writes fail while the nodes reconnect to the new master). */
-async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 8000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await write();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await sleep(20);
-    }
-  }
-}
 
 describe('RedisCluster through Redis Sentinel', () => {
   let sentinel: PrivateSentinel;

@@ -39,3 +39,16 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 30
     await sleep(10);
   }
 }
+
+/** Retries a write until Redis takes it: writes fail while the nodes reconnect (restart, failover). */
+export async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await sleep(20);
+    }
+  }
+}

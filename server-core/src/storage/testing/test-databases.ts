@@ -20,7 +20,8 @@ export interface TestDatabaseLocation {
   dispose(): Promise<void>;
 }
 
-async function onAdminConnection(sql: string): Promise<void> {
+/** Runs one statement on a connection of its own to the test database (schema create/drop). */
+export async function onAdminConnection(sql: string): Promise<void> {
   const client = new Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
