@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startAmiSimulator, type AmiSimulator } from '../../fixtures/ami-sim';
-import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser } from './console-world';
+import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError } from './console-world';
 
 const ASTERISK_IM = path.resolve(__dirname, '../../plugins/asterisk-im');
 const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-7', read: ['call', 'agent', 'system'], write: ['originate', 'agent', 'call', 'system', 'reporting'] };
@@ -37,7 +37,7 @@ describe('admin console: Asterisk-IM page against the AMI simulator', () => {
     await page.fill('#aim-add-server [name="username"]', AMI_USER.username);
     await page.fill('#aim-add-server [name="secret"]', AMI_USER.secret);
     await page.click('#aim-add-server button[type="submit"]');
-    await expect(page.locator('#aim-add-server [data-error-for="host"]').textContent()).resolves.not.toBe('');
+    expect(await fieldError(page, '#aim-add-server [data-error-for="host"]')).not.toBe('');
     await expect(page.locator('#aim-servers tbody').textContent()).resolves.toContain('No Asterisk server yet');
   });
 

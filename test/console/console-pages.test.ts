@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { connectClient, xml } from '../support/xmpp-client';
-import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser } from './console-world';
+import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError } from './console-world';
 
 const MOTD = path.resolve(__dirname, '../../plugins/motd');
 
@@ -36,13 +36,13 @@ describe('admin console pages', () => {
     await page.fill('#add-user [name="username"]', 'bad name');
     await page.fill('#add-user [name="password"]', 'carol-password');
     await page.click('#add-user button[type="submit"]');
-    await expect(page.locator('#add-user [data-error-for="username"]').textContent()).resolves.toContain('may not contain spaces');
+    expect(await fieldError(page, '#add-user [data-error-for="username"]')).toContain('may not contain spaces');
     expect(await accounts().list()).toEqual(['root']);
 
     await page.fill('#add-user [name="username"]', 'carol');
     await page.fill('#add-user [name="password"]', 'short');
     await page.click('#add-user button[type="submit"]');
-    await expect(page.locator('#add-user [data-error-for="password"]').textContent()).resolves.toContain('at least 8');
+    expect(await fieldError(page, '#add-user [data-error-for="password"]')).toContain('at least 8');
     await expect(page.locator('#add-user [data-error-for="username"]').textContent()).resolves.toBe('');
     expect(await accounts().exists('carol')).toBe(false);
 
@@ -111,7 +111,7 @@ describe('admin console pages', () => {
     await expect(text.inputValue()).resolves.toBe('Welcome');
     await text.fill('');
     await page.click('#plugin-config button[type="submit"]');
-    await expect(page.locator('#plugin-config [data-error-for="config.text"]').textContent()).resolves.toContain('is required');
+    expect(await fieldError(page, '#plugin-config [data-error-for="config.text"]')).toContain('is required');
     await screenshot(page, 'console-plugin-config-error');
     expect(world.server.plugins.get('motd')?.config).toMatchObject({ text: 'Welcome' });
 
@@ -125,7 +125,7 @@ describe('admin console pages', () => {
     await page.goto(`${world.adminUrl}/plugins`);
     await page.fill('#install-plugin [name="source"]', '/nonexistent/plugin-folder');
     await page.click('#install-plugin button[type="submit"]');
-    await expect(page.locator('#install-plugin [data-error-for="source"]').textContent()).resolves.not.toBe('');
+    expect(await fieldError(page, '#install-plugin [data-error-for="source"]')).not.toBe('');
     expect(world.server.plugins.list().map((p) => p.name)).toEqual(['motd']);
   });
 

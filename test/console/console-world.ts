@@ -104,3 +104,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
 }
+
+/**
+ * The error shown next to a field once the page has rendered one: forms answer asynchronously,
+ * so reading the element right after the click would race the server's answer.
+ */
+export async function fieldError(page: Page, selector: string, timeoutMs = 5000): Promise<string> {
+  const error = page.locator(selector);
+  await error.filter({ hasText: /\S/ }).waitFor({ timeout: timeoutMs });
+  return (await error.textContent()) ?? '';
+}

@@ -49,6 +49,8 @@ const deviceSchema = z
 /** Servers, devices and settings: validated writes to the database, synchronous reads from a per-node snapshot. */
 export class SqlPhoneStore implements PhoneStore {
   private data: StoredData = { servers: [], devices: [], settings: {} };
+  private readsStarted = 0;
+  private newestApplied = 0;
   private readonly emitter = new EventEmitter<{ change: () => void }>();
 
   constructor(private readonly deps: PhoneStoreDeps) {}
@@ -61,8 +63,17 @@ export class SqlPhoneStore implements PhoneStore {
     return () => this.deps.changes.off('entry', onEntry);
   }
 
+  /**
+   * Reloads can overlap (a write here, a change announced by another node): a read that
+   * started later sees at least what an earlier one saw, so an earlier read that finishes
+   * last must not overwrite it.
+   */
   async reload(): Promise<void> {
-    this.data = await readAll(this.deps.db);
+    const seq = ++this.readsStarted;
+    const data = await readAll(this.deps.db);
+    if (seq < this.newestApplied) return;
+    this.newestApplied = seq;
+    this.data = data;
     this.emitter.emit('change');
   }
 
@@ -195,7 +206,9 @@ export class SqlPhoneStore implements PhoneStore {
   private async write<T>(change: (db: Queryable) => Promise<T>): Promise<T> {
     const result = await this.deps.db.transaction((tx) => change(tx));
     await this.reload();
-    await this.deps.changes.set(CHANGE_KEY, (this.deps.changes.get(CHANGE_KEY) ?? 0) + 1);
+    // A value nobody else can write at the same moment: two nodes bumping 5 to 6 at once would
+    // otherwise look like one change.
+    await this.deps.changes.set(CHANGE_KEY, Date.now() + Math.random());
     return result;
   }
 
