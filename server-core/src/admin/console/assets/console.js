@@ -356,6 +356,8 @@
         const target = document.querySelector('#aim-add-device [data-error-for="device"]');
         if (!answer.ok) {
           target.textContent = `Pick-list unavailable: ${answer.body.error.message}`;
+          // The senior may still be connecting to the PBX: try again shortly.
+          if (answer.status === 503 || answer.status === 504) setTimeout(() => loadEndpoints().catch(() => undefined), 2000);
           return;
         }
         target.textContent = '';
