@@ -9,6 +9,10 @@ import { mutualSubscription } from '../cluster/cluster-steps';
 import { AMI_USER, PhoneCluster } from './phone-cluster';
 import { iqFailure, isPhonePresence, lastPresence, mark, notPhone, phoneAction, phoneEvent, PHONE_NS, presenceFrom, settle } from './phone-steps';
 
+// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
+// again (its first failure is still printed) so one slow moment does not hide the suite's result.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 let pc: PhoneCluster;
 let aliceDesk: TestClient;
 let aliceLaptop: TestClient;
