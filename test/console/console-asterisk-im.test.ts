@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startAmiSimulator, type AmiSimulator } from '../../fixtures/ami-sim';
-import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError } from './console-world';
+import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError, signedInPage } from './console-world';
 
 // Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
 // again (its first failure is still printed) so one slow moment does not hide the suite's result.
@@ -23,10 +23,7 @@ describe('admin console: Asterisk-IM page against the AMI simulator', () => {
     await accounts.create('root', 'root-password', { isAdmin: true });
     await accounts.create('alice', 'alice-password');
     browser = await launchBrowser();
-    page = (await browser.newPage()).page;
-    page.on('dialog', (dialog) => void dialog.accept());
-    await signIn(page, world.adminUrl, 'root', 'root-password');
-    await page.waitForURL(`${world.adminUrl}/cluster`);
+    page = await signedInPage(browser, world.adminUrl);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { connectClient, xml } from '../support/xmpp-client';
-import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError } from './console-world';
+import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError, signedInPage } from './console-world';
 
 const MOTD = path.resolve(__dirname, '../../plugins/motd');
 
@@ -21,10 +21,7 @@ describe('admin console pages', () => {
     world = await startConsoleServer({ plugins: [{ name: 'motd', path: MOTD, config: { text: 'Welcome' } }] });
     await accounts().create('root', 'root-password', { isAdmin: true });
     browser = await launchBrowser();
-    page = (await browser.newPage()).page;
-    page.on('dialog', (dialog) => void dialog.accept());
-    await signIn(page, world.adminUrl, 'root', 'root-password');
-    await page.waitForURL(`${world.adminUrl}/cluster`);
+    page = await signedInPage(browser, world.adminUrl);
   });
   afterAll(async () => {
     await browser?.close();

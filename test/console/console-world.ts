@@ -114,3 +114,12 @@ export async function fieldError(page: Page, selector: string, timeoutMs = 5000)
   await error.filter({ hasText: /\S/ }).waitFor({ timeout: timeoutMs });
   return (await error.textContent()) ?? '';
 }
+
+/** A page signed in as the administrator `root` (password `root-password`), confirming every dialog, on the cluster page. */
+export async function signedInPage(browser: ConsoleBrowser, adminUrl: string): Promise<Page> {
+  const { page } = await browser.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await signIn(page, adminUrl, 'root', 'root-password');
+  await page.waitForURL(`${adminUrl}/cluster`);
+  return page;
+}

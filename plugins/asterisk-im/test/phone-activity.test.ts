@@ -1,5 +1,5 @@
 import type { Element } from 'ltx';
-import { befriend, mark, startPhoneWorld, type PhoneWorld, type TestClient } from './phone-world';
+import { befriend, mark, startAliceAndBob, type PhoneWorld, type TestClient } from './phone-world';
 
 const ACTIVITY = 'http://jabber.org/protocol/activity';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
@@ -9,10 +9,7 @@ let alice: TestClient;
 let bob: TestClient;
 
 beforeAll(async () => {
-  w = await startPhoneWorld();
-  alice = await w.online('alice', 'desk');
-  bob = await w.online('bob', 'desk');
-  await befriend(alice, bob, w.domain);
+  ({ w, alice, bob } = await startAliceAndBob());
 });
 afterAll(async () => {
   await w?.stop();

@@ -1,15 +1,12 @@
 import type { Element } from 'ltx';
-import { befriend, isPhonePresence, isPresence, mark, roundTrip, startPhoneWorld, until, xml, PHONE_NS, AMI_USER, type PhoneWorld, type TestClient } from './phone-world';
+import { befriend, isPhonePresence, isPresence, mark, roundTrip, startAliceAndBob, until, xml, PHONE_NS, AMI_USER, type PhoneWorld, type TestClient } from './phone-world';
 
 let w: PhoneWorld;
 let alice: TestClient;
 let bob: TestClient;
 
 beforeAll(async () => {
-  w = await startPhoneWorld();
-  alice = await w.online('alice', 'desk');
-  bob = await w.online('bob', 'desk');
-  await befriend(alice, bob, w.domain);
+  ({ w, alice, bob } = await startAliceAndBob());
 });
 afterAll(async () => {
   await w?.stop();

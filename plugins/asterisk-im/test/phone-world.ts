@@ -94,3 +94,12 @@ export function mark(client: TestClient): { next(match: (s: Element) => boolean,
     since: (match) => client.received.slice(start).filter(match),
   };
 }
+
+/** A fresh phone world with alice and bob online (resource `desk`) as mutual contacts. */
+export async function startAliceAndBob(settings: Record<string, unknown> = {}): Promise<{ w: PhoneWorld; alice: TestClient; bob: TestClient }> {
+  const w = await startPhoneWorld(settings);
+  const alice = await w.online('alice', 'desk');
+  const bob = await w.online('bob', 'desk');
+  await befriend(alice, bob, w.domain);
+  return { w, alice, bob };
+}
