@@ -25,13 +25,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(configFile: string, readyPattern = /server started/, extraArgs: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(configFile: string, readyPattern = /^ready/m, extraArgs: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...extraArgs, path.join(ROOT, 'server-core/src/cli/main.ts'), 'start', '--config', configFile], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  // A server that never got ready must not outlive the benchmark.
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output.slice(-2000)}`)), 60000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -43,6 +44,10 @@ export async function startServerProcess(configFile: string, readyPattern = /ser
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.slice(-2000)}`)));
+  });
+  await started.catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
   });
   child.stdout!.resume();
   child.stderr!.resume();
