@@ -95,16 +95,21 @@ const serverTest: Command = {
   },
 };
 
-const serverDelete: Command = {
-  name: 'server-delete',
-  summary: 'delete an Asterisk server (refused while devices are mapped on it)',
-  args: [{ name: 'name' }],
-  options: URL_OPTION,
-  async run(input) {
-    await call(input, 'DELETE', `/servers/${segment(input.args.name)}`);
-    print(input, [`deleted ${input.args.name}`]);
-  },
-};
+/** A command that deletes one thing by name through the admin API and says so. */
+function deleteCommand(name: string, summary: string, arg: string, collection: string, done: string): Command {
+  return {
+    name,
+    summary,
+    args: [{ name: arg }],
+    options: URL_OPTION,
+    async run(input) {
+      await call(input, 'DELETE', `/${collection}/${segment(input.args[arg])}`);
+      print(input, [`${done} ${input.args[arg]}`]);
+    },
+  };
+}
+
+const serverDelete = deleteCommand('server-delete', 'delete an Asterisk server (refused while devices are mapped on it)', 'name', 'servers', 'deleted');
 
 interface DeviceInfo {
   device: string;
@@ -157,16 +162,7 @@ const deviceAdd: Command = {
   },
 };
 
-const deviceDelete: Command = {
-  name: 'device-delete',
-  summary: "remove a device mapping (the user's next device becomes primary)",
-  args: [{ name: 'device' }],
-  options: URL_OPTION,
-  async run(input) {
-    await call(input, 'DELETE', `/devices/${segment(input.args.device)}`);
-    print(input, [`removed ${input.args.device}`]);
-  },
-};
+const deviceDelete = deleteCommand('device-delete', "remove a device mapping (the user's next device becomes primary)", 'device', 'devices', 'removed');
 
 const settingsGet: Command = {
   name: 'settings-get',
