@@ -153,7 +153,7 @@ export class TestCluster {
   }
 
   async startNode(id: string): Promise<ClusterNode> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', this.configFor(id)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', CLI, 'start', '--config', this.configFor(id)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const node = new ClusterNode(id, child);
     this.nodes.push(node);
     const timeoutMs = this.options.startTimeoutMs ?? 60000;
@@ -182,7 +182,8 @@ export class TestCluster {
       this.nodes.map(async (node) => {
         if (!node.running) return;
         node.signal('SIGCONT');
-        node.signal('SIGKILL');
+        // A profiled node must exit by itself to write its profile.
+        node.signal(profileArgs().length > 0 ? 'SIGTERM' : 'SIGKILL');
         await node.exited;
       }),
     );
@@ -191,6 +192,12 @@ export class TestCluster {
   }
 }
 
+
+/** `AIM_CPU_PROFILE_DIR=<dir>` makes every node write a V8 CPU profile there when it stops (benchmarks). */
+function profileArgs(): string[] {
+  const dir = process.env.AIM_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
 
 /** Log lines of every node about seniority, in host monotonic order. */
 export function seniorityHistory(nodes: ClusterNode[]): Array<LogLine & { node: string }> {
