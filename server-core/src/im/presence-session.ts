@@ -75,10 +75,10 @@ export class SessionPresenceHandler implements SessionPresence {
     session.priority = priority;
     session.available = true;
     session.hasSentInitialPresence = true;
-    await this.cache.set(session.fullJid, presence);
-    await this.ctx.updateRoute(session);
-    const roster = (await this.roster.all(session.bareJid)).items;
-    await this.broadcast(session, presence, roster);
+    // The replicated copy is visible locally at once; contacts need not wait for the other nodes to have it.
+    const cached = this.cache.set(session.fullJid, presence);
+    const roster = await Promise.all([this.ctx.updateRoute(session), this.roster.all(session.bareJid)]).then(([, r]) => r.items);
+    await Promise.all([cached, this.broadcast(session, presence, roster)]);
     if (initial) {
       await this.probeContacts(session, roster);
       this.showOwnResources(session);

@@ -27,7 +27,10 @@ export class RouteTable {
     this.cache.on('cleared', () => this.rebuildIndex());
   }
 
+  /** A route that did not change is not written again: most presence changes keep node, priority and availability. */
   set(fullJid: string, route: Route): Promise<void> {
+    const current = this.cache.get(fullJid);
+    if (current && current.node === route.node && current.priority === route.priority && current.available === route.available) return Promise.resolve();
     this.index(fullJid);
     return this.cache.set(fullJid, { node: route.node, priority: route.priority, available: route.available });
   }
