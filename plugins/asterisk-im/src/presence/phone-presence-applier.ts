@@ -101,17 +101,18 @@ export class PhonePresenceApplier {
       return;
     }
     if (isCurrentPhonePresence(session.presence, settings)) return;
-    if (!entry && session.presence && !isPhonePresence(session.presence)) {
-      await this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: session.presence.toString() });
-    }
-    await this.send(session, phonePresence(settings, entry ?? session.presence));
+    // The cache shows a write locally at once, so contacts need not wait for the other nodes to have it.
+    const saved =
+      !entry && session.presence && !isPhonePresence(session.presence)
+        ? this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: session.presence.toString() })
+        : undefined;
+    await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
   }
 
   private async restore(session: ClientSession): Promise<void> {
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (entry) {
-      await this.deps.trapped.delete(session.fullJid);
-      if (session.available) await this.send(session, entry);
+      await Promise.all([this.deps.trapped.delete(session.fullJid), session.available ? this.send(session, entry) : undefined]);
       return;
     }
     // The entry was lost (it should not be): never leave the phone presence up.
