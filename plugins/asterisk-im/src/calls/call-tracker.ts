@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AmiEvent } from '../ami/ami-message';
 import { parseCallEvent, parseCoreShowChannel, type CallEvent, type ChannelSnapshot } from './call-events';
+import { ChannelTable } from './channel-table';
 import { EndedChannels } from './ended-channels';
 import { deviceOfChannel, normaliseDeviceName } from './device-name';
 import { deviceStateFromAsterisk, isBusyState, strongestState, type DeviceState } from './device-state';
@@ -87,7 +88,9 @@ export interface CallTrackerEvents {
 export class CallTracker extends EventEmitter<CallTrackerEvents> {
   private readonly ringingIsBusy: boolean;
   private mappings = new Map<string, DeviceMapping>();
-  private readonly channels = new Map<string, TrackedChannel>();
+  /** Monitored devices by user, derived from `mappings`. */
+  private monitoredDevicesByUser = new Map<string, string[]>();
+  private readonly channels = new ChannelTable();
   /** Last state Asterisk reported per device through DeviceStateChange. */
   private reported = new Map<string, DeviceState>();
   private readonly publishedDevice = new Map<string, DeviceState>();
@@ -133,7 +136,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
    */
   resync(channelItems: readonly AmiEvent[], deviceStateItems: readonly AmiEvent[]): void {
     const touched = new Set<string>([...this.reported.keys()]);
-    const previous = new Map(this.channels);
+    const previous = this.channels.snapshot();
     this.channels.clear();
     for (const item of channelItems) {
       const snapshot = parseCoreShowChannel(item);
@@ -144,7 +147,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       const known = previous.get(snapshot.uniqueid);
       if (known) {
         applySnapshot(known, snapshot);
-        this.channels.set(known.uniqueid, known);
+        this.channels.set(known);
         previous.delete(known.uniqueid);
         touched.add(known.device);
       } else {
@@ -190,6 +193,13 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
 
   private replaceMappings(devices: readonly DeviceMapping[]): void {
     this.mappings = new Map(devices.map((m) => [normaliseDeviceName(m.device), { ...m, device: normaliseDeviceName(m.device) }]));
+    this.monitoredDevicesByUser = new Map();
+    for (const mapping of this.mappings.values()) {
+      if (!mapping.monitored) continue;
+      const ofUser = this.monitoredDevicesByUser.get(mapping.user);
+      if (ofUser) ofUser.push(mapping.device);
+      else this.monitoredDevicesByUser.set(mapping.user, [mapping.device]);
+    }
   }
 
   private apply(event: CallEvent, touched: Set<string>): void {
@@ -260,7 +270,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     const device = deviceOfChannel(snapshot.channel);
     if (!device) return null;
     const tracked = newTrackedChannel(snapshot, device);
-    this.channels.set(tracked.uniqueid, tracked);
+    this.channels.set(tracked);
     touched.add(device);
     return tracked;
   }
@@ -290,11 +300,11 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
   }
 
   private channelsOf(device: string): TrackedChannel[] {
-    return [...this.channels.values()].filter((c) => c.device === device);
+    return this.channels.ofDevice(device);
   }
 
   private devicesOf(user: string): string[] {
-    return [...this.mappings.values()].filter((m) => m.monitored && m.user === user).map((m) => m.device);
+    return this.monitoredDevicesByUser.get(user) ?? [];
   }
 
   private computeDeviceState(device: string): DeviceState {
@@ -305,11 +315,10 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
   }
 
   private callsOf(user: string): UserCall[] {
-    const devices = new Set(this.devicesOf(user));
     const calls: UserCall[] = [];
-    for (const c of this.channels.values()) {
+    for (const c of this.devicesOf(user).flatMap((device) => this.channels.ofDevice(device))) {
       const state = channelDeviceState(c);
-      if (!devices.has(c.device) || state === 'idle') continue;
+      if (state === 'idle') continue;
       const call: UserCall = { callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction };
       if (c.otherNum) call.otherNum = c.otherNum;
       if (c.otherName) call.otherName = c.otherName;
