@@ -20,6 +20,8 @@ export const AMI_LINK_DEFAULTS = {
   stopGraceMs: 1_000,
   /** A longer line from the server is treated as a protocol error (guards memory). */
   maxLineBytes: 65_536,
+  /** A message with more lines from the server is a protocol error too; real events have a few dozen. */
+  maxMessageLines: 2_048,
   /** The event classes asked for after login: calls, queues, and system (FullyBooted, Reload). */
   eventMask: 'call,agent,system',
 } as const;
@@ -40,6 +42,7 @@ export const amiLinkOptionsSchema = z.object({
   connectTimeoutMs: positiveMs.default(AMI_LINK_DEFAULTS.connectTimeoutMs),
   stopGraceMs: positiveMs.default(AMI_LINK_DEFAULTS.stopGraceMs),
   maxLineBytes: z.number().int().min(1024).default(AMI_LINK_DEFAULTS.maxLineBytes),
+  maxMessageLines: z.number().int().min(128).default(AMI_LINK_DEFAULTS.maxMessageLines),
   eventMask: z.string().regex(/^[a-z]+(,[a-z]+)*$/).default(AMI_LINK_DEFAULTS.eventMask),
 });
 
