@@ -2,7 +2,6 @@ import type { RosterItem } from '../storage/stores';
 import type { CoreContext } from '../server/core-context';
 import { isEmpty, isListed, removedItemElement, rosterItemElement } from './roster-item-xml';
 import { RosterOwnerLocks } from './roster-owner-locks';
-import { RosterCache } from './roster-cache';
 import type { RosterPusher } from './roster-push';
 
 /** Rosters are stored under the owner's username; the IM layer speaks bare JIDs of this domain. */
@@ -16,7 +15,6 @@ function usernameOf(owner: string): string {
  */
 export class RosterEditor {
   private readonly locks = new RosterOwnerLocks();
-  private readonly cache = new RosterCache();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -32,14 +30,9 @@ export class RosterEditor {
     return this.ctx.stores.rosters.getItem(usernameOf(owner), contact);
   }
 
-  /** Presence broadcasts read whole rosters often: one version read replaces the full read when nothing changed. */
-  async all(owner: string): Promise<{ version: string; items: RosterItem[] }> {
-    const username = usernameOf(owner);
-    const cached = this.cache.get(owner, await this.ctx.stores.rosters.version(username));
-    if (cached) return cached;
-    const fresh = await this.ctx.stores.rosters.get(username);
-    this.cache.set(owner, fresh);
-    return fresh;
+  /** Served from memory by the server's CachedRosterStore. */
+  all(owner: string): Promise<{ version: string; items: RosterItem[] }> {
+    return this.ctx.stores.rosters.get(usernameOf(owner));
   }
 
   /** Stores `next` in place of `previous`; an unseen request item answered with a denial is dropped. */

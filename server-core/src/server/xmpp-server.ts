@@ -17,6 +17,7 @@ import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
 import { LoginThrottle } from './login-throttle';
 import { installCoreModules } from './modules';
+import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { startPluginRuntime } from '../plugins/plugin-runtime';
 import type { PluginHost } from '../plugins/plugin-host';
@@ -123,7 +124,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   return { domain: config.domain, addresses, context: ctx, db, plugins: pluginRuntime.plugins, stop };
 }
 
-function createContext(config: ServerConfig, logger: Logger, stores: Stores, cluster: Cluster): CoreContext {
+function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores, cluster: Cluster): CoreContext {
+  const stores: Stores = { ...storedOnly, rosters: new CachedRosterStore(storedOnly.rosters, cluster) };
   const sessions = new LocalSessions();
   const routes = new RouteTable(cluster);
   const iqHandlers = new IqHandlers();
