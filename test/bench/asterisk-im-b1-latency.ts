@@ -7,7 +7,7 @@
  *   npx tsx test/bench/asterisk-im-b1-latency.ts [--rates 100,1000] [--seconds 5] [--phones 400] [--nodes 1,3]
  */
 import { parseArgs } from 'node:util';
-import { nowMs, percentile, phoneExtension, phoneUser, round, sleep, startBenchWorld, type BenchWorld } from './asterisk-im-world';
+import { cpuMeter, nowMs, percentile, phoneExtension, phoneUser, round, sleep, startBenchWorld, type BenchWorld } from './asterisk-im-world';
 
 const { values } = parseArgs({ options: { rates: { type: 'string', default: '100,1000' }, seconds: { type: 'string', default: '5' }, phones: { type: 'string', default: '400' }, nodes: { type: 'string', default: '1,3' }, hold: { type: 'string', default: '100' } } });
 const rates = values.rates!.split(',').map(Number);
@@ -15,7 +15,11 @@ const seconds = Number(values.seconds);
 const phones = Number(values.phones);
 const holdMs = Number(values.hold);
 
-interface RateResult { nodes: number; rate: number; achievedRate: number; calls: number; p50: number; p99: number; max: number; missed: number }
+interface RateResult {
+  nodes: number; rate: number; achievedRate: number; calls: number; p50: number; p99: number; max: number; missed: number;
+  /** CPU milliseconds per call: all nodes together, and the load generator (simulator and clients). */
+  nodeCpuMsPerCall: number; loadCpuMsPerCall: number;
+}
 
 /** Starts calls from a trunk to free phones at `rate` per second; each rings for `holdMs`, then the caller hangs up. */
 async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<RateResult> {
@@ -34,6 +38,7 @@ async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<
   let next = 0;
   let started = 0;
   let skipped = 0;
+  const cpu = cpuMeter(world.pc);
   const begin = nowMs();
   const end = begin + seconds * 1000;
   while (nowMs() < end) {
@@ -59,9 +64,15 @@ async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<
   const elapsed = (nowMs() - begin) / 1000;
   await Promise.all(hangups);
   await sleep(2000);
+  const used = cpu();
   const sorted = latencies.sort((a, b) => a - b);
   const calls = started - skipped;
-  return { nodes, rate, achievedRate: round(calls / elapsed), calls, p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2), max: round(sorted[sorted.length - 1] ?? NaN, 2), missed: calls - sorted.length };
+  const perCall = (seconds: number) => round((seconds * 1000) / Math.max(calls, 1), 2);
+  return {
+    nodes, rate, achievedRate: round(calls / elapsed), calls,
+    p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2), max: round(sorted[sorted.length - 1] ?? NaN, 2), missed: calls - sorted.length,
+    nodeCpuMsPerCall: perCall(Object.values(used.nodes).reduce((a, b) => a + b, 0)), loadCpuMsPerCall: perCall(used.loadGenerator),
+  };
 }
 
 async function main(): Promise<void> {

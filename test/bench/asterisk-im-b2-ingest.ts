@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AMI_USER } from '../asterisk-im/phone-cluster';
-import { amiEventsReceived, lagP99Ms, phoneExtension, round, scrapeMetrics, sleep, startBenchWorld } from './asterisk-im-world';
+import { amiEventsReceived, cpuMeter, lagP99Ms, phoneExtension, round, scrapeMetrics, sleep, startBenchWorld } from './asterisk-im-world';
 
 const { values } = parseArgs({ options: { phones: { type: 'string', default: '200' }, rates: { type: 'string', default: '25,50,100,200,400' }, seconds: { type: 'string', default: '8' } } });
 const phones = Number(values.phones);
@@ -17,7 +17,11 @@ const rates = values.rates!.split(',').map(Number);
 const seconds = Number(values.seconds);
 const LAG_LIMIT_MS = 20;
 
-interface IngestStep { callsPerSecond: number; published: number; receivedPerSecond: number; publishedPerSecond: number; lagP99Ms: number; amiDisconnects: number }
+interface IngestStep {
+  callsPerSecond: number; published: number; receivedPerSecond: number; publishedPerSecond: number; lagP99Ms: number; amiDisconnects: number;
+  /** CPU seconds per second of load: the node, and the load generator (simulator and clients). */
+  nodeCpu: number; loadCpu: number;
+}
 
 async function main(): Promise<void> {
   const world = await startBenchWorld({ nodes: ['a'], phones });
@@ -28,10 +32,12 @@ async function main(): Promise<void> {
     for (const callsPerSecond of rates) {
       const closedBefore = world.pc.sim.connections().filter((c) => c.user === AMI_USER.username && c.closedAt !== null).length;
       const before = await scrapeMetrics(senior);
+      const cpu = cpuMeter(world.pc);
       const load = world.pc.sim.startLoad({ callsPerSecond, durationMs: seconds * 1000, devices, noise: true, ringMs: 50, talkMs: 500 });
       const stats = await load.finished;
       await sleep(500); // let the last events arrive
       const after = await scrapeMetrics(senior);
+      const used = cpu();
       const received = amiEventsReceived(after) - amiEventsReceived(before);
       const step: IngestStep = {
         callsPerSecond,
@@ -40,6 +46,8 @@ async function main(): Promise<void> {
         receivedPerSecond: round(received / (stats.durationMs / 1000), 0),
         lagP99Ms: round(lagP99Ms(after), 2),
         amiDisconnects: world.pc.sim.connections().filter((c) => c.user === AMI_USER.username && c.closedAt !== null).length - closedBefore,
+        nodeCpu: round(Object.values(used.nodes).reduce((a, b) => a + b, 0) / (stats.durationMs / 1000), 2),
+        loadCpu: round(used.loadGenerator / (stats.durationMs / 1000), 2),
       };
       steps.push(step);
       console.log(JSON.stringify(step));

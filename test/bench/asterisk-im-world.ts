@@ -12,6 +12,7 @@ import { isPhonePresence } from '../asterisk-im/phone-steps';
 import type { ClusterNode } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 import { BenchClient } from './bench-client';
+import { processStats } from './server-process';
 
 export { percentile } from './server-process';
 
@@ -133,3 +134,24 @@ export const lagP99Ms = (metrics: Map<string, number>): number => (metrics.get('
 export const amiEventsReceived = (metrics: Map<string, number>): number => metrics.get('aim_ami_events_total{server="pbx"}') ?? 0;
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+export interface CpuUse {
+  /** CPU seconds each running node used, by node id. */
+  nodes: Record<string, number>;
+  /** CPU seconds of this process: the AMI simulator and the XMPP clients. */
+  loadGenerator: number;
+}
+
+/** Starts counting CPU time; the returned function gives what each process used since. */
+export function cpuMeter(pc: PhoneCluster): () => CpuUse {
+  const nodes = pc.nodes.filter((n) => n.running).map((n) => ({ id: n.id, cpuSeconds: processStats(n.child).cpuSeconds }));
+  const start = new Map(nodes.map((n) => [n.id, n.cpuSeconds()]));
+  const ownStart = process.cpuUsage();
+  return () => {
+    const own = process.cpuUsage(ownStart);
+    return {
+      nodes: Object.fromEntries(nodes.map((n) => [n.id, round(n.cpuSeconds() - start.get(n.id)!, 2)])),
+      loadGenerator: round((own.user + own.system) / 1e6, 2),
+    };
+  };
+}
