@@ -14,11 +14,22 @@ declare module '@xmpp/client' {
     send(stanza: Element): Promise<void>;
     on(event: 'stanza', listener: (stanza: Element) => void): void;
     on(event: 'error' | 'offline' | 'online' | 'status' | string, listener: (...args: any[]) => void): void;
-    iqCaller: { request(stanza: Element, timeoutMs?: number): Promise<Element> };
     reconnect: { stop(): void };
     status: string;
     jid?: { toString(): string };
   }
   export function client(options: ClientOptions): XmppClient;
   export function xml(name: string, attrs?: Record<string, unknown> | null, ...children: Array<Element | string>): Element;
+}
+
+declare module '@xmpp/middleware/lib/StanzaError' {
+  import type { Element } from 'ltx';
+  /** The error an IQ request is rejected with: `condition`, `text` and the application-specific child. */
+  export default class StanzaError extends Error {
+    condition: string;
+    text: string;
+    application?: Element;
+    element: Element;
+    static fromElement(element: Element): StanzaError;
+  }
 }

@@ -4,6 +4,7 @@
  */
 
 import { client as createClient, xml } from '@xmpp/client';
+import StanzaError from '@xmpp/middleware/lib/StanzaError';
 import type { Element } from 'ltx';
 
 export { xml };
@@ -42,6 +43,8 @@ function serviceUrl(server: ServerAddress, transport: ConnectOptions['transport'
   return `xmpp://127.0.0.1:${server.c2sPort}`;
 }
 
+let iqCount = 0;
+
 export async function connectClient(server: ServerAddress, options: ConnectOptions): Promise<TestClient> {
   const raw = createClient({
     service: serviceUrl(server, options.transport),
@@ -65,29 +68,41 @@ export async function connectClient(server: ServerAddress, options: ConnectOptio
   });
   const address = await raw.start();
   const jid = String(address);
+  /** The first stanza from now on that matches. */
+  const next = (match: (s: Element) => boolean, timeoutMs: number, description: string) =>
+    new Promise<Element>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        reject(new Error(`${jid} did not receive ${description} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = {
+        match,
+        resolve: (s: Element) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+      };
+      waiters.push(waiter);
+    });
   return {
     jid,
     raw,
     received,
     send: (stanza) => raw.send(stanza),
-    iq: (stanza, timeoutMs = 5000) => raw.iqCaller.request(stanza, timeoutMs),
+    async iq(stanza, timeoutMs = 5000) {
+      const id = (stanza.attrs.id ??= `iq-${++iqCount}`) as string;
+      const isReply = (s: Element) => s.is('iq') && s.attrs.id === id && (s.attrs.type === 'result' || s.attrs.type === 'error');
+      // The reply may be read before the write of the request completes (a TLS write callback
+      // runs late on a busy host); @xmpp's iqCaller rejects its promise before anyone listens
+      // then, an unhandled rejection that fails whatever test is running. Listening first and
+      // awaiting both together leaves no promise without a handler.
+      const [reply] = await Promise.all([next(isReply, timeoutMs, `a reply to IQ ${id}`), raw.send(stanza)]);
+      if (reply.attrs.type === 'error') throw StanzaError.fromElement(reply.getChild('error')!);
+      return reply;
+    },
     waitFor(match, timeoutMs = 5000, description = 'a matching stanza') {
       const seen = received.find(match);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          reject(new Error(`${jid} did not receive ${description} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const waiter = {
-          match,
-          resolve: (s: Element) => {
-            clearTimeout(timer);
-            resolve(s);
-          },
-        };
-        waiters.push(waiter);
-      });
+      return seen ? Promise.resolve(seen) : next(match, timeoutMs, description);
     },
     async stop() {
       try {
