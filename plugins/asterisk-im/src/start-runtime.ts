@@ -37,7 +37,6 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers), ctx.cluster.createCache<JsonValue>(CACHES.phoneDevices));
   const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence));
   const events = new PhoneEventDelivery(ctx, component.domain);
-  events.start();
   const links = new LinkManager({
     ctx,
     store,

@@ -45,6 +45,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     router: {
       route: (stanza, from) => core.router.route(stanza, from ?? parseJid(core.domain)),
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
+      resourcesOf: (bareJid) => core.routes.resourcesOf(bareJid).map((route) => route.fullJid),
     },
     cluster: scopedCluster(core.cluster, name, scope),
     interceptors: {

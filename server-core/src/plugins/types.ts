@@ -131,6 +131,8 @@ export interface PluginRouter {
   route(stanza: Element, from?: Jid): Promise<void>;
   /** Delivers to one online resource on any node; false when it is not online. */
   deliverToResource(fullJid: string, stanza: Element): boolean;
+  /** Full JIDs of a user's resources bound on any node (from the replicated route table). */
+  resourcesOf(bareJid: string): string[];
 }
 
 export interface PluginContext<C = unknown> {
