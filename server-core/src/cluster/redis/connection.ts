@@ -1,6 +1,6 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { Logger } from '../../log';
-import type { RedisConnectionOptions } from './options';
+import type { RedisConnectionOptions, RedisEndpoint } from './options';
 import { SentinelFailoverWatch } from './sentinel-failover-watch';
 
 export type RedisClient = Redis | Cluster;
@@ -30,9 +30,10 @@ export function connectRedis(connection: RedisConnectionOptions, role: string, r
   } else if (connection.sentinels?.length) {
     if (!connection.name) throw new Error('cluster: redis.sentinels requires redis.name (the master name)');
     const sentinelClient = new Redis({ ...common, sentinels: connection.sentinels, name: connection.name });
-    const watch = new SentinelFailoverWatch(connection.sentinels, connection.name, connection.password, reconnectMaxDelayMs, logger, () => {
+    const moveTo = reconnectOnMasterSwitch(sentinelClient);
+    const watch = new SentinelFailoverWatch(connection.sentinels, connection.name, connection.password, reconnectMaxDelayMs, logger, (master) => {
       onMasterSwitched?.();
-      sentinelClient.disconnect(true);
+      moveTo(master);
     });
     sentinelClient.once('end', () => watch.close());
     client = sentinelClient;
@@ -53,4 +54,39 @@ export function connectRedis(connection: RedisConnectionOptions, role: string, r
     lastError = '';
   });
   return client;
+}
+
+/**
+ * Moves a client to the master a sentinel announced: a connection elsewhere is dropped, so the
+ * client asks the sentinels again; one already there is kept (every sentinel announces the
+ * switch, some seconds later, and each needless reconnect loses what is published to a
+ * subscriber meanwhile). A client that is asking the sentinels right now must not be
+ * disconnected: ioredis then fails that connect attempt with "Connection is closed." and gives
+ * the client up for good (status `end`, no reconnect). Such a client is checked once it is ready
+ * instead, as the address it was resolving may be the old master's. A client waiting to
+ * reconnect asks the sentinels anyway.
+ */
+export function reconnectOnMasterSwitch(client: Redis): (master: RedisEndpoint) => void {
+  let announced: RedisEndpoint | undefined;
+  let checkWhenReady = false;
+  const moveIfElsewhere = (): void => {
+    if (announced && !isConnectedTo(client, announced)) client.disconnect(true);
+  };
+  return (master) => {
+    announced = master;
+    if (client.status === 'ready' || client.status === 'connect') {
+      moveIfElsewhere();
+    } else if (client.status === 'connecting' && !checkWhenReady) {
+      checkWhenReady = true;
+      client.once('ready', () => {
+        checkWhenReady = false;
+        moveIfElsewhere();
+      });
+    }
+  };
+}
+
+function isConnectedTo(client: Redis, master: RedisEndpoint): boolean {
+  const { remoteAddress, remotePort } = client.stream ?? {};
+  return remotePort === master.port && (remoteAddress === master.host || remoteAddress === `::ffff:${master.host}`);
 }

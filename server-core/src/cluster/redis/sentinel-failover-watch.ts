@@ -3,7 +3,8 @@ import type { Logger } from '../../log';
 import type { RedisEndpoint } from './options';
 
 /**
- * Listens to `+switch-master` on every sentinel and reports when the named master moved.
+ * Listens to `+switch-master` on every sentinel and reports where the named master moved. Each
+ * sentinel announces the same switch, some only seconds later (when they hear of it).
  *
  * A Sentinel failover of a master that is still running leaves the old master accepting writes
  * until the sentinels demote it (seconds later), and clients stay connected to it meanwhile:
@@ -16,7 +17,7 @@ export class SentinelFailoverWatch {
   private readonly clients: Redis[];
   private closed = false;
 
-  constructor(sentinels: RedisEndpoint[], masterName: string, password: string | undefined, reconnectMaxDelayMs: number, logger: Logger, onSwitch: () => void) {
+  constructor(sentinels: RedisEndpoint[], masterName: string, password: string | undefined, reconnectMaxDelayMs: number, logger: Logger, onSwitch: (master: RedisEndpoint) => void) {
     this.clients = sentinels.map((endpoint) => {
       const client = new Redis({
         host: endpoint.host,
@@ -28,9 +29,10 @@ export class SentinelFailoverWatch {
       client.on('error', () => undefined); // a sentinel down is normal; the others still report
       client.on('message', (_channel: string, message: string) => {
         // "<master name> <old ip> <old port> <new ip> <new port>"
-        if (this.closed || message.split(' ')[0] !== masterName) return;
-        logger.warn({ master: masterName, change: message }, 'sentinel switched the redis master; reconnecting');
-        onSwitch();
+        const [name, , , host, port] = message.split(' ');
+        if (this.closed || name !== masterName || !host || !port) return;
+        logger.warn({ master: masterName, change: message }, 'sentinel switched the redis master');
+        onSwitch({ host, port: Number(port) });
       });
       client.subscribe('+switch-master').catch(() => undefined); // re-subscribed by ioredis on reconnect
       return client;
