@@ -7,10 +7,6 @@ const writeWhenReachable = (write: () => Promise<void>): Promise<void> => retryU
 import { PrivateSentinel } from './testing/private-sentinel';
 import { SeniorityMonitor } from './testing/seniority-monitor';
 
-// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
-// again (its first failure is still printed) so one slow moment does not hide the suite's result.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(40000);
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
