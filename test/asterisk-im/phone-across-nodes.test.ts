@@ -9,8 +9,11 @@ import { mutualSubscription } from '../cluster/cluster-steps';
 import { AMI_USER, PhoneCluster } from './phone-cluster';
 import { iqFailure, isPhonePresence, lastPresence, mark, notPhone, phoneAction, phoneEvent, PHONE_NS, presenceFrom, settle } from './phone-steps';
 
-// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
-// again (its first failure is still printed) so one slow moment does not hide the suite's result.
+// The usual failure (carol's expected "you have no phone" reported as an unhandled rejection)
+// was the test client's and is fixed. Kept for one failure seen once in about 50 loaded runs,
+// cause not found yet: bob's FORWARD of alice's ringing call was answered item-not-found
+// instead of not-authorized (either bob's node had not loaded his device, or the senior's
+// CoreShowChannels listing did not contain the ringing call).
 jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 let pc: PhoneCluster;
