@@ -42,7 +42,7 @@ async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<
   let skipped = 0;
   const running = world.pc.nodes.filter((n) => n.running);
   await Promise.all(running.map((n) => scrapeMetrics(n))); // starts a new lag window
-  const cpu = cpuMeter(world.pc);
+  const cpu = cpuMeter(world);
   const begin = nowMs();
   const end = begin + seconds * 1000;
   while (nowMs() < end) {

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     for (const callsPerSecond of rates) {
       const closedBefore = world.pc.sim.connections().filter((c) => c.user === AMI_USER.username && c.closedAt !== null).length;
       const before = await scrapeMetrics(senior);
-      const cpu = cpuMeter(world.pc);
+      const cpu = cpuMeter(world);
       const load = world.pc.sim.startLoad({ callsPerSecond, durationMs: seconds * 1000, devices, noise: true, ringMs: 50, talkMs: 500 });
       const stats = await load.finished;
       await sleep(500); // let the last events arrive

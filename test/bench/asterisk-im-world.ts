@@ -2,23 +2,26 @@
  * The world of the Asterisk-IM benchmarks: a cluster of real node processes running the
  * plugin against the AMI simulator, `phones` users online (each with one phone, PJSIP/3000+i,
  * and the watcher as a mutual contact), and the watcher: a real XMPP client on a node that is
- * not the senior, timing the presences it receives. Node metrics come from /metrics.
+ * not the senior, in a process of its own, timing the presences it receives. Node metrics come
+ * from /metrics.
  */
-import type { Element } from 'ltx';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
 import { openStorage } from '../../server-core/src/storage';
 import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
 import { PhoneCluster } from '../asterisk-im/phone-cluster';
-import { isPhonePresence } from '../asterisk-im/phone-steps';
 import type { ClusterNode } from '../support/cluster-harness';
-import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 import { BenchClient } from './bench-client';
 import { processStats } from './server-process';
+import { wallNowMs } from './wall-clock';
 
 export { percentile } from './server-process';
 
 export const WATCHER = 'watcher';
 const ADMIN_TOKEN = 'asterisk-im-bench-admin-token';
-export const nowMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+/** The clock the watcher process stamps its presences with. */
+export const nowMs = wallNowMs;
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const phoneUser = (i: number): string => `p${i}`;
@@ -26,7 +29,7 @@ export const phoneExtension = (i: number): string => String(3000 + i);
 
 export interface BenchWorld {
   pc: PhoneCluster;
-  watcher: TestClient;
+  watcher: ChildProcess;
   phones: BenchClient[];
   /** Called for every presence the watcher gets from a phone user: (user, onThePhone, receivedAtMs). */
   onPresence: ((user: string, onPhone: boolean, at: number) => void) | undefined;
@@ -62,15 +65,8 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     const senior = await pc.waitForSenior();
     const juniors = pc.juniors();
     const watcherNode = juniors[0] ?? senior;
-    const world: BenchWorld = { pc, watcher: undefined as unknown as TestClient, phones: [], onPresence: undefined, stop: () => pc.stop() };
-    world.watcher = await connectClient(watcherNode, { username: WATCHER, password: `${WATCHER}-secret`, resource: 'bench' });
-    pc.clients.push(world.watcher);
-    world.watcher.raw.on('stanza', (s: Element) => {
-      if (!s.is('presence') || s.attrs.type !== undefined) return;
-      const user = String(s.attrs.from).split('@')[0]!;
-      world.onPresence?.(user, isPhonePresence(s), nowMs());
-    });
-    await world.watcher.send(xml('presence'));
+    const world: BenchWorld = { pc, watcher: undefined as unknown as ChildProcess, phones: [], onPresence: undefined, stop: () => pc.stop() };
+    world.watcher = await startWatcher(watcherNode.c2sPort, (user, onPhone, at) => world.onPresence?.(user, onPhone, at));
     // Phones spread over every node, so the watcher's presences come from the senior and the others.
     const running = pc.nodes.filter((n) => n.running);
     for (let i = 0; i < options.phones; i += 50) {
@@ -84,6 +80,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
       world.phones.push(...(await Promise.all(batch)));
     }
     world.stop = async () => {
+      world.watcher.kill();
       for (const phone of world.phones) phone.close();
       await pc.stop();
     };
@@ -92,6 +89,23 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     await pc.stop();
     throw err;
   }
+}
+
+/** Starts the watcher process and resolves once it is online; each presence it reports goes to `onPresence`. */
+async function startWatcher(port: number, onPresence: (user: string, onPhone: boolean, at: number) => void): Promise<ChildProcess> {
+  const args = JSON.stringify({ port, domain: 'localhost', username: WATCHER, password: `${WATCHER}-secret` });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'watcher-process.ts'), args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the watcher process exited (${code}) before it was online`)));
+    lines.on('line', (line) => {
+      if (line === 'ready') return resolve();
+      const report = JSON.parse(line) as { user: string; onPhone: boolean; at: number };
+      onPresence(report.user, report.onPhone, report.at);
+    });
+  });
+  child.removeAllListeners('exit');
+  return child;
 }
 
 /** Accounts p0..pN-1 and the watcher, each phone user and the watcher mutual contacts. */
@@ -138,20 +152,22 @@ export const round = (value: number, digits = 1): number => Number(value.toFixed
 export interface CpuUse {
   /** CPU seconds each running node used, by node id. */
   nodes: Record<string, number>;
-  /** CPU seconds of this process: the AMI simulator and the XMPP clients. */
+  /** CPU seconds of this process (the AMI simulator, the phone users' clients) and of the watcher process. */
   loadGenerator: number;
 }
 
 /** Starts counting CPU time; the returned function gives what each process used since. */
-export function cpuMeter(pc: PhoneCluster): () => CpuUse {
-  const nodes = pc.nodes.filter((n) => n.running).map((n) => ({ id: n.id, cpuSeconds: processStats(n.child).cpuSeconds }));
+export function cpuMeter(world: BenchWorld): () => CpuUse {
+  const nodes = world.pc.nodes.filter((n) => n.running).map((n) => ({ id: n.id, cpuSeconds: processStats(n.child).cpuSeconds }));
   const start = new Map(nodes.map((n) => [n.id, n.cpuSeconds()]));
+  const watcherCpu = processStats(world.watcher).cpuSeconds;
+  const watcherStart = watcherCpu();
   const ownStart = process.cpuUsage();
   return () => {
     const own = process.cpuUsage(ownStart);
     return {
       nodes: Object.fromEntries(nodes.map((n) => [n.id, round(n.cpuSeconds() - start.get(n.id)!, 2)])),
-      loadGenerator: round((own.user + own.system) / 1e6, 2),
+      loadGenerator: round((own.user + own.system) / 1e6 + watcherCpu() - watcherStart, 2),
     };
   };
 }
