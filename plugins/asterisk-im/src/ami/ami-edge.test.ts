@@ -1,5 +1,4 @@
 import { toWireAction } from './ami-action';
-import { normaliseRawMessage } from './raw-message';
 import { reconnectDelay } from './reconnect-delay';
 
 describe('reconnectDelay', () => {
@@ -9,27 +8,6 @@ describe('reconnectDelay', () => {
     expect(reconnectDelay(3, 500, 30_000, () => 0)).toBe(3000);
     expect(reconnectDelay(0, 500, 30_000, () => 0)).toBe(500);
     expect(reconnectDelay(40, 500, 30_000, () => 1)).toBe(30_000);
-  });
-});
-
-describe('normaliseRawMessage', () => {
-  test('keeps repeated keys and variables as arrays, first value in fields', () => {
-    const result = normaliseRawMessage({ event: 'VarSet', channel: 'PJSIP/1001-1', variable: { A: '1', B: 'x=y' }, foo: ['a', 'b'] });
-    expect(result).toEqual({
-      kind: 'event',
-      event: {
-        name: 'VarSet',
-        actionId: undefined,
-        fields: { event: 'VarSet', channel: 'PJSIP/1001-1', variable: 'A=1', foo: 'a' },
-        lists: { variable: ['A=1', 'B=x=y'], foo: ['a', 'b'] },
-      },
-    });
-  });
-
-  test('refuses odd keys and values', () => {
-    expect(normaliseRawMessage({ 'bad key': 'x', event: 'X' }).kind).toBe('invalid');
-    expect(normaliseRawMessage({ event: 'X', n: 5 }).kind).toBe('invalid');
-    expect(normaliseRawMessage({ channel: 'x' }).kind).toBe('invalid');
   });
 });
 

@@ -4,11 +4,12 @@ import { EventEmitter } from 'eventemitter3';
 import type { Logger } from '@asterisk-im/server-core/src/log';
 import type { AmiEvent, AmiResponse } from './ami-message';
 import { toWireAction, type AmiAction } from './ami-action';
+import { AmiFrameReader } from './ami-frame-reader';
 import { AmiLinkError } from './ami-link-error';
 import type { AmiLinkSettings } from './ami-link-options';
-import { attachManager, openAmiSocket, type ManagerInstance } from './manager-over-socket';
+import type { ReadMessage } from './ami-message-builder';
+import { answerManager, attachManager, openAmiSocket, type ManagerInstance } from './manager-over-socket';
 import { PendingActions, type AmiList } from './pending-actions';
-import { normaliseRawMessage } from './raw-message';
 
 /** `connecting` until the banner, `login` until the event mask is accepted, then `ready`. */
 export type SessionPhase = 'connecting' | 'login' | 'ready' | 'closing' | 'closed';
@@ -20,25 +21,22 @@ export interface AmiSessionEvents {
   closed: (reason: string, error?: AmiLinkError) => void;
 }
 
-const BANNER = /^Asterisk Call Manager\/([\w.\-]+)\r?$/;
-const MAX_BANNER_BYTES = 256;
-
 /**
  * One connection to Asterisk, from socket to logoff: banner, login, event
  * mask, actions with timeouts, list collection and keep-alive. It never
  * reconnects; AmiLink starts a new session for that. Owns its socket, its
- * asterisk-manager instance and every timer, and releases them all on close.
+ * reader, its asterisk-manager instance (which logs in and writes actions;
+ * it reads nothing) and every timer, and releases them all on close.
  */
 export class AmiSession extends EventEmitter<AmiSessionEvents> {
   private phaseValue: SessionPhase = 'connecting';
   private socket?: net.Socket;
   private manager?: ManagerInstance;
+  private reader?: AmiFrameReader;
   private readonly pending: PendingActions;
   private readonly timers = new Set<NodeJS.Timeout>();
   private keepAliveTimer?: NodeJS.Timeout;
   private socketError?: Error;
-  private banner = '';
-  private lineBytes = 0;
   private nextActionNumber = 0;
   /** ActionIDs unique across sessions and nodes, so a late answer never settles the wrong action. */
   private readonly actionIdPrefix = `aim-${randomBytes(4).toString('hex')}`;
@@ -74,9 +72,13 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
       this.close('could not attach the AMI reader', error instanceof AmiLinkError ? error : new AmiLinkError('protocol', String(error)));
       return;
     }
-    // Listeners are called in order: the package's reader has been attached by now and sees the chunk first.
-    socket.on('data', (chunk: string) => this.watchInput(chunk));
-    this.manager.on('rawevent', (raw) => this.onRawMessage(raw));
+    const reader = new AmiFrameReader(this.settings, {
+      banner: (version) => this.onBanner(version),
+      message: (message) => this.onMessage(message),
+      failed: (reason, error) => this.close(reason, error),
+    });
+    this.reader = reader;
+    socket.on('data', (chunk: string) => reader.push(chunk));
     this.startTimer(this.settings.connectTimeoutMs, () =>
       this.phaseValue === 'connecting' ? this.close('connect timeout', new AmiLinkError('timeout', `no AMI banner within ${this.settings.connectTimeoutMs} ms`)) : undefined,
     );
@@ -115,7 +117,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
     this.timers.clear();
     this.stopKeepAlive();
     this.pending.rejectAll(new AmiLinkError('disconnected', `the AMI link is down: ${reason}`));
-    this.manager?.removeAllListeners('rawevent');
+    this.reader?.stop();
     this.socket?.destroy();
     this.emit('closed', wasClosing ? 'stopped' : reason, error);
     this.resolveClosed?.();
@@ -133,33 +135,8 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
     this.close(cause ? `connection error: ${cause.message}` : 'connection closed by Asterisk', error);
   }
 
-  /** Reads the banner, and bounds line length, before the package buffers anything for us. */
-  private watchInput(chunk: string): void {
-    let start = 0;
-    for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
-      this.lineBytes += newline - start;
-      if (this.phaseValue === 'connecting') this.onBannerLine(this.banner + chunk.slice(start, newline));
-      this.lineBytes = 0;
-      start = newline + 1;
-    }
-    this.lineBytes += chunk.length - start;
-    if (this.phaseValue === 'connecting') {
-      this.banner += chunk.slice(start);
-      if (this.banner.length > MAX_BANNER_BYTES) this.close('no AMI banner', new AmiLinkError('protocol', 'the server did not greet as Asterisk Call Manager'));
-    }
-    if (this.lineBytes > this.settings.maxLineBytes) {
-      this.close('line too long', new AmiLinkError('protocol', `a line from the server exceeds ${this.settings.maxLineBytes} bytes`));
-    }
-  }
-
-  private onBannerLine(line: string): void {
-    this.banner = '';
-    const match = BANNER.exec(line);
-    if (!match) {
-      this.close('no AMI banner', new AmiLinkError('protocol', 'the server did not greet as Asterisk Call Manager'));
-      return;
-    }
-    this.versionValue = match[1];
+  private onBanner(version: string): void {
+    this.versionValue = version;
     this.phaseValue = 'login';
     this.login();
   }
@@ -219,7 +196,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
       return Promise.reject(error);
     }
     const answer = wait(actionId, `Action ${String(action.Action)}`);
-    // No callback: answers are routed by our own reader (onRawMessage), with timeouts.
+    // No callback: answers are routed by our own reader (onMessage), with timeouts.
     this.manager.action(wire);
     return answer;
   }
@@ -229,15 +206,14 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
     return `${this.actionIdPrefix}-${this.nextActionNumber}`;
   }
 
-  private onRawMessage(raw: unknown): void {
-    if (this.phaseValue === 'closed') return;
-    const message = normaliseRawMessage(raw);
+  private onMessage(message: ReadMessage): void {
     if (message.kind === 'invalid') {
       this.logger.warn({ reason: message.reason }, 'ignoring an AMI message that failed validation');
       return;
     }
     if (message.kind === 'response') {
       this.pending.takeResponse(message.response);
+      if (this.manager) answerManager(this.manager, message.response);
       return;
     }
     if (this.pending.takeListEvent(message.event)) return;

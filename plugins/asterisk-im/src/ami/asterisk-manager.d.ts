@@ -7,8 +7,10 @@ declare module 'asterisk-manager' {
     type RawAmiObject = Record<string, RawAmiValue>;
 
     interface ManagerInstance {
-      on(event: 'rawevent', listener: (raw: RawAmiObject) => void): void;
-      removeAllListeners(event?: string): void;
+      /** Its reader's output; we emit responses here in its place. */
+      emit(event: 'rawevent', raw: RawAmiObject): boolean;
+      /** Tests use it to see that no action is left waiting. */
+      listeners(event: string): Function[];
       connect(port: number, host: string, callback?: (error: unknown) => void): void;
       login(callback: (error?: RawAmiObject) => void): void;
       action(action: Record<string, string | Record<string, string>>, callback?: (error?: RawAmiObject) => void): string;

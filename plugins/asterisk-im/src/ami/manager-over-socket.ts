@@ -5,6 +5,7 @@ import tls = require('node:tls');
 import Manager = require('asterisk-manager');
 import { AmiLinkError } from './ami-link-error';
 import type { AmiLinkSettings } from './ami-link-options';
+import type { AmiResponse } from './ami-message';
 
 export type ManagerInstance = Manager.ManagerInstance;
 
@@ -29,11 +30,18 @@ export function openAmiSocket(settings: AmiLinkSettings): net.Socket {
  * login work, so we keep them and swap `net.createConnection` for the one
  * synchronous call in which the package calls it; the original is restored
  * before any other code can run. A check proves the package took our socket.
+ *
+ * Its reader is another matter: it re-splits everything buffered on every
+ * chunk and defers each message over several ticks, which does not keep up
+ * with a busy PBX. So its one 'data' listener is taken off the socket and
+ * the caller reads the socket itself (AmiFrameReader), handing responses
+ * back through answerManager().
  */
 export function attachManager(socket: net.Socket, settings: AmiLinkSettings): ManagerInstance {
   // No port: the constructor must not connect by itself.
   const manager = Manager(undefined, settings.host, settings.username, settings.secret, false);
   const original = net.createConnection;
+  const listenersBefore = socket.listeners('data');
   let handedOver = false;
   net.createConnection = ((): net.Socket => {
     handedOver = true;
@@ -45,5 +53,26 @@ export function attachManager(socket: net.Socket, settings: AmiLinkSettings): Ma
     net.createConnection = original;
   }
   if (!handedOver) throw new AmiLinkError('protocol', 'asterisk-manager did not use the socket handed to it');
+  removePackageReader(socket, listenersBefore);
   return manager;
+}
+
+/** Fails loudly rather than leave two readers on one socket if a package update reads differently. */
+function removePackageReader(socket: net.Socket, listenersBefore: Function[]): void {
+  const added = socket.listeners('data').filter((listener) => !listenersBefore.includes(listener));
+  if (added.length !== 1 || added[0].name !== 'bound ManagerReader') {
+    throw new AmiLinkError('protocol', `asterisk-manager no longer reads its socket through one ManagerReader listener (found ${added.length} new 'data' listeners)`);
+  }
+  socket.removeListener('data', added[0] as (chunk: string) => void);
+  if (socket.readableEncoding !== 'utf8') throw new AmiLinkError('protocol', 'asterisk-manager no longer sets the socket encoding to utf-8');
+}
+
+/**
+ * Gives the package a response we read, in its own shape: its action() waits
+ * for it with a once(actionId) listener (which would otherwise pile up), and
+ * its login() callback is one of those. It routes on `response` and
+ * `actionid` only, so the first value of each field is all it needs.
+ */
+export function answerManager(manager: ManagerInstance, response: AmiResponse): void {
+  manager.emit('rawevent', { ...response.fields });
 }
