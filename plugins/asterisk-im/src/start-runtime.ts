@@ -34,8 +34,11 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   await applyConfig(ctx, ctx.config.value);
 
   const component = registerPhoneComponent(ctx, store);
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers), ctx.cluster.createCache<JsonValue>(CACHES.phoneDevices));
-  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence));
+  // The senior is the authority for phone states and each node for its sessions' trapped presences:
+  // after Redis lost its data, only they put entries back, so an ended call never comes back.
+  const restoredBy = 'writer' as const;
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }), ctx.cluster.createCache<JsonValue>(CACHES.phoneDevices, { restoredBy }));
+  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }));
   const events = new PhoneEventDelivery(ctx, component.domain);
   const links = new LinkManager({
     ctx,

@@ -69,4 +69,24 @@ describe('RedisCluster across a Redis restart that loses every key', () => {
     await waitFor('the newest value restored in redis', () => fresh.get('alice') === 'dnd', 8000);
     await waitFor('every node agrees', () => caches.every((c) => c.get('alice') === 'dnd' && c.size === 1), 3000);
   });
+
+  it("restoredBy 'writer': a removal Redis lost is not undone by another node's copy, and each writer puts its own entries back", async () => {
+    const nodes = await world.startNodes('a', 'b');
+    const caches = nodes.map((n) => n.createCache<string>('phone-state', { restoredBy: 'writer' }));
+    await caches[0].set('alice', 'on-call');
+    await caches[1].set('bob', 'on-call');
+    await waitFor('replicated', () => caches.every((c) => c.size === 2));
+
+    await redis.stop();
+    await sleep(50);
+    // The writer ends alice's call while Redis is down: only its own copy knows.
+    await expect(caches[0].delete('alice')).rejects.toThrow();
+    expect(caches[1].get('alice')).toBe('on-call');
+    await redis.restart();
+
+    const [fresh] = await world.startNodes('c');
+    const freshCache = fresh!.createCache<string>('phone-state', { restoredBy: 'writer' });
+    await waitFor("bob's entry put back by its writer", () => freshCache.get('bob') === 'on-call', 8000);
+    await waitFor('every node agrees', () => [...caches, freshCache].every((c) => JSON.stringify(c.entries()) === JSON.stringify([['bob', 'on-call']])), 3000);
+  });
 });

@@ -24,6 +24,14 @@ export interface CacheOptions {
   maxEntries?: number;
   /** Absent: entries never expire. */
   ttlMs?: number;
+  /**
+   * Who puts entries back when Redis lost the cache (restart without persistence, failover to an
+   * empty replica). `any` (default): every node merges its copy, the newest write of each entry
+   * winning. `writer`: only the node that last wrote an entry puts it back. Use `writer` where
+   * one node is the authority for each entry (the senior's state, a node's own sessions): a
+   * removal that Redis lost cannot then be undone by another node's older copy.
+   */
+  restoredBy?: 'any' | 'writer';
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

@@ -16,6 +16,9 @@ export interface PhonePresenceDeps {
   onSettingsChange: (listener: () => void) => () => void;
 }
 
+/** How long a phone state that vanished with Redis's data is still shown, waiting for the senior to restore it. */
+const REDIS_LOSS_GRACE_MS = 1000;
+
 /** Runs before other interceptors so that nobody sees a presence we trap. */
 const TRAP_PRIORITY = 1000;
 
@@ -38,7 +41,11 @@ export class PhonePresenceApplier {
     const { ctx, phoneState, trapped } = this.deps;
     ctx.interceptors.add({ name: 'trap-presence-on-phone', priority: TRAP_PRIORITY, direction: 'incoming', intercept: (s, c) => this.intercept(s, c) });
     ctx.onStop(() => this.restoreAll());
-    phoneState.onUserChange((user) => this.schedule(user));
+    phoneState.onUserChange((user, { lostWithRedis }) => {
+      if (!lostWithRedis) return this.schedule(user);
+      // Another node may not have put its entries back yet: look again once it had the time.
+      ctx.timers.setTimeout(() => this.schedule(user), REDIS_LOSS_GRACE_MS);
+    });
     this.deps.onSettingsChange(() => this.reconcileAll());
     ctx.events.on('sessionDestroyed', (session) => void trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid)));
     ctx.cluster.on('memberLeft', (node) => {

@@ -1,3 +1,4 @@
+import { RESYNC_ORIGIN } from '@asterisk-im/server-core/src/cluster';
 import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { DeviceStateChange, UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
@@ -73,9 +74,13 @@ export class PhoneStateCache implements PhoneStateView {
     };
   }
 
-  /** Fires on every node when a user's entry changes on any node. */
-  onUserChange(listener: (user: string) => void): () => void {
-    const onEntry = (event: { key: string }): void => listener(event.key);
+  /**
+   * Fires on every node when a user's entry changes on any node. `lostWithRedis` marks a removal
+   * that only reflects Redis having lost the cache: the senior may be putting the entry back.
+   */
+  onUserChange(listener: (user: string, change: { lostWithRedis: boolean }) => void): () => void {
+    const onEntry = (event: { key: string; value: JsonValue | undefined; origin: string }): void =>
+      listener(event.key, { lostWithRedis: event.value === undefined && event.origin === RESYNC_ORIGIN });
     this.users.on('entry', onEntry);
     return () => this.users.off('entry', onEntry);
   }

@@ -47,4 +47,7 @@ function validateCacheOptions(name: string, options: CacheOptions): void {
     throw new Error(`cache '${name}': maxEntries must be a positive integer`);
   }
   if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) throw new Error(`cache '${name}': ttlMs must be a positive number`);
+  if (options.restoredBy !== undefined && options.restoredBy !== 'any' && options.restoredBy !== 'writer') {
+    throw new Error(`cache '${name}': restoredBy must be 'any' or 'writer'`);
+  }
 }

@@ -174,11 +174,12 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     return this.epoch;
   }
 
-  /** The local content with the age of each value, to put back into a store that lost it. */
+  /** The local content with the age of each value, to put back into a store that lost it (see `restoredBy`). */
   contentWithAges(): Array<{ key: string; value: V; ageMs: number }> {
     const now = this.now();
+    const writerOnly = this.options.restoredBy === 'writer';
     return [...this.local]
-      .filter(([, entry]) => this.isLive(entry))
+      .filter(([, entry]) => this.isLive(entry) && (!writerOnly || entry.origin === this.nodeId))
       .map(([key, entry]) => ({ key, value: entry.value, ageMs: Math.max(0, now - entry.writtenAt) }));
   }
 
