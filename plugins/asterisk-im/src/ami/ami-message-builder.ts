@@ -7,8 +7,26 @@ export type ReadMessage =
 
 const KEY = /^[a-z0-9][a-z0-9_.\-]*$/;
 const EVENT_NAME = /^[A-Za-z0-9_]+$/;
-/** Keys whose every line is a `name=value` pair, kept as such in `lists` even when it appears once. */
-const VARIABLE_KEYS = new Set(['variable', 'chanvariable']);
+
+/**
+ * Header keys as sent (`CallerIDNum`) mapped to what we use (`calleridnum`), or to
+ * null when not acceptable. AMI has a few hundred keys, and trimming, lowercasing
+ * and checking each one on every line was most of the cost of reading.
+ */
+const keyCache = new Map<string, string | null>();
+/** Keys are short and repeated, not invented: a stream bringing new or long ones gets no room. */
+const MAX_CACHED_KEYS = 4096;
+const MAX_CACHED_KEY_LENGTH = 64;
+
+function headerKey(rawKey: string): string | undefined {
+  let key = keyCache.get(rawKey);
+  if (key === undefined) {
+    const lowered = rawKey.trim().toLowerCase();
+    key = KEY.test(lowered) ? lowered : null;
+    if (keyCache.size < MAX_CACHED_KEYS && rawKey.length <= MAX_CACHED_KEY_LENGTH) keyCache.set(rawKey, key);
+  }
+  return key ?? undefined;
+}
 
 /**
  * Collects the header lines of one AMI message into our AmiMessage shape,
@@ -37,9 +55,10 @@ export class AmiMessageBuilder {
     this.count += 1;
     if (this.invalidReason !== undefined) return;
     const separator = line.indexOf(': ');
-    const key = (separator === -1 ? line : line.slice(0, separator)).trim().toLowerCase();
-    if (!KEY.test(key)) {
-      this.invalidReason = `bad key ${JSON.stringify(key.slice(0, 40))}`;
+    const rawKey = separator === -1 ? line : line.slice(0, separator);
+    const key = headerKey(rawKey);
+    if (key === undefined) {
+      this.invalidReason = `bad key ${JSON.stringify(rawKey.trim().toLowerCase().slice(0, 40))}`;
       return;
     }
     this.add(key, separator === -1 ? '' : line.slice(separator + 2));
@@ -49,8 +68,8 @@ export class AmiMessageBuilder {
   tryHeaderLine(line: string): boolean {
     const separator = line.indexOf(': ');
     if (separator === -1) return false;
-    const key = line.slice(0, separator).trim().toLowerCase();
-    if (!KEY.test(key)) return false;
+    const key = headerKey(line.slice(0, separator));
+    if (key === undefined) return false;
     this.count += 1;
     if (this.invalidReason === undefined) this.add(key, line.slice(separator + 2));
     return true;
@@ -83,7 +102,8 @@ export class AmiMessageBuilder {
   }
 
   private add(key: string, value: string): void {
-    if (VARIABLE_KEYS.has(key)) {
+    // Keys whose every line is a `name=value` pair, kept as such in `lists` even when it appears once.
+    if (key === 'variable' || key === 'chanvariable') {
       const entry = value.includes('=') ? value : `${value}=`;
       const list = this.lists[key];
       if (list) list.push(entry);
