@@ -12,7 +12,6 @@ import { isPhonePresence, lastPresence, mark, notPhone, presenceFrom, settle } f
 
 const LEASE_MS = 1000;
 
-
 let pc: PhoneCluster | undefined;
 let redis: PrivateRedisServer | undefined;
 afterEach(async () => {
