@@ -15,6 +15,8 @@ declare module '@xmpp/client' {
     on(event: 'stanza', listener: (stanza: Element) => void): void;
     on(event: 'error' | 'offline' | 'online' | 'status' | string, listener: (...args: any[]) => void): void;
     reconnect: { stop(): void };
+    /** Answers IQ requests: the handler's element is the result payload, an `<error/>` the error. */
+    iqCallee: { get(ns: string, name: string, handler: (ctx: { stanza: Element; element: Element }) => unknown): void };
     status: string;
     jid?: { toString(): string };
   }

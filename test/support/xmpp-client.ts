@@ -6,6 +6,7 @@
 import { client as createClient, xml } from '@xmpp/client';
 import StanzaError from '@xmpp/middleware/lib/StanzaError';
 import type { Element } from 'ltx';
+import { CAPS_NS, ClientCapabilities, DISCO_INFO_NS, type ClientCaps } from './client-caps';
 
 export { xml };
 
@@ -15,6 +16,11 @@ export interface ConnectOptions {
   resource?: string;
   transport?: 'tcp' | 'tls' | 'websocket';
   domain?: string;
+  /**
+   * Entity capabilities: every broadcast presence carries their `<c/>` and the client answers
+   * the server's disco#info request as `caps.answer` says. Without it the client advertises none.
+   */
+  caps?: ClientCaps;
 }
 
 export interface ServerAddress {
@@ -34,6 +40,10 @@ export interface TestClient {
   iq(stanza: Element, timeoutMs?: number): Promise<Element>;
   /** Resolves with the first stanza received (past or future) that matches. */
   waitFor(match: (stanza: Element) => boolean, timeoutMs?: number, description?: string): Promise<Element>;
+  /** The disco#info requests received since connecting (the server asking what the caps mean). */
+  discoRequests: Element[];
+  /** Resolves once the answers to every disco#info request received so far are written. */
+  discoAnswered(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +76,25 @@ export async function connectClient(server: ServerAddress, options: ConnectOptio
       }
     }
   });
+  const caps = options.caps && new ClientCapabilities(options.caps);
+  const discoRequests: Element[] = [];
+  const answers: Array<Promise<void>> = [];
+  if (caps) {
+    raw.iqCallee.get(DISCO_INFO_NS, 'query', ({ stanza, element }) => {
+      discoRequests.push(stanza);
+      // @xmpp writes the reply a few promise ticks after this returns; a macrotask later it is written.
+      answers.push(new Promise((resolve) => setImmediate(resolve)));
+      if (caps.caps.answer === 'silent') return new Promise(() => undefined);
+      if (caps.caps.answer === 'error') return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }));
+      return caps.answer(element.attrs.node as string | undefined);
+    });
+  }
+  /** Broadcast available presence carries the caps, as a real client's does. */
+  const withCaps = (stanza: Element): Element => {
+    const broadcast = stanza.is('presence') && stanza.attrs.to === undefined && stanza.attrs.type === undefined;
+    if (caps && broadcast && !stanza.getChild('c', CAPS_NS)) stanza.cnode(caps.element());
+    return stanza;
+  };
   const address = await raw.start();
   const jid = String(address);
   /** The first stanza from now on that matches. */
@@ -88,7 +117,9 @@ export async function connectClient(server: ServerAddress, options: ConnectOptio
     jid,
     raw,
     received,
-    send: (stanza) => raw.send(stanza),
+    discoRequests,
+    discoAnswered: async () => void (await Promise.all(answers)),
+    send: (stanza) => raw.send(withCaps(stanza)),
     async iq(stanza, timeoutMs = 5000) {
       const id = (stanza.attrs.id ??= `iq-${++iqCount}`) as string;
       const isReply = (s: Element) => s.is('iq') && s.attrs.id === id && (s.attrs.type === 'result' || s.attrs.type === 'error');

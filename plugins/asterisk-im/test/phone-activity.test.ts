@@ -1,15 +1,18 @@
 import type { Element } from 'ltx';
-import { befriend, mark, startAliceAndBob, type PhoneWorld, type TestClient } from './phone-world';
+import { chatClientCaps } from '@asterisk-im/server-core/src/services/service-test-world';
+import { befriend, mark, roundTrip, startAliceAndBob, type PhoneWorld, type TestClient } from './phone-world';
 
 const ACTIVITY = 'http://jabber.org/protocol/activity';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
+/** Clients that follow the activity node (they advertise activity+notify in their caps). */
+const followsActivity = { caps: chatClientCaps(ACTIVITY) };
 
 let w: PhoneWorld;
 let alice: TestClient;
 let bob: TestClient;
 
 beforeAll(async () => {
-  ({ w, alice, bob } = await startAliceAndBob());
+  ({ w, alice, bob } = await startAliceAndBob({}, followsActivity));
 });
 afterAll(async () => {
   await w?.stop();
@@ -50,7 +53,7 @@ test('a contact coming online during a call gets the activity; one publication p
   await call.answer();
   await mark(bob).next(onThePhone(aliceJid), 'on_the_phone for the answered call');
 
-  const laptop = await w.online('bob', 'laptop');
+  const laptop = await w.online('bob', 'laptop', followsActivity);
   await laptop.waitFor(onThePhone(aliceJid), 5000, 'the last activity at a resource that came online');
 
   const seen = mark(bob);
@@ -60,6 +63,22 @@ test('a contact coming online during a call gets the activity; one publication p
   await seen.next(emptyActivity(aliceJid), 'the empty activity after hang-up');
   expect(seen.since(onThePhone(aliceJid))).toEqual([]);
   await laptop.stop();
+});
+
+test('resources that do not advertise activity+notify get no activity', async () => {
+  const aliceJid = `alice@${w.domain}`;
+  const plainChat = await w.online('bob', 'plain-chat', { caps: chatClientCaps() });
+  const noCaps = await w.online('bob', 'no-caps');
+  const seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1001', '1002');
+  await seen.next(onThePhone(aliceJid), 'on_the_phone at the follower');
+  await call.hangup('caller');
+  await seen.next(emptyActivity(aliceJid), 'the empty activity at the follower');
+  for (const client of [plainChat, noCaps]) {
+    await roundTrip(client, w.domain);
+    expect(client.received.filter((s) => activityFrom(aliceJid, s) !== undefined)).toEqual([]);
+    await client.stop();
+  }
 });
 
 test('disabling the plugin during a call clears the activity', async () => {

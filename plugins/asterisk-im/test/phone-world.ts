@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { startWorld, roundTrip, xml, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { startWorld, roundTrip, xml, type OnlineOptions, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
 
 export { xml, roundTrip };
 export type { TestClient };
@@ -18,8 +18,8 @@ export interface PhoneWorld {
   world: World;
   sim: AmiSimulator;
   domain: string;
-  /** `user` online as `resource` with an available presence (priority 0). */
-  online(user: string, resource: string, options?: { priority?: number | null }): Promise<TestClient>;
+  /** `user` online as `resource` with an available presence (priority 0 unless told). */
+  online(user: string, resource: string, options?: OnlineOptions): Promise<TestClient>;
   stop(): Promise<void>;
 }
 
@@ -95,11 +95,11 @@ export function mark(client: TestClient): { next(match: (s: Element) => boolean,
   };
 }
 
-/** A fresh phone world with alice and bob online (resource `desk`) as mutual contacts. */
-export async function startAliceAndBob(settings: Record<string, unknown> = {}): Promise<{ w: PhoneWorld; alice: TestClient; bob: TestClient }> {
+/** A fresh phone world with alice and bob online (resource `desk`, both with `clients`) as mutual contacts. */
+export async function startAliceAndBob(settings: Record<string, unknown> = {}, clients: OnlineOptions = {}): Promise<{ w: PhoneWorld; alice: TestClient; bob: TestClient }> {
   const w = await startPhoneWorld(settings);
-  const alice = await w.online('alice', 'desk');
-  const bob = await w.online('bob', 'desk');
+  const alice = await w.online('alice', 'desk', clients);
+  const bob = await w.online('bob', 'desk', clients);
   await befriend(alice, bob, w.domain);
   return { w, alice, bob };
 }

@@ -156,6 +156,7 @@ const limits = z
     idleTimeoutMs: positiveMs('a timeout').default(300000),
     maxSessionsPerUser: count('a session count').default(10),
     loginAttemptsPerMinute: count('an attempt count (0 turns the limit off)', 0).default(20),
+    capsQueryTimeoutMs: positiveMs('a timeout').default(10000),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
 import type { PepService } from '../services/pep/pep-api';
+import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 
 export interface CoreEvents {
@@ -20,6 +21,8 @@ export interface CoreEvents {
 export interface CoreLimits {
   offlineMessagesPerUser: number;
   maxSessionsPerUser: number;
+  /** How long the server waits for a client's answer to its entity-capabilities disco#info request. */
+  capsQueryTimeoutMs: number;
 }
 
 /** Answers whether `owner` (bare JID) blocks `other` (any JID) per XEP-0191. */
@@ -54,6 +57,8 @@ export interface CoreContext {
   /** Server disco#info/items; plugins add features and items (removed again when they stop). */
   readonly disco: DiscoInfoProvider;
   blocking: BlockingCheck;
+  /** What each available resource advertised through entity capabilities (XEP-0115); absent until registered. */
+  caps?: EntityCaps;
   /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */
   pep?: PepService;
   /** Publishes a session's availability and priority to the cluster route table. */

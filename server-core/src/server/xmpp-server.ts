@@ -142,7 +142,11 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     iqHandlers,
     interceptors: new InterceptorChain(logger),
     events: new EventEmitter<CoreEvents>(),
-    limits: { offlineMessagesPerUser: config.limits.offlineMessagesPerUser, maxSessionsPerUser: config.limits.maxSessionsPerUser },
+    limits: {
+      offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
+      maxSessionsPerUser: config.limits.maxSessionsPerUser,
+      capsQueryTimeoutMs: config.limits.capsQueryTimeoutMs,
+    },
     disco: { features: new Set(), identities: [{ category: 'server', type: 'im', name: 'Asterisk-IM' }], items: [] },
     blocking: { isBlocked: async () => false },
     updateRoute: (session: ClientSession) =>

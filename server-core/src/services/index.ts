@@ -1,6 +1,7 @@
 /**
  * The server's own XEP services, installed on a core context: service discovery, ping,
- * software version, vcard-temp, blocking, personal eventing (PEP) and the legacy session IQ.
+ * software version, vcard-temp, blocking, entity capabilities, personal eventing (PEP) and the
+ * legacy session IQ.
  */
 import { NS } from '../xml';
 import type { CoreContext } from '../server/core-context';
@@ -12,6 +13,7 @@ import { registerSoftwareVersion } from './software-version';
 import { registerVCard } from './vcard';
 import { registerBlocking } from './blocking';
 import { registerSessionEstablishment } from './session-establishment';
+import { registerCaps } from './caps';
 import { registerPep } from './pep';
 
 export { UndoStack } from './undo-stack';
@@ -28,6 +30,7 @@ export function registerCoreServices(ctx: CoreContext): () => void {
   undo.add(registerVCard(ctx));
   undo.add(registerBlocking(ctx));
   undo.add(registerSessionEstablishment(ctx));
+  undo.add(registerCaps(ctx));
   undo.add(registerPep(ctx));
   return () => undo.run();
 }

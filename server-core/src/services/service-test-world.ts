@@ -4,20 +4,27 @@
  */
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
+import type { ClientCaps } from '../../../test/support/client-caps';
 import type { Element } from 'ltx';
 
 export { xml };
 export type { TestClient };
+export { chatClientCaps, CHAT_CLIENT_FEATURES, notifyOf, type ClientCaps } from '../../../test/support/client-caps';
 
 export interface OnlineOptions {
   /** Initial presence priority; null stays unavailable (connected, no presence sent). */
   priority?: number | null;
+  /** Entity capabilities the client advertises and answers for; none when absent. */
+  caps?: ClientCaps;
 }
 
 export interface World {
   server: TestServer;
   domain: string;
-  /** Logs `user` in as `resource`, sends initial presence and waits until the server handled it. */
+  /**
+   * Logs `user` in as `resource`, sends initial presence and waits until the server handled it,
+   * and its disco#info request about the caps with it when it asked one.
+   */
   online(user: string, resource: string, options?: OnlineOptions): Promise<TestClient>;
   stop(): Promise<void>;
 }
@@ -31,12 +38,13 @@ export async function startWorld(users: string[], config?: Record<string, unknow
   return {
     server,
     domain: server.domain,
-    async online(user, resource, { priority = 0 } = {}) {
-      const client = await connectClient(server, { username: user, password: passwordOf(user), resource });
+    async online(user, resource, { priority = 0, caps } = {}) {
+      const client = await connectClient(server, { username: user, password: passwordOf(user), resource, caps });
       clients.push(client);
       if (priority !== null) {
         await client.send(xml('presence', {}, xml('priority', {}, String(priority))));
         await roundTrip(client, server.domain);
+        await capsSettled(client, server.domain);
       }
       return client;
     },
@@ -50,6 +58,13 @@ export async function startWorld(users: string[], config?: Record<string, unknow
 /** A stream's stanzas are handled in order, so once a ping is answered everything sent before it was handled. */
 export async function roundTrip(client: TestClient, domain: string): Promise<void> {
   await client.iq(xml('iq', { type: 'get', to: domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+}
+
+/** Once the client answered the server's disco#info requests, and the server handled the answers. */
+export async function capsSettled(client: TestClient, domain: string): Promise<void> {
+  if (client.discoRequests.length === 0) return;
+  await client.discoAnswered();
+  await roundTrip(client, domain);
 }
 
 export function chat(to: string, body: string, type = 'chat', ...extra: Element[]): Element {

@@ -14,6 +14,8 @@ export const NS = {
   PRE_APPROVAL: 'urn:xmpp:features:pre-approval',
   DISCO_INFO: 'http://jabber.org/protocol/disco#info',
   DISCO_ITEMS: 'http://jabber.org/protocol/disco#items',
+  CAPS: 'http://jabber.org/protocol/caps',
+  DATA_FORMS: 'jabber:x:data',
   PING: 'urn:xmpp:ping',
   VERSION: 'jabber:iq:version',
   VCARD: 'vcard-temp',

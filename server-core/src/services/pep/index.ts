@@ -1,9 +1,9 @@
 /**
  * Personal Eventing via Pubsub (XEP-0163) on every account's bare JID: publish, retract and
  * items retrieval, notifications to the owner's and its subscribed contacts' available
- * resources, the last items at a resource's first available presence, and `ctx.pep` for
- * the server's modules and plugins. Each node keeps one item; items live in a replicated
- * cache (see PepItemCache).
+ * resources that advertise `<node>+notify` in their entity capabilities, the last items when
+ * such a resource becomes available, and `ctx.pep` for the server's modules and plugins. Each
+ * node keeps one item; items live in a replicated cache (see PepItemCache).
  */
 import type { CoreContext } from '../../server/core-context';
 import { UndoStack } from '../undo-stack';
@@ -19,16 +19,18 @@ export { PEP_FEATURES, PEP_IDENTITY } from './pep-namespaces';
 export { MAX_PEP_PAYLOAD_BYTES, MAX_PEP_NODES_PER_ACCOUNT } from './pep-service';
 
 export function registerPep(ctx: CoreContext): () => void {
+  const caps = ctx.caps;
+  if (!caps) throw new Error('PEP filters its notifications by entity capabilities: register them first');
   const undo = new UndoStack();
   const items = new PepItemCache(ctx.cluster, ctx.logger);
   undo.add(() => items.dispose());
-  const audience = new PepAudience(ctx);
+  const audience = new PepAudience(ctx, caps);
   const service = new LocalPepService(ctx, items, audience);
 
   const previous = ctx.pep;
   ctx.pep = service;
   undo.add(() => (ctx.pep = previous));
   undo.add(ctx.iqHandlers.register('account', PUBSUB, pepIqHandler(service, audience)));
-  undo.add(new PepLastItems(ctx, items, audience).install());
+  undo.add(new PepLastItems(ctx, items, audience, caps).install());
   return () => undo.run();
 }

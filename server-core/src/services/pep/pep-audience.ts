@@ -1,13 +1,20 @@
 import type { CoreContext } from '../../server/core-context';
+import type { EntityCaps } from '../caps';
 
 const sharesPresenceWith = (subscription: string): boolean => subscription === 'from' || subscription === 'both';
+
+/** The disco feature by which a client asks for the events of `node` (XEP-0163 filtered notifications). */
+export const notifyFeature = (node: string): string => `${node}+notify`;
 
 /**
  * Who sees a user's PEP items (the presence access model of XEP-0163): the user and the
  * contacts the user shares presence with, unless the user blocks them.
  */
 export class PepAudience {
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly caps: EntityCaps,
+  ) {}
 
   async mayRead(owner: string, reader: string): Promise<boolean> {
     if (owner === reader) return true;
@@ -16,21 +23,25 @@ export class PepAudience {
   }
 
   /**
-   * Full JIDs to notify of a change: every available resource of the owner and of its
-   * subscribed contacts, on any node. Entity capabilities (`+notify`) are not consulted: a
-   * client that did not ask for a node simply ignores its events.
+   * Full JIDs to notify of a change of `node`: the available resources of the owner and of its
+   * subscribed contacts, on any node, whose verified entity capabilities include
+   * `<node>+notify`. A resource that advertised no capabilities gets none: most clients ignore
+   * most nodes, and every event costs a socket write.
    */
-  async recipients(owner: string): Promise<string[]> {
+  async recipients(owner: string, node: string): Promise<string[]> {
     const readers = [owner];
     for (const item of (await this.ctx.stores.rosters.get(localOf(owner))).items) {
       if (!sharesPresenceWith(item.subscription) || (await this.ctx.blocking.isBlocked(owner, item.jid))) continue;
       readers.push(item.jid);
     }
-    return readers.flatMap((reader) => this.availableResourcesOf(reader));
-  }
-
-  private availableResourcesOf(bareJid: string): string[] {
-    return this.ctx.routes.resourcesOf(bareJid).filter((route) => route.available).map((route) => route.fullJid);
+    const wanted = notifyFeature(node);
+    const out: string[] = [];
+    for (const reader of readers) {
+      for (const route of this.ctx.routes.resourcesOf(reader)) {
+        if (route.available && this.caps.featuresOf(route.fullJid)?.has(wanted)) out.push(route.fullJid);
+      }
+    }
+    return out;
   }
 }
 

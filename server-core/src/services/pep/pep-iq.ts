@@ -1,5 +1,5 @@
 import { Element } from 'ltx';
-import { StanzaError } from '../../xml';
+import { NS, StanzaError } from '../../xml';
 import type { IqHandler, IqRequest } from '../../routing';
 import type { PepAudience } from './pep-audience';
 import { pubsubError, unsupported } from './pep-errors';
@@ -7,7 +7,6 @@ import { itemsElement } from './pep-events';
 import { PUBLISH_OPTIONS_FORM, PUBSUB } from './pep-namespaces';
 import type { LocalPepService } from './pep-service';
 
-const DATA_FORMS = 'jabber:x:data';
 /** The actions this service answers, with the IQ type each comes in. */
 const ACTIONS = new Map<string, 'get' | 'set'>([
   ['publish', 'set'],
@@ -93,7 +92,7 @@ function requireNode(action: Element): string {
  * accepted as they come: they cannot make the node share more than presence allows.
  */
 function checkPreconditions(options: Element): void {
-  const form = options.getChild('x', DATA_FORMS);
+  const form = options.getChild('x', NS.DATA_FORMS);
   if (!form) return;
   const fields = new Map(form.getChildren('field').map((field) => [String(field.attrs.var), field.getChildText('value') ?? '']));
   const formType = fields.get('FORM_TYPE');

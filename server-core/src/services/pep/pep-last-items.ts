@@ -1,7 +1,8 @@
 import type { Element } from 'ltx';
 import type { ClientSession } from '../../routing';
 import type { CoreContext } from '../../server/core-context';
-import type { PepAudience } from './pep-audience';
+import type { EntityCaps } from '../caps';
+import { notifyFeature, type PepAudience } from './pep-audience';
 import { itemEvent } from './pep-events';
 import type { PepItemCache } from './pep-item-cache';
 
@@ -9,39 +10,46 @@ const subscribedTo = (subscription: string): boolean => subscription === 'to' ||
 
 /**
  * XEP-0163 "send last published item on presence": a resource that becomes available gets the
- * current item of every node of its own account and of every contact whose presence it may
- * see, once per availability (again after it went unavailable and came back).
+ * current item of each node it advertises `<node>+notify` for, of its own account and of every
+ * contact whose presence it may see. Its capabilities may only become known once it answered
+ * the server's disco#info request, so this runs when they do: once per availability, and again
+ * when the resource advertises other capabilities (it may follow other nodes now).
  */
 export class PepLastItems {
-  private readonly served = new WeakSet<ClientSession>();
+  /** The caps key each resource was last served for. */
+  private readonly served = new WeakMap<ClientSession, string>();
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly items: PepItemCache,
     private readonly audience: PepAudience,
+    private readonly caps: EntityCaps,
   ) {}
 
-  /** Listener for `presenceChanged`; the returned undo removes it. */
+  /** The returned undo removes the listeners. */
   install(): () => void {
-    const listener = (session: ClientSession, presence: Element): void => {
-      this.onPresence(session, presence).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'could not send the last PEP items'));
+    const onPresence = (session: ClientSession, presence: Element): void => {
+      if (presence.attrs.type === 'unavailable') this.served.delete(session);
     };
-    this.ctx.events.on('presenceChanged', listener);
-    return () => this.ctx.events.off('presenceChanged', listener);
+    this.ctx.events.on('presenceChanged', onPresence);
+    const offFeatures = this.caps.onFeaturesKnown((session, features, key) => {
+      if (this.served.get(session) === key) return;
+      this.served.set(session, key);
+      this.serve(session, features).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'could not send the last PEP items'));
+    });
+    return () => {
+      this.ctx.events.off('presenceChanged', onPresence);
+      offFeatures();
+    };
   }
 
-  private async onPresence(session: ClientSession, presence: Element): Promise<void> {
-    if (presence.attrs.type === 'unavailable') {
-      this.served.delete(session);
-      return;
-    }
-    if (this.served.has(session)) return;
-    this.served.add(session);
+  private async serve(session: ClientSession, features: ReadonlySet<string>): Promise<void> {
+    if (![...features].some((feature) => feature.endsWith('+notify'))) return;
     await this.items.ready();
     for (const owner of await this.ownersVisibleTo(session)) {
       for (const item of this.items.itemsOf(owner)) {
         if (session.isEnded || !session.available) return;
-        session.deliver(itemEvent(owner, session.fullJid, item));
+        if (features.has(notifyFeature(item.node))) session.deliver(itemEvent(owner, session.fullJid, item));
       }
     }
   }

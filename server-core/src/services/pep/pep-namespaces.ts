@@ -12,6 +12,7 @@ export const PEP_FEATURES: readonly string[] = [
   PUBSUB,
   `${PUBSUB}#access-presence`,
   `${PUBSUB}#auto-create`,
+  `${PUBSUB}#filtered-notifications`,
   `${PUBSUB}#item-ids`,
   `${PUBSUB}#last-published`,
   `${PUBSUB}#presence-notifications`,

@@ -16,7 +16,7 @@ const MAX_NAME_LENGTH = 256;
 /** With one item per node, a fixed id says "the current state" (XEP-0163 section 4.3). */
 export const DEFAULT_ITEM_ID = 'current';
 
-/** Publishes and retracts the items of local users' PEP nodes and tells whoever may see them. */
+/** Publishes and retracts the items of local users' PEP nodes and tells whoever may see them and asked to. */
 export class LocalPepService implements PepService {
   constructor(
     private readonly ctx: CoreContext,
@@ -37,7 +37,7 @@ export class LocalPepService implements PepService {
     }
     const item: PepItem = { node, id: itemId, payload };
     await this.items.set(ownerJid, item);
-    await this.notify(ownerJid, (to) => itemEvent(ownerJid, to, item));
+    await this.notify(ownerJid, node, (to) => itemEvent(ownerJid, to, item));
     return itemId;
   }
 
@@ -46,7 +46,7 @@ export class LocalPepService implements PepService {
     const current = this.items.get(ownerJid, node);
     if (!current || current.id !== itemId) return false;
     await this.items.delete(ownerJid, node);
-    if (notify) await this.notify(ownerJid, (to) => retractEvent(ownerJid, to, node, itemId));
+    if (notify) await this.notify(ownerJid, node, (to) => retractEvent(ownerJid, to, node, itemId));
     return true;
   }
 
@@ -54,8 +54,8 @@ export class LocalPepService implements PepService {
     return this.items.get(owner, node);
   }
 
-  private async notify(owner: string, event: (to: string) => Element): Promise<void> {
-    for (const to of await this.audience.recipients(owner)) this.ctx.router.deliverToResource(to, event(to));
+  private async notify(owner: string, node: string, event: (to: string) => Element): Promise<void> {
+    for (const to of await this.audience.recipients(owner, node)) this.ctx.router.deliverToResource(to, event(to));
   }
 
   /** The owner's bare JID, when it names an account of this server. */

@@ -1,5 +1,5 @@
 import { Element } from 'ltx';
-import { startWorld, iqFailure, roundTrip, xml, type World, type TestClient } from '../service-test-world';
+import { startWorld, iqFailure, roundTrip, xml, chatClientCaps, type World, type TestClient } from '../service-test-world';
 import { mutualSubscription } from '../../im/presence-test-steps';
 import { MAX_PEP_PAYLOAD_BYTES } from '.';
 
@@ -28,6 +28,9 @@ const tuneEvent = (owner: string, artist: string) => (s: Element) =>
 
 const anyPepEvent = (s: Element) => s.is('message') && s.getChild('event', EVENT) !== undefined;
 
+/** A client that follows tunes (XEP-0163 filtered notifications: it advertises tune+notify). */
+const followsTunes = { caps: chatClientCaps(TUNE) };
+
 describe('personal eventing (XEP-0163)', () => {
   let world: World;
   const jid = (user: string) => `${user}@${world.domain}`;
@@ -38,16 +41,16 @@ describe('personal eventing (XEP-0163)', () => {
   afterEach(() => world.stop());
 
   async function friends(): Promise<{ alice: TestClient; bob: TestClient; carol: TestClient }> {
-    const alice = await world.online('alice', 'pc');
-    const bob = await world.online('bob', 'pc');
-    const carol = await world.online('carol', 'pc');
+    const alice = await world.online('alice', 'pc', followsTunes);
+    const bob = await world.online('bob', 'pc', followsTunes);
+    const carol = await world.online('carol', 'pc', followsTunes);
     await mutualSubscription(world, alice, bob);
     return { alice, bob, carol };
   }
 
   test('a publish reaches the owner and subscribed contacts, not strangers', async () => {
     const { alice, bob, carol } = await friends();
-    const phone = await world.online('alice', 'phone');
+    const phone = await world.online('alice', 'phone', followsTunes);
 
     const result = await alice.iq(publish(tune('Nina Simone')));
     expect(result.getChild('pubsub', PUBSUB)?.getChild('publish')?.getChild('item')?.attrs.id).toBe('current');
@@ -62,6 +65,27 @@ describe('personal eventing (XEP-0163)', () => {
     await bob.iq(publish(tune('marker for carol')));
     await roundTrip(carol, world.domain);
     expect(carol.received.filter(anyPepEvent)).toEqual([]);
+  });
+
+  test('events and last items go only to resources that advertise the node+notify, the owner\'s included', async () => {
+    const { alice, bob } = await friends();
+    const aliceWithoutCaps = await world.online('alice', 'bare');
+    const bobWithoutCaps = await world.online('bob', 'plain');
+    const bobFollowingMoods = await world.online('bob', 'moods', { caps: chatClientCaps('http://jabber.org/protocol/mood') });
+
+    await alice.iq(publish(tune('Ella Fitzgerald')));
+    await bob.waitFor(tuneEvent(jid('alice'), 'Ella Fitzgerald'), 5000, "alice's tune at bob's follower");
+    await alice.waitFor(tuneEvent(jid('alice'), 'Ella Fitzgerald'), 5000, "alice's tune at her follower");
+    for (const other of [aliceWithoutCaps, bobWithoutCaps, bobFollowingMoods]) {
+      await roundTrip(other, world.domain);
+      expect(other.received.filter(anyPepEvent)).toEqual([]);
+    }
+
+    const lateFollower = await world.online('bob', 'late', followsTunes);
+    await lateFollower.waitFor(tuneEvent(jid('alice'), 'Ella Fitzgerald'), 5000, 'the last tune at a follower that came online');
+    const lateWithoutCaps = await world.online('bob', 'late-plain');
+    await roundTrip(lateWithoutCaps, world.domain);
+    expect(lateWithoutCaps.received.filter(anyPepEvent)).toEqual([]);
   });
 
   test('the owner and contacts retrieve items; others are refused', async () => {
@@ -102,13 +126,13 @@ describe('personal eventing (XEP-0163)', () => {
     await alice.iq(publish(tune('second')));
     await bob.stop();
 
-    const later = await world.online('bob', 'laptop');
+    const later = await world.online('bob', 'laptop', followsTunes);
     const event = await later.waitFor(tuneEvent(jid('alice'), 'second'), 5000, "alice's last tune after login");
     expect(event.attrs.to).toBe(`${jid('bob')}/laptop`);
     await roundTrip(later, world.domain);
     expect(later.received.filter(tuneEvent(jid('alice'), 'first'))).toEqual([]);
 
-    const carol = await world.online('carol', 'late');
+    const carol = await world.online('carol', 'late', followsTunes);
     await roundTrip(carol, world.domain);
     expect(carol.received.filter(anyPepEvent)).toEqual([]);
   });
@@ -153,6 +177,7 @@ describe('personal eventing (XEP-0163)', () => {
     const query = info.getChild('query')!;
     expect(query.getChildren('identity').some((i) => i.attrs.category === 'pubsub' && i.attrs.type === 'pep')).toBe(true);
     expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${PUBSUB}#publish`);
+    expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${PUBSUB}#filtered-notifications`);
 
     const pep = world.server.server.context.pep!;
     expect(await pep.publish(jid('alice'), TUNE, tune('from the server'))).toBe('current');

@@ -1,0 +1,44 @@
+/**
+ * XEP-0115 Entity Capabilities as a server uses them: each available presence's `<c/>` is
+ * resolved to the client's features (asking the client when the ver is new, verifying the
+ * answer against the ver), remembered cluster-wide, and offered as `ctx.caps` (PEP filters its
+ * notifications by `<node>+notify` with it).
+ */
+import type { Element } from 'ltx';
+import type { ClientSession } from '../../routing';
+import type { CoreContext } from '../../server/core-context';
+import { UndoStack } from '../undo-stack';
+import { CapsQueries } from './caps-queries';
+import { LocalEntityCaps } from './entity-caps';
+import { KnownCaps } from './known-caps';
+
+export type { EntityCaps, FeaturesKnownListener } from './caps-api';
+export type { LocalEntityCaps } from './entity-caps';
+export { capsHash, readDiscoInfo, verificationString, IllFormedAnswer } from './caps-verification';
+export { MAX_KNOWN_CAPS } from './known-caps';
+
+/** The replicated cache the IM module keeps every available resource's presence in (see PresenceCache). */
+const PRESENCE_CACHE = 'xmpp-presence';
+
+export function registerCaps(ctx: CoreContext): () => void {
+  const undo = new UndoStack();
+  const known = new KnownCaps(ctx.cluster);
+  undo.add(() => known.dispose());
+  const queries = new CapsQueries(ctx.domain, ctx.limits.capsQueryTimeoutMs);
+  undo.add(() => queries.dispose());
+  undo.add(ctx.interceptors.add(queries.interceptor()));
+  const caps = new LocalEntityCaps(ctx, known, queries, ctx.cluster.createCache<string>(PRESENCE_CACHE));
+  undo.add(() => caps.dispose());
+
+  const previous = ctx.caps;
+  ctx.caps = caps;
+  undo.add(() => (ctx.caps = previous));
+
+  const onPresence = (session: ClientSession, presence: Element) => caps.presenceChanged(session, presence);
+  const onDestroyed = (session: ClientSession) => caps.sessionEnded(session);
+  ctx.events.on('presenceChanged', onPresence);
+  ctx.events.on('sessionDestroyed', onDestroyed);
+  undo.add(() => ctx.events.off('presenceChanged', onPresence));
+  undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
+  return () => undo.run();
+}
