@@ -1,8 +1,14 @@
 /**
  * A deliberately small XMPP client for load generation: plaintext TCP, SASL PLAIN, bind,
- * initial presence. It matches server replies by text so thousands fit in one process.
+ * initial presence with entity capabilities, and the answer to the server's disco#info
+ * request about them. It matches server replies by text so thousands fit in one process.
  */
 import net from 'node:net';
+import { Element, parse } from 'ltx';
+import { ClientCapabilities, DISCO_INFO_NS, chatClientCaps, type ClientCaps } from '../support/client-caps';
+
+/** A complete disco#info request: the only IQ the server sends these clients unasked. */
+const DISCO_REQUEST = /<iq\b[^>]*>\s*<query\b[^>]*http:\/\/jabber\.org\/protocol\/disco#info[^>]*?(?:\/>|>[\s\S]*?<\/query>)\s*<\/iq>/;
 
 export interface BenchClientOptions {
   port: number;
@@ -12,6 +18,11 @@ export interface BenchClientOptions {
   username: string;
   password: string;
   resource: string;
+  /**
+   * Entity capabilities of the initial presence, answered for when the server asks. Unless
+   * told, those of a typical chat client that follows no PEP node; false advertises none.
+   */
+  caps?: ClientCaps | false;
 }
 
 export class BenchClient {
@@ -19,8 +30,11 @@ export class BenchClient {
   private socket!: net.Socket;
   private waiter: { needle: string | RegExp; resolve: () => void; reject: (e: Error) => void } | undefined;
   onMessage: ((body: string) => void) | undefined;
+  private readonly caps: ClientCapabilities | undefined;
 
-  constructor(readonly options: BenchClientOptions) {}
+  constructor(readonly options: BenchClientOptions) {
+    this.caps = options.caps === false ? undefined : new ClientCapabilities(options.caps ?? chatClientCaps());
+  }
 
   get jid(): string {
     return `${this.options.username}@${this.options.domain}/${this.options.resource}`;
@@ -48,7 +62,8 @@ export class BenchClient {
 
   /** Initial presence; resolves once the server has echoed it back to us. */
   async available(): Promise<void> {
-    await this.exchange('<presence/>', new RegExp(`from=["']${this.jid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`));
+    const presence = this.caps ? `<presence>${this.caps.element().toString()}</presence>` : '<presence/>';
+    await this.exchange(presence, new RegExp(`from=["']${this.jid.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`));
     this.buffer = '';
   }
 
@@ -79,6 +94,7 @@ export class BenchClient {
 
   private onData(chunk: string): void {
     this.buffer += chunk;
+    if (this.caps && this.buffer.includes(DISCO_INFO_NS)) this.answerDiscoRequests(this.caps);
     if (this.onMessage) {
       let start: number;
       while ((start = this.buffer.indexOf('<body>')) !== -1) {
@@ -92,6 +108,19 @@ export class BenchClient {
     }
     this.check();
     if (!this.waiter && this.buffer.length > 65536) this.buffer = '';
+  }
+
+  private answerDiscoRequests(caps: ClientCapabilities): void {
+    let found: RegExpExecArray | null;
+    while ((found = DISCO_REQUEST.exec(this.buffer)) !== null) {
+      this.buffer = this.buffer.slice(0, found.index) + this.buffer.slice(found.index + found[0].length);
+      const request = parse(found[0]);
+      if (request.attrs.type !== 'get') continue;
+      const node = request.getChild('query', DISCO_INFO_NS)?.attrs.node as string | undefined;
+      const reply = new Element('iq', { type: 'result', id: request.attrs.id, to: request.attrs.from });
+      reply.cnode(caps.answer(node));
+      this.socket.write(reply.toString());
+    }
   }
 
   private check(): void {
