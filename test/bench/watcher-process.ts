@@ -8,6 +8,7 @@
  */
 import type { Element } from 'ltx';
 import { isPhonePresence } from '../asterisk-im/phone-steps';
+import { chatClientCaps } from '../support/client-caps';
 import { connectClient, xml } from '../support/xmpp-client';
 import { wallNowMs } from './wall-clock';
 
@@ -21,7 +22,8 @@ interface WatcherArgs {
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as WatcherArgs;
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  const client = await connectClient({ domain: args.domain, c2sPort: args.port, directTlsPort: 0, websocketUrl: '' }, { username: args.username, password: args.password, resource: 'watcher' });
+  // Caps of a chat client that does not follow the phone activity: the benchmarks time presences only.
+  const client = await connectClient({ domain: args.domain, c2sPort: args.port, directTlsPort: 0, websocketUrl: '' }, { username: args.username, password: args.password, resource: 'watcher', caps: chatClientCaps() });
   client.raw.on('stanza', (s: Element) => {
     if (!s.is('presence') || s.attrs.type !== undefined) return;
     const at = wallNowMs();
