@@ -145,6 +145,7 @@ export async function scrapeMetrics(node: ClusterNode): Promise<Map<string, numb
 }
 
 export const lagP99Ms = (metrics: Map<string, number>): number => (metrics.get('aim_process_nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000;
+export const lagMaxMs = (metrics: Map<string, number>): number => (metrics.get('aim_process_nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000;
 export const amiEventsReceived = (metrics: Map<string, number>): number => metrics.get('aim_ami_events_total{server="pbx"}') ?? 0;
 
 export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
