@@ -9,9 +9,9 @@ export interface CachedRosterOptions {
   /** Rosters kept, least recently used out first. Default 2000. */
   maxEntries?: number;
   /**
-   * A cached roster older than this is checked against the stored version before use. It bounds
-   * how long a copy can be wrong if a change notice was lost (Redis outage, a write made outside
-   * the server). Default 10 s.
+   * A cached roster older than this is checked against the stored version (in the background;
+   * the read that notices it still gets the copy). It bounds how long a copy can be wrong if a
+   * change notice was lost (Redis outage, a write made outside the server). Default 10 s.
    */
   revalidateMs?: number;
   now?: () => number;
@@ -20,13 +20,15 @@ export interface CachedRosterOptions {
 interface Entry {
   roster: { version: string; items: RosterItem[] };
   checkedAt: number;
+  /** A version check is under way. */
+  checking?: boolean;
 }
 
 /**
  * Whole rosters are read on every presence broadcast and PEP notification, and change rarely:
  * this keeps them in memory. A change made through any node drops the copy on every node (a
  * cluster message), a read that overlaps a change is not kept, and a copy is re-checked
- * against the stored version once it is `revalidateMs` old.
+ * against the stored version, without making the reader wait, once it is `revalidateMs` old.
  */
 export class CachedRosterStore implements RosterStore {
   private readonly entries = new Map<string, Entry>();
@@ -61,12 +63,8 @@ export class CachedRosterStore implements RosterStore {
     const username = parseUsername(owner);
     const entry = this.entries.get(username);
     if (entry) {
-      if (this.now() - entry.checkedAt < this.revalidateMs) return this.touch(username, entry).roster;
-      const version = await this.store.version(username);
-      if (this.entries.get(username) === entry && entry.roster.version === version) {
-        entry.checkedAt = this.now();
-        return this.touch(username, entry).roster;
-      }
+      if (this.now() - entry.checkedAt >= this.revalidateMs) this.revalidate(username, entry);
+      return this.touch(username, entry).roster;
     }
     const changesBefore = this.changeCount;
     const fresh = await this.store.get(username);
@@ -104,6 +102,27 @@ export class CachedRosterStore implements RosterStore {
       this.forget(username);
       for (const node of this.cluster.members()) if (node !== this.cluster.nodeId) this.cluster.send(node, ROSTER_CHANGED_TOPIC, username);
     }
+  }
+
+  /**
+   * Checks an old copy against the stored version in the background: a presence broadcast never
+   * waits on the database for a roster it has, and a copy the check finds wrong is dropped.
+   */
+  private revalidate(username: string, entry: Entry): void {
+    if (entry.checking) return;
+    entry.checking = true;
+    this.store.version(username).then(
+      (version) => {
+        entry.checking = false;
+        if (this.entries.get(username) !== entry) return;
+        if (entry.roster.version === version) entry.checkedAt = this.now();
+        else this.forget(username);
+      },
+      () => {
+        entry.checking = false;
+        if (this.entries.get(username) === entry) this.forget(username);
+      },
+    );
   }
 
   private forget(username: string): void {
