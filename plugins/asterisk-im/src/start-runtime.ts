@@ -12,7 +12,6 @@ import { SqlPhoneStore } from './store';
 const CACHES = {
   storeChanges: 'store-changes',
   phoneUsers: 'phone-users',
-  phoneDevices: 'phone-devices',
   linkStatus: 'link-status',
   trappedPresence: 'trapped-presence',
   ownAvailability: 'own-availability',
@@ -37,7 +36,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // The senior is the authority for phone states and each node for its sessions' trapped presences:
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }), ctx.cluster.createCache<JsonValue>(CACHES.phoneDevices, { restoredBy }));
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }));
   const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }));
   const events = new PhoneEventDelivery(ctx, component.domain);
   const links = new LinkManager({

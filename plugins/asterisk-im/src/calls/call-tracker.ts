@@ -34,6 +34,8 @@ export interface CallTrackerOptions {
 }
 
 const DEFAULT_ENDED_CHANNEL_MEMORY = 1000;
+/** What `publish` compares for a user with no call and no busy device. */
+const IDLE_USER_KEY = JSON.stringify([false, [], []]);
 
 /** One call of a user, as shown to the plugin and the admin console. */
 export interface UserCall {
@@ -66,6 +68,8 @@ export interface UserPhoneState {
   user: string;
   onPhone: boolean;
   calls: UserCall[];
+  /** The user's monitored devices that are not idle, with their state. */
+  devices: Array<{ device: string; state: Exclude<DeviceState, 'idle'> }>;
 }
 
 export interface CallTrackerEvents {
@@ -180,8 +184,13 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
 
   userPhoneState(user: string): UserPhoneState {
     const calls = this.callsOf(user);
-    const onPhone = this.devicesOf(user).some((device) => isBusyState(this.computeDeviceState(device), this.ringingIsBusy));
-    return { user, onPhone, calls };
+    const devices: UserPhoneState['devices'] = [];
+    for (const device of this.devicesOf(user)) {
+      const state = this.computeDeviceState(device);
+      if (state !== 'idle') devices.push({ device, state });
+    }
+    const onPhone = devices.some(({ state }) => isBusyState(state, this.ringingIsBusy));
+    return { user, onPhone, calls, devices };
   }
 
   /** Every mapped, monitored device with its user and state, for the admin console. */
@@ -340,9 +349,9 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     }
     for (const user of touchedUsers) {
       const state = this.userPhoneState(user);
-      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state])]);
-      if ((this.publishedUser.get(user) ?? JSON.stringify([false, []])) === key) continue;
-      if (state.onPhone || state.calls.length > 0) this.publishedUser.set(user, key);
+      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state]), state.devices]);
+      if ((this.publishedUser.get(user) ?? IDLE_USER_KEY) === key) continue;
+      if (key !== IDLE_USER_KEY) this.publishedUser.set(user, key);
       else this.publishedUser.delete(user);
       this.emit('userPhoneState', state);
     }

@@ -108,7 +108,6 @@ export class LinkManager implements LinkDirectory {
     const { phoneState } = this.deps;
     const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
     link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
-    link.on('deviceState', (change) => void phoneState.publishDevice(change).catch(report('a device state')));
     link.on('phoneEvent', (event) => this.deps.onPhoneEvent(event));
     link.on('status', () => {
       if (link.state !== 'connected') this.synced.delete(link);
@@ -141,14 +140,13 @@ export class LinkManager implements LinkDirectory {
   /** A user may have devices on several servers: merge what every tracker knows. */
   private async publishUser(user: string): Promise<void> {
     if (!this.deps.ctx.cluster.isSenior()) return;
-    let onPhone = false;
-    const calls: UserCall[] = [];
+    const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
     for (const link of this.links.values()) {
       const state = link.tracker.userPhoneState(user);
-      onPhone ||= state.onPhone;
-      calls.push(...state.calls);
+      merged.onPhone ||= state.onPhone;
+      merged.calls.push(...state.calls);
+      merged.devices.push(...state.devices);
     }
-    const merged: UserPhoneState = { user, onPhone, calls };
     await this.deps.phoneState.publishUser(merged);
   }
 
@@ -162,11 +160,6 @@ export class LinkManager implements LinkDirectory {
     const users = new Set(this.deps.phoneState.usersKnown());
     for (const device of this.deps.store.devices.list()) users.add(device.user);
     for (const user of users) await this.publishUser(user);
-    for (const link of this.links.values()) for (const change of link.tracker.devices()) await this.deps.phoneState.publishDevice(change);
-    const known = new Set(this.deps.store.devices.list().map((d) => d.device));
-    for (const stale of this.deps.phoneState.deviceStates()) {
-      if (!known.has(stale.device)) await this.deps.phoneState.publishDevice({ ...stale, state: 'idle' });
-    }
   }
 
   private async publishStatus(link: ServerLink): Promise<void> {

@@ -4,15 +4,13 @@ import type { DeviceStateChange, UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
 
 /**
- * The phone state of users and devices, written by the senior from its call trackers and read
- * on every node. Entries exist only while a user has calls (or is on the phone), and only
- * while a device is not idle, so an empty cache means nobody is on the phone.
+ * The phone state of users, with their devices, written by the senior from its call trackers
+ * and read on every node. Entries exist only while a user has calls or a device that is not
+ * idle, so an empty cache means nobody is on the phone. One entry per user, so a call costs one
+ * replicated write per change, devices included.
  */
 export class PhoneStateCache implements PhoneStateView {
-  constructor(
-    private readonly users: ClusterCache<JsonValue>,
-    private readonly devices: ClusterCache<JsonValue>,
-  ) {}
+  constructor(private readonly users: ClusterCache<JsonValue>) {}
 
   userState(bareJid: string): UserPhoneState | undefined {
     return this.users.get(bareJid) as unknown as UserPhoneState | undefined;
@@ -27,12 +25,12 @@ export class PhoneStateCache implements PhoneStateView {
   }
 
   deviceStates(): DeviceStateChange[] {
-    return this.devices.entries().map(([, value]) => value as unknown as DeviceStateChange);
+    return this.users.entries().flatMap(([user, value]) => ((value as unknown as UserPhoneState).devices ?? []).map(({ device, state }) => ({ device, user, state })));
   }
 
   /** Senior only. Writes only what differs, so replicas see one change per real change. */
   async publishUser(state: UserPhoneState): Promise<void> {
-    const keep = state.onPhone || state.calls.length > 0;
+    const keep = state.onPhone || state.calls.length > 0 || state.devices.length > 0;
     const current = this.users.get(state.user);
     if (!keep) {
       if (current !== undefined) await this.users.delete(state.user);
@@ -42,17 +40,8 @@ export class PhoneStateCache implements PhoneStateView {
     if (JSON.stringify(current) !== JSON.stringify(next)) await this.users.set(state.user, next);
   }
 
-  /** Senior only. */
-  async publishDevice(change: DeviceStateChange): Promise<void> {
-    if (change.state === 'idle') {
-      if (this.devices.has(change.device)) await this.devices.delete(change.device);
-      return;
-    }
-    await this.devices.set(change.device, change as unknown as JsonValue);
-  }
-
   /**
-   * Fires for every change of a user or device entry made by another node than `nodeId`,
+   * Fires for every change of a user entry made by another node than `nodeId`,
    * including entries a node put back after Redis lost the caches (those may be stale).
    */
   onForeignChange(nodeId: string, listener: () => void): () => void {
@@ -62,15 +51,11 @@ export class PhoneStateCache implements PhoneStateView {
     const onCleared = (origin: string): void => {
       if (origin !== nodeId) listener();
     };
-    for (const cache of [this.users, this.devices]) {
-      cache.on('entry', onEntry);
-      cache.on('cleared', onCleared);
-    }
+    this.users.on('entry', onEntry);
+    this.users.on('cleared', onCleared);
     return () => {
-      for (const cache of [this.users, this.devices]) {
-        cache.off('entry', onEntry);
-        cache.off('cleared', onCleared);
-      }
+      this.users.off('entry', onEntry);
+      this.users.off('cleared', onCleared);
     };
   }
 
