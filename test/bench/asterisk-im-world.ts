@@ -26,6 +26,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 export const phoneUser = (i: number): string => `p${i}`;
 export const phoneExtension = (i: number): string => String(3000 + i);
+export const unmappedExtensions = (count: number): string[] => [...Array(count).keys()].map((i) => String(5000 + i));
 
 export interface BenchWorld {
   pc: PhoneCluster;
@@ -41,6 +42,8 @@ export interface BenchWorldOptions {
   phones: number;
   leaseMs?: number;
   settings?: Record<string, unknown>;
+  /** Phones on the PBX that no chat user is mapped to (extensions 5000 up): the rest of a large PBX. */
+  unmappedPhones?: number;
 }
 
 export async function startBenchWorld(options: BenchWorldOptions): Promise<BenchWorld> {
@@ -51,7 +54,7 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
   const pc = await PhoneCluster.start({
     nodes: options.nodes,
     leaseMs: options.leaseMs,
-    endpoints: ['1001', '1002', '1003', '1004', ...indexes.map(phoneExtension)],
+    endpoints: ['1001', '1002', '1003', '1004', ...indexes.map(phoneExtension), ...unmappedExtensions(options.unmappedPhones ?? 0)],
     devices: indexes.map((i) => ({ device: `PJSIP/${phoneExtension(i)}`, user: `${phoneUser(i)}@localhost`, extension: phoneExtension(i), primary: true })),
     settings: options.settings,
     config: {
