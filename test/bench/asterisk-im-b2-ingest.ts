@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AMI_USER } from '../asterisk-im/phone-cluster';
-import { amiEventsReceived, cpuMeter, lagP99Ms, phoneExtension, round, scrapeMetrics, sleep, startBenchWorld, unmappedExtensions } from './asterisk-im-world';
+import { amiEventsReceived, cpuMeter, lagMaxMs, lagP99Ms, phoneExtension, round, scrapeMetrics, sleep, startBenchWorld, unmappedExtensions } from './asterisk-im-world';
 
 const { values } = parseArgs({ options: { phones: { type: 'string', default: '200' }, unmapped: { type: 'string', default: '0' }, rates: { type: 'string', default: '25,50,100,200,400' }, seconds: { type: 'string', default: '8' } } });
 const phones = Number(values.phones);
@@ -24,7 +24,9 @@ interface IngestStep {
   callsPerSecond: number;
   /** Events the simulator raised (all classes) and sent to the node's AMI session (its event mask), per second. */
   publishedPerSecond: number; sentPerSecond: number;
-  receivedPerSecond: number; lagP99Ms: number; amiDisconnects: number;
+  receivedPerSecond: number; lagP99Ms: number; lagMaxMs: number; amiDisconnects: number;
+  /** As the simulator recorded them: `slow-reader` (the node did not read for too long), `client-closed`, ... */
+  disconnectReasons: string[];
   /** CPU seconds per second of load: the node, and the load generator (simulator and clients). */
   nodeCpu: number; loadCpu: number;
 }
@@ -55,7 +57,9 @@ async function main(): Promise<void> {
         sentPerSecond: round(sent / (stats.durationMs / 1000), 0),
         receivedPerSecond: round(received / (stats.durationMs / 1000), 0),
         lagP99Ms: round(lagP99Ms(after), 2),
+        lagMaxMs: round(lagMaxMs(after), 1),
         amiDisconnects: ownConnections().filter((c) => c.closedAt !== null).length - closedBefore,
+        disconnectReasons: ownConnections().filter((c) => c.closedAt !== null).slice(closedBefore).map((c) => String(c.reason)),
         nodeCpu: round(Object.values(used.nodes).reduce((a, b) => a + b, 0) / (stats.durationMs / 1000), 2),
         loadCpu: round(used.loadGenerator / (stats.durationMs / 1000), 2),
       };

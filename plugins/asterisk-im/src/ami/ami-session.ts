@@ -4,6 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Logger } from '@asterisk-im/server-core/src/log';
 import type { AmiEvent, AmiResponse } from './ami-message';
 import { toWireAction, type AmiAction } from './ami-action';
+import { readOneChunkPerTurn } from './one-chunk-per-turn';
 import { AmiFrameReader } from './ami-frame-reader';
 import { AmiLinkError } from './ami-link-error';
 import type { AmiLinkSettings } from './ami-link-options';
@@ -78,7 +79,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
       failed: (reason, error) => this.close(reason, error),
     });
     this.reader = reader;
-    socket.on('data', (chunk: string) => reader.push(chunk));
+    readOneChunkPerTurn(socket, (chunk) => reader.push(chunk));
     this.startTimer(this.settings.connectTimeoutMs, () =>
       this.phaseValue === 'connecting' ? this.close('connect timeout', new AmiLinkError('timeout', `no AMI banner within ${this.settings.connectTimeoutMs} ms`)) : undefined,
     );
