@@ -15,8 +15,10 @@ export const presenceFrom = (client: TestClient, match: (s: Element) => boolean 
 /** An available presence without the phone parts. */
 export const notPhone = (s: Element): boolean => s.attrs.type === undefined && !isPhonePresence(s);
 
-export const phoneEvent = (type: string) => (s: Element) =>
-  s.is('message') && s.attrs.from === `phone.${DOMAIN}` && s.getChild('phone-event', PHONE_NS)?.attrs.type === type;
+export const phoneEvent = (type: string, callerID?: string) => (s: Element) => {
+  const event = s.is('message') && s.attrs.from === `phone.${DOMAIN}` ? s.getChild('phone-event', PHONE_NS) : undefined;
+  return event?.attrs.type === type && (callerID === undefined || event.getChildText('callerID') === callerID);
+};
 
 export function phoneAction(type: string, target: Element, attrs: Record<string, string> = {}): Element {
   return xml('iq', { type: 'set', to: `phone.${DOMAIN}` }, xml('phone-action', { xmlns: PHONE_NS, type, ...attrs }, target));
