@@ -10,10 +10,10 @@ import { AMI_USER, PhoneCluster } from './phone-cluster';
 import { iqFailure, isPhonePresence, lastPresence, mark, notPhone, phoneAction, phoneEvent, PHONE_NS, presenceFrom, settle } from './phone-steps';
 
 // The usual failure (carol's expected "you have no phone" reported as an unhandled rejection)
-// was the test client's and is fixed. Kept for one failure seen once in about 50 loaded runs,
-// cause not found yet: bob's FORWARD of alice's ringing call was answered item-not-found
-// instead of not-authorized (either bob's node had not loaded his device, or the senior's
-// CoreShowChannels listing did not contain the ringing call).
+// was the test client's and is fixed. One failure seen once in about 50 loaded runs, bob's
+// FORWARD answered item-not-found instead of not-authorized, was most likely the FORWARD test
+// taking the callID of a RING from the previous test's call that arrived late (it now waits for
+// its own call's RING); kept until enough loaded runs confirm it.
 jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 let pc: PhoneCluster;
