@@ -162,3 +162,30 @@ test('phone.<domain> answers disco: identity directory/phone, the phone feature 
   expect(features(await info('alice@localhost'))).toContain('http://jivesoftware.com/phone');
   expect(features(await info('bob'))).not.toContain('http://jivesoftware.com/phone');
 });
+
+const trappedEntry = (client: TestClient): unknown =>
+  w.world.server.server.context.cluster.createCache('plugin.asterisk-im.trapped-presence').get(client.jid);
+
+test('a presence that says no more than the phone presence keeps is given back without being stored; the plugin stopping mid-call restores every session', async () => {
+  // The laptop says nothing the phone presence does not keep; the desk has a status it replaces.
+  const laptop = await w.online('alice', 'laptop');
+  await laptop.send(xml('presence', {}, xml('priority', {}, '5')));
+  await alice.send(xml('presence', {}, xml('status', {}, 'Reading')));
+  await settle(alice, laptop, bob);
+  const seen = mark(bob);
+  const call = await w.sim.calls.dial('PJSIP/1004', '1001');
+  await call.answer();
+  await seen.next(presenceFrom(laptop, isPhonePresence), 'the phone presence of the laptop');
+  await seen.next(presenceFrom(alice, isPhonePresence), 'the phone presence of the desk');
+  expect(trappedEntry(laptop)).toBeUndefined();
+  expect(trappedEntry(alice)).toMatchObject({ kind: 'before-call' });
+
+  await w.world.server.server.plugins.disable('asterisk-im');
+  const laptopBack = await seen.next(presenceFrom(laptop, notPhone), 'the laptop without the phone once the plugin stopped');
+  expect(laptopBack.getChildText('priority')).toBe('5');
+  expect(laptopBack.getChildText('show')).toBeNull();
+  expect(laptopBack.getChildText('status')).toBeNull();
+  const deskBack = await seen.next(presenceFrom(alice, notPhone), 'the desk without the phone once the plugin stopped');
+  expect(deskBack.getChildText('status')).toBe('Reading');
+  await call.hangup('caller');
+});

@@ -4,7 +4,7 @@ import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@ast
 import type { AsteriskImConfig } from '../config';
 import type { Settings } from '../store';
 import type { PhoneStateCache } from './phone-state-cache';
-import { isCurrentPhonePresence, isPhonePresence, phonePresence, withoutPhone } from './phone-presence';
+import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
 export interface PhonePresenceDeps {
@@ -108,10 +108,12 @@ export class PhonePresenceApplier {
       return;
     }
     if (isCurrentPhonePresence(session.presence, settings)) return;
-    // The cache shows a write locally at once, so contacts need not wait for the other nodes to have it.
+    // What the phone presence cannot give back is kept; the cache shows a write locally at once,
+    // so contacts need not wait for the other nodes to have it.
+    const before = session.presence;
     const saved =
-      !entry && session.presence && !isPhonePresence(session.presence)
-        ? this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: session.presence.toString() })
+      !entry && before && !isPhonePresence(before) && !isRestorableFromPhone(before)
+        ? this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: before.toString() })
         : undefined;
     await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
   }
@@ -122,14 +124,16 @@ export class PhonePresenceApplier {
       await Promise.all([this.deps.trapped.delete(session.fullJid), session.available ? this.send(session, entry) : undefined]);
       return;
     }
-    // The entry was lost (it should not be): never leave the phone presence up.
+    // Nothing stored: the presence before the call said no more than the phone presence keeps (or,
+    // should an entry ever be lost, this is the closest to it): never leave the phone presence up.
     if (session.available && isPhonePresence(session.presence)) await this.send(session, withoutPhone(session.presence!));
   }
 
   /** Plugin stopping on this node: its sessions show what their users chose again. */
   private async restoreAll(): Promise<void> {
     for (const session of [...this.deps.ctx.sessions.all()]) {
-      if (!session.isEnded && this.deps.trapped.get(session.fullJid)?.node === this.deps.ctx.nodeId) {
+      const entry = this.deps.trapped.get(session.fullJid);
+      if (!session.isEnded && (entry ? entry.node === this.deps.ctx.nodeId : isPhonePresence(session.presence))) {
         await this.restore(session).catch((err: unknown) => this.warn(err, session.fullJid));
       }
     }

@@ -28,7 +28,16 @@ export function isCurrentPhonePresence(presence: Element | null, settings: Setti
   return presence.getChildText('show') === settings.presenceShow && (presence.getChildText('status') ?? '') === settings.statusText;
 }
 
-/** The user's own presence with the phone parts removed (used only when what they had before was lost). */
+/**
+ * True when `withoutPhone(phonePresence(settings, presence))` gives `presence` back: it says
+ * nothing but what the phone presence keeps (priority, entity caps). Such a presence need not be
+ * stored while the call lasts.
+ */
+export function isRestorableFromPhone(presence: Element): boolean {
+  return presence.getChildElements().every((child) => KEPT_CHILDREN.has(child.name));
+}
+
+/** The user's own presence with the phone parts removed (what `isRestorableFromPhone` presences come back as). */
 export function withoutPhone(presence: Element): Element {
   const plain = new Element('presence');
   for (const child of presence.getChildElements()) {
