@@ -61,8 +61,10 @@ describe('admin console pages', () => {
 
     await world.server.context.stores.rosters.put('carol', { jid: 'root@localhost', name: 'The admin', subscription: 'both', askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: ['Staff'] });
     await row.getByRole('button', { name: 'Roster' }).click();
-    await expect(page.locator('#roster tbody').textContent()).resolves.toContain('root@localhost');
-    await expect(page.locator('#roster tbody').textContent()).resolves.toContain('Staff');
+    // The roster is fetched after the click: wait for its row rather than reading the table at once.
+    const contact = page.locator('#roster tbody tr', { hasText: 'root@localhost' });
+    await contact.waitFor();
+    await expect(contact.textContent()).resolves.toContain('Staff');
 
     await row.getByRole('button', { name: 'Delete' }).click();
     await row.waitFor({ state: 'detached' });
