@@ -83,6 +83,7 @@ describe('RedisCluster across a Redis restart that loses every key', () => {
     await expect(caches[0].delete('alice')).rejects.toThrow();
     expect(caches[1].get('alice')).toBe('on-call');
     await redis.restart();
+    await waitFor('a senior again', () => seniors(nodes).length === 1, 8000);
 
     const [fresh] = await world.startNodes('c');
     const freshCache = fresh!.createCache<string>('phone-state', { restoredBy: 'writer' });
