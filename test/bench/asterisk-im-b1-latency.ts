@@ -4,17 +4,20 @@
  * watcher, a real XMPP client on a node that is not the senior, receives the callee's
  * "On the phone" presence. p50/p99 at each rate, on one node and on three.
  *
- *   npx tsx test/bench/asterisk-im-b1-latency.ts [--rates 100,1000] [--seconds 5] [--phones 400] [--nodes 1,3]
+ * With `--repeat N` each rate runs N times and the summary gives the median of each figure.
+ *
+ *   npx tsx test/bench/asterisk-im-b1-latency.ts [--rates 100,1000] [--seconds 5] [--phones 400] [--nodes 1,3] [--repeat 1]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { cpuMeter, lagMaxMs, lagP99Ms, nowMs, percentile, scrapeMetrics, phoneExtension, phoneUser, round, sleep, startBenchWorld, type BenchWorld } from './asterisk-im-world';
 
-const { values } = parseArgs({ options: { rates: { type: 'string', default: '100,1000' }, seconds: { type: 'string', default: '5' }, phones: { type: 'string', default: '400' }, nodes: { type: 'string', default: '1,3' }, hold: { type: 'string', default: '100' } } });
+const { values } = parseArgs({ options: { rates: { type: 'string', default: '100,1000' }, seconds: { type: 'string', default: '5' }, phones: { type: 'string', default: '400' }, nodes: { type: 'string', default: '1,3' }, hold: { type: 'string', default: '100' }, repeat: { type: 'string', default: '1' } } });
 const rates = values.rates!.split(',').map(Number);
 const seconds = Number(values.seconds);
 const phones = Number(values.phones);
 const holdMs = Number(values.hold);
+const repeat = Math.max(1, Number(values.repeat));
 
 interface RateResult {
   nodes: number; rate: number; achievedRate: number; calls: number; p50: number; p99: number; max: number; missed: number;
@@ -89,6 +92,18 @@ async function runRate(world: BenchWorld, nodes: number, rate: number): Promise<
   };
 }
 
+/** Each figure's median over the runs (the runs' counts are summed). */
+function medianOf(runs: RateResult[]): RateResult {
+  const median = (pick: (r: RateResult) => number): number => {
+    const sorted = runs.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  };
+  const first = runs[0]!;
+  const summed = (pick: (r: RateResult) => number): number => runs.reduce((sum, r) => sum + pick(r), 0);
+  const medians = Object.fromEntries(Object.keys(first).map((key) => [key, median((r) => r[key as keyof RateResult])])) as unknown as RateResult;
+  return { ...medians, calls: summed((r) => r.calls), missed: summed((r) => r.missed) };
+}
+
 async function main(): Promise<void> {
   const results: RateResult[] = [];
   for (const count of values.nodes!.split(',').map(Number)) {
@@ -99,15 +114,19 @@ async function main(): Promise<void> {
       // A short warm-up so compilation and connection set-up do not land in the figures.
       await runRate(world, count, Math.min(...rates));
       for (const rate of rates) {
-        const result = await runRate(world, count, rate);
-        results.push(result);
-        console.log(JSON.stringify(result));
+        const runs: RateResult[] = [];
+        for (let run = 0; run < repeat; run++) {
+          const result = await runRate(world, count, rate);
+          runs.push(result);
+          console.log(JSON.stringify(result));
+        }
+        results.push(medianOf(runs));
       }
     } finally {
       await world.stop();
     }
   }
-  console.log('\nB1 phone-presence latency (ms, AMI event written -> watcher on a non-senior node receives "On the phone")');
+  console.log(`\nB1 phone-presence latency (ms, call started -> watcher on a non-senior node receives "On the phone")${repeat > 1 ? `, median of ${repeat} runs` : ''}`);
   console.table(results);
 }
 
