@@ -20,6 +20,16 @@ function countingReads(store: RosterStore): { store: RosterStore; reads: () => n
   return { store: counted, reads: () => reads };
 }
 
+/** Reads alice's roster through `store` until it lists one contact (a change still on its way); returns the contacts. */
+async function readUntilOneContact(store: CachedRosterStore, what: string): Promise<string[]> {
+  let seen: string[] = [];
+  await waitFor(what, () => {
+    void store.get('alice').then((r) => (seen = jids(r)));
+    return seen.length === 1;
+  });
+  return seen;
+}
+
 describe('CachedRosterStore', () => {
   let location: TestDatabaseLocation;
   let db: Database;
@@ -60,12 +70,7 @@ describe('CachedRosterStore', () => {
     now += 500;
     // The read that notices the copy is old still gets it; the check runs behind it.
     expect(jids(await cached.get('alice'))).toEqual([]);
-    let seen: string[] = [];
-    await waitFor('the checked copy', () => {
-      void cached.get('alice').then((r) => (seen = jids(r)));
-      return seen.length === 1;
-    });
-    expect(seen).toEqual(['bob@localhost']);
+    expect(await readUntilOneContact(cached, 'the checked copy')).toEqual(['bob@localhost']);
     cached.dispose();
   });
 
@@ -92,12 +97,7 @@ describe('CachedRosterStore', () => {
       const onB = new CachedRosterStore(stores.rosters, b!);
       expect(jids(await onA.get('alice'))).toEqual([]);
       await onB.put('alice', contact('bob@localhost'));
-      let seen: string[] = [];
-      await waitFor('node a reads the change', () => {
-        void onA.get('alice').then((r) => (seen = jids(r)));
-        return seen.length === 1;
-      });
-      expect(seen).toEqual(['bob@localhost']);
+      expect(await readUntilOneContact(onA, 'node a reads the change')).toEqual(['bob@localhost']);
       onA.dispose();
       onB.dispose();
     });
