@@ -1,7 +1,7 @@
 import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
 import type { AmiLink } from '../ami';
-import type { PhoneEvent, UserCall, UserPhoneState } from '../calls';
+import type { PhoneEvent, UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
@@ -105,7 +105,6 @@ export class LinkManager implements LinkDirectory {
   }
 
   private wire(link: ServerLink): void {
-    const { phoneState } = this.deps;
     const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
     link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
     link.on('phoneEvent', (event) => this.deps.onPhoneEvent(event));

@@ -15,7 +15,7 @@ export interface ServerLinkOptions {
   isSenior: () => boolean;
 }
 
-export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'deviceState' | 'userPhoneState' | 'phoneEvent'> {
+export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'userPhoneState' | 'phoneEvent'> {
   /** The link changed state, or failed (with the reason). */
   status: () => void;
   /** A resync finished: every user of this server is now known right. */
@@ -47,7 +47,6 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.logger = options.logger.child({ asteriskServer: server.name });
     this.tracker = new CallTracker({ devices: options.devices, ringingIsBusy: options.ringingIsBusy });
     this.link = new AmiLink({ ...options.link, host: server.host, port: server.port, username: server.username, secret: server.secret, tls: server.tls, logger: this.logger });
-    this.tracker.on('deviceState', (change) => this.options.isSenior() && this.emit('deviceState', change));
     const latency = telephonyMetrics.phonePresenceLatency();
     this.tracker.on('userPhoneState', (state) => {
       if (!this.options.isSenior()) return;
