@@ -32,6 +32,8 @@ export interface StreamHost {
   readonly logger: Logger;
   /** Creates the session for a bound resource; resolves to an error the client is told. */
   bindSession(stream: ClientStream, username: string, resource: string): Promise<BoundSession | StanzaError>;
+  /** SASL succeeded on this stream. */
+  streamAuthenticated(stream: ClientStream): void;
   streamClosed(stream: ClientStream): void;
 }
 
@@ -52,6 +54,9 @@ export class ClientStream {
   private username: string | undefined;
   private session: BoundSession | undefined;
   private busy: Promise<void> = Promise.resolve();
+  /** Whether our header of the current stream (it restarts after TLS and SASL) went out. */
+  private headerSent = false;
+  readonly openedAt = Date.now();
   lastReceivedAt = Date.now();
   lastSentAt = Date.now();
 
@@ -71,6 +76,7 @@ export class ClientStream {
       this.parser.write(text);
       if (connection.framing === 'frames') this.parser.endFrame();
     });
+    connection.on('undecodable', () => this.fail(new StreamError('not-well-formed', 'the stream is not valid UTF-8')));
     connection.on('close', () => this.onConnectionClosed());
   }
 
@@ -80,6 +86,10 @@ export class ClientStream {
 
   get isOpen(): boolean {
     return this.phase !== 'closed';
+  }
+
+  get isBound(): boolean {
+    return this.phase === 'bound';
   }
 
   /** Writes a stanza to the client; top-level stanzas are qualified so WebSocket frames stand alone. */
@@ -98,7 +108,7 @@ export class ClientStream {
   close(error?: StreamError): void {
     if (this.phase === 'closed') return;
     if (error) {
-      if (this.phase === 'header') this.write(this.framing.header(this.id, this.host.domain));
+      if (!this.headerSent) this.writeHeader();
       this.write(this.framing.features(streamErrorElement(error)));
       this.host.logger.debug({ stream: this.id, condition: error.condition, text: error.text }, 'stream error');
     }
@@ -121,13 +131,18 @@ export class ClientStream {
     }
   }
 
+  private writeHeader(): void {
+    this.headerSent = true;
+    this.write(this.framing.header(this.id, this.host.domain));
+  }
+
   private sendElement(el: Element): void {
     this.write(el.toString());
   }
 
   private onStreamStart(attrs: Record<string, string>): void {
     if (this.phase !== 'header' && this.phase !== 'negotiating' && this.phase !== 'authenticated') return;
-    this.write(this.framing.header(this.id, this.host.domain));
+    this.writeHeader();
     const problem = this.checkHeader(attrs);
     if (problem) return this.fail(problem);
     this.phase = this.username ? 'authenticated' : 'negotiating';
@@ -203,6 +218,7 @@ export class ClientStream {
       if (outcome.kind === 'authenticated') {
         this.username = outcome.username;
         this.phase = 'authenticated';
+        this.host.streamAuthenticated(this);
         this.restart();
       } else if (outcome.kind === 'failed' && outcome.attempts >= this.host.options.maxAuthFailures) {
         this.fail(new StreamError('policy-violation', 'too many failed authentication attempts'));
@@ -228,6 +244,7 @@ export class ClientStream {
   /** RFC 6120 4.3.3: after TLS and SASL both sides start a new stream over the same connection. */
   private restart(): void {
     this.parser.reset();
+    this.headerSent = false;
     if (this.phase !== 'authenticated') this.phase = 'header';
   }
 

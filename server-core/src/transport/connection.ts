@@ -3,6 +3,8 @@ import { EventEmitter } from 'eventemitter3';
 export interface ConnectionEvents {
   /** Text received: a chunk of the stream (stream framing) or one whole message (websocket framing). */
   data: (text: string) => void;
+  /** Bytes that are not UTF-8 arrived; nothing more is read from this connection. */
+  undecodable: () => void;
   close: () => void;
 }
 

@@ -61,6 +61,8 @@ export async function listenWebSocket(host: string, port: number, path: string, 
     server,
     path,
     maxPayload: maxMessageBytes,
+    // Checked in WebSocketConnection, which answers with a stream error (not-well-formed).
+    skipUTF8Validation: true,
     handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
   });
   wss.on('connection', (ws, req) => {

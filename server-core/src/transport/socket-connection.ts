@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+import { Utf8Decoder } from './utf8-decoder';
 
 /** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
 export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -79,9 +80,19 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
   }
 
   private attach(socket: Socket): void {
-    socket.setEncoding('utf8');
+    // A new decoder per layer: bytes left half-decoded before STARTTLS belong to no character.
+    const decoder = new Utf8Decoder();
     socket.setNoDelay(true);
-    socket.on('data', (chunk: string) => this.emit('data', chunk));
+    socket.on('data', (chunk: Buffer) => {
+      const text = decoder.decode(chunk);
+      if (text === undefined) {
+        socket.pause();
+        socket.removeAllListeners('data');
+        this.emit('undecodable');
+      } else if (text.length > 0) {
+        this.emit('data', text);
+      }
+    });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       if (this.closed) return;

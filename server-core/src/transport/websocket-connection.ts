@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+import { Utf8Decoder } from './utf8-decoder';
 
 /** XMPP over WebSocket (RFC 7395): every message carries complete elements. */
 export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -9,6 +10,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   readonly framing = 'frames' as const;
   readonly canStartTls = false;
   private closed = false;
+  private readonly decoder = new Utf8Decoder();
 
   constructor(
     private readonly ws: WebSocket,
@@ -22,7 +24,14 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
         ws.close(1003, 'binary frames are not XMPP');
         return;
       }
-      this.emit('data', data.toString());
+      // ws is told not to check UTF-8 itself, so that the client gets a stream error rather than close code 1007.
+      const text = this.decoder.decode(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : new Uint8Array(data), true);
+      if (text === undefined) {
+        ws.removeAllListeners('message');
+        this.emit('undecodable');
+      } else {
+        this.emit('data', text);
+      }
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
