@@ -151,6 +151,11 @@ const limits = z
   .object({
     maxStanzaBytes: count('a size in bytes', 1024).default(262144),
     maxXmlDepth: count('a depth', 4).default(64),
+    maxXmlAttributes: count('an attribute count', 8).default(64),
+    streamSetupTimeoutMs: positiveMs('a timeout').default(30000),
+    preAuthIdleTimeoutMs: positiveMs('a timeout').default(10000),
+    connectionsPerAddress: count('a connection count (0 turns the limit off)', 0).default(100),
+    unauthenticatedPerAddress: count('a connection count (0 turns the limit off)', 0).default(20),
     offlineMessagesPerUser: count('a message count', 0).default(100),
     keepaliveIntervalMs: positiveMs('an interval').default(60000),
     idleTimeoutMs: positiveMs('a timeout').default(300000),

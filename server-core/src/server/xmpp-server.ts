@@ -15,6 +15,7 @@ import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
+import { AddressLimits, type AddressRefusal } from './address-limits';
 import { LoginThrottle } from './login-throttle';
 import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
@@ -54,6 +55,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const nodeLoss = new NodeLossHandler(ctx, { resourceLost: (fullJid) => sessionManager.presence?.resourceLost(fullJid) ?? Promise.resolve() });
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
+  const addressLimits = new AddressLimits(config.limits);
   const loginThrottle = new LoginThrottle(config.limits.loginAttemptsPerMinute);
   const host: StreamHost = {
     domain: config.domain,
@@ -61,6 +63,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     options: {
       maxStanzaBytes: config.limits.maxStanzaBytes,
       maxDepth: config.limits.maxXmlDepth,
+      maxAttributes: config.limits.maxXmlAttributes,
       requireTls: config.listeners.c2s ? config.listeners.c2s.requireTls : true,
       maxAuthFailures: 3,
       maxPendingWriteBytes: 4 * 1024 * 1024,
@@ -73,9 +76,17 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       throttle: loginThrottle,
     }),
     bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
-    streamClosed: (stream) => sweeper.remove(stream),
+    streamAuthenticated: (stream) => addressLimits.authenticated(stream.connection.remoteAddress),
+    streamClosed: (stream) => {
+      if (sweeper.remove(stream)) addressLimits.released(stream.connection.remoteAddress, stream.authenticatedUser !== undefined);
+    },
   };
-  const accept = (connection: Connection) => sweeper.add(new ClientStream(connection, host));
+  const accept = (connection: Connection) => {
+    const refusal = addressLimits.admit(connection.remoteAddress);
+    const stream = new ClientStream(connection, host);
+    if (refusal) stream.close(new StreamError('policy-violation', REFUSALS[refusal]));
+    else sweeper.add(stream);
+  };
 
   const listeners: Record<string, Listener> = {};
   const l = config.listeners;
@@ -123,6 +134,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   return { domain: config.domain, addresses, context: ctx, db, plugins: pluginRuntime.plugins, stop };
 }
+
+const REFUSALS: Record<AddressRefusal, string> = {
+  'too-many-connections': 'too many connections from your address',
+  'too-many-unauthenticated': 'too many unauthenticated connections from your address',
+};
 
 function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores, cluster: Cluster): CoreContext {
   const stores: Stores = { ...storedOnly, rosters: new CachedRosterStore(storedOnly.rosters, cluster) };
