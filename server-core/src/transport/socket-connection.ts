@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+import { WriteTracker } from './write-tracker';
 
 /** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
 export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -12,6 +13,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
   private upgraded = false;
   private closed = false;
   private corked = false;
+  private readonly writes = new WriteTracker();
 
   constructor(
     socket: Socket,
@@ -48,7 +50,11 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
         socket.uncork();
       });
     }
-    this.socket.write(text);
+    this.socket.write(text, this.writes.next());
+  }
+
+  flushed(): Promise<boolean> {
+    return this.writes.flushed();
   }
 
   startTls(): Promise<void> {
@@ -86,6 +92,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     socket.on('close', () => {
       if (this.closed) return;
       this.closed = true;
+      this.writes.closed();
       this.emit('close');
     });
   }

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
+import { WriteTracker } from './write-tracker';
 
 /** XMPP over WebSocket (RFC 7395): every message carries complete elements. */
 export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -9,6 +10,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   readonly framing = 'frames' as const;
   readonly canStartTls = false;
   private closed = false;
+  private readonly writes = new WriteTracker();
 
   constructor(
     private readonly ws: WebSocket,
@@ -28,6 +30,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     ws.on('close', () => {
       if (this.closed) return;
       this.closed = true;
+      this.writes.closed();
       this.emit('close');
     });
   }
@@ -37,7 +40,11 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   write(text: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text, this.writes.next());
+  }
+
+  flushed(): Promise<boolean> {
+    return this.writes.flushed();
   }
 
   startTls(): Promise<void> {
