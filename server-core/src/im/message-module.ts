@@ -40,9 +40,8 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     if (type === 'groupchat') return ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     if (type !== 'chat' && type !== 'normal') return; // headline: it is news only while it is fresh
     if (!OfflineMessages.isStorable(stanza)) return;
-    if (!(await offline.store(to.local!, stanza))) {
-      ctx.router.reject(stanza, new StanzaError('service-unavailable', 'the recipient is offline and their message store is full'));
-    }
+    const refused = await offline.store(to.local!, stanza);
+    if (refused) ctx.router.reject(stanza, refused);
   };
 
   const toBareJid = async (stanza: Element, to: Jid, type: string): Promise<void> => {
@@ -51,11 +50,16 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     if (!deliver(stanza, to, recipients)) return noAvailableResource(stanza, to, type);
   };
 
+  /** XEP-0191 3.3: a blocked sender is told what it would be told if the user did not exist. */
+  const refuseBlocked = (stanza: Element, type: string): void => {
+    if (type !== 'error') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
+  };
+
   const message = async (stanza: Element, to: Jid, from: Jid): Promise<void> => {
     const type = messageType(stanza);
     const owner = withResource(to, null);
     if (to.resource !== null && ctx.routes.get(to.full)) {
-      if (await ctx.blocking.isBlocked(to.bare, from.full)) return;
+      if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
       if (deliver(stanza, owner, [to.full])) return;
     }
     if (type === 'error') return; // RFC 6121 8.5.2: an error for a resource that is gone has nobody to go to
@@ -67,7 +71,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
       if (type !== 'headline') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
       return;
     }
-    if (await ctx.blocking.isBlocked(to.bare, from.full)) return;
+    if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
     return toBareJid(stanza, owner, type);
   };
 

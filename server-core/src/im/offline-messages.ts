@@ -1,14 +1,30 @@
 import { Element } from 'ltx';
-import { NS, parseXml } from '../xml';
+import { NS, StanzaError, parseXml } from '../xml';
 import type { CoreContext } from '../server/core-context';
 import type { ClientSession } from '../routing';
+import type { OfflineMessage } from '../storage/stores';
 import { hasHint, hasReadableContent } from './message-hints';
+import { OwnerLocks } from './owner-locks';
+
+/**
+ * One batch of a login's offline delivery. Small enough that a batch never comes near the
+ * stream's limit of unread output (4 MiB), large enough that a long queue is few round trips.
+ */
+export const OFFLINE_BATCH = { maxMessages: 50, maxBytes: 512 * 1024 };
 
 /**
  * XEP-0160 offline storage: which messages are kept for a user with no available resource,
  * and handing them over (stamped with XEP-0203 delay) when a resource becomes available.
+ *
+ * Nothing is deleted before it was handed over: each batch is written to the session and
+ * removed from the store only once `session.handedOver()` says so (today: written to the
+ * socket). A session that ends, or a node that dies, part way leaves the rest stored for the
+ * next login; a crash between writing a batch and removing it delivers that batch again, so
+ * a client may see a message twice but never loses one.
  */
 export class OfflineMessages {
+  private readonly deliveries = new OwnerLocks();
+
   constructor(private readonly ctx: CoreContext) {}
 
   /** Chat states, receipts and the like are worthless later; only readable content is kept unless asked (XEP-0334). */
@@ -17,28 +33,46 @@ export class OfflineMessages {
     return hasReadableContent(message) || hasHint(message, 'store');
   }
 
-  /** False when the user's queue is full. */
-  store(username: string, message: Element): Promise<boolean> {
-    return this.ctx.stores.offline.push(username, message.toString(), this.ctx.limits.offlineMessagesPerUser);
+  /** Undefined when stored; otherwise the error for the sender (XEP-0160: service-unavailable), naming the limit. */
+  async store(username: string, message: Element): Promise<StanzaError | undefined> {
+    const { offlineMessagesPerUser: messages, offlineBytesPerUser: bytes } = this.ctx.limits;
+    const outcome = await this.ctx.stores.offline.push(username, message.toString(), { messages, bytes });
+    if (outcome.stored) return undefined;
+    const limit = outcome.full === 'messages' ? `limits.offlineMessagesPerUser: ${messages} messages` : `limits.offlineBytesPerUser: ${bytes} bytes`;
+    return new StanzaError('service-unavailable', `the recipient is offline and their offline message store is full (${limit})`);
   }
 
-  /** Moves the user's stored messages to the session, oldest first. */
-  async flushTo(session: ClientSession): Promise<void> {
-    const stored = await this.ctx.stores.offline.take(session.username);
-    for (const [index, entry] of stored.entries()) {
-      if (session.isEnded) return this.putBack(session.username, stored.slice(index).map((e) => e.xml));
-      const message = parseXml(entry.xml);
-      message.cnode(this.delay(entry.stamp));
-      session.deliver(message);
+  /** Hands the user's stored messages to the session, oldest first, batch by batch. */
+  flushTo(session: ClientSession): Promise<void> {
+    return this.deliveries.run(session.username, () => this.deliverAll(session));
+  }
+
+  private async deliverAll(session: ClientSession): Promise<void> {
+    let afterId = 0;
+    while (!session.isEnded) {
+      const batch = await this.ctx.stores.offline.peek(session.username, { afterId, ...OFFLINE_BATCH });
+      if (batch.length === 0 || session.isEnded) return;
+      for (const entry of batch) this.deliverOne(session, entry);
+      if (!(await session.handedOver())) return;
+      await this.ctx.stores.offline.remove(session.username, batch.map((entry) => entry.id));
+      afterId = batch[batch.length - 1].id;
     }
   }
 
-  private delay(stamp: number): Element {
-    return new Element('delay', { xmlns: NS.DELAY, from: this.ctx.domain, stamp: new Date(stamp).toISOString() }).t('Offline storage');
+  /** A row that no longer parses is logged and dropped with its batch, so it cannot hold up every later message. */
+  private deliverOne(session: ClientSession, entry: OfflineMessage): void {
+    let message: Element;
+    try {
+      message = parseXml(entry.xml);
+    } catch (err) {
+      this.ctx.logger.error({ err, jid: session.fullJid, id: entry.id }, 'unreadable offline message dropped');
+      return;
+    }
+    message.cnode(this.delay(entry.stamp));
+    session.deliver(message);
   }
 
-  /** The session went away while its messages were being handed over: keep the rest for the next one. */
-  private async putBack(username: string, xmls: string[]): Promise<void> {
-    for (const xml of xmls) await this.ctx.stores.offline.push(username, xml, Number.MAX_SAFE_INTEGER);
+  private delay(stamp: number): Element {
+    return new Element('delay', { xmlns: NS.DELAY, from: this.ctx.domain, stamp: new Date(stamp).toISOString() }).t('Offline Storage');
   }
 }

@@ -1,11 +1,11 @@
 import { Element, clone } from 'ltx';
-import type { Jid } from '../xml';
+import { StanzaError, type Jid } from '../xml';
 import type { CoreContext } from '../server/core-context';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceDelivery } from './presence-delivery';
 import type { RosterEditor } from './roster-editor';
 import type { SubscriptionHandler } from './subscription-handler';
-import { isSubscriptionType } from './subscription-state';
+import { isSubscriptionType, type SubscriptionType } from './subscription-state';
 
 /** Presence addressed to a local user, from anyone (RFC 6121 4.3, 4.4.3, 4.5.3, 8.5). */
 export class InboundPresence {
@@ -19,12 +19,22 @@ export class InboundPresence {
 
   async handle(stanza: Element, to: Jid, from: Jid): Promise<void> {
     const type = stanza.attrs.type as string | undefined;
-    if (isSubscriptionType(type)) return this.subscriptions.toUser(stanza, type, to, from);
+    if (isSubscriptionType(type)) return this.subscription(stanza, type, to, from);
     if (type === 'probe') return this.probe(to, from);
     if (type === 'error') return this.deliver(stanza, to);
     if (type !== undefined && type !== 'unavailable') return; // not a presence type: nothing to tell anyone
     if (await this.ctx.blocking.isBlocked(to.bare, from.full)) return;
     this.deliver(stanza, to);
+  }
+
+  /** A request the user's roster has no room for goes back to its sender as an error. */
+  private async subscription(stanza: Element, type: SubscriptionType, to: Jid, from: Jid): Promise<void> {
+    try {
+      await this.subscriptions.toUser(stanza, type, to, from);
+    } catch (err) {
+      if (!(err instanceof StanzaError)) throw err;
+      this.ctx.router.reject(stanza, err);
+    }
   }
 
   /** A full JID reaches only that resource (dropped when it is offline); a bare JID every available one. */

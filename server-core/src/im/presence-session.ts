@@ -40,7 +40,14 @@ export class SessionPresenceHandler implements SessionPresence {
       if (!(err instanceof JidError)) throw err;
       return this.refuse(session, stanza, new StanzaError('jid-malformed', err.message));
     }
-    if (isSubscriptionType(type)) return this.subscriptions.fromUser(stanza, type, session.jid, target);
+    if (isSubscriptionType(type)) {
+      try {
+        return await this.subscriptions.fromUser(stanza, type, session.jid, target);
+      } catch (err) {
+        if (err instanceof StanzaError) return this.refuse(session, stanza, err);
+        throw err;
+      }
+    }
     if (type === undefined) {
       if (target.bare !== session.bareJid) session.directedPresenceTo.add(target.full);
     } else if (type === 'unavailable') {

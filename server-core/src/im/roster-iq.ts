@@ -1,5 +1,5 @@
 import { Element } from 'ltx';
-import { NS, StanzaError } from '../xml';
+import { NS, StanzaError, appendChildrenInTurns } from '../xml';
 import type { IqRequest } from '../routing';
 import type { CoreContext } from '../server/core-context';
 import { isListed, newRosterItem, rosterItemElement } from './roster-item-xml';
@@ -33,8 +33,7 @@ export class RosterIq {
     // Same version: the client's copy is current; an empty result says so (2.6.3).
     if (clientVersion !== undefined && clientVersion === version) return;
     const query = new Element('query', { xmlns: NS.ROSTER, ver: version });
-    for (const item of items) if (isListed(item)) query.cnode(rosterItemElement(item));
-    return query;
+    return appendChildrenInTurns(query, items.filter(isListed), rosterItemElement);
   }
 
   private async set(owner: string, query: Element): Promise<void> {

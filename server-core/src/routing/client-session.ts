@@ -59,6 +59,15 @@ export class ClientSession implements BoundSession {
     this.host.deliverTo(this, stanza);
   }
 
+  /**
+   * Resolves true once every stanza delivered so far can be forgotten by the server: today,
+   * once it was written to the socket. Stream management (XEP-0198) would resolve on the
+   * client's acknowledgement instead. False when the session ended first.
+   */
+  handedOver(): Promise<boolean> {
+    return this.stream.flushed();
+  }
+
   closed(): void {
     if (this.ended) return;
     this.ended = true;

@@ -20,6 +20,12 @@ export interface CoreEvents {
 
 export interface CoreLimits {
   offlineMessagesPerUser: number;
+  offlineBytesPerUser: number;
+  rosterItemsPerUser: number;
+  blocklistItemsPerUser: number;
+  maxVCardBytes: number;
+  pepNodesPerUser: number;
+  maxPepItemBytes: number;
   maxSessionsPerUser: number;
   /** How long the server waits for a client's answer to its entity-capabilities disco#info request. */
   capsQueryTimeoutMs: number;

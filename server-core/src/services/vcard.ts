@@ -2,9 +2,7 @@ import { Element } from 'ltx';
 import { NS, StanzaError, parseXml } from '../xml';
 import type { IqRequest } from '../routing';
 import type { CoreContext } from '../server/core-context';
-
-/** Large enough for a photo a client would put in a vCard, small enough to keep rows sane. */
-export const MAX_VCARD_BYTES = 192 * 1024;
+import { limitError } from '../server/limit-error';
 
 /**
  * XEP-0054 vcard-temp: anyone may read a user's vCard (an empty one when none is stored);
@@ -19,9 +17,8 @@ export function registerVCard(ctx: CoreContext): () => void {
     }
     if (from.bare !== to.bare) throw new StanzaError('forbidden', 'only the owner may change a vCard');
     const xml = payload.toString();
-    if (Buffer.byteLength(xml, 'utf8') > MAX_VCARD_BYTES) {
-      throw new StanzaError('not-acceptable', `a vCard may be at most ${MAX_VCARD_BYTES} bytes`);
-    }
+    const size = Buffer.byteLength(xml, 'utf8');
+    if (size > ctx.limits.maxVCardBytes) throw limitError('not-acceptable', `this vCard has ${size} bytes, more than an account may store`, ctx.limits, 'maxVCardBytes');
     await ctx.stores.vcards.set(to.local!, xml);
   });
 }

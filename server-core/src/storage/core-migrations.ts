@@ -66,4 +66,13 @@ export const CORE_MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'offline messages record their size, so a per-user byte quota is one indexed sum',
+    statements: [
+      'ALTER TABLE offline_messages ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0',
+      // Characters, not bytes, for rows stored before: close enough for a quota, and portable.
+      'UPDATE offline_messages SET bytes = LENGTH(xml)',
+    ],
+  },
 ];

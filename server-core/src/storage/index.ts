@@ -6,6 +6,8 @@ export type {
   AccountStore,
   BlocklistStore,
   OfflineMessage,
+  OfflinePushResult,
+  OfflineQuota,
   OfflineStore,
   RosterItem,
   RosterStore,

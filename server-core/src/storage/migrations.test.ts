@@ -47,6 +47,7 @@ describe.each(TEST_BACKENDS)('migrations on %s', (backend) => {
       ['asterisk-im', 1, 'phone mappings'],
       ['asterisk-im', 2, 'caller id'],
       ['core', 1, CORE_MIGRATIONS[0].description],
+      ['core', 2, CORE_MIGRATIONS[1].description],
     ]);
   });
 

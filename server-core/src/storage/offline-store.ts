@@ -1,39 +1,55 @@
 import { parseUsername } from './identifiers';
 import { nextCounterValue } from './user-counters';
 import { StorageError } from './stores';
-import type { OfflineMessage, OfflineStore } from './stores';
+import type { OfflineMessage, OfflinePushResult, OfflineQuota, OfflineStore } from './stores';
 import type { Database } from './types';
+
+/** Rows removed per statement: keeps the placeholder list of one DELETE short. */
+const REMOVE_CHUNK = 200;
 
 export class SqlOfflineStore implements OfflineStore {
   constructor(private readonly db: Database) {}
 
-  async push(owner: string, xml: string, limit: number): Promise<boolean> {
+  async push(owner: string, xml: string, quota: OfflineQuota): Promise<OfflinePushResult> {
     const user = parseUsername(owner);
     if (typeof xml !== 'string' || xml.length === 0) throw new StorageError('invalid', 'offline message xml must be a non-empty string');
-    if (!Number.isInteger(limit) || limit < 0) throw new StorageError('invalid', `offline limit must be a non-negative integer (got ${limit})`);
+    checkLimit('offline message limit', quota?.messages);
+    checkLimit('offline byte limit', quota?.bytes);
+    const bytes = Buffer.byteLength(xml, 'utf8');
     return this.db.transaction(async (tx) => {
       // Taking the id first locks the user's counter row, so concurrent pushes count in turn
-      // and the limit holds. A refused push leaves a gap in the ids, which is harmless.
+      // and the limits hold. A refused push leaves a gap in the ids, which is harmless.
       const id = await nextCounterValue(tx, user, 'offline-id');
-      const row = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM offline_messages WHERE username = ?', [user]);
-      if (Number(row?.n ?? 0) >= limit) return false;
-      await tx.run('INSERT INTO offline_messages (username, id, stamp, xml) VALUES (?, ?, ?, ?)', [user, id, Date.now(), xml]);
-      return true;
+      const row = await tx.get<{ n: number; total: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS total FROM offline_messages WHERE username = ?', [user]);
+      if (Number(row?.n ?? 0) >= quota.messages) return { stored: false, full: 'messages' as const };
+      if (Number(row?.total ?? 0) + bytes > quota.bytes) return { stored: false, full: 'bytes' as const };
+      await tx.run('INSERT INTO offline_messages (username, id, stamp, xml, bytes) VALUES (?, ?, ?, ?, ?)', [user, id, Date.now(), xml, bytes]);
+      return { stored: true as const };
     });
   }
 
-  async take(owner: string): Promise<OfflineMessage[]> {
+  async peek(owner: string, batch: { afterId: number; maxMessages: number; maxBytes: number }): Promise<OfflineMessage[]> {
     const user = parseUsername(owner);
-    return this.db.transaction(async (tx) => {
-      const rows = await tx.all<{ id: number; stamp: number; xml: string }>(
-        'SELECT id, stamp, xml FROM offline_messages WHERE username = ? ORDER BY id',
-        [user],
-      );
-      if (rows.length === 0) return [];
-      // Delete exactly what was read, so a message pushed meanwhile is kept for next time.
-      await tx.run('DELETE FROM offline_messages WHERE username = ? AND id <= ?', [user, rows[rows.length - 1].id]);
-      return rows.map((r) => ({ id: Number(r.id), stamp: Number(r.stamp), xml: r.xml }));
-    });
+    const rows = await this.db.all<{ id: number; stamp: number; xml: string; bytes: number }>(
+      'SELECT id, stamp, xml, bytes FROM offline_messages WHERE username = ? AND id > ? ORDER BY id LIMIT ?',
+      [user, batch.afterId, batch.maxMessages],
+    );
+    const out: OfflineMessage[] = [];
+    let total = 0;
+    for (const row of rows) {
+      total += Number(row.bytes);
+      if (out.length > 0 && total > batch.maxBytes) break;
+      out.push({ id: Number(row.id), stamp: Number(row.stamp), xml: row.xml });
+    }
+    return out;
+  }
+
+  async remove(owner: string, ids: readonly number[]): Promise<void> {
+    const user = parseUsername(owner);
+    for (let start = 0; start < ids.length; start += REMOVE_CHUNK) {
+      const chunk = ids.slice(start, start + REMOVE_CHUNK);
+      await this.db.run(`DELETE FROM offline_messages WHERE username = ? AND id IN (${chunk.map(() => '?').join(', ')})`, [user, ...chunk]);
+    }
   }
 
   async count(owner: string): Promise<number> {
@@ -41,4 +57,8 @@ export class SqlOfflineStore implements OfflineStore {
     const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM offline_messages WHERE username = ?', [user]);
     return Number(row?.n ?? 0);
   }
+}
+
+function checkLimit(what: string, value: number | undefined): void {
+  if (!Number.isInteger(value) || (value as number) < 0) throw new StorageError('invalid', `${what} must be a non-negative integer (got ${value})`);
 }

@@ -85,7 +85,7 @@ describe.each(TEST_BACKENDS)('core stores on %s', (backend) => {
     it('deleting an account removes its roster, offline queue, vCard and blocklist', async () => {
       await stores.accounts.create('tybalt', 'sword');
       await stores.rosters.put('tybalt', item('romeo@verona.example', { subscription: 'both' }));
-      await stores.offline.push('tybalt', '<message/>', 10);
+      await stores.offline.push('tybalt', '<message/>', { messages: 10, bytes: 10_000 });
       await stores.vcards.set('tybalt', '<vCard/>');
       await stores.blocklists.add('tybalt', ['romeo@verona.example']);
 
@@ -151,31 +151,54 @@ describe.each(TEST_BACKENDS)('core stores on %s', (backend) => {
   });
 
   describe('offline messages', () => {
-    it('queues up to the limit and hands messages back oldest first, once', async () => {
-      for (const n of [1, 2, 3]) expect(await stores.offline.push('romeo', `<message id="${n}"/>`, 3)).toBe(true);
-      expect(await stores.offline.push('romeo', '<message id="4"/>', 3)).toBe(false);
+    const quota = (messages: number, bytes = 1_000_000) => ({ messages, bytes });
+    const everything = { afterId: 0, maxMessages: 100, maxBytes: 1_000_000 };
+
+    it('queues up to the message limit and hands messages out oldest first until removed', async () => {
+      for (const n of [1, 2, 3]) expect(await stores.offline.push('romeo', `<message id="${n}"/>`, quota(3))).toEqual({ stored: true });
+      expect(await stores.offline.push('romeo', '<message id="4"/>', quota(3))).toEqual({ stored: false, full: 'messages' });
       expect(await stores.offline.count('romeo')).toBe(3);
 
-      const taken = await stores.offline.take('romeo');
-      expect(taken.map((m) => m.xml)).toEqual(['<message id="1"/>', '<message id="2"/>', '<message id="3"/>']);
-      expect(taken.map((m) => m.id)).toEqual([...taken.map((m) => m.id)].sort((a, b) => a - b));
-      expect(new Set(taken.map((m) => m.id)).size).toBe(3);
-      expect(taken.every((m) => typeof m.stamp === 'number' && m.stamp > Date.now() - 60_000)).toBe(true);
-      expect(await stores.offline.take('romeo')).toEqual([]);
+      const peeked = await stores.offline.peek('romeo', everything);
+      expect(peeked.map((m) => m.xml)).toEqual(['<message id="1"/>', '<message id="2"/>', '<message id="3"/>']);
+      expect(peeked.map((m) => m.id)).toEqual([...peeked.map((m) => m.id)].sort((a, b) => a - b));
+      expect(new Set(peeked.map((m) => m.id)).size).toBe(3);
+      expect(peeked.every((m) => typeof m.stamp === 'number' && m.stamp > Date.now() - 60_000)).toBe(true);
+      // Peeking removes nothing: a reader that dies before it has handed them over loses none.
+      expect(await stores.offline.peek('romeo', everything)).toEqual(peeked);
+      expect(await stores.offline.peek('romeo', { ...everything, afterId: peeked[0].id })).toEqual(peeked.slice(1));
+
+      await stores.offline.remove('romeo', [peeked[0].id, peeked[1].id]);
+      expect((await stores.offline.peek('romeo', everything)).map((m) => m.xml)).toEqual(['<message id="3"/>']);
+      await stores.offline.remove('romeo', [peeked[2].id, 999_999]);
+      expect(await stores.offline.peek('romeo', everything)).toEqual([]);
       expect(await stores.offline.count('romeo')).toBe(0);
     });
 
+    it('keeps the byte limit, and batches by count and bytes (the first message whatever its size)', async () => {
+      const big = `<message>${'x'.repeat(300)}</message>`;
+      expect(await stores.offline.push('romeo', big, quota(10, 700))).toEqual({ stored: true });
+      expect(await stores.offline.push('romeo', big, quota(10, 700))).toEqual({ stored: true });
+      expect(await stores.offline.push('romeo', big, quota(10, 700))).toEqual({ stored: false, full: 'bytes' });
+      expect(await stores.offline.push('romeo', '<message/>', quota(10, 700))).toEqual({ stored: true });
+      expect(await stores.offline.peek('romeo', { afterId: 0, maxMessages: 10, maxBytes: 100 })).toHaveLength(1);
+      expect(await stores.offline.peek('romeo', { afterId: 0, maxMessages: 10, maxBytes: 640 })).toHaveLength(2);
+      expect(await stores.offline.peek('romeo', { afterId: 0, maxMessages: 2, maxBytes: 10_000 })).toHaveLength(2);
+      expect(await stores.offline.peek('romeo', { afterId: 0, maxMessages: 10, maxBytes: 10_000 })).toHaveLength(3);
+    });
+
     it('keeps the limit under concurrent pushes', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => stores.offline.push('juliet', `<message id="c${n}"/>`, 5)));
-      expect(results.filter(Boolean)).toHaveLength(5);
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => stores.offline.push('juliet', `<message id="c${n}"/>`, quota(5))));
+      expect(results.filter((r) => r.stored)).toHaveLength(5);
       expect(await stores.offline.count('juliet')).toBe(5);
-      expect(await stores.offline.take('juliet')).toHaveLength(5);
+      expect(await stores.offline.peek('juliet', everything)).toHaveLength(5);
     });
 
     it('refuses unknown owners and bad input', async () => {
-      await expectStorageError(stores.offline.push('nobody', '<message/>', 5), 'not-found');
-      await expectStorageError(stores.offline.push('romeo', '', 5), 'invalid');
-      await expectStorageError(stores.offline.push('romeo', '<message/>', -1), 'invalid');
+      await expectStorageError(stores.offline.push('nobody', '<message/>', quota(5)), 'not-found');
+      await expectStorageError(stores.offline.push('romeo', '', quota(5)), 'invalid');
+      await expectStorageError(stores.offline.push('romeo', '<message/>', quota(-1)), 'invalid');
+      await expectStorageError(stores.offline.push('romeo', '<message/>', quota(5, 1.5)), 'invalid');
     });
   });
 

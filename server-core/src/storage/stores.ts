@@ -72,11 +72,26 @@ export interface OfflineMessage {
   xml: string;
 }
 
+/** How much one user's offline queue may hold. */
+export interface OfflineQuota {
+  messages: number;
+  bytes: number;
+}
+
+/** `full` names the limit that refused the message. */
+export type OfflinePushResult = { stored: true } | { stored: false; full: 'messages' | 'bytes' };
+
 export interface OfflineStore {
-  /** Returns false when the user's queue is full (limit given by the caller). */
-  push(owner: string, xml: string, limit: number): Promise<boolean>;
-  /** Returns and removes all messages for the user, oldest first. */
-  take(owner: string): Promise<OfflineMessage[]>;
+  /** Stores the message unless the user's queue would exceed `quota`. */
+  push(owner: string, xml: string, quota: OfflineQuota): Promise<OfflinePushResult>;
+  /**
+   * The oldest stored messages with an id above `afterId`, without removing them: at most
+   * `maxMessages`, and no more than `maxBytes` in all, except that the first one is returned
+   * whatever its size.
+   */
+  peek(owner: string, batch: { afterId: number; maxMessages: number; maxBytes: number }): Promise<OfflineMessage[]>;
+  /** Removes the given messages (those already handed over); unknown ids are ignored. */
+  remove(owner: string, ids: readonly number[]): Promise<void>;
   count(owner: string): Promise<number>;
 }
 

@@ -41,6 +41,11 @@ type Phase = 'header' | 'negotiating' | 'authenticated' | 'bound' | 'closed';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
+/** XEP-0352 `<active/>` or `<inactive/>`, top-level nonzas a bound client may send. */
+function isClientStateIndication(el: Element): boolean {
+  return el.attrs.xmlns === NS.CSI && (el.name === 'active' || el.name === 'inactive');
+}
+
 /**
  * One client-to-server stream from the first byte to the last: stream header, STARTTLS,
  * SASL, resource binding (RFC 6120 sections 4-7), then stanzas to the bound session.
@@ -97,6 +102,14 @@ export class ClientStream {
     if (this.phase === 'closed') return;
     if (STANZA_NAMES.has(stanza.name) && !stanza.attrs.xmlns) stanza.attrs.xmlns = NS.CLIENT;
     this.write(stanza.toString());
+  }
+
+  /**
+   * Resolves true once everything sent so far has left this process (written to the socket),
+   * false when the stream closed first and some of it may never have gone out.
+   */
+  flushed(): Promise<boolean> {
+    return this.phase === 'closed' ? Promise.resolve(false) : this.connection.flushed();
   }
 
   /** Whitespace keepalive (RFC 6120 4.6.1); not used over WebSocket, which has its own pings. */
@@ -201,6 +214,11 @@ export class ClientStream {
   }
 
   private async onStanza(el: Element): Promise<void> {
+    if (isClientStateIndication(el)) {
+      // XEP-0352 is not offered, yet clients send it unasked; it is only a hint, so it is ignored.
+      this.host.logger.debug({ stream: this.id, state: el.name }, 'client state indication ignored');
+      return;
+    }
     if (!STANZA_NAMES.has(el.name) || (el.attrs.xmlns && el.attrs.xmlns !== NS.CLIENT)) {
       return this.fail(new StreamError('unsupported-stanza-type', `<${el.name}/> is not a stanza this server accepts`));
     }

@@ -25,6 +25,11 @@ export interface Connection extends EventEmitter<ConnectionEvents> {
   /** Bytes queued for writing; the stream layer uses it to shed slow readers. */
   readonly pendingWriteBytes: number;
   write(text: string): void;
+  /**
+   * Resolves true once everything written so far has been handed to the operating system
+   * (the peer may still not have read it), false when the connection closed before that.
+   */
+  flushed(): Promise<boolean>;
   /** Upgrades in place; resolves when the handshake completes. */
   startTls(): Promise<void>;
   /** Ends gracefully after flushing what was written. */

@@ -3,6 +3,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
 import { Utf8Decoder } from './utf8-decoder';
+import { WriteTracker } from './write-tracker';
 
 /** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
 export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -13,6 +14,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
   private upgraded = false;
   private closed = false;
   private corked = false;
+  private readonly writes = new WriteTracker();
 
   constructor(
     socket: Socket,
@@ -49,7 +51,11 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
         socket.uncork();
       });
     }
-    this.socket.write(text);
+    this.socket.write(text, this.writes.next());
+  }
+
+  flushed(): Promise<boolean> {
+    return this.writes.flushed();
   }
 
   startTls(): Promise<void> {
@@ -97,6 +103,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     socket.on('close', () => {
       if (this.closed) return;
       this.closed = true;
+      this.writes.closed();
       this.emit('close');
     });
   }

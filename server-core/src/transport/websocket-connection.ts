@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
 import { Utf8Decoder } from './utf8-decoder';
+import { WriteTracker } from './write-tracker';
 
 /** XMPP over WebSocket (RFC 7395): every message carries complete elements. */
 export class WebSocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -11,6 +12,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   readonly canStartTls = false;
   private closed = false;
   private readonly decoder = new Utf8Decoder();
+  private readonly writes = new WriteTracker();
 
   constructor(
     private readonly ws: WebSocket,
@@ -37,6 +39,7 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
     ws.on('close', () => {
       if (this.closed) return;
       this.closed = true;
+      this.writes.closed();
       this.emit('close');
     });
   }
@@ -46,7 +49,11 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   write(text: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text, this.writes.next());
+  }
+
+  flushed(): Promise<boolean> {
+    return this.writes.flushed();
   }
 
   startTls(): Promise<void> {

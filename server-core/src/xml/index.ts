@@ -6,3 +6,4 @@ export type { XmlFault, XmlLimits, XmlStreamEvents } from './stream-parser';
 export { StanzaError, errorReply, iqResult, iqPayload, canReplyWithError, xmlnsOf } from './stanza';
 export type { StanzaErrorType, StanzaErrorCondition } from './stanza';
 export { Element, clone, parse as parseXml } from 'ltx';
+export { appendChildrenInTurns } from './children-in-turns';

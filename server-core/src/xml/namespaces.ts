@@ -26,4 +26,5 @@ export const NS = {
   DELAY: 'urn:xmpp:delay',
   OFFLINE: 'msgoffline',
   HINTS: 'urn:xmpp:hints',
+  CSI: 'urn:xmpp:csi:0',
 } as const;

@@ -1,5 +1,5 @@
 import { Element } from 'ltx';
-import { NS, StanzaError, bareOf } from '../../xml';
+import { NS, StanzaError, bareOf, canReplyWithError } from '../../xml';
 import type { PacketInterceptor, InterceptorContext, InterceptorVerdict } from '../../routing';
 import type { CoreContext } from '../../server/core-context';
 import type { BlocklistCache } from './blocklist-cache';
@@ -8,11 +8,12 @@ import type { BlocklistCache } from './blocklist-cache';
 const BLOCKING_PRIORITY = 1000;
 
 /**
- * XEP-0191 on the node that holds the session, from the replicated blocklists:
- * - the user sends to a blocked JID: messages and IQ requests bounce with not-acceptable and
- *   `<blocked/>` (3.5), anything else is dropped;
- * - a blocked JID sends to the user: IQ requests get service-unavailable, anything else is
- *   dropped silently (3.6), so the contact cannot tell it is blocked.
+ * XEP-0191 3.3 on the node that holds the session, from the replicated blocklists:
+ * - the user sends to a blocked JID: messages, presence and IQ requests bounce with
+ *   not-acceptable and `<blocked/>`; errors and IQ results are dropped (nothing answers them);
+ * - a blocked JID sends to the user: messages and IQ requests get service-unavailable (what
+ *   an absent user's server says, so the contact cannot tell it is blocked), presence and
+ *   everything else is dropped without an answer.
  * The user's own account and the server itself are never blocked from the user, nor are the
  * bounces of the user's own stanzas to a blocked JID.
  */
@@ -28,16 +29,10 @@ export function blockingInterceptor(ctx: CoreContext, lists: BlocklistCache): Pa
     return answer;
   };
 
-  const outbound = (stanza: Element): InterceptorVerdict => {
-    if (stanza.name === 'message' && stanza.attrs.type !== 'error') return { reject: blockedError() };
-    if (stanza.name === 'iq' && (stanza.attrs.type === 'get' || stanza.attrs.type === 'set')) return { reject: blockedError() };
-    return { reject: 'drop' };
-  };
+  const outbound = (stanza: Element): InterceptorVerdict => (canReplyWithError(stanza) ? { reject: blockedError() } : { reject: 'drop' });
 
   const inbound = (stanza: Element): InterceptorVerdict => {
-    if (stanza.name === 'iq' && (stanza.attrs.type === 'get' || stanza.attrs.type === 'set')) {
-      ctx.router.reject(stanza, new StanzaError('service-unavailable'));
-    }
+    if (stanza.name !== 'presence' && canReplyWithError(stanza)) ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     return { reject: 'drop' };
   };
 

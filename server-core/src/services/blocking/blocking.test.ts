@@ -41,7 +41,7 @@ describe('blocking command (XEP-0191)', () => {
     expect(await blocklist(phone)).toEqual([]);
   });
 
-  test("a blocked contact's messages are dropped, and delivered again after unblocking", async () => {
+  test("a blocked contact's messages are refused with service-unavailable, and delivered again after unblocking", async () => {
     const alice = await world.online('alice', 'pc');
     const bob = await world.online('bob', 'pc');
     const carol = await world.online('carol', 'pc');
@@ -54,7 +54,10 @@ describe('blocking command (XEP-0191)', () => {
     await alice.waitFor(bodyIs('sync marker'));
     expect(alice.received.some(bodyIs('you cannot hear me'))).toBe(false);
     expect(alice.received.some(bodyIs('nor here'))).toBe(false);
-    expect(bob.received.some((s) => s.is('message') && s.attrs.type === 'error')).toBe(false);
+    // XEP-0191 3.3: the same answer an absent user's server gives, so bob cannot tell he is blocked.
+    const bounces = bob.received.filter((s) => s.is('message') && s.attrs.type === 'error');
+    expect(bounces.map(errorCondition)).toEqual(['service-unavailable', 'service-unavailable']);
+    expect(bounces.some((s) => s.getChild('error')!.getChild('blocked', 'urn:xmpp:blocking:errors'))).toBe(false);
 
     await alice.iq(unblock(jid('bob')));
     await bob.send(chat(jid('alice'), 'friends again'));

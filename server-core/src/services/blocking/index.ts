@@ -7,9 +7,11 @@ import { BlocklistCache } from './blocklist-cache';
 import { BlocklistPushes } from './blocklist-pushes';
 import { blockingIqHandler } from './blocking-iq';
 import { blockingInterceptor } from './blocking-interceptors';
+import { BlockingPresence } from './blocking-presence';
 
 /**
- * XEP-0191 Blocking Command: the IQs, the pushes, enforcement on stanzas of local sessions,
+ * XEP-0191 Blocking Command: the IQs, the pushes, presence to the contacts blocked and
+ * unblocked, enforcement on stanzas of local sessions,
  * and `ctx.blocking` for the IM modules (cached for online users, from the database otherwise).
  */
 export function registerBlocking(ctx: CoreContext): () => void {
@@ -32,7 +34,7 @@ export function registerBlocking(ctx: CoreContext): () => void {
   undo.add(() => ctx.events.off('sessionCreated', onCreated));
   undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
 
-  undo.add(ctx.iqHandlers.register('account', NS.BLOCKING, blockingIqHandler(ctx.stores.blocklists, lists, pushes)));
+  undo.add(ctx.iqHandlers.register('account', NS.BLOCKING, blockingIqHandler(ctx, lists, pushes, new BlockingPresence(ctx))));
   undo.add(ctx.interceptors.add(blockingInterceptor(ctx, lists)));
   undo.add(addDiscoFeatures(ctx, [NS.BLOCKING]));
   undo.add(() => pushes.dispose());

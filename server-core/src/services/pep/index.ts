@@ -16,7 +16,6 @@ import { LocalPepService } from './pep-service';
 
 export type { PepItem, PepService } from './pep-api';
 export { PEP_FEATURES, PEP_IDENTITY } from './pep-namespaces';
-export { MAX_PEP_PAYLOAD_BYTES, MAX_PEP_NODES_PER_ACCOUNT } from './pep-service';
 
 export function registerPep(ctx: CoreContext): () => void {
   const caps = ctx.caps;

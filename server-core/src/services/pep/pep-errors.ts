@@ -7,6 +7,9 @@ export function pubsubError(condition: StanzaErrorCondition, pubsubCondition: st
   return new StanzaError(condition, text, undefined, new Element(pubsubCondition, { xmlns: PUBSUB_ERRORS, ...attrs }));
 }
 
+/** XEP-0060 section 7.1.3.4: the pubsub#errors condition of a payload over the size limit. */
+export const payloadTooBig = (): Element => new Element('payload-too-big', { xmlns: PUBSUB_ERRORS });
+
 /** XEP-0060 section 4.6: a request this service does not implement. */
 export const unsupported = (feature: string): StanzaError =>
   pubsubError('feature-not-implemented', 'unsupported', `PEP here does not support ${feature}`, { feature });

@@ -3,14 +3,11 @@ import { StanzaError, parseJid, JidError } from '../../xml';
 import type { CoreContext } from '../../server/core-context';
 import type { PepItem, PepService } from './pep-api';
 import type { PepAudience } from './pep-audience';
-import { pubsubError } from './pep-errors';
+import { payloadTooBig } from './pep-errors';
+import { limitError } from '../../server/limit-error';
 import { itemEvent, retractEvent } from './pep-events';
 import type { PepItemCache } from './pep-item-cache';
 
-/** Every node item is replicated to every cluster node's memory, so payloads stay small. */
-export const MAX_PEP_PAYLOAD_BYTES = 32 * 1024;
-/** Nodes one account may hold; enough for nick, mood, activity, tune, avatar, bookmarks, OMEMO. */
-export const MAX_PEP_NODES_PER_ACCOUNT = 32;
 /** Node names and item ids are identifiers, not content. */
 const MAX_NAME_LENGTH = 256;
 /** With one item per node, a fixed id says "the current state" (XEP-0163 section 4.3). */
@@ -28,12 +25,14 @@ export class LocalPepService implements PepService {
     const ownerJid = await this.localOwner(owner);
     checkName('node', node);
     checkName('item id', itemId);
+    // Every item is replicated to every cluster node's memory: payloads stay small, nodes few.
+    const { limits } = this.ctx;
     const size = Buffer.byteLength(payload.toString(), 'utf8');
-    if (size > MAX_PEP_PAYLOAD_BYTES) {
-      throw pubsubError('not-acceptable', 'payload-too-big', `a PEP payload may be at most ${MAX_PEP_PAYLOAD_BYTES} bytes (got ${size})`);
+    if (size > limits.maxPepItemBytes) {
+      throw limitError('not-acceptable', `this PEP payload has ${size} bytes, more than an item may hold`, limits, 'maxPepItemBytes', payloadTooBig());
     }
-    if (!this.items.get(ownerJid, node) && this.items.nodeCount(ownerJid) >= MAX_PEP_NODES_PER_ACCOUNT) {
-      throw new StanzaError('resource-constraint', `an account may have at most ${MAX_PEP_NODES_PER_ACCOUNT} PEP nodes`, 'cancel');
+    if (!this.items.get(ownerJid, node) && this.items.nodeCount(ownerJid) >= limits.pepNodesPerUser) {
+      throw limitError('resource-constraint', `this account already has as many PEP nodes as it may`, limits, 'pepNodesPerUser');
     }
     const item: PepItem = { node, id: itemId, payload };
     await this.items.set(ownerJid, item);

@@ -1,7 +1,6 @@
 import { Element } from 'ltx';
 import { startWorld, iqFailure, roundTrip, xml, chatClientCaps, type World, type TestClient } from '../service-test-world';
 import { mutualSubscription } from '../../im/presence-test-steps';
-import { MAX_PEP_PAYLOAD_BYTES } from '.';
 
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
@@ -140,7 +139,7 @@ describe('personal eventing (XEP-0163)', () => {
   test('a payload over the size limit is refused and the old item stays', async () => {
     const { alice, bob } = await friends();
     await alice.iq(publish(tune('small')));
-    const failure = await iqFailure(alice, publish(tune('x'.repeat(MAX_PEP_PAYLOAD_BYTES))));
+    const failure = await iqFailure(alice, publish(tune('x'.repeat(world.server.server.context.limits.maxPepItemBytes))));
     expect(failure.condition).toBe('not-acceptable');
     expect(failure.application?.name).toBe('payload-too-big');
     const result = await bob.iq(items(jid('alice')));

@@ -1,8 +1,9 @@
 /**
- * Serialises read-modify-write of one user's roster on this node, so two subscription
- * stanzas for the same user cannot both read the old state and lose one change.
+ * Serialises async work per user on this node: read-modify-write of a roster, so two
+ * subscription stanzas cannot both read the old state and lose one change; offline delivery,
+ * so two resources becoming available at once do not both hand out the same messages.
  */
-export class RosterOwnerLocks {
+export class OwnerLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
   async run<T>(owner: string, work: () => Promise<T>): Promise<T> {
