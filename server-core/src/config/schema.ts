@@ -156,6 +156,9 @@ const limits = z
     idleTimeoutMs: positiveMs('a timeout').default(300000),
     maxSessionsPerUser: count('a session count').default(10),
     loginAttemptsPerMinute: count('an attempt count (0 turns the limit off)', 0).default(20),
+    loginFailuresPerAccountPerMinute: count('a failure count (0 turns the limit off)', 0).default(10),
+    loginFailuresPerAccountAndAddressPerMinute: count('a failure count (0 turns the limit off)', 0).default(5),
+    loginTrustedAddressMs: positiveMs('a duration').default(24 * 60 * 60 * 1000),
     capsQueryTimeoutMs: positiveMs('a timeout').default(10000),
   })
   .strict();

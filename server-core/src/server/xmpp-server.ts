@@ -15,7 +15,7 @@ import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, type LoginThrottleLimits } from '../auth';
 import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
@@ -54,7 +54,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const nodeLoss = new NodeLossHandler(ctx, { resourceLost: (fullJid) => sessionManager.presence?.resourceLost(fullJid) ?? Promise.resolve() });
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
-  const loginThrottle = new LoginThrottle(config.limits.loginAttemptsPerMinute);
+  const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
   const host: StreamHost = {
     domain: config.domain,
     logger,
@@ -151,6 +151,18 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     blocking: { isBlocked: async () => false },
     updateRoute: (session: ClientSession) =>
       routes.set(session.fullJid, { node: cluster.nodeId, priority: session.priority, available: session.available }),
+  };
+}
+
+/** XMPP logins and console sign-ins are limited alike, each with counts of its own. */
+export function loginThrottleLimits(config: ServerConfig): LoginThrottleLimits {
+  const l = config.limits;
+  return {
+    perAddress: l.loginAttemptsPerMinute,
+    perAccount: l.loginFailuresPerAccountPerMinute,
+    perAccountAndAddress: l.loginFailuresPerAccountAndAddressPerMinute,
+    windowMs: 60_000,
+    trustedForMs: l.loginTrustedAddressMs,
   };
 }
 
