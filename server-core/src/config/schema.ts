@@ -52,7 +52,17 @@ const websocket = z
   })
   .strict();
 
-const admin = z.object({ host: bindHost.default('127.0.0.1'), port: port.default(9090) }).strict();
+const allowedHost = z
+  .string({ invalid_type_error: 'expected a host name, optionally with ":port", such as "admin.example.com"' })
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'expected a host name, optionally with ":port", such as "admin.example.com" or "[2001:db8::1]:9090"');
+
+const admin = z
+  .object({
+    host: bindHost.default('127.0.0.1'),
+    port: port.default(9090),
+    allowedHosts: z.array(allowedHost, { invalid_type_error: 'expected a list of host names' }).default([]),
+  })
+  .strict();
 
 const listeners = z
   .object({

@@ -15,7 +15,8 @@ import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
-import { LoginThrottle, type LoginThrottleLimits } from '../auth';
+import { LoginThrottle } from '../auth';
+import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
@@ -151,18 +152,6 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     blocking: { isBlocked: async () => false },
     updateRoute: (session: ClientSession) =>
       routes.set(session.fullJid, { node: cluster.nodeId, priority: session.priority, available: session.available }),
-  };
-}
-
-/** XMPP logins and console sign-ins are limited alike, each with counts of its own. */
-export function loginThrottleLimits(config: ServerConfig): LoginThrottleLimits {
-  const l = config.limits;
-  return {
-    perAddress: l.loginAttemptsPerMinute,
-    perAccount: l.loginFailuresPerAccountPerMinute,
-    perAccountAndAddress: l.loginFailuresPerAccountAndAddressPerMinute,
-    windowMs: 60_000,
-    trustedForMs: l.loginTrustedAddressMs,
   };
 }
 
