@@ -12,10 +12,16 @@ import { splitPath } from './path-pattern';
 import { createAdminConsole, type AdminConsole } from './console';
 import { serveMetrics } from './metrics-endpoint';
 import { installCoreMetrics } from '../metrics';
+import type { LoginThrottleLimits } from '../auth';
+import { hostChecker } from './host-check';
 
 export interface AdminServerOptions {
   host: string;
   port: number;
+  /** Names besides the domain and loopback that `Host` may carry (see host-check.ts). */
+  allowedHosts: string[];
+  /** Console sign-in limits (the same keys as XMPP logins, counted separately). */
+  signInLimits: LoginThrottleLimits;
   token: string;
   core: CoreContext;
   plugins: PluginHost;
@@ -37,7 +43,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const routes = [...adminRoutes(options.core, options.plugins), ...adminConsole.routes];
   const logger = options.logger.child({ component: 'admin' });
   const authorized = (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || adminConsole.authorizes(request);
+  const hostAllowed = hostChecker({ domain: options.core.domain, bindHost: options.host, allowedHosts: options.allowedHosts });
   const server = http.createServer((request, response) => {
+    if (!hostAllowed(request.headers.host, (server.address() as AddressInfo).port)) return send(response, 421, wrongHost(request.headers.host));
     serveOutsideApi(request, response, adminConsole, authorized)
       .then(async (served) => (served ? undefined : handle(request, routes, options, authorized)))
       .then((answer) => answer && send(response, answer.status, answer.body))
@@ -110,6 +118,16 @@ async function handlePluginRoute(method: string, url: URL, body: unknown, plugin
     return { status: result.status, body: result.body };
   }
   return { status: result === undefined ? 204 : 200, body: result };
+}
+
+function wrongHost(host: string | undefined): unknown {
+  const shown = host === undefined ? 'no Host header' : `the host "${host.slice(0, 100)}"`;
+  return {
+    error: {
+      code: 'wrong-host',
+      message: `this admin listener does not answer for ${shown}; use the server's domain, localhost or 127.0.0.1, or add the name to listeners.admin.allowedHosts`,
+    },
+  };
 }
 
 function send(response: http.ServerResponse, status: number, body: unknown): void {

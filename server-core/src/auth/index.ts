@@ -9,3 +9,5 @@ export type { PlainCredentials } from './plain';
 export { authzidAllowed } from './authzid';
 export { saslError } from './sasl-failure';
 export type { SaslError, SaslFailure } from './sasl-failure';
+export { LoginThrottle } from './login-throttle';
+export type { LoginThrottleLimits, ThrottleVerdict } from './login-throttle';

@@ -52,7 +52,17 @@ const websocket = z
   })
   .strict();
 
-const admin = z.object({ host: bindHost.default('127.0.0.1'), port: port.default(9090) }).strict();
+const allowedHost = z
+  .string({ invalid_type_error: 'expected a host name, optionally with ":port", such as "admin.example.com"' })
+  .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'expected a host name, optionally with ":port", such as "admin.example.com" or "[2001:db8::1]:9090"');
+
+const admin = z
+  .object({
+    host: bindHost.default('127.0.0.1'),
+    port: port.default(9090),
+    allowedHosts: z.array(allowedHost, { invalid_type_error: 'expected a list of host names' }).default([]),
+  })
+  .strict();
 
 const listeners = z
   .object({
@@ -167,6 +177,9 @@ const limits = z
     idleTimeoutMs: positiveMs('a timeout').default(300000),
     maxSessionsPerUser: count('a session count').default(10),
     loginAttemptsPerMinute: count('an attempt count (0 turns the limit off)', 0).default(20),
+    loginFailuresPerAccountPerMinute: count('a failure count (0 turns the limit off)', 0).default(10),
+    loginFailuresPerAccountAndAddressPerMinute: count('a failure count (0 turns the limit off)', 0).default(5),
+    loginTrustedAddressMs: positiveMs('a duration').default(24 * 60 * 60 * 1000),
     capsQueryTimeoutMs: positiveMs('a timeout').default(10000),
   })
   .strict();

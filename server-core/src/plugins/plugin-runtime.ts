@@ -5,6 +5,7 @@ import type { CoreContext } from '../server/core-context';
 import { startAdminServer, type AdminServer } from '../admin/admin-server';
 import { resolveAdminToken } from '../admin/admin-token';
 import { PluginHost } from './plugin-host';
+import { loginThrottleLimits } from '../auth/login-throttle-limits';
 
 export interface PluginRuntime {
   readonly plugins: PluginHost;
@@ -26,7 +27,7 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
     const token = resolveAdminToken(config.dataDir);
     if (token.created) logger.warn({ file: token.file }, 'created the admin API token; clients read it from this file');
     try {
-      admin = await startAdminServer({ ...config.listeners.admin, token: token.token, core, plugins, logger });
+      admin = await startAdminServer({ ...config.listeners.admin, signInLimits: loginThrottleLimits(config), token: token.token, core, plugins, logger });
     } catch (err) {
       await plugins.stop();
       throw err;

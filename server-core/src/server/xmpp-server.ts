@@ -16,7 +16,8 @@ import { SessionManager } from './session-manager';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
 import { AddressLimits, type AddressRefusal } from './address-limits';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle } from '../auth';
+import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
@@ -56,7 +57,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
   const addressLimits = new AddressLimits(config.limits);
-  const loginThrottle = new LoginThrottle(config.limits.loginAttemptsPerMinute);
+  const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
   const host: StreamHost = {
     domain: config.domain,
     logger,

@@ -51,12 +51,31 @@ export function registerServerRoutes(runtime: AsteriskImRuntime): void {
   ctx.admin.route('POST', '/servers/:name/test', async ({ params, body }) => {
     const overrides = parseBody(testBody, body);
     const stored = store.credentials(params.name);
-    const candidate = { ...stored, ...withoutUndefined(overrides), secret: keptSecret(overrides.secret) ?? stored?.secret };
+    if (!stored) throw notFound(`no Asterisk server named ${params.name}`);
+    const destination = { ...stored, ...withoutUndefined(overrides) };
+    const given = keptSecret(overrides.secret);
+    // The stored secret goes only where it is stored for: otherwise anyone with API access could
+    // have it sent to a host of their choosing, in the clear if TLS was turned off.
+    if (!given && !sameDestination(destination, stored)) throw secretRequired();
+    const candidate: AsteriskServer = { ...destination, secret: given ?? stored.secret };
     const missing = (['host', 'username', 'secret'] as const).find((field) => !candidate[field]);
-    if (missing) throw stored ? new HttpError(400, 'invalid-body', `${missing}: is required`, missing) : notFound(`no Asterisk server named ${params.name}`);
-    const result = await testConnection({ ...linkTimeouts(runtime), ...(candidate as AsteriskServer), logger: ctx.logger });
+    if (missing) throw new HttpError(400, 'invalid-body', `${missing}: is required`, missing);
+    const result = await testConnection({ ...linkTimeouts(runtime), ...candidate, logger: ctx.logger });
     return result as unknown as JsonValue;
   });
+}
+
+function sameDestination(candidate: AsteriskServer, stored: AsteriskServer): boolean {
+  return candidate.host === stored.host && candidate.port === stored.port && candidate.tls === stored.tls;
+}
+
+function secretRequired(): HttpError {
+  return new HttpError(
+    400,
+    'secret-required',
+    'secret: the stored secret is only sent to the stored host, port and TLS setting; to test other settings, send the secret with them',
+    'secret',
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

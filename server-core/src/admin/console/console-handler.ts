@@ -14,10 +14,17 @@ import { readFormBody } from './form-body';
 import { sendHtml, redirect, sendAsset } from './http-response';
 import { signInPage, setupPage, messagePage, type FieldErrors } from './pages/auth-pages';
 import { appPage, isAppPage } from './pages/app-pages';
+import type { LoginThrottle, ThrottleVerdict } from '../../auth';
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 8;
-/** Slows password guessing through the form; verifyPassword itself is constant time. */
-const SIGN_IN_FAILURE_DELAY_MS = 300;
+/**
+ * Slows password guessing through the form (verifyPassword itself is constant time): the
+ * delay doubles with each failure of the same account from the same address, up to the cap.
+ */
+export const SIGN_IN_FAILURE_DELAY_MS = 300;
+export const MAX_SIGN_IN_FAILURE_DELAY_MS = 5000;
+/** The account name failures are counted under when the form's username is not a valid one. */
+const INVALID_USERNAME = '(invalid)';
 
 const ASSETS: Record<string, string> = { 'console.js': 'text/javascript; charset=utf-8', 'console.css': 'text/css; charset=utf-8' };
 const ASSET_DIR = path.join(__dirname, 'assets');
@@ -27,11 +34,12 @@ export interface ConsoleHandlerDeps {
   sessions: ConsoleSessions;
   setup: SetupToken;
   logger: Logger;
+  throttle: LoginThrottle;
 }
 
 /** Serves the console's pages, sign-in, setup, sign-out and static files. Answers false for `/api/*` and `/metrics`. */
 export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
-  const { core, sessions, setup, logger } = deps;
+  const { core, sessions, setup, logger, throttle } = deps;
   const nodeId = core.nodeId;
   const accounts = core.stores.accounts;
 
@@ -66,10 +74,23 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
     if (!password) errors.password = 'Enter your password.';
     if (Object.keys(errors).length === 0) {
       const local = safeLocal(username);
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const verdict = throttle.check(address, local ?? INVALID_USERNAME);
+      if (!verdict.allowed) {
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        logger.warn({ username: local ?? '(invalid)', address, reason: verdict.reason }, 'console sign-in refused: too many failures');
+        errors.form = `${SIGN_IN_REFUSALS[verdict.reason]}; try again in ${seconds} seconds.`;
+        return sendHtml(response, 429, signInPage(nodeId, csrf.value, { username }, errors), [csrf.cookie], { 'retry-after': String(seconds) });
+      }
       const account = local ? await accounts.get(local) : undefined;
       const passwordOk = local ? await accounts.verifyPassword(local, password) : false;
-      if (local && account?.isAdmin && passwordOk) return signIn(response, local);
-      await new Promise((resolve) => setTimeout(resolve, SIGN_IN_FAILURE_DELAY_MS));
+      if (local && account?.isAdmin && passwordOk) {
+        throttle.recordSuccess(address, local);
+        return signIn(response, local);
+      }
+      throttle.recordFailure(address, local ?? INVALID_USERNAME);
+      const failures = throttle.pairFailures(address, local ?? INVALID_USERNAME);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(SIGN_IN_FAILURE_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_SIGN_IN_FAILURE_DELAY_MS)));
       logger.warn({ username: local ?? '(invalid)' }, 'console sign-in refused');
       // One message for both cases, so the form does not tell which accounts are administrators.
       errors.password = 'Wrong username or password, or the account is not an administrator.';
@@ -163,6 +184,12 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
     return true;
   };
 }
+
+const SIGN_IN_REFUSALS: Record<Exclude<ThrottleVerdict, { allowed: true }>['reason'], string> = {
+  address: 'Too many failed sign-ins from this address',
+  account: 'Too many failed sign-ins for this account',
+  'account-and-address': 'Too many failed sign-ins for this account from this address',
+};
 
 function safeLocal(username: string): string | undefined {
   try {

@@ -9,8 +9,8 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-export function sendHtml(response: ServerResponse, status: number, body: string, cookies: string[] = []): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(cookies.length ? { 'set-cookie': cookies } : {}) });
+export function sendHtml(response: ServerResponse, status: number, body: string, cookies: string[] = [], headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body), ...(cookies.length ? { 'set-cookie': cookies } : {}) });
   response.end(body);
 }
 

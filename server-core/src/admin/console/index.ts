@@ -18,6 +18,7 @@ import { clusterRoutes } from './api/cluster-routes';
 import { sessionRoutes } from './api/session-routes';
 import { userRoutes } from './api/user-routes';
 import { pluginFormRoutes } from './api/plugin-schema-routes';
+import { LoginThrottle, type LoginThrottleLimits } from '../../auth';
 
 export { CSRF_HEADER } from './console-auth';
 export { SESSION_COOKIE } from './cookies';
@@ -27,6 +28,7 @@ export interface AdminConsoleOptions {
   core: CoreContext;
   plugins: PluginHost;
   logger: Logger;
+  signInLimits: LoginThrottleLimits;
 }
 
 export interface AdminConsole {
@@ -46,11 +48,15 @@ export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
   const sessions = new ConsoleSessions(options.core.cluster);
   const setup = new SetupToken();
   const removeTasks = registerNodeTasks(options.core);
+  const throttle = new LoginThrottle(options.signInLimits);
   return {
-    serve: consoleHandler({ core: options.core, sessions, setup, logger }),
+    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle }),
     authorizes: consoleApiAuthorizer(sessions),
     routes: [...clusterRoutes(options.core), ...sessionRoutes(options.core), ...userRoutes(options.core, sessions), ...pluginFormRoutes(options.plugins)],
     announceSetup: (adminUrl) => setup.prepare(options.core.stores.accounts, logger, adminUrl),
-    close: removeTasks,
+    close: () => {
+      removeTasks();
+      throttle.dispose();
+    },
   };
 }
