@@ -96,8 +96,10 @@ describe('CallTracker', () => {
   test('userPhoneState and deviceState are emitted only when they change', () => {
     const w = world();
     const userStates: Array<[string, boolean]> = [];
+    const aliceTold: string[][] = [];
     const deviceStates: Array<[string, string]> = [];
     w.tracker.on('userPhoneState', (s) => userStates.push([s.user, s.onPhone]));
+    w.tracker.on('userPhoneState', (s) => s.user === ALICE && aliceTold.push(s.calls.flatMap((c) => c.announced)));
     w.tracker.on('deviceState', (s) => deviceStates.push([s.device, s.state]));
     const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
     w.answer(a, b);
@@ -110,7 +112,10 @@ describe('CallTracker', () => {
       ['PJSIP/1002', 'idle'],
     ]);
     expect(userStates.filter(([user]) => user === BOB).map(([, on]) => on)).toEqual([false, true, false]);
-    expect(userStates.filter(([user]) => user === ALICE).map(([, on]) => on)).toEqual([true, false]);
+    // alice's state changes only in what her clients were told when bob answers: the replicated
+    // state must say so, or a new senior would tell them again.
+    expect(userStates.filter(([user]) => user === ALICE).map(([, on]) => on)).toEqual([true, true, false]);
+    expect(aliceTold).toEqual([['DIALED'], ['DIALED', 'ON_PHONE'], []]);
   });
 
   test('unanswered call: the callee rings, the caller gives up, both end idle', () => {
@@ -257,6 +262,57 @@ describe('CallTracker', () => {
     expect(w.phoneEvents).toHaveLength(before);
     expect(w.tracker.deviceState('PJSIP/1001')).toBe('on-hold');
     expect(w.onPhone(BOB)).toBe(true);
+  });
+
+  describe('taking over from another listener (restore, then resync)', () => {
+    /** The state a first tracker published after `script`, restored into a second one that heard nothing. */
+    function takeOver(script: (w: ReturnType<typeof world>) => void) {
+      const before = world();
+      script(before);
+      const after = world();
+      const published: string[] = [];
+      after.tracker.on('userPhoneState', (s) => published.push(s.user));
+      after.tracker.restore([ALICE, BOB, CAROL].map((u) => before.tracker.userPhoneState(u)).filter((s) => s.calls.length > 0 || s.devices.length > 0));
+      return { before, after, published };
+    }
+
+    test('a call still in progress is kept, with nothing announced or published again', () => {
+      let call!: ReturnType<ReturnType<typeof world>['ring']>;
+      const { after, published } = takeOver((w) => {
+        call = w.ring('PJSIP/1001', 'PJSIP/1002');
+        w.answer(call.a, call.b);
+      });
+      expect(after.onPhone(BOB)).toBe(true);
+      after.tracker.resync([after.ami.coreShowChannel(call.a, 'r'), after.ami.coreShowChannel(call.b, 'r')], [after.ami.deviceStateChange('PJSIP/1001', 'INUSE'), after.ami.deviceStateChange('PJSIP/1002', 'INUSE')]);
+      expect(after.phoneEvents).toEqual([]);
+      expect(published).toEqual([]);
+      after.hangUpBoth(call.a, call.b);
+      expect(after.eventsOf(BOB).map((e) => e.type)).toEqual(['HANG_UP']);
+      expect(after.eventsOf(ALICE).map((e) => e.type)).toEqual(['HANG_UP']);
+      expect(after.onPhone(BOB)).toBe(false);
+    });
+
+    test('a call that ended while nobody listened hangs up once at the resync', () => {
+      const { after, published } = takeOver((w) => {
+        const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
+        w.answer(a, b);
+      });
+      after.tracker.resync([], [after.ami.deviceStateChange('PJSIP/1001', 'NOT_INUSE'), after.ami.deviceStateChange('PJSIP/1002', 'NOT_INUSE')]);
+      expect(after.eventsOf(BOB).map((e) => e.type)).toEqual(['HANG_UP']);
+      expect(after.eventsOf(ALICE).map((e) => e.type)).toEqual(['HANG_UP']);
+      expect(published.sort()).toEqual([ALICE, BOB]);
+      expect(after.onPhone(BOB)).toBe(false);
+    });
+
+    test('a call that rang under the previous listener and is answered after: ON_PHONE once, no second RING', () => {
+      let call!: ReturnType<ReturnType<typeof world>['ring']>;
+      const { after } = takeOver((w) => {
+        call = w.ring('PJSIP/1001', 'PJSIP/1002');
+      });
+      after.answer(call.a, call.b);
+      expect(after.eventsOf(BOB).map((e) => e.type)).toEqual(['ON_PHONE']);
+      expect(after.eventsOf(ALICE).map((e) => e.type)).toEqual(['ON_PHONE']);
+    });
   });
 
   test('an idle device state sweeps channels whose hang-up was lost', () => {

@@ -8,6 +8,7 @@ import { deviceStateFromAsterisk, isBusyState, strongestState, type DeviceState 
 import {
   applySnapshot,
   channelDeviceState,
+  channelFromCall,
   hangUpIsDue,
   newTrackedChannel,
   takeDuePhoneEvents,
@@ -46,6 +47,10 @@ export interface UserCall {
   direction: CallDirection;
   otherNum?: string;
   otherName?: string;
+  /** Asterisk's channel state, so whoever takes the call over knows what is still to come. */
+  channelState: number;
+  /** The phone events the user's clients already had for this call: a new senior sends none of them again. */
+  announced: PhoneEventType[];
 }
 
 /** Spark-compatible phone event for the user's own clients. */
@@ -176,6 +181,37 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     }
     for (const tracked of this.channels.values()) this.announce(tracked);
     this.publish(touched);
+  }
+
+  /**
+   * Takes over the phone state another listener (the previous senior, or this node's link before
+   * a reconnect) left in the replicated cache, as if this tracker had followed those calls: the
+   * resync that follows hangs up only the calls that ended meanwhile, keeps the others, and sends
+   * no phone event a client already had. Emits nothing: the cache already shows it.
+   */
+  restore(users: readonly UserPhoneState[]): void {
+    const touched = new Set<string>();
+    const mine = (device: string, user: string): boolean => this.monitoredMapping(device)?.user === user;
+    for (const { user, calls, devices } of users) {
+      for (const call of calls ?? []) {
+        const device = normaliseDeviceName(call.device);
+        if (!mine(device, user) || this.channels.get(call.callID) || this.ended.has(call.callID)) continue;
+        this.channels.set(channelFromCall(call, device));
+        touched.add(device);
+      }
+      for (const { device: name, state } of devices ?? []) {
+        const device = normaliseDeviceName(name);
+        if (!mine(device, user) || this.channelsOf(device).length > 0) continue;
+        this.reported.set(device, state);
+        touched.add(device);
+      }
+    }
+    this.publish(touched, new Set(), { emit: false });
+  }
+
+  /** Whether any monitored device of this tracker belongs to `user`. */
+  hasUser(user: string): boolean {
+    return this.monitoredDevicesByUser.has(user);
   }
 
   deviceState(device: string): DeviceState {
@@ -328,7 +364,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     for (const c of this.devicesOf(user).flatMap((device) => this.channels.ofDevice(device))) {
       const state = channelDeviceState(c);
       if (state === 'idle') continue;
-      const call: UserCall = { callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction };
+      const call: UserCall = { callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction, channelState: c.channelState, announced: [...c.announced] };
       if (c.otherNum) call.otherNum = c.otherNum;
       if (c.otherName) call.otherName = c.otherName;
       calls.push(call);
@@ -336,8 +372,8 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     return calls;
   }
 
-  /** Emits the device and user states that differ from what was last published. */
-  private publish(touchedDevices: Set<string>, touchedUsers = new Set<string>()): void {
+  /** Emits the device and user states that differ from what was last published (or only notes them as published). */
+  private publish(touchedDevices: Set<string>, touchedUsers = new Set<string>(), { emit } = { emit: true }): void {
     for (const device of touchedDevices) {
       const mapping = this.monitoredMapping(device);
       if (!mapping) continue;
@@ -345,15 +381,15 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       const state = this.computeDeviceState(device);
       if ((this.publishedDevice.get(device) ?? 'idle') === state) continue;
       this.publishedDevice.set(device, state);
-      this.emit('deviceState', { device, user: mapping.user, state });
+      if (emit) this.emit('deviceState', { device, user: mapping.user, state });
     }
     for (const user of touchedUsers) {
       const state = this.userPhoneState(user);
-      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state]), state.devices]);
+      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
       if ((this.publishedUser.get(user) ?? IDLE_USER_KEY) === key) continue;
       if (key !== IDLE_USER_KEY) this.publishedUser.set(user, key);
       else this.publishedUser.delete(user);
-      this.emit('userPhoneState', state);
+      if (emit) this.emit('userPhoneState', state);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ChannelSnapshot } from './call-events';
+import type { UserCall } from './call-tracker';
 import { ChannelState, type DeviceState } from './device-state';
 
 /** Who started the call, seen from the device: it rang (`incoming`) or it dialled (`outgoing`). */
@@ -49,6 +50,27 @@ export function newTrackedChannel(snapshot: ChannelSnapshot, device: string): Tr
   // A phone that dials shows the digits it dialled as its extension.
   if (direction === 'outgoing' && snapshot.exten && snapshot.exten !== 's') tracked.otherNum = snapshot.exten;
   applySnapshot(tracked, snapshot);
+  return tracked;
+}
+
+/**
+ * A call as another listener left it in the replicated phone state, with the phone events its
+ * clients already had. Entries written before those fields existed fall back on the call's state.
+ */
+export function channelFromCall(call: UserCall, device: string): TrackedChannel {
+  const held = call.state === 'on-hold';
+  const fallbackState = call.state === 'ringing' ? ChannelState.ringing : ChannelState.up;
+  const tracked: TrackedChannel = {
+    uniqueid: call.callID,
+    channel: call.channel,
+    device,
+    direction: call.direction,
+    channelState: typeof call.channelState === 'number' ? call.channelState : fallbackState,
+    held,
+    announced: new Set(Array.isArray(call.announced) ? call.announced : []),
+  };
+  if (call.otherNum) tracked.otherNum = call.otherNum;
+  if (call.otherName) tracked.otherName = call.otherName;
   return tracked;
 }
 

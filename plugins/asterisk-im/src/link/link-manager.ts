@@ -96,6 +96,8 @@ export class LinkManager implements LinkDirectory {
         logger: ctx.logger,
         isSenior: () => ctx.cluster.isSenior(),
       });
+      // Whatever the previous listener published stays as it is until this link's resync says otherwise.
+      link.tracker.restore(this.deps.phoneState.userStates());
       this.wire(link);
       this.links.set(name, link);
       link.start();
@@ -136,9 +138,14 @@ export class LinkManager implements LinkDirectory {
     });
   }
 
-  /** A user may have devices on several servers: merge what every tracker knows. */
+  /**
+   * A user may have devices on several servers: merge what every tracker knows. Not while a
+   * link with devices of the user has not resynced since it (re)connected: its tracker may
+   * not know of calls in progress or ended, and contacts must see no state in between.
+   */
   private async publishUser(user: string): Promise<void> {
     if (!this.deps.ctx.cluster.isSenior()) return;
+    for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return;
     const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
     for (const link of this.links.values()) {
       const state = link.tracker.userPhoneState(user);

@@ -20,6 +20,11 @@ export class PhoneStateCache implements PhoneStateView {
     return this.userState(bareJid)?.onPhone === true;
   }
 
+  /** Every user entry: what the last listener to Asterisk published. */
+  userStates(): UserPhoneState[] {
+    return this.users.entries().map(([, value]) => value as unknown as UserPhoneState);
+  }
+
   usersKnown(): string[] {
     return this.users.keys();
   }

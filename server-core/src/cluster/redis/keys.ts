@@ -12,6 +12,8 @@ export class ClusterKeys {
   readonly members = (): string => `${this.prefix}:members`;
   readonly lease = (): string => `${this.prefix}:senior`;
   readonly leaseToken = (): string => `${this.prefix}:senior:token`;
+  /** Set for one lease time when Redis is found to have lost its data: nobody may take the lease meanwhile. */
+  readonly leaseQuarantine = (): string => `${this.prefix}:senior:quarantine`;
   /** Join, leave and lease-released announcements. */
   readonly controlChannel = (): string => `${this.prefix}:control`;
   /** Task requests, task replies and messages addressed to one node. */

@@ -40,19 +40,28 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1`,
   },
   /**
-   * KEYS: lease, token counter. ARGV: nodeId, leaseMs, highest token this node has seen.
+   * KEYS: lease, token counter, quarantine. ARGV: nodeId, leaseMs, highest token this node has seen.
    * Takes a free lease (or replaces one this node gave up) with a new token, which is never
-   * below one already seen, even if Redis lost the counter. Returns {1|0, current lease value}.
+   * below one already seen, even if Redis lost the counter. A counter missing although a token
+   * was seen means Redis lost its data: a missing lease then proves nothing, as its last holder
+   * may still be senior until its own deadline, so nobody takes it for one lease time (the
+   * quarantine). Returns {1, lease value} when taken, else {0, current lease value or nil, ms to wait}.
    */
   aimAcquireLease: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `local current = redis.call('GET', KEYS[1])
 if current then
   local holder = cjson.decode(current)
   if holder.node ~= ARGV[1] then return {0, current, redis.call('PTTL', KEYS[1])} end
 end
-local token = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[3])
+if floor > 0 and redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], floor)
+  redis.call('SET', KEYS[3], '1', 'PX', ARGV[2], 'NX')
+end
+local quarantineMs = redis.call('PTTL', KEYS[3])
+if quarantineMs > 0 then return {0, false, quarantineMs} end
+local token = redis.call('INCR', KEYS[2])
 if token <= floor then token = floor + 1; redis.call('SET', KEYS[2], token) end
 local value = cjson.encode({node = ARGV[1], token = token})
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])

@@ -128,10 +128,10 @@ export class SeniorityLease {
 
   private async acquire(): Promise<void> {
     const sentAt = this.now();
-    const [won, value, remainingMs] = (await runScript(this.client, 'aimAcquireLease', [this.keys.lease(), this.keys.leaseToken()], [this.nodeId, this.timing.leaseMs, this.highestToken])) as [number, string, number?];
+    const [won, value, remainingMs] = (await runScript(this.client, 'aimAcquireLease', [this.keys.lease(), this.keys.leaseToken(), this.keys.leaseQuarantine()], [this.nodeId, this.timing.leaseMs, this.highestToken])) as [number, string | null, number?];
     const lease = this.remember(value);
     if (won !== 1) this.retryAtExpiry(remainingMs);
-    if (won !== 1 || !lease || !this.tickTimer) return;
+    if (won !== 1 || !lease || !value || !this.tickTimer) return;
     const deadline = this.deadlineFrom(sentAt);
     if (deadline <= this.now()) return; // the answer came too late to be of use; the next tick retries
     this.held = { value, token: lease.token };
