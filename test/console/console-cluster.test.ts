@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { RedisCluster } from '../../server-core/src/cluster/redis/redis-cluster';
 import { FAST_TIMINGS } from '../../server-core/src/cluster/redis/test-cluster-world';
+import { TEST_REDIS } from '../../server-core/src/cluster/testing';
 import { connectClient } from '../support/xmpp-client';
 import { startConsoleServer, launchBrowser, signIn, type ConsoleServer, type ConsoleBrowser } from './console-world';
 
-/** Two nodes clustered through Redis on 127.0.0.1:6379, on a namespace of their own. */
+/** Two nodes clustered through the test Redis (127.0.0.1:6379 unless TEST_REDIS_HOST/TEST_REDIS_PORT say otherwise), on a namespace of their own. */
 describe('admin console on a two-node cluster', () => {
   const namespace = `console-${randomUUID().slice(0, 8)}`;
   let a: ConsoleServer;
@@ -12,7 +13,7 @@ describe('admin console on a two-node cluster', () => {
   let browser: ConsoleBrowser;
 
   beforeAll(async () => {
-    const node = (nodeId: string) => new RedisCluster({ nodeId, namespace, redis: { host: '127.0.0.1', port: 6379 }, ...FAST_TIMINGS });
+    const node = (nodeId: string) => new RedisCluster({ nodeId, namespace, redis: TEST_REDIS, ...FAST_TIMINGS });
     a = await startConsoleServer({ cluster: node('node-a') });
     b = await startConsoleServer({ cluster: node('node-b') });
     // Each test node has its own embedded database: the administrator signs in on A, bob logs in on B.

@@ -13,9 +13,10 @@ import { startServer, type RunningServer } from '../../server-core/src/server';
 import { createLogger } from '../../server-core/src/log';
 import type { Cluster } from '../../server-core/src/cluster/types';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, SCREENSHOT_DIR } from '../support/test-tools';
+
+export { CHROMIUM, SCREENSHOT_DIR };
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-export const SCREENSHOT_DIR = path.resolve(__dirname, '../../docs/images');
 
 export interface ConsoleServer {
   server: RunningServer;
@@ -99,7 +100,7 @@ export async function signIn(page: Page, adminUrl: string, username: string, pas
   await page.click('#login-form button[type="submit"]');
 }
 
-/** Saves a small PNG of the page for the docs. */
+/** Saves a small PNG of the page (under .tmp/screenshots; `npm run docs:images` saves them for the docs). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });

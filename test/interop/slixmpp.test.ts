@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../support/server-harness';
+import { PYTHON_WITH_SLIXMPP as PYTHON } from '../support/test-tools';
 
-const PYTHON = '/usr/bin/python3';
 
 function runScript(port: number, domain: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStorage } from '../../server-core/src/storage';
 import { onAdminConnection as adminQuery, TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
+import { TEST_REDIS } from '../../server-core/src/cluster/testing';
 import type { ServerAddress } from './xmpp-client';
 
 /** Same clock as the nodes' `monotonicMs` log fields (CLOCK_MONOTONIC, shared by the host's processes). */
@@ -141,7 +142,7 @@ export class TestCluster {
       dataDir,
       listeners: { c2s: { host: '127.0.0.1', port: 0 }, c2sDirectTls: false, websocket: false, admin: false },
       storage: { kind: 'postgres', url: this.storageUrl, poolSize: 3 },
-      cluster: { kind: 'redis', nodeId: id, namespace: this.namespace, redis: this.options.redis ?? { host: '127.0.0.1', port: 6379 }, leaseMs: this.options.leaseMs ?? 1000 },
+      cluster: { kind: 'redis', nodeId: id, namespace: this.namespace, redis: this.options.redis ?? TEST_REDIS, leaseMs: this.options.leaseMs ?? 1000 },
       auth: { loginFailureDelayMs: 50, scramIterations: 1024 },
       log: { level: 'info' },
       ...this.options.config,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisCluster } from './redis-cluster';
 import type { RedisClusterOptions } from './options';
+import { TEST_REDIS } from '../testing/test-redis';
 
 /** Short timings so lease and membership behaviour shows within a fraction of a second. */
 export const FAST_TIMINGS = { leaseMs: 600, renewEveryMs: 100, leaseSafetyMarginMs: 120, heartbeatMs: 100, memberTimeoutMs: 400, taskTimeoutMs: 1000, resyncRetryMs: 100, reconnectMaxDelayMs: 100 } as const;
@@ -10,7 +11,7 @@ export class TestClusterWorld {
   readonly namespace = `test-${randomUUID().slice(0, 8)}`;
   private readonly nodes: RedisCluster[] = [];
 
-  constructor(private readonly redis: RedisClusterOptions['redis'] = { host: '127.0.0.1', port: 6379 }) {}
+  constructor(private readonly redis: RedisClusterOptions['redis'] = TEST_REDIS) {}
 
   node(nodeId: string, overrides: Partial<RedisClusterOptions> = {}): RedisCluster {
     const node = new RedisCluster({ nodeId, namespace: this.namespace, redis: this.redis, ...FAST_TIMINGS, ...overrides });
