@@ -51,17 +51,28 @@ describe('offline flood with the default limits', () => {
     await server.stop();
   });
 
+  /** `count` messages tagged `<tag>-<n>` of `bytes` each, stored once this returns. */
+  async function sendMany(sender: TestClient, to: string, tag: string, count: number, bytes: number): Promise<void> {
+    for (let n = 0; n < count; n++) await sender.send(chatTo(to, bodyText(`${tag}-${n}`, bytes)));
+    await handled(sender, server.domain);
+  }
+
+  /** Logs `user` in and makes it available while the honest client measures, until `lastText` arrived. */
+  async function loginWhileMeasured(user: string, lastText: string): Promise<{ session: RawSession; ratio: number }> {
+    await honest.baseline();
+    const session = await RawSession.login(server, user, `${user}-secret`);
+    await session.stream.write('<presence/>');
+    const [ratio] = await Promise.all([honest.ratio(), session.stream.waitForText(lastText, 30000)]);
+    return { session, ratio };
+  }
+
   test('100 messages of 60 KB all reach a reading client, and only then leave the store', async () => {
     const bob = await connectClient(server, { username: 'bob', password: 'bob-secret' });
     clients.push(bob);
-    for (let n = 0; n < 100; n++) await bob.send(chatTo('alice@localhost', bodyText(`m-${n}`, 60 * 1024)));
-    await handled(bob, server.domain);
+    await sendMany(bob, 'alice@localhost', 'm', 100, 60 * 1024);
     expect(await server.server.context.stores.offline.count('alice')).toBe(100);
 
-    await honest.baseline();
-    const alice = await RawSession.login(server, 'alice', 'alice-secret');
-    await alice.stream.write('<presence/>');
-    const [ratio] = await Promise.all([honest.ratio(), alice.stream.waitForText('<body>m-99 ', 30000)]);
+    const { session: alice, ratio } = await loginWhileMeasured('alice', '<body>m-99 ');
     const tags = tagsIn(alice.stream.received, 'm');
     expect(tags.size).toBe(100);
     expect(alice.stream.closed).toBe(false);
@@ -75,17 +86,12 @@ describe('offline flood with the default limits', () => {
     const bob = await connectClient(server, { username: 'bob', password: 'bob-secret', resource: 'second' });
     const eve = await connectClient(server, { username: 'eve', password: 'eve-secret' });
     clients.push(bob, eve);
-    for (let n = 0; n < 5; n++) await bob.send(chatTo('dora@localhost', bodyText(`early-${n}`, 100)));
-    await handled(bob, server.domain);
+    await sendMany(bob, 'dora@localhost', 'early', 5, 100);
     // 20 x 230 KB is more than the 4 MiB of unread output after which a stream is cut off.
-    for (let n = 0; n < 20; n++) await eve.send(chatTo('dora@localhost', bodyText(`flood-${n}`, 230 * 1024)));
-    await handled(eve, server.domain);
+    await sendMany(eve, 'dora@localhost', 'flood', 20, 230 * 1024);
     expect(await server.server.context.stores.offline.count('dora')).toBe(25);
 
-    await honest.baseline();
-    const dora = await RawSession.login(server, 'dora', 'dora-secret');
-    await dora.stream.write('<presence/>');
-    const [ratio] = await Promise.all([honest.ratio(), dora.stream.waitForText('<body>flood-19 ', 30000)]);
+    const { session: dora, ratio } = await loginWhileMeasured('dora', '<body>flood-19 ');
     expect(tagsIn(dora.stream.received, 'early').size).toBe(5);
     expect(tagsIn(dora.stream.received, 'flood').size).toBe(20);
     expect(await storedCountReaches(server, 'dora', 0)).toBe(0);
