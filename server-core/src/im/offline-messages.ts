@@ -1,6 +1,7 @@
 import { Element } from 'ltx';
-import { NS, StanzaError, parseXml } from '../xml';
+import { NS, parseXml, type StanzaError } from '../xml';
 import type { CoreContext } from '../server/core-context';
+import { limitError } from '../server/limit-error';
 import type { ClientSession } from '../routing';
 import type { OfflineMessage } from '../storage/stores';
 import { hasHint, hasReadableContent } from './message-hints';
@@ -35,11 +36,12 @@ export class OfflineMessages {
 
   /** Undefined when stored; otherwise the error for the sender (XEP-0160: service-unavailable), naming the limit. */
   async store(username: string, message: Element): Promise<StanzaError | undefined> {
-    const { offlineMessagesPerUser: messages, offlineBytesPerUser: bytes } = this.ctx.limits;
-    const outcome = await this.ctx.stores.offline.push(username, message.toString(), { messages, bytes });
+    const { limits } = this.ctx;
+    const quota = { messages: limits.offlineMessagesPerUser, bytes: limits.offlineBytesPerUser };
+    const outcome = await this.ctx.stores.offline.push(username, message.toString(), quota);
     if (outcome.stored) return undefined;
-    const limit = outcome.full === 'messages' ? `limits.offlineMessagesPerUser: ${messages} messages` : `limits.offlineBytesPerUser: ${bytes} bytes`;
-    return new StanzaError('service-unavailable', `the recipient is offline and their offline message store is full (${limit})`);
+    const key = outcome.full === 'messages' ? 'offlineMessagesPerUser' : 'offlineBytesPerUser';
+    return limitError('service-unavailable', 'the recipient is offline and their offline message store is full', limits, key);
   }
 
   /** Hands the user's stored messages to the session, oldest first, batch by batch. */

@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 
 /** Children serialised per event-loop turn: a few milliseconds of work between other users' stanzas. */
-const CHILDREN_PER_TURN = 500;
+const CHILDREN_PER_TURN = 100;
 
 /**
  * Already serialised XML held as one child of an ltx element and written out as is. The shape
@@ -28,12 +28,16 @@ class SerialisedChildren {
  * not inspected.
  */
 export async function appendChildrenInTurns<T>(parent: Element, items: readonly T[], toElement: (item: T) => Element): Promise<Element> {
-  let xml = '';
+  // Each slice is joined into one flat string at once: a string grown piece by piece across
+  // turns is a rope of thousands of live fragments, which the garbage collector copies again
+  // at every collection.
+  const slices: string[] = [];
   for (let start = 0; start < items.length; start += CHILDREN_PER_TURN) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-    const end = Math.min(start + CHILDREN_PER_TURN, items.length);
-    for (let i = start; i < end; i++) xml += toElement(items[i]).toString();
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(start + CHILDREN_PER_TURN, items.length); i++) parts.push(toElement(items[i]).toString());
+    slices.push(parts.join(''));
   }
-  if (xml !== '') parent.cnode(new SerialisedChildren('#serialised', { xml }) as unknown as Element);
+  if (slices.length > 0) parent.cnode(new SerialisedChildren('#serialised', { xml: slices.join('') }) as unknown as Element);
   return parent;
 }

@@ -43,7 +43,8 @@ export function blockingIqHandler(ctx: CoreContext, lists: BlocklistCache, pushe
         expectType(iq, 'set');
         const jids = itemJids(payload); // none: unblock everyone
         const current = await lists.list(owner);
-        const removed = jids.length === 0 ? current : jids.filter((jid) => current.includes(jid));
+        const listed = new Set(current);
+        const removed = jids.length === 0 ? current : jids.filter((jid) => listed.has(jid));
         await store.remove(username, jids);
         await lists.reload(owner);
         await pushes.push(owner, listElement('unblock', jids));
