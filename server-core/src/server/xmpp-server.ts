@@ -13,6 +13,8 @@ import { LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain, 
 import { StanzaError } from '../xml';
 import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
+import { SessionEnding } from './session-ending';
+import { RevokedCredentialsSweep } from './revoked-credentials';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
 import { LoginThrottle } from '../auth';
@@ -55,6 +57,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const nodeLoss = new NodeLossHandler(ctx, { resourceLost: (fullJid) => sessionManager.presence?.resourceLost(fullJid) ?? Promise.resolve() });
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
+  const revokedCredentials = new RevokedCredentialsSweep(ctx, config.auth.revocationCheckMs);
   const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
   const host: StreamHost = {
     domain: config.domain,
@@ -113,9 +116,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await listenersClosed;
       sweeper.dispose();
       loginThrottle.dispose();
+      revokedCredentials.dispose();
       await nodeLoss.dispose();
       uninstall();
-      sessionManager.dispose();
+      ctx.sessionEnding.dispose();
       ctx.router.dispose();
       await cluster.stop();
       await db.close();
@@ -143,6 +147,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     iqHandlers,
     interceptors: new InterceptorChain(logger),
     events: new EventEmitter<CoreEvents>(),
+    sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       maxSessionsPerUser: config.limits.maxSessionsPerUser,

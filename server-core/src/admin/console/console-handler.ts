@@ -52,9 +52,9 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
     const expected = readCookies(request).get(FORM_CSRF_COOKIE);
     return expected !== undefined && sameToken(form.get('csrf') ?? undefined, expected);
   };
-  const current = (request: IncomingMessage): { id: string; session: ConsoleSession } | undefined => {
+  const current = async (request: IncomingMessage): Promise<{ id: string; session: ConsoleSession } | undefined> => {
     const id = readCookies(request).get(SESSION_COOKIE);
-    const session = sessions.get(id);
+    const session = await sessions.get(id);
     return session && id ? { id, session } : undefined;
   };
   const signIn = async (response: ServerResponse, username: string) => {
@@ -139,7 +139,7 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
       sendAsset(response, ASSETS[name], await fs.promises.readFile(path.join(ASSET_DIR, name)));
       return true;
     }
-    const signedIn = current(request);
+    const signedIn = await current(request);
     if (method === 'GET' && route === '/') {
       if (signedIn) redirect(response, '/cluster');
       else redirect(response, setup.pending && !(await hasAdministrator(accounts)) ? '/setup' : '/login');
