@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { ServerConfig } from '../config';
-import { createLogger, type Logger } from '../log';
+import { AggregatedWarnings, createLogger, type Logger } from '../log';
 import { openStorage } from '../storage';
 import type { Database } from '../storage';
 import type { Stores } from '../storage/stores';
@@ -59,6 +59,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const sweeper = new StreamSweeper(config.limits);
   const revokedCredentials = new RevokedCredentialsSweep(ctx, config.auth.revocationCheckMs);
   const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
+  const loginWarnings = new AggregatedWarnings(logger);
   const host: StreamHost = {
     domain: config.domain,
     logger,
@@ -75,6 +76,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       allowPlainWithoutTls: config.auth.allowPlainWithoutTls,
       failureDelayMs: config.auth.loginFailureDelayMs,
       throttle: loginThrottle,
+      warnings: loginWarnings,
     }),
     bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
     streamClosed: (stream) => sweeper.remove(stream),
@@ -116,6 +118,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await listenersClosed;
       sweeper.dispose();
       loginThrottle.dispose();
+      loginWarnings.dispose();
       revokedCredentials.dispose();
       await nodeLoss.dispose();
       uninstall();

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CoreContext } from '../../server/core-context';
 import type { PluginHost } from '../../plugins/plugin-host';
-import type { Logger } from '../../log';
+import { AggregatedWarnings, type Logger } from '../../log';
 import type { AdminRoute } from '../admin-routes';
 import { ConsoleSessions } from './console-sessions';
 import { SetupToken } from './setup-token';
@@ -49,14 +49,16 @@ export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
   const setup = new SetupToken();
   const removeTasks = registerNodeTasks(options.core);
   const throttle = new LoginThrottle(options.signInLimits);
+  const warnings = new AggregatedWarnings(logger);
   return {
-    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle }),
+    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle, warnings }),
     authorizes: consoleApiAuthorizer(sessions),
     routes: [...clusterRoutes(options.core), ...sessionRoutes(options.core), ...userRoutes(options.core, sessions), ...pluginFormRoutes(options.plugins)],
     announceSetup: (adminUrl) => setup.prepare(options.core.stores.accounts, logger, adminUrl),
     close: () => {
       removeTasks();
       throttle.dispose();
+      warnings.dispose();
     },
   };
 }
