@@ -8,6 +8,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { ADMIN_TOKEN_FILE } from '../../server-core/src/admin/admin-token';
+import type { Cluster } from '../../server-core/src/cluster/types';
+import type { Logger } from '../../server-core/src/log';
 
 export interface HttpAnswer {
   status: number;
@@ -37,10 +39,8 @@ export interface AdminWorld {
   stop(): Promise<void>;
 }
 
-export async function startAdminWorld(config: Record<string, unknown> = {}): Promise<AdminWorld> {
-  const server = await startTestServer({
-    config: deepMergeAdmin(config),
-  });
+export async function startAdminWorld(config: Record<string, unknown> = {}, cluster?: Cluster, logger?: Logger): Promise<AdminWorld> {
+  const server = await startTestServer({ config: deepMergeAdmin(config), cluster, logger });
   const port = server.server.addresses.admin.port;
   const token = fs.readFileSync(path.join(server.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
   return {

@@ -1,7 +1,7 @@
 /** One SASL PLAIN login over a raw plaintext stream from a chosen loopback source address. */
 import net from 'node:net';
 import type { ServerAddress } from '../support/xmpp-client';
-import { streamHeader } from './attack-kit';
+import { RawStream, streamHeader } from './attack-kit';
 
 export type LoginOutcome = { ok: true } | { ok: false; condition: string; text: string };
 
@@ -32,4 +32,18 @@ export function plainLogin(server: ServerAddress, username: string, password: st
       if (failure) finish({ ok: false, condition: failure[1], text: failure[2] ?? '' });
     });
   });
+}
+
+/** A plaintext stream logged in with PLAIN and bound to `resource`, for watching how the server ends it. */
+export async function boundStream(server: ServerAddress, username: string, password: string, resource = 'raw'): Promise<RawStream> {
+  const raw = await RawStream.open(server);
+  await raw.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${username}\0${password}`).toString('base64')}</auth>`);
+  await raw.waitForText('<success');
+  raw.received = '';
+  await raw.write(streamHeader(server.domain));
+  await raw.waitForText('</stream:features>');
+  await raw.write(`<iq type='set' id='bind-1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`);
+  await raw.waitForText('</iq>');
+  if (!raw.received.includes("type=\"result\"") && !raw.received.includes("type='result'")) throw new Error(`bind failed: ${raw.received}`);
+  return raw;
 }

@@ -42,7 +42,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   const uninstallMetrics = installCoreMetrics(options.core);
   const routes = [...adminRoutes(options.core, options.plugins), ...adminConsole.routes];
   const logger = options.logger.child({ component: 'admin' });
-  const authorized = (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || adminConsole.authorizes(request);
+  const authorized = async (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || (await adminConsole.authorizes(request));
   const hostAllowed = hostChecker({ domain: options.core.domain, bindHost: options.host, allowedHosts: options.allowedHosts });
   const server = http.createServer((request, response) => {
     if (!hostAllowed(request.headers.host, (server.address() as AddressInfo).port)) return send(response, 421, wrongHost(request.headers.host));
@@ -79,8 +79,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
 }
 
 /** The console's pages and `/metrics`; true when one of them answered. */
-async function serveOutsideApi(request: http.IncomingMessage, response: http.ServerResponse, adminConsole: AdminConsole, authorized: (request: http.IncomingMessage) => boolean): Promise<boolean> {
-  if (await serveMetrics(request, response, new URL(request.url ?? '/', 'http://admin').pathname === '/metrics' && authorized(request))) return true;
+async function serveOutsideApi(request: http.IncomingMessage, response: http.ServerResponse, adminConsole: AdminConsole, authorized: (request: http.IncomingMessage) => Promise<boolean>): Promise<boolean> {
+  if (await serveMetrics(request, response, new URL(request.url ?? '/', 'http://admin').pathname === '/metrics' && (await authorized(request)))) return true;
   return adminConsole.serve(request, response);
 }
 
@@ -88,13 +88,13 @@ async function handle(
   request: http.IncomingMessage,
   routes: AdminRoute[],
   options: AdminServerOptions,
-  authorized: (request: http.IncomingMessage) => boolean,
+  authorized: (request: http.IncomingMessage) => Promise<boolean>,
 ): Promise<{ status: number; body: unknown }> {
   const url = new URL(request.url ?? '/', 'http://admin');
   const method = request.method ?? 'GET';
   const candidates = routes.filter((route) => route.pattern.match(url.pathname));
   const route = candidates.find((candidate) => candidate.method === method);
-  if (!route?.public && !authorized(request)) {
+  if (!route?.public && !(await authorized(request))) {
     throw new HttpError(401, 'unauthorized', 'send the admin token as "Authorization: Bearer <token>"');
   }
   const body = await readJsonBody(request);

@@ -154,6 +154,7 @@ const auth = z
     allowPlainWithoutTls: z.boolean().default(false),
     scramIterations: count('an iteration count', 1024).max(1_000_000, 'expected at most 1000000 iterations').default(4096),
     loginFailureDelayMs: z.number().int('expected whole milliseconds').min(0, 'expected 0 or more milliseconds').default(1000),
+    revocationCheckMs: positiveMs('an interval').default(30000),
   })
   .strict();
 

@@ -17,6 +17,8 @@ export function componentDomain(address: string, domain: string): string {
 export function componentHandler(domain: string, options: ComponentOptions, router: StanzaRouter): ComponentHandler {
   const identities = options.identities ?? [{ category: 'component', type: 'generic', ...(options.name ? { name: options.name } : {}) }];
   const features = [...new Set([NS.DISCO_INFO, NS.DISCO_ITEMS, ...(options.features ?? [])])].sort();
+  // A Map, not the plugin's object: a payload namespace such as `__proto__` or `constructor` must not find a prototype member.
+  const iqHandlers = new Map(Object.entries(options.iq ?? {}));
   const items = (): DiscoItem[] => (typeof options.items === 'function' ? options.items() : (options.items ?? []));
 
   const discoInfo = (): Element => {
@@ -39,12 +41,12 @@ export function componentHandler(domain: string, options: ComponentOptions, rout
     if (!payload) throw new StanzaError('bad-request', 'an IQ get or set carries exactly one child element');
     const namespace = payload.attrs.xmlns as string | undefined;
     let result: Element | void;
-    if ((namespace === NS.DISCO_INFO || namespace === NS.DISCO_ITEMS) && !options.iq?.[namespace]) {
+    if ((namespace === NS.DISCO_INFO || namespace === NS.DISCO_ITEMS) && !iqHandlers.has(namespace)) {
       if (type !== 'get') throw new StanzaError('bad-request', 'service discovery requests are IQ gets');
       if (payload.attrs.node !== undefined) throw new StanzaError('item-not-found', `no node ${String(payload.attrs.node)}`);
       result = namespace === NS.DISCO_INFO ? discoInfo() : discoItems();
     } else {
-      const handler = namespace ? options.iq?.[namespace] : undefined;
+      const handler = namespace ? iqHandlers.get(namespace) : undefined;
       if (!handler) throw new StanzaError('service-unavailable');
       result = await handler({ iq, payload, from, to });
     }

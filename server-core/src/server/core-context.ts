@@ -6,6 +6,7 @@ import type { Stores } from '../storage/stores';
 import type { PepService } from '../services/pep/pep-api';
 import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
+import type { SessionEnding } from './session-ending';
 
 export interface CoreEvents {
   /** A resource was bound on this node. */
@@ -59,6 +60,8 @@ export interface CoreContext {
   readonly iqHandlers: IqHandlers;
   readonly interceptors: InterceptorChain;
   readonly events: EventEmitter<CoreEvents>;
+  /** Ends sessions anywhere in the cluster (takeover, kick, revoked credentials). */
+  readonly sessionEnding: SessionEnding;
   readonly limits: CoreLimits;
   /** Server disco#info/items; plugins add features and items (removed again when they stop). */
   readonly disco: DiscoInfoProvider;

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ScramServerExchange, parsePlainMessage, authzidAllowed, type ScramMechanism, type LoginThrottle, type ThrottleVerdict } from '../auth';
 import type { AccountStore } from '../storage/stores';
+import type { AggregatedWarnings } from '../log';
 import type { SaslAuthenticator, SaslExchange, SaslStep } from '../stream';
 import { normaliseLocal, JidError } from '../xml';
 
@@ -11,6 +12,8 @@ export interface SaslAuthenticatorOptions {
   /** Delay before a failure is answered, to slow password guessing. */
   failureDelayMs: number;
   throttle: LoginThrottle;
+  /** Refused logins, which a guesser repeats at will. */
+  warnings: AggregatedWarnings;
 }
 
 const SCRAM_MECHANISMS: ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
@@ -53,6 +56,7 @@ class ThrottledAttempt {
     const verdict = this.options.throttle.check(this.address, account);
     if (verdict.allowed) return true;
     this.refusal = { kind: 'failure', condition: 'temporary-auth-failure', text: REFUSALS[verdict.reason] };
+    this.options.warnings.warn(`login-throttled: ${verdict.reason}`, { username: account, address: this.address, reason: verdict.reason }, 'XMPP login refused: too many failures');
     return false;
   }
 

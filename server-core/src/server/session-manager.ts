@@ -13,27 +13,14 @@ export interface SessionPresence {
   resourceLost(fullJid: string): Promise<void>;
 }
 
-const KICK_TASK = 'xmpp.kick-resource';
-
 /**
  * Binds resources, runs every stanza a session sends through the incoming interceptors
  * and the router, and every stanza for a session through the outgoing interceptors.
  */
 export class SessionManager implements SessionHost {
   presence: SessionPresence | undefined;
-  private readonly disposeTask: () => void;
 
-  constructor(private readonly ctx: CoreContext) {
-    const task = ctx.cluster.registerTask(KICK_TASK, (payload) => {
-      this.kickLocal(String(payload));
-      return null;
-    });
-    this.disposeTask = () => task.dispose();
-  }
-
-  dispose(): void {
-    this.disposeTask();
-  }
+  constructor(private readonly ctx: CoreContext) {}
 
   /** RFC 6120 7.7.2.2: a second bind of the same full JID replaces the old session. */
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
@@ -110,22 +97,10 @@ export class SessionManager implements SessionHost {
   }
 
   private async replaceExisting(fullJid: string): Promise<void> {
-    if (this.kickLocal(fullJid)) return;
-    const route = this.ctx.routes.get(fullJid);
-    if (!route || route.node === this.ctx.nodeId) return;
     try {
-      await this.ctx.cluster.runOnNode(route.node, KICK_TASK, fullJid, { timeoutMs: 2000 });
+      await this.ctx.sessionEnding.endResource({ jid: fullJid, condition: 'conflict', text: 'replaced by a new connection with the same resource', replaced: true }, 2000);
     } catch (err) {
-      this.ctx.logger.warn({ err, jid: fullJid, node: route.node }, 'could not reach the node holding the old session; taking the resource over');
+      this.ctx.logger.warn({ err, jid: fullJid, node: this.ctx.routes.get(fullJid)?.node }, 'could not reach the node holding the old session; taking the resource over');
     }
-  }
-
-  private kickLocal(fullJid: string): boolean {
-    const old = this.ctx.sessions.get(fullJid);
-    if (!old) return false;
-    this.ctx.sessions.remove(old);
-    old.kick(new StreamError('conflict', 'replaced by a new connection with the same resource'));
-    old.closed();
-    return true;
   }
 }

@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { ServerConfig } from '../config';
-import { createLogger, type Logger } from '../log';
+import { AggregatedWarnings, createLogger, type Logger } from '../log';
 import { openStorage } from '../storage';
 import type { Database } from '../storage';
 import type { Stores } from '../storage/stores';
@@ -13,6 +13,8 @@ import { LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain, 
 import { StanzaError } from '../xml';
 import type { CoreContext, CoreEvents } from './core-context';
 import { SessionManager } from './session-manager';
+import { SessionEnding } from './session-ending';
+import { RevokedCredentialsSweep } from './revoked-credentials';
 import { createSaslAuthenticator } from './sasl-authenticator';
 import { StreamSweeper } from './stream-sweeper';
 import { AddressLimits, type AddressRefusal } from './address-limits';
@@ -57,7 +59,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
   const addressLimits = new AddressLimits(config.limits);
+  const revokedCredentials = new RevokedCredentialsSweep(ctx, config.auth.revocationCheckMs);
   const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
+  const loginWarnings = new AggregatedWarnings(logger);
   const host: StreamHost = {
     domain: config.domain,
     logger,
@@ -75,6 +79,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       allowPlainWithoutTls: config.auth.allowPlainWithoutTls,
       failureDelayMs: config.auth.loginFailureDelayMs,
       throttle: loginThrottle,
+      warnings: loginWarnings,
     }),
     bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
     streamAuthenticated: (stream) => addressLimits.authenticated(stream.connection.remoteAddress),
@@ -124,9 +129,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       await listenersClosed;
       sweeper.dispose();
       loginThrottle.dispose();
+      loginWarnings.dispose();
+      revokedCredentials.dispose();
       await nodeLoss.dispose();
       uninstall();
-      sessionManager.dispose();
+      ctx.sessionEnding.dispose();
       ctx.router.dispose();
       await cluster.stop();
       await db.close();
@@ -159,6 +166,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     iqHandlers,
     interceptors: new InterceptorChain(logger),
     events: new EventEmitter<CoreEvents>(),
+    sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deriveScramCredential, passwordMatchesAsync, SCRAM_HASH } from '../auth/scram-credentials';
 import type { ScramMechanism } from '../auth/scram-credentials';
 import { parsePassword, parseUsername } from './identifiers';
@@ -7,6 +8,8 @@ import type { Account, AccountStore, ScramCredential } from './stores';
 import type { Database, Queryable } from './types';
 
 const MECHANISMS: ScramMechanism[] = ['SCRAM-SHA-1', 'SCRAM-SHA-256'];
+/** Usernames per query when stamps are read for many accounts at once. */
+const STAMP_BATCH = 500;
 
 interface AccountRow extends Record<string, unknown> {
   username: string;
@@ -108,6 +111,20 @@ export class SqlAccountStore implements AccountStore {
     const user = parseUsername(username);
     const changed = await this.db.run('UPDATE accounts SET is_admin = ? WHERE username = ?', [isAdmin ? 1 : 0, user]);
     if (changed === 0) throw new StorageError('not-found', `no account '${user}'`);
+  }
+
+  async credentialStamps(usernames: string[]): Promise<Map<string, string>> {
+    const stamps = new Map<string, string>();
+    const users = [...new Set(usernames.map(parseUsername))];
+    for (let at = 0; at < users.length; at += STAMP_BATCH) {
+      const batch = users.slice(at, at + STAMP_BATCH);
+      const rows = await this.db.all<{ username: string; salt: string }>(
+        `SELECT username, salt FROM scram_credentials WHERE mechanism = ? AND username IN (${batch.map(() => '?').join(', ')})`,
+        ['SCRAM-SHA-256', ...batch],
+      );
+      for (const row of rows) stamps.set(row.username, createHash('sha256').update(row.salt).digest('base64url').slice(0, 22));
+    }
+    return stamps;
   }
 
   async verifyPassword(username: string, password: string): Promise<boolean> {

@@ -32,6 +32,11 @@ export interface AccountStore {
   exists(username: string): Promise<boolean>;
   list(): Promise<string[]>;
   setAdmin(username: string, isAdmin: boolean): Promise<void>;
+  /**
+   * A value per existing account that changes whenever its password is set (no secret: a hash
+   * of the credential's salt). Accounts that do not exist are absent from the answer.
+   */
+  credentialStamps(usernames: string[]): Promise<Map<string, string>>;
   /** Plain check used for PLAIN SASL and the admin console sign-in. Constant time. */
   verifyPassword(username: string, password: string): Promise<boolean>;
 }

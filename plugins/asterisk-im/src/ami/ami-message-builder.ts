@@ -35,8 +35,9 @@ function headerKey(rawKey: string): string | undefined {
  * starts the next one.
  */
 export class AmiMessageBuilder {
-  private fields: Record<string, string> = {};
-  private lists: Record<string, string[]> = {};
+  // No prototype: a header named `__proto__` or `constructor` is a field like any other.
+  private fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  private lists: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   private invalidReason?: string;
   private count = 0;
 
@@ -85,8 +86,8 @@ export class AmiMessageBuilder {
   finish(): ReadMessage | undefined {
     if (this.count === 0) return undefined;
     const { fields, lists, invalidReason } = this;
-    this.fields = {};
-    this.lists = {};
+    this.fields = Object.create(null) as Record<string, string>;
+    this.lists = Object.create(null) as Record<string, string[]>;
     this.invalidReason = undefined;
     this.count = 0;
     if (invalidReason !== undefined) return { kind: 'invalid', reason: invalidReason };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from '@asterisk-im/server-core/src/log';
+import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/log';
 import type { AmiEvent, AmiResponse } from './ami-message';
 import { toWireAction, type AmiAction } from './ami-action';
 import { readOneChunkPerTurn } from './one-chunk-per-turn';
@@ -44,6 +44,8 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
   private versionValue = '';
   private closedPromise?: Promise<void>;
   private resolveClosed?: () => void;
+  /** A PBX (or something posing as one) can send bad messages without end: one line per reason per minute. */
+  private readonly invalidMessages: AggregatedWarnings;
 
   constructor(
     private readonly settings: AmiLinkSettings,
@@ -51,6 +53,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
   ) {
     super();
     this.pending = new PendingActions(settings.actionTimeoutMs);
+    this.invalidMessages = new AggregatedWarnings(logger);
   }
 
   get phase(): SessionPhase {
@@ -120,6 +123,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
     this.pending.rejectAll(new AmiLinkError('disconnected', `the AMI link is down: ${reason}`));
     this.reader?.stop();
     this.socket?.destroy();
+    this.invalidMessages.dispose();
     this.emit('closed', wasClosing ? 'stopped' : reason, error);
     this.resolveClosed?.();
   }
@@ -209,7 +213,7 @@ export class AmiSession extends EventEmitter<AmiSessionEvents> {
 
   private onMessage(message: ReadMessage): void {
     if (message.kind === 'invalid') {
-      this.logger.warn({ reason: message.reason }, 'ignoring an AMI message that failed validation');
+      this.invalidMessages.warn(`invalid-ami-message: ${message.reason}`, { reason: message.reason }, 'ignoring an AMI message that failed validation');
       return;
     }
     if (message.kind === 'response') {

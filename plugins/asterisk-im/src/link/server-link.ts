@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from '@asterisk-im/server-core/src/log';
+import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/log';
 import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';
@@ -36,6 +36,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   readonly ringingIsBusy: boolean;
   lastError: string | null = null;
   private readonly logger: Logger;
+  private readonly invalidEvents: AggregatedWarnings;
   private eventStartedAt: number | undefined;
 
   constructor(private readonly options: ServerLinkOptions) {
@@ -55,7 +56,9 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       this.emit('userPhoneState', state);
     });
     this.tracker.on('phoneEvent', (event) => this.options.isSenior() && this.emit('phoneEvent', event));
-    this.tracker.on('invalidEvent', (reason) => this.logger.warn({ reason }, 'AMI event refused'));
+    // One line per reason per minute however many bad events arrive (each still counts in the metrics).
+    this.invalidEvents = new AggregatedWarnings(this.logger);
+    this.tracker.on('invalidEvent', (reason) => this.invalidEvents.warn(`invalid-ami-event: ${reason}`, { reason }, 'AMI event refused'));
     const events = telephonyMetrics.amiEvents().labels(server.name);
     const linkUp = telephonyMetrics.amiLinkUp().labels(server.name);
     this.link.on('event', (event) => {
@@ -95,6 +98,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
 
   async stop(): Promise<void> {
     await this.link.stop();
+    this.invalidEvents.dispose();
     telephonyMetrics.amiLinkUp().labels(this.name).set(0);
     this.emit('status');
   }

@@ -11,9 +11,9 @@ export const CSRF_HEADER = 'x-csrf-token';
  * request must also carry the session's CSRF token in `X-CSRF-Token`; without it the request
  * is refused even though the cookie is valid.
  */
-export function consoleApiAuthorizer(sessions: ConsoleSessions): (request: IncomingMessage) => boolean {
-  return (request) => {
-    const session = sessions.get(readCookies(request).get(SESSION_COOKIE));
+export function consoleApiAuthorizer(sessions: ConsoleSessions): (request: IncomingMessage) => Promise<boolean> {
+  return async (request) => {
+    const session = await sessions.get(readCookies(request).get(SESSION_COOKIE));
     if (!session) return false;
     if (SAFE_METHODS.has(request.method ?? 'GET')) return true;
     const header = request.headers[CSRF_HEADER];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CoreContext } from '../../server/core-context';
-import type { Logger } from '../../log';
+import type { AggregatedWarnings, Logger } from '../../log';
 import { normaliseLocal } from '../../xml/jid';
 import { StorageError } from '../../storage/stores';
 import { HttpError } from '../http-error';
@@ -35,11 +35,13 @@ export interface ConsoleHandlerDeps {
   setup: SetupToken;
   logger: Logger;
   throttle: LoginThrottle;
+  /** Failed and refused sign-ins, which a guesser repeats at will. */
+  warnings: AggregatedWarnings;
 }
 
 /** Serves the console's pages, sign-in, setup, sign-out and static files. Answers false for `/api/*` and `/metrics`. */
 export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
-  const { core, sessions, setup, logger, throttle } = deps;
+  const { core, sessions, setup, logger, throttle, warnings } = deps;
   const nodeId = core.nodeId;
   const accounts = core.stores.accounts;
 
@@ -52,9 +54,9 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
     const expected = readCookies(request).get(FORM_CSRF_COOKIE);
     return expected !== undefined && sameToken(form.get('csrf') ?? undefined, expected);
   };
-  const current = (request: IncomingMessage): { id: string; session: ConsoleSession } | undefined => {
+  const current = async (request: IncomingMessage): Promise<{ id: string; session: ConsoleSession } | undefined> => {
     const id = readCookies(request).get(SESSION_COOKIE);
-    const session = sessions.get(id);
+    const session = await sessions.get(id);
     return session && id ? { id, session } : undefined;
   };
   const signIn = async (response: ServerResponse, username: string) => {
@@ -78,7 +80,7 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
       const verdict = throttle.check(address, local ?? INVALID_USERNAME);
       if (!verdict.allowed) {
         const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-        logger.warn({ username: local ?? '(invalid)', address, reason: verdict.reason }, 'console sign-in refused: too many failures');
+        warnings.warn(`console-sign-in-throttled: ${verdict.reason}`, { username: local ?? '(invalid)', address, reason: verdict.reason }, 'console sign-in refused: too many failures');
         errors.form = `${SIGN_IN_REFUSALS[verdict.reason]}; try again in ${seconds} seconds.`;
         return sendHtml(response, 429, signInPage(nodeId, csrf.value, { username }, errors), [csrf.cookie], { 'retry-after': String(seconds) });
       }
@@ -91,7 +93,7 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
       throttle.recordFailure(address, local ?? INVALID_USERNAME);
       const failures = throttle.pairFailures(address, local ?? INVALID_USERNAME);
       await new Promise((resolve) => setTimeout(resolve, Math.min(SIGN_IN_FAILURE_DELAY_MS * 2 ** Math.max(0, failures - 1), MAX_SIGN_IN_FAILURE_DELAY_MS)));
-      logger.warn({ username: local ?? '(invalid)' }, 'console sign-in refused');
+      warnings.warn('console-sign-in-failed', { username: local ?? '(invalid)', address }, 'console sign-in refused');
       // One message for both cases, so the form does not tell which accounts are administrators.
       errors.password = 'Wrong username or password, or the account is not an administrator.';
     }
@@ -139,7 +141,7 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
       sendAsset(response, ASSETS[name], await fs.promises.readFile(path.join(ASSET_DIR, name)));
       return true;
     }
-    const signedIn = current(request);
+    const signedIn = await current(request);
     if (method === 'GET' && route === '/') {
       if (signedIn) redirect(response, '/cluster');
       else redirect(response, setup.pending && !(await hasAdministrator(accounts)) ? '/setup' : '/login');

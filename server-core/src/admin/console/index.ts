@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CoreContext } from '../../server/core-context';
 import type { PluginHost } from '../../plugins/plugin-host';
-import type { Logger } from '../../log';
+import { AggregatedWarnings, type Logger } from '../../log';
 import type { AdminRoute } from '../admin-routes';
 import { ConsoleSessions } from './console-sessions';
 import { SetupToken } from './setup-token';
@@ -35,7 +35,7 @@ export interface AdminConsole {
   /** Serves pages and forms; false for `/api/*` and `/metrics`, which the API handles. */
   serve(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
   /** True when the request carries a console session (and, when it changes state, its CSRF token). */
-  authorizes(request: IncomingMessage): boolean;
+  authorizes(request: IncomingMessage): Promise<boolean>;
   /** JSON routes the console's pages call; they accept the bearer token too. */
   readonly routes: AdminRoute[];
   /** Prints the one-time setup token when no administrator exists yet. */
@@ -45,18 +45,20 @@ export interface AdminConsole {
 
 export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
   const logger = options.logger.child({ component: 'admin-console' });
-  const sessions = new ConsoleSessions(options.core.cluster);
+  const sessions = new ConsoleSessions(options.core.cluster, options.core.stores.accounts);
   const setup = new SetupToken();
   const removeTasks = registerNodeTasks(options.core);
   const throttle = new LoginThrottle(options.signInLimits);
+  const warnings = new AggregatedWarnings(logger);
   return {
-    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle }),
+    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle, warnings }),
     authorizes: consoleApiAuthorizer(sessions),
     routes: [...clusterRoutes(options.core), ...sessionRoutes(options.core), ...userRoutes(options.core, sessions), ...pluginFormRoutes(options.plugins)],
     announceSetup: (adminUrl) => setup.prepare(options.core.stores.accounts, logger, adminUrl),
     close: () => {
       removeTasks();
       throttle.dispose();
+      warnings.dispose();
     },
   };
 }

@@ -1,9 +1,7 @@
 import type { CoreContext } from '../../../server/core-context';
 import type { JsonValue } from '../../../cluster/types';
-import { StreamError } from '../../../stream';
 
 export const NODE_INFO_TASK = 'admin-console.node-info';
-export const KICK_SESSION_TASK = 'admin-console.kick-session';
 
 export interface NodeInfo {
   nodeId: string;
@@ -24,10 +22,7 @@ export async function checkDatabase(core: CoreContext): Promise<NodeInfo['databa
   }
 }
 
-/**
- * Tasks every node with an admin listener answers: its own health (for the Cluster page) and
- * kicking one of its sessions (so an administrator on any node can kick any session).
- */
+/** The task every node with an admin listener answers: its own health, for the Cluster page. */
 export function registerNodeTasks(core: CoreContext): () => void {
   const startedAt = Date.now();
   const info = core.cluster.registerTask(NODE_INFO_TASK, async () => {
@@ -40,18 +35,5 @@ export function registerNodeTasks(core: CoreContext): () => void {
     };
     return answer as unknown as JsonValue;
   });
-  const kick = core.cluster.registerTask(KICK_SESSION_TASK, (payload) => kickLocalSession(core, String(payload)));
-  return () => {
-    info.dispose();
-    kick.dispose();
-  };
-}
-
-/** Ends a session on this node with a policy-violation stream error; false when it is not here. */
-export function kickLocalSession(core: CoreContext, fullJid: string): boolean {
-  const session = core.sessions.get(fullJid);
-  if (!session) return false;
-  core.logger.info({ jid: fullJid }, 'session kicked by an administrator');
-  session.kick(new StreamError('policy-violation', 'disconnected by an administrator'));
-  return true;
+  return () => info.dispose();
 }

@@ -3,7 +3,6 @@ import type { Route } from '../../../routing';
 import type { AdminRoute } from '../../admin-routes';
 import { HttpError } from '../../http-error';
 import { route } from './route-builder';
-import { KICK_SESSION_TASK, kickLocalSession } from './node-tasks';
 
 /** Every route of the cluster; the route table's replicated cache is shared by name. */
 export function routeEntries(core: CoreContext): Array<[string, Route]> {
@@ -14,9 +13,8 @@ export function routeEntries(core: CoreContext): Array<[string, Route]> {
 export async function kickSession(core: CoreContext, fullJid: string): Promise<{ jid: string; node: string; kicked: boolean }> {
   const where = core.routes.get(fullJid);
   if (!where) throw new HttpError(404, 'not-found', `no session ${fullJid} is online`, 'jid');
-  if (where.node === core.nodeId) return { jid: fullJid, node: where.node, kicked: kickLocalSession(core, fullJid) };
-  const kicked = await core.cluster.runOnNode(where.node, KICK_SESSION_TASK, fullJid, { timeoutMs: 3000 });
-  return { jid: fullJid, node: where.node, kicked: kicked === true };
+  const ended = await core.sessionEnding.endResource({ jid: fullJid, condition: 'policy-violation', text: 'disconnected by an administrator' });
+  return { jid: fullJid, node: ended?.node ?? where.node, kicked: ended?.ended ?? false };
 }
 
 /** `GET /api/sessions` (who is online where) and `DELETE /api/sessions/:jid` (kick). */

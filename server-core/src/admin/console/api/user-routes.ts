@@ -7,7 +7,7 @@ import { HttpError } from '../../http-error';
 import { parseBody } from '../../json-body';
 import type { ConsoleSessions } from '../console-sessions';
 import { route } from './route-builder';
-import { kickSession } from './session-routes';
+import { revocation } from '../../../server/revoked-credentials';
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;
@@ -65,16 +65,18 @@ export function userRoutes(core: CoreContext, consoleSessions: ConsoleSessions):
       const account = await existing(params.username);
       const input = parseBody(passwordBody, body);
       await accounts.setPassword(account.username, input.password);
-      core.logger.info({ user: account.username }, 'password reset from the admin API');
+      // Whoever logged in with the old password is logged out, on the console and over XMPP.
+      await consoleSessions.destroyUser(account.username);
+      const ended = await core.sessionEnding.endUser(revocation(account.username, core.domain, 'password-changed'));
+      core.logger.info({ user: account.username, endedSessions: ended }, 'password reset from the admin API');
       return { username: account.username };
     }),
     route('DELETE', '/api/users/:username', async ({ params }) => {
       const account = await existing(params.username);
-      const jid = `${account.username}@${core.domain}`;
       // Sign-in and XMPP sessions of a deleted account end with it.
-      await consoleSessions.destroyUser(account.username);
-      for (const resource of core.routes.resourcesOf(jid)) await kickSession(core, resource.fullJid).catch(() => undefined);
       await accounts.delete(account.username);
+      await consoleSessions.destroyUser(account.username);
+      await core.sessionEnding.endUser(revocation(account.username, core.domain, 'account-deleted'));
       core.logger.info({ user: account.username }, 'user deleted from the admin API');
       return { username: account.username, deleted: true };
     }),
