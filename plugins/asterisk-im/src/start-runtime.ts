@@ -37,7 +37,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
   const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }));
-  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }));
+  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const events = new PhoneEventDelivery(ctx, component.domain);
   const links = new LinkManager({
     ctx,
