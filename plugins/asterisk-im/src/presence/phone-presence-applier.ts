@@ -4,7 +4,7 @@ import { LOST_NODE_GRACE_MS } from '@asterisk-im/server-core/src/server/node-los
 import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
 import type { AsteriskImConfig } from '../config';
 import type { Settings } from '../store';
-import type { PhoneStateCache } from './phone-state-cache';
+import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
@@ -16,9 +16,6 @@ export interface PhonePresenceDeps {
   /** Fires after the store changed (settings may have a new status text). */
   onSettingsChange: (listener: () => void) => () => void;
 }
-
-/** How long a phone state that vanished with Redis's data is still shown, waiting for the senior to restore it. */
-const REDIS_LOSS_GRACE_MS = 1000;
 
 /** Runs before other interceptors so that nobody sees a presence we trap. */
 const TRAP_PRIORITY = 1000;
