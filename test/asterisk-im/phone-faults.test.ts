@@ -8,7 +8,7 @@ import { hostMonotonicMs } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { mutualSubscription } from '../cluster/cluster-steps';
 import { AMI_USER, PhoneCluster } from './phone-cluster';
-import { isPhonePresence, lastPresence, mark, notPhone, presenceFrom, settle } from './phone-steps';
+import { isPhonePresence, lastPresence, mark, notPhone, passMarker, presenceFrom, settle } from './phone-steps';
 
 const LEASE_MS = 1000;
 
@@ -58,8 +58,7 @@ test('the senior killed mid-call: another node takes the AMI link within the lea
   expect(takenAfterMs).toBeLessThan(LEASE_MS + LEASE_MS / 3 + 1000);
 
   await seen.next(presenceFrom(alice, restoredDnd), 'the presence alice set during the call', 5000);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  await settle(bob);
+  await passMarker(alice, bob);
   expect(restoredDnd(lastPresence(bob, alice)!)).toBe(true);
   expect(pc.sim.maxConcurrentSessions(AMI_USER.username)).toBe(1);
 }, 90000);
@@ -85,8 +84,7 @@ test('Redis restarted mid-call, losing every key: the call\'s end still restores
   // finds one gone waits a second for that; a writer slower than that can still show the call
   // again for a moment before the senior's resync ends it: what matters is how it ends.
   await pc.untilTrue(() => restoredDnd(lastPresence(bob, alice)!), 'bob last sees the presence alice set', 10000);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  await settle(bob);
+  await passMarker(alice, bob);
   expect(restoredDnd(lastPresence(bob, alice)!)).toBe(true);
   expect(pc.sim.maxConcurrentSessions(AMI_USER.username)).toBe(1);
 

@@ -111,16 +111,18 @@ async function startWatcher(port: number, onPresence: (user: string, onPhone: bo
   return child;
 }
 
-/** Accounts p0..pN-1 and the watcher, each phone user and the watcher mutual contacts. */
-async function createPhoneUsers(pc: PhoneCluster, phones: number): Promise<void> {
+/** Accounts p0..pN-1 and the watchers (default one, `watcher`), each phone user and each watcher mutual contacts. */
+export async function createPhoneUsers(pc: PhoneCluster, phones: number, watchers: readonly string[] = [WATCHER]): Promise<void> {
   const { db, stores } = await openStorage({ kind: 'postgres', url: TEST_POSTGRES_URL, schema: pc.cluster.schema, poolSize: 4 }, { scramIterations: 1024 });
   const item = (jid: string) => ({ jid, name: null, subscription: 'both' as const, askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
   try {
-    await stores.accounts.create(WATCHER, `${WATCHER}-secret`);
+    for (const watcher of watchers) await stores.accounts.create(watcher, `${watcher}-secret`);
     for (let i = 0; i < phones; i++) {
       await stores.accounts.create(phoneUser(i), `${phoneUser(i)}-secret`);
-      await stores.rosters.put(phoneUser(i), item(`${WATCHER}@localhost`));
-      await stores.rosters.put(WATCHER, item(`${phoneUser(i)}@localhost`));
+      for (const watcher of watchers) {
+        await stores.rosters.put(phoneUser(i), item(`${watcher}@localhost`));
+        await stores.rosters.put(watcher, item(`${phoneUser(i)}@localhost`));
+      }
     }
   } finally {
     await db.close();

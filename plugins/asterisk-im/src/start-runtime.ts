@@ -2,7 +2,7 @@ import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
 import { registerPhoneComponent } from './component';
 import type { AsteriskImConfig } from './config';
-import { PhoneEventDelivery } from './events';
+import { PhoneEventRelay } from './events';
 import { LinkManager } from './link';
 import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability } from './presence';
 import type { AsteriskImRuntime } from './runtime';
@@ -37,18 +37,17 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
   const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }));
-  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }));
-  const events = new PhoneEventDelivery(ctx, component.domain);
+  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const links = new LinkManager({
     ctx,
     store,
     phoneState,
     statusCache: ctx.cluster.createCache<JsonValue>(CACHES.linkStatus),
-    onPhoneEvent: (event) => events.publish(event),
   });
   const availability = new UserAvailability(ctx, ctx.cluster.createCache<JsonValue>(CACHES.ownAvailability), trapped);
   availability.start();
   new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
+  new PhoneEventRelay(ctx, phoneState, component.domain).start();
   links.start();
 
   return {

@@ -13,12 +13,11 @@ afterAll(async () => {
 const pausedBecomes = (device: string, paused: boolean, why: string) =>
   until(async () => (await w.queuePaused('support', device)) === paused, `${device} is ${paused ? 'paused' : 'unpaused'} (${why})`);
 
+/** The QueuePause actions the plugin sent for a device, in order. */
+const pauseActionsOf = (device: string) =>
+  w.sim.actions().filter((a) => a.action.toLowerCase() === 'queuepause' && a.headers.some(([k, v]) => k.toLowerCase() === 'interface' && v === device));
 /** The `Paused` values the plugin sent for a device, in order. */
-const pausesOf = (device: string): string[] =>
-  w.sim
-    .actions()
-    .filter((a) => a.action.toLowerCase() === 'queuepause' && a.headers.some(([k, v]) => k.toLowerCase() === 'interface' && v === device))
-    .map((a) => a.headers.find(([k]) => k.toLowerCase() === 'paused')?.[1] ?? '');
+const pausesOf = (device: string): string[] => pauseActionsOf(device).map((a) => a.headers.find(([k]) => k.toLowerCase() === 'paused')?.[1] ?? '');
 
 const show = (client: TestClient, value?: string) => client.send(xml('presence', {}, ...(value ? [xml('show', {}, value)] : [])));
 
@@ -53,14 +52,14 @@ test('the phone presence of a call is not the user\'s choice: an available user 
   await call.answer();
   // Bob's contacts now see him away "On the phone"; that must not pause him.
   await bob.waitFor((s) => s.is('presence') && s.getChildText('status') === 'On the phone', 5000, 'bob\'s own phone presence');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(await w.queuePaused('support', 'PJSIP/1002')).toBe(false);
-  expect(pausesOf('PJSIP/1002')).toHaveLength(before);
-  await call.hangup();
-
-  // What the user sets during the call counts.
+  // What the user sets during the call counts: it goes the same way after the phone presence,
+  // so once it paused him, the phone presence had its chance to do so and did not.
+  const xaSentAt = Date.now();
   await show(bob, 'xa');
   await pausedBecomes('PJSIP/1002', true, 'bob set extended away');
+  expect(pausesOf('PJSIP/1002').slice(before)).toEqual(['true']);
+  expect(pauseActionsOf('PJSIP/1002')[before]!.at).toBeGreaterThanOrEqual(xaSentAt);
+  await call.hangup();
   await bob.stop();
 });
 

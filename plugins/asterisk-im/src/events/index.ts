@@ -1,2 +1,2 @@
-export { PhoneEventDelivery } from './phone-event-delivery';
+export { PhoneEventRelay } from './phone-event-relay';
 export { phoneEventMessage } from './phone-event-message';

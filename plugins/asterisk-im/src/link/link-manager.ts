@@ -1,7 +1,7 @@
 import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
 import type { AmiLink } from '../ami';
-import type { PhoneEvent, UserPhoneState } from '../calls';
+import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
@@ -14,8 +14,6 @@ export interface LinkManagerDeps {
   phoneState: PhoneStateCache;
   /** Replicated: server name -> AmiLinkStatus, written by the senior. */
   statusCache: ClusterCache<JsonValue>;
-  /** Senior only: a phone event to deliver to the user's sessions. */
-  onPhoneEvent: (event: PhoneEvent) => void;
 }
 
 /**
@@ -109,7 +107,6 @@ export class LinkManager implements LinkDirectory {
   private wire(link: ServerLink): void {
     const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
     link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
-    link.on('phoneEvent', (event) => this.deps.onPhoneEvent(event));
     link.on('status', () => {
       if (link.state !== 'connected') this.synced.delete(link);
       void this.publishStatus(link).catch(report('a link status'));

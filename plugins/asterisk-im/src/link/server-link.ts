@@ -15,7 +15,8 @@ export interface ServerLinkOptions {
   isSenior: () => boolean;
 }
 
-export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'userPhoneState' | 'phoneEvent'> {
+/** Phone events are not among them: they reach the clients through the phone state (events/phone-event-relay). */
+export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'userPhoneState'> {
   /** The link changed state, or failed (with the reason). */
   status: () => void;
   /** A resync finished: every user of this server is now known right. */
@@ -55,7 +56,6 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       if (this.eventStartedAt !== undefined) latency.observe((performance.now() - this.eventStartedAt) / 1000);
       this.emit('userPhoneState', state);
     });
-    this.tracker.on('phoneEvent', (event) => this.options.isSenior() && this.emit('phoneEvent', event));
     // One line per reason per minute however many bad events arrive (each still counts in the metrics).
     this.invalidEvents = new AggregatedWarnings(this.logger);
     this.tracker.on('invalidEvent', (reason) => this.invalidEvents.warn(`invalid-ami-event: ${reason}`, { reason }, 'AMI event refused'));

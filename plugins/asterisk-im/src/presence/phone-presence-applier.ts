@@ -1,9 +1,10 @@
 import { clone, type Element } from 'ltx';
 import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import { LOST_NODE_GRACE_MS } from '@asterisk-im/server-core/src/server/node-loss';
 import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
 import type { AsteriskImConfig } from '../config';
 import type { Settings } from '../store';
-import type { PhoneStateCache } from './phone-state-cache';
+import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
@@ -15,9 +16,6 @@ export interface PhonePresenceDeps {
   /** Fires after the store changed (settings may have a new status text). */
   onSettingsChange: (listener: () => void) => () => void;
 }
-
-/** How long a phone state that vanished with Redis's data is still shown, waiting for the senior to restore it. */
-const REDIS_LOSS_GRACE_MS = 1000;
 
 /** Runs before other interceptors so that nobody sees a presence we trap. */
 const TRAP_PRIORITY = 1000;
@@ -49,7 +47,11 @@ export class PhonePresenceApplier {
     this.deps.onSettingsChange(() => this.reconcileAll());
     ctx.events.on('sessionDestroyed', (session) => void trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid)));
     ctx.cluster.on('memberLeft', (node) => {
-      if (ctx.cluster.isSenior()) void trapped.forgetNode(node).catch((err: unknown) => this.warn(err, node));
+      // Right after Redis lost its data live nodes are missing until their next heartbeat: their
+      // sessions' trapped presences must stay. Only a node still missing after the grace is gone.
+      ctx.timers.setTimeout(() => {
+        if (ctx.cluster.isSenior() && !ctx.cluster.members().includes(node)) void trapped.forgetNode(node).catch((err: unknown) => this.warn(err, node));
+      }, LOST_NODE_GRACE_MS);
     });
     this.reconcileAll();
   }

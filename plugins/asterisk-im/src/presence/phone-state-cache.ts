@@ -3,6 +3,9 @@ import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/clust
 import type { DeviceStateChange, UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
 
+/** How long a phone state that vanished with Redis's data is still taken as it was, waiting for the senior to restore it. */
+export const REDIS_LOSS_GRACE_MS = 1000;
+
 /**
  * The phone state of users, with their devices, written by the senior from its call trackers
  * and read on every node. Entries exist only while a user has calls or a device that is not

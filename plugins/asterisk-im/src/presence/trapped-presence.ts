@@ -1,5 +1,9 @@
 import { parse, type Element } from 'ltx';
 import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+
+/** How often a trapped presence Redis did not take is written again. */
+const RETRY_MS = 250;
 
 /**
  * What a session will broadcast when its user's last call ends, by full JID: the presence it
@@ -15,10 +19,20 @@ export interface TrappedEntry {
 }
 
 export class TrappedPresences {
-  constructor(private readonly cache: ClusterCache<JsonValue>) {}
+  /**
+   * Entries whose write failed (Redis down): the cache drops a write the store never took, but
+   * this node still answers with them and writes them again until Redis takes them or they are
+   * replaced, so a presence trapped during an outage is not lost.
+   */
+  private readonly unsent = new Map<string, TrappedEntry>();
+
+  constructor(
+    private readonly cache: ClusterCache<JsonValue>,
+    private readonly timers: PluginContext['timers'],
+  ) {}
 
   get(fullJid: string): TrappedEntry | undefined {
-    return this.cache.get(fullJid) as unknown as TrappedEntry | undefined;
+    return this.unsent.get(fullJid) ?? (this.cache.get(fullJid) as unknown as TrappedEntry | undefined);
   }
 
   presenceOf(fullJid: string): Element | undefined {
@@ -27,11 +41,29 @@ export class TrappedPresences {
   }
 
   async set(fullJid: string, entry: TrappedEntry): Promise<void> {
-    await this.cache.set(fullJid, entry as unknown as JsonValue);
+    this.unsent.delete(fullJid);
+    try {
+      await this.cache.set(fullJid, entry as unknown as JsonValue);
+    } catch (err) {
+      this.unsent.set(fullJid, entry);
+      this.writeAgainLater(fullJid, entry);
+      throw err;
+    }
   }
 
   async delete(fullJid: string): Promise<void> {
+    this.unsent.delete(fullJid);
     if (this.cache.has(fullJid)) await this.cache.delete(fullJid);
+  }
+
+  private writeAgainLater(fullJid: string, entry: TrappedEntry): void {
+    this.timers.setTimeout(() => {
+      if (this.unsent.get(fullJid) !== entry) return;
+      this.cache.set(fullJid, entry as unknown as JsonValue).then(
+        () => this.unsent.get(fullJid) === entry && this.unsent.delete(fullJid),
+        () => this.writeAgainLater(fullJid, entry),
+      );
+    }, RETRY_MS);
   }
 
   /** Fires on every node for a change made on any node; `entry` is undefined on removal. */

@@ -1,0 +1,87 @@
+import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClientSession } from '@asterisk-im/server-core/src/routing';
+import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
+import type { AsteriskImConfig } from '../config';
+import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';
+import { phoneEventMessage } from './phone-event-message';
+
+/** The order a call's events happen in, so two told at once arrive in that order. */
+const ORDER: readonly PhoneEventType[] = ['RING', 'DIALED', 'ON_PHONE'];
+
+/** What one session was told about one call. */
+interface Told {
+  device: string;
+  types: Set<PhoneEventType>;
+}
+
+/**
+ * Phone events follow the replicated phone state instead of travelling as messages of their
+ * own: each call in a user's entry lists the events due to its clients (`announced`, kept by
+ * the senior's tracker), and every node tells its own sessions of the user what they were not
+ * told yet, and `HANG_UP` for a call they heard of that is gone from the entry. So each session
+ * gets each event once, whoever is senior; a change missed during an outage (Redis down, a
+ * paused node) is made good when the cache reloads; and a new senior repeats nothing.
+ */
+export class PhoneEventRelay {
+  /** Per session of this node, by full JID: per call, what it was told. */
+  private readonly told = new Map<string, Map<string, Told>>();
+
+  constructor(
+    private readonly ctx: PluginContext<AsteriskImConfig>,
+    private readonly phoneState: PhoneStateCache,
+    private readonly componentDomain: string,
+  ) {}
+
+  start(): void {
+    const { ctx } = this;
+    ctx.onStop(
+      this.phoneState.onUserChange((user, { lostWithRedis }) => {
+        if (!lostWithRedis) return this.relay(user);
+        // The senior may be putting the entry back: a call gone with Redis has not ended.
+        ctx.timers.setTimeout(() => this.relay(user), REDIS_LOSS_GRACE_MS);
+      }),
+    );
+    // A session that binds during a call hears of what happens from now on, and of its end.
+    ctx.events.on('sessionCreated', (session) => this.told.set(session.fullJid, this.asAlreadyTold(session.bareJid)));
+    ctx.events.on('sessionDestroyed', (session) => this.told.delete(session.fullJid));
+  }
+
+  private relay(user: string): void {
+    const calls = this.phoneState.userState(user)?.calls ?? [];
+    for (const session of this.ctx.sessions.ofUser(user)) {
+      if (session.isEnded) continue;
+      let told = this.told.get(session.fullJid);
+      if (!told) this.told.set(session.fullJid, (told = this.asAlreadyTold(user)));
+      for (const call of calls) this.tellNews(session, call, told);
+      for (const [callID, about] of told) {
+        if (calls.some((call) => call.callID === callID)) continue;
+        told.delete(callID);
+        if (about.types.size > 0 && !about.types.has('HANG_UP')) this.deliver(session, { user, device: about.device, callID, type: 'HANG_UP' });
+      }
+    }
+  }
+
+  private tellNews(session: ClientSession, call: UserCall, told: Map<string, Told>): void {
+    let about = told.get(call.callID);
+    if (!about) told.set(call.callID, (about = { device: call.device, types: new Set() }));
+    const announced = Array.isArray(call.announced) ? call.announced : [];
+    for (const type of ORDER) {
+      if (!announced.includes(type) || about.types.has(type)) continue;
+      about.types.add(type);
+      const event: PhoneEvent = { user: session.bareJid, device: call.device, callID: call.callID, type };
+      if (call.otherNum) event.callerID = call.otherNum;
+      if (type !== 'ON_PHONE' && call.otherName) event.callerIDName = call.otherName;
+      this.deliver(session, event);
+    }
+  }
+
+  /** The user's calls in progress, as if the session had been told of them already. */
+  private asAlreadyTold(user: string): Map<string, Told> {
+    const calls = this.phoneState.userState(user)?.calls ?? [];
+    return new Map(calls.map((call) => [call.callID, { device: call.device, types: new Set(Array.isArray(call.announced) ? call.announced : []) }]));
+  }
+
+  private deliver(session: ClientSession, event: PhoneEvent): void {
+    this.ctx.router.deliverToResource(session.fullJid, phoneEventMessage(event, this.componentDomain, session.fullJid));
+  }
+}
