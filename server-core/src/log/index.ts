@@ -1,2 +1,3 @@
-export { createLogger, silentLogger } from './logger';
-export type { Logger, LoggerOptions } from './logger';
+export { createLogger, silentLogger, LOG_FORMATS } from './logger';
+export type { Logger, LoggerOptions, LogFormat } from './logger';
+export { prettyLine } from './pretty-stream';

@@ -5,11 +5,16 @@ import type { CoreContext } from '../server/core-context';
 import { startAdminServer, type AdminServer } from '../admin/admin-server';
 import { resolveAdminToken } from '../admin/admin-token';
 import { PluginHost } from './plugin-host';
+import type { SetupLink } from '../admin/console/setup-token';
 
 export interface PluginRuntime {
   readonly plugins: PluginHost;
   /** Where the admin API listens, when it is on. */
   readonly adminAddress: { host: string; port: number } | undefined;
+  /** The one-time setup page and token while no administrator exists. */
+  readonly setup: SetupLink | undefined;
+  /** Where the admin API token is kept (unless AIM_ADMIN_TOKEN gives it). */
+  readonly adminTokenFile: string | undefined;
   /** Stops the admin API, then every plugin (newest first). */
   stop(): Promise<void>;
 }
@@ -22,8 +27,10 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
   const plugins = new PluginHost({ core, db, entries: config.plugins, baseDir: process.cwd(), logger });
   await plugins.start();
   let admin: AdminServer | undefined;
+  let adminTokenFile: string | undefined;
   if (config.listeners.admin) {
     const token = resolveAdminToken(config.dataDir);
+    adminTokenFile = token.source === 'file' ? token.file : undefined;
     if (token.created) logger.warn({ file: token.file }, 'created the admin API token; clients read it from this file');
     try {
       admin = await startAdminServer({ ...config.listeners.admin, token: token.token, core, plugins, logger });
@@ -36,6 +43,8 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
   return {
     plugins,
     adminAddress: admin?.address,
+    setup: admin?.setup,
+    adminTokenFile,
     async stop() {
       await admin?.close();
       await plugins.stop();
