@@ -5,6 +5,7 @@ import type { CoreContext } from '../server/core-context';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { AdminRouteResult } from '../plugins/types';
 import { adminRoutes, type AdminRoute } from './admin-routes';
+import { healthRoutes } from './health-routes';
 import { isAuthorized } from './admin-token';
 import { HttpError } from './http-error';
 import { readJsonBody } from './json-body';
@@ -32,12 +33,12 @@ export interface AdminServer {
 
 /**
  * The admin HTTP API (JSON in and out, a bearer token or a console session on every route
- * except health), the admin console on `/` and the metrics on `/metrics`.
+ * except health and the `/healthz` and `/readyz` probes), the admin console on `/` and the metrics on `/metrics`.
  */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const adminConsole = createAdminConsole(options);
   const uninstallMetrics = installCoreMetrics(options.core);
-  const routes = [...adminRoutes(options.core, options.plugins), ...adminConsole.routes];
+  const routes = [...adminRoutes(options.core, options.plugins), ...healthRoutes(options.core, options.plugins), ...adminConsole.routes];
   const logger = options.logger.child({ component: 'admin' });
   const authorized = (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || adminConsole.authorizes(request);
   const server = http.createServer((request, response) => {
@@ -74,9 +75,14 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   };
 }
 
+/** Answered by the health routes, never by the console (which would send a probe to its sign-in page). */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
 /** The console's pages and `/metrics`; true when one of them answered. */
 async function serveOutsideApi(request: http.IncomingMessage, response: http.ServerResponse, adminConsole: AdminConsole, authorized: (request: http.IncomingMessage) => boolean): Promise<boolean> {
-  if (await serveMetrics(request, response, new URL(request.url ?? '/', 'http://admin').pathname === '/metrics' && authorized(request))) return true;
+  const pathname = new URL(request.url ?? '/', 'http://admin').pathname;
+  if (PROBE_PATHS.has(pathname)) return false;
+  if (await serveMetrics(request, response, pathname === '/metrics' && authorized(request))) return true;
   return adminConsole.serve(request, response);
 }
 
