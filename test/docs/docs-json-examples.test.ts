@@ -1,8 +1,10 @@
 /**
- * Every ```json block in docs/*.md is a tested file: a server config goes through the parser
- * `config check` uses (plugin configs through each plugin's schema), a scenario through the
- * simulator's scenario schema, and a block introduced by a file's path must equal that file.
- * A block the test does not recognise fails it, so a new kind of example gets a check too.
+ * Every ```json block in docs/*.md, and every JSON file under docs/ops/, is a tested file: a
+ * server config goes through the parser `config check` uses (plugin configs through each
+ * plugin's schema), a scenario through the simulator's scenario schema, a block introduced by a
+ * file's path must equal that file, and the Grafana dashboard is checked against a node's
+ * metrics in test/ops. Anything the test does not recognise fails it, so a new kind of example
+ * gets a check too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +33,10 @@ function examples(): Example[] {
       found.push({ where: `docs/${name}:${text.slice(0, match.index).split('\n').length}`, text: match[1], shownFile: shown });
     }
   }
+  const ops = path.join(DOCS, 'ops');
+  for (const name of fs.readdirSync(ops).filter((file) => file.endsWith('.json')).sort()) {
+    found.push({ where: `docs/ops/${name}`, text: fs.readFileSync(path.join(ops, name), 'utf8') });
+  }
   return found;
 }
 
@@ -45,6 +51,7 @@ function check(example: Example): void {
     expect(pluginConfigProblems(config.plugins, { baseDir: ROOT }).map((entry) => entry.problem)).toEqual([]);
     return;
   }
+  if (value && typeof value === 'object' && 'panels' in value && example.where === 'docs/ops/grafana-dashboard.json') return;
   if (value && typeof value === 'object' && 'steps' in value) {
     validateScenario(value, example.where);
     return;
