@@ -31,6 +31,19 @@ function startProcess(configFile: string, ...args: string[]) {
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
 
+/** One loopback client listener on a free port, nothing else. */
+const C2S_ONLY = { c2s: { host: '127.0.0.1', port: 0 }, c2sDirectTls: false, websocket: false, admin: false };
+
+/** Waits for `ready`, checks what was printed, then stops the server with SIGTERM; it must exit with 0. */
+async function whileReady(server: ReturnType<typeof startProcess>, check: (printed: string) => void | Promise<void>): Promise<void> {
+  try {
+    await check(await server.ready);
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+  expect(await server.exited).toBe(0);
+}
+
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => {
@@ -88,22 +101,17 @@ describe('asterisk-im start', () => {
   }, 60_000);
 
   it('logs readable lines with --log-format pretty', async () => {
-    const configFile = tempConfig({ dataDir: 'data', listeners: { c2s: { host: '127.0.0.1', port: 0 }, c2sDirectTls: false, websocket: false, admin: false } });
-    const server = startProcess(configFile, '--log-format', 'pretty');
-    try {
-      const printed = await server.ready;
+    const configFile = tempConfig({ dataDir: 'data', listeners: C2S_ONLY });
+    await whileReady(startProcess(configFile, '--log-format', 'pretty'), (printed) => {
       expect(printed).toMatch(/^\d\d:\d\d:\d\d INFO  server started domain=localhost /m);
       expect(printed).not.toMatch(/^\{"level"/m);
-    } finally {
-      server.child.kill('SIGTERM');
-    }
-    expect(await server.exited).toBe(0);
+    });
   }, 60_000);
 
   it('does not start when a plugin refuses its config, naming the key; --allow-failed-plugins starts and warns', async () => {
     const configFile = tempConfig({
       dataDir: 'data',
-      listeners: { c2s: { host: '127.0.0.1', port: 0 }, c2sDirectTls: false, websocket: false, admin: false },
+      listeners: C2S_ONLY,
       plugins: [{ name: 'motd', config: { text: 'hi', colour: 'red' } }],
     });
     const refused = startProcess(configFile);
@@ -111,20 +119,15 @@ describe('asterisk-im start', () => {
     expect(refused.output().stderr).toMatch(/^config error at plugins\[0\]\.config\.colour: unknown key \(known keys here: text, subject\) \(plugin motd\)\nthe server did not start; .*--allow-failed-plugins\n$/);
     expect(refused.output().stdout).not.toMatch(/^ready/m);
 
-    const allowed = startProcess(configFile, '--allow-failed-plugins');
-    try {
-      const printed = await allowed.ready;
+    await whileReady(startProcess(configFile, '--allow-failed-plugins'), (printed) => {
       expect(printed).toMatch(/^warning: plugin config at plugins\[0\]\.config\.colour: unknown key .*\(running without it: --allow-failed-plugins\)\nready/m);
-    } finally {
-      allowed.child.kill('SIGTERM');
-    }
-    expect(await allowed.exited).toBe(0);
+    });
   }, 60_000);
 
   it('does not start when a plugin fails to start', async () => {
     const configFile = tempConfig({
       dataDir: 'data',
-      listeners: { c2s: { host: '127.0.0.1', port: 0 }, c2sDirectTls: false, websocket: false, admin: false },
+      listeners: C2S_ONLY,
       plugins: [{ name: 'failing', path: path.join(ROOT, 'server-core/src/plugins/test-plugins/failing') }],
     });
     const server = startProcess(configFile);
