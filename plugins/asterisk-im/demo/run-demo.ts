@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: one node with embedded defaults in a temporary folder (AIM_DEMO_DATA to choose), the AMI simulator with four
  * phones, four users with their phones mapped, and the demo office scenario playing in a loop.
- * Log in with any XMPP client and watch presence follow the calls. Ctrl-C stops everything.
+ * Bob, Carol and Dave are logged in by the demo itself; log in as Alice with any XMPP client and
+ * watch their presence follow the calls. Ctrl-C stops everything.
+ * AIM_DEMO_FREE_PORTS=1 takes free ports instead of 5222/5280/9090/5038 (tests).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -12,17 +14,21 @@ import { parseConfig } from '@asterisk-im/server-core/src/config';
 import { createLogger } from '@asterisk-im/server-core/src/log';
 import { startServer, type RunningServer } from '@asterisk-im/server-core/src/server';
 import { DEMO_USERS, demoPluginConfig, seedOffice } from './demo-office';
+import { logInContacts, type SimulatedContacts } from './simulated-contacts';
 
 const REPO = path.resolve(__dirname, '../../..');
 const SIM_CONFIG = path.join(REPO, 'fixtures/ami-sim/demo-config.json');
 const SCENARIO = path.join(REPO, 'fixtures/scenarios/demo.json');
-const PLUGIN = path.resolve(__dirname, '..');
 /** Outside the repository, so a demo never leaves files in the working tree; kept across runs. */
 const DATA_DIR = path.resolve(process.env.AIM_DEMO_DATA ?? path.join(os.tmpdir(), 'asterisk-im-demo'));
 const DOMAIN = 'localhost';
+/** The user a person logs in as; the demo keeps the others online. */
+const YOU = DEMO_USERS[0]!;
+const CONTACTS = DEMO_USERS.filter((user) => user !== YOU);
 
 /** The port when it is free, otherwise any free port (another server may be running). */
 function preferredPort(port: number): Promise<number> {
+  if (process.env.AIM_DEMO_FREE_PORTS === '1') return Promise.resolve(0);
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(0));
@@ -56,7 +62,7 @@ async function startNode(sim: AmiSimulator, amiUser: SimulatorConfig['users'][nu
         admin: { host: '127.0.0.1', port: await preferredPort(9090) },
       },
       log: { level: 'warn' },
-      plugins: [{ name: 'asterisk-im', path: PLUGIN, config: demoPluginConfig(DOMAIN, { host: sim.host, port: sim.port, username: amiUser.username, secret: amiUser.secret }) }],
+      plugins: [{ name: 'asterisk-im', config: demoPluginConfig(DOMAIN, { host: sim.host, port: sim.port, username: amiUser.username, secret: amiUser.secret }) }],
     },
     { baseDir: DATA_DIR },
   );
@@ -82,8 +88,9 @@ async function playScenario(sim: AmiSimulator, running: () => boolean): Promise<
   }
 }
 
-function printWelcome(server: RunningServer, sim: AmiSimulator): void {
+function printWelcome(server: RunningServer, sim: AmiSimulator, contacts: SimulatedContacts): void {
   const { c2s, websocket, admin } = server.addresses;
+  const name = (extension: string) => DEMO_USERS.find((user) => user.extension === extension)!.name;
   const lines = [
     '',
     'Asterisk-IM demo is running.',
@@ -92,13 +99,17 @@ function printWelcome(server: RunningServer, sim: AmiSimulator): void {
     `  AMI simulator: ${sim.host}:${sim.port}`,
     admin ? `  Admin API: http://127.0.0.1:${admin.port}/api/plugins/asterisk-im/status  (token in ${path.join(DATA_DIR, 'admin-token')})` : '',
     '',
-    'Log in with any XMPP client (Gajim, Dino, profanity, Spark, ...):',
-    ...DEMO_USERS.map((u) => `  ${u.username}@${DOMAIN}  password ${u.password}  phone PJSIP/${u.extension}`),
+    'Log in with any XMPP client (Gajim, Dino, profanity, Spark, ...) as:',
+    `  ${YOU.username}@${DOMAIN}  password ${YOU.password}  (your phone: PJSIP/${YOU.extension})`,
     `  server 127.0.0.1, port ${c2s?.port}; allow plaintext (or STARTTLS with the self-signed certificate).`,
+    `Online already, logged in by the demo: ${contacts.usernames.map((user) => `${user}@${DOMAIN}`).join(', ')} (all in your roster).`,
     '',
-    'Everyone is in everyone\'s roster. Watch contacts turn away, "On the phone", while the',
-    'scenario rings, answers, holds and transfers their phones; Spark-style clients also get',
-    'phone events and can dial (phone.localhost). Press Ctrl-C to stop.',
+    'What to watch (the office scenario repeats about every 40 s):',
+    `  after ~3 s   ${name('1002')} turns away, "On the phone" (your own phone called theirs)`,
+    `  after ~10 s  ${name('1004')} answers an outside call and is "On the phone" too`,
+    `  after ~17 s  ${name('1002')} is back to "At my desk"; ${name('1004')} transfers the outside caller to you`,
+    `  after ~28 s  someone in the support queue answers a customer; after ~33 s ${name('1003')} rings ${name('1002')}, who does not answer`,
+    'Spark-style clients also get phone events and can dial (phone.localhost). Press Ctrl-C to stop.',
     '',
   ];
   process.stdout.write(lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n') + '\n');
@@ -108,13 +119,21 @@ async function main(): Promise<void> {
   const sim = await startSimulator();
   const config = JSON.parse(fs.readFileSync(SIM_CONFIG, 'utf8')) as SimulatorConfig;
   let server: RunningServer;
+  let contacts: SimulatedContacts;
   try {
     server = await startNode(sim, config.users[0]!);
   } catch (error) {
     await sim.stop();
     throw error;
   }
-  printWelcome(server, sim);
+  try {
+    contacts = await logInContacts(`ws://127.0.0.1:${server.addresses.websocket!.port}/xmpp-websocket`, DOMAIN, CONTACTS);
+  } catch (error) {
+    await server.stop();
+    await sim.stop();
+    throw error;
+  }
+  printWelcome(server, sim, contacts);
 
   let running = true;
   // Not awaited at stop: a scenario waiting on the simulator's timers never resumes once it stopped.
@@ -125,6 +144,7 @@ async function main(): Promise<void> {
       process.stdout.write('\n[demo] stopping...\n');
       running = false;
       await sim.calls.hangupAll().catch(() => undefined);
+      await contacts.stop();
       await server.stop();
       await sim.stop();
       process.stdout.write('[demo] stopped.\n');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amiLinkOptionsSchema } from './ami/ami-link-options';
 import { deviceFields, serverFields, settingsSchema } from './store/validation';
 
 /**
@@ -8,7 +9,7 @@ import { deviceFields, serverFields, settingsSchema } from './store/validation';
  *   (the config wins for the names it lists; entries added through the API stay). Config
  *   devices may name users that do not exist yet (accounts are often created later).
  * - `settings` are defaults; settings saved through the API override them.
- * - `link` tunes the AMI links (timeouts, reconnect backoff).
+ * - `link` tunes the AMI links (timeouts, reconnect backoff, bounds on what Asterisk may send).
  * Secrets are masked by the plugin host whenever the config is shown, and never logged.
  */
 const positiveMs = z.number().int().positive().max(3_600_000);
@@ -42,6 +43,9 @@ export const configSchema = z
         actionTimeoutMs: positiveMs.optional(),
         keepAliveMs: positiveMs.optional(),
         connectTimeoutMs: positiveMs.optional(),
+        stopGraceMs: positiveMs.optional(),
+        maxLineBytes: amiLinkOptionsSchema.shape.maxLineBytes.removeDefault().optional(),
+        maxMessageLines: amiLinkOptionsSchema.shape.maxMessageLines.removeDefault().optional(),
       })
       .strict()
       .default({}),

@@ -5,11 +5,13 @@ import type { CoreContext } from '../server/core-context';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { AdminRouteResult } from '../plugins/types';
 import { adminRoutes, type AdminRoute } from './admin-routes';
+import { healthRoutes } from './health-routes';
 import { isAuthorized } from './admin-token';
 import { HttpError } from './http-error';
 import { readJsonBody } from './json-body';
 import { splitPath } from './path-pattern';
 import { createAdminConsole, type AdminConsole } from './console';
+import type { SetupLink } from './console/setup-token';
 import { serveMetrics } from './metrics-endpoint';
 import { installCoreMetrics } from '../metrics';
 import type { LoginThrottleLimits } from '../auth';
@@ -30,17 +32,19 @@ export interface AdminServerOptions {
 
 export interface AdminServer {
   readonly address: { host: string; port: number };
+  /** The one-time setup page and token while no administrator exists. */
+  readonly setup: SetupLink | undefined;
   close(): Promise<void>;
 }
 
 /**
  * The admin HTTP API (JSON in and out, a bearer token or a console session on every route
- * except health), the admin console on `/` and the metrics on `/metrics`.
+ * except health and the `/healthz` and `/readyz` probes), the admin console on `/` and the metrics on `/metrics`.
  */
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const adminConsole = createAdminConsole(options);
   const uninstallMetrics = installCoreMetrics(options.core);
-  const routes = [...adminRoutes(options.core, options.plugins), ...adminConsole.routes];
+  const routes = [...adminRoutes(options.core, options.plugins), ...healthRoutes(options.core, options.plugins), ...adminConsole.routes];
   const logger = options.logger.child({ component: 'admin' });
   const authorized = async (request: http.IncomingMessage) => isAuthorized(request.headers.authorization, options.token) || (await adminConsole.authorizes(request));
   const hostAllowed = hostChecker({ domain: options.core.domain, bindHost: options.host, allowedHosts: options.allowedHosts });
@@ -65,9 +69,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
   });
   const bound = server.address() as AddressInfo;
-  await adminConsole.announceSetup(`http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`);
+  const setup = await adminConsole.announceSetup(`http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`);
   return {
     address: { host: bound.address, port: bound.port },
+    setup,
     close: () =>
       new Promise<void>((resolve) => {
         adminConsole.close();
@@ -78,9 +83,14 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   };
 }
 
+/** Answered by the health routes, never by the console (which would send a probe to its sign-in page). */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
 /** The console's pages and `/metrics`; true when one of them answered. */
 async function serveOutsideApi(request: http.IncomingMessage, response: http.ServerResponse, adminConsole: AdminConsole, authorized: (request: http.IncomingMessage) => Promise<boolean>): Promise<boolean> {
-  if (await serveMetrics(request, response, new URL(request.url ?? '/', 'http://admin').pathname === '/metrics' && (await authorized(request)))) return true;
+  const pathname = new URL(request.url ?? '/', 'http://admin').pathname;
+  if (PROBE_PATHS.has(pathname)) return false;
+  if (await serveMetrics(request, response, pathname === '/metrics' && (await authorized(request)))) return true;
   return adminConsole.serve(request, response);
 }
 
@@ -105,13 +115,28 @@ async function handle(
   throw new HttpError(404, 'not-found', `no route ${method} ${url.pathname}`);
 }
 
+/** A request for a plugin that is not running: say why and what to do, rather than "no route". */
+function whyNotServing(name: string, plugins: PluginHost): HttpError | undefined {
+  const info = plugins.get(name);
+  const enable = `enable it with: asterisk-im plugin enable ${name}`;
+  if (!info) return new HttpError(404, 'plugin-not-enabled', `the ${name} plugin is not enabled; ${enable}`, 'name');
+  if (info.state === 'failed') return new HttpError(503, 'plugin-failed', `the ${name} plugin failed: ${info.error ?? 'unknown reason'} (see: asterisk-im plugin list)`, 'name');
+  if (!info.enabled) return new HttpError(404, 'plugin-not-enabled', `the ${name} plugin is disabled; ${enable}`, 'name');
+  if (info.state === 'running') return undefined;
+  return new HttpError(503, 'plugin-not-running', `the ${name} plugin is ${info.state}; try again when it is running`, 'name');
+}
+
 /** `/api/plugins/<name>/<rest>` goes to the routes that running plugin registered. */
 async function handlePluginRoute(method: string, url: URL, body: unknown, plugins: PluginHost): Promise<{ status: number; body: unknown } | undefined> {
   const [api, group, name, ...rest] = splitPath(url.pathname);
   if (api !== 'api' || group !== 'plugins' || !name || rest.length === 0) return undefined;
   const path = `/${rest.join('/')}`;
   const found = plugins.routes.find(name, method, path);
-  if (!found) return undefined;
+  if (!found) {
+    const why = plugins.routes.has(name) ? undefined : whyNotServing(name, plugins);
+    if (why) throw why;
+    return undefined;
+  }
   if (found === 'methodMismatch') throw new HttpError(405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`);
   const result: AdminRouteResult = await found.handler({ method, path, params: found.params, query: url.searchParams, body });
   if (result && typeof result === 'object' && !Array.isArray(result) && typeof result.status === 'number' && 'body' in result) {

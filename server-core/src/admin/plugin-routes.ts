@@ -37,6 +37,11 @@ export class PluginRoutes {
     return pathMatched ? 'methodMismatch' : undefined;
   }
 
+  /** True while the plugin has at least one route (it is running and registered some). */
+  has(pluginName: string): boolean {
+    return this.byPlugin.has(pluginName);
+  }
+
   get count(): number {
     let total = 0;
     for (const routes of this.byPlugin.values()) total += routes.length;

@@ -63,6 +63,23 @@ describe('asterisk-im plugin', () => {
     expect(await cli(['plugin', 'install', 'x', '--plugin-config', '{oops'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--plugin-config is not valid JSON') });
   });
 
+  test('a bundled plugin is enabled by its name alone; its commands say when it is not enabled', async () => {
+    const notEnabled = 'error: the asterisk-im plugin is not enabled; enable it with: asterisk-im plugin enable asterisk-im\n';
+    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 1, stdout: '', stderr: notEnabled });
+    expect(await cli(['plugin', 'enable', 'asterisk-im'], env)).toEqual({ code: 0, stdout: 'asterisk-im 0.1.0\tenabled\trunning\n', stderr: '' });
+    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await cli(['plugin', 'disable', 'asterisk-im'], env)).toMatchObject({ code: 0 });
+    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 1, stdout: '', stderr: notEnabled.replace('is not enabled', 'is disabled') });
+  }, 60_000);
+
+  test('a bundled plugin is installed by its name alone', async () => {
+    const installed = await cli(['plugin', 'install', 'echo-component', '--plugin-config', '{"prefix":"< "}', '--disabled'], env);
+    // Installed by path in the first test: the name resolves to the same plugin, which is there already.
+    expect(installed).toEqual({ code: 1, stdout: '', stderr: 'error: plugin echo-component is already installed\n' });
+    const unknown = await cli(['plugin', 'install', 'no-such-plugin'], env);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot load plugin from no-such-plugin: .*\(bundled plugins: asterisk-im, echo-component, motd\)/) });
+  });
+
   test('a server that is not running is named as the likely cause', async () => {
     const result = await cli(['plugin', 'list', '--url', 'http://127.0.0.1:1'], env);
     expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('is the server running?') });

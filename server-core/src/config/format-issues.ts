@@ -13,15 +13,17 @@ export function pathToString(path: KeyPath): string {
   return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
 }
 
-export function formatIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins): string[] {
-  return issues.flatMap((issue) => formatIssue(issue, schema, raw, origins));
+/** `prefix` is where `raw` sits in the whole file (a plugin's config is at `plugins[i].config`). */
+export function formatIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins, prefix: KeyPath = []): string[] {
+  return issues.flatMap((issue) => formatIssue(issue, schema, raw, origins, prefix));
 }
 
-function formatIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins): string[] {
+function formatIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins, prefix: KeyPath): string[] {
   if (issue.code === 'invalid_union') {
     const closest = closestUnionBranch(issue);
-    if (closest) return formatIssues(closest, schema, raw, origins);
+    if (closest) return formatIssues(closest, schema, raw, origins, prefix);
   }
+  const line = (path: KeyPath, origins: ValueOrigins, message: string) => lineAt([...prefix, ...path], origins, message);
   if (issue.code === 'unrecognized_keys') {
     const allowed = knownKeysAt(schema, issue.path, raw);
     const hint = allowed.length > 0 ? ` (known keys here: ${allowed.join(', ')})` : '';
@@ -37,7 +39,7 @@ function formatIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, raw: unknown, orig
   return [line(issue.path, origins, showValue ? `${message}, got ${describeValue(value)}` : message)];
 }
 
-function line(path: KeyPath, origins: ValueOrigins, message: string): string {
+function lineAt(path: KeyPath, origins: ValueOrigins, message: string): string {
   const key = pathToString(path);
   const origin = origins.get(key);
   const where = key ? ` at ${key}${origin ? ` (from ${origin})` : ''}` : ' at the top level';

@@ -7,6 +7,7 @@ export type { ConfigSource, LoadConfigOptions } from './load-config';
 export { ConfigError, isConfigError } from './config-error';
 export type { ConfigErrorKind } from './config-error';
 export { ENV_OVERRIDES } from './env-overrides';
+export { formatIssues } from './format-issues';
 export { isHostname } from './schema';
 export type { ServerConfig, SqliteStorageConfig, PostgresStorageConfig } from './resolve-paths';
 export { DEFAULT_SQLITE_FILE_NAME } from './resolve-paths';

@@ -1,4 +1,5 @@
-export { createLogger, silentLogger } from './logger';
-export type { Logger, LoggerOptions } from './logger';
+export { createLogger, silentLogger, LOG_FORMATS } from './logger';
+export type { Logger, LoggerOptions, LogFormat } from './logger';
+export { prettyLine } from './pretty-stream';
 export { AggregatedWarnings, AGGREGATED_WARNING_DEFAULTS } from './aggregated-warnings';
 export type { AggregatedWarningsOptions } from './aggregated-warnings';

@@ -7,6 +7,7 @@ import type { CoreContext } from '../server/core-context';
 import type { ServerConfig } from '../config';
 import type { Disposable, JsonValue, TaskResult } from '../cluster/types';
 import { PluginRoutes } from '../admin/plugin-routes';
+import { bundledPluginFolder } from './bundled-plugins';
 import { PluginConfigHandle, validatePluginConfig } from './plugin-config';
 import { createPluginContext } from './plugin-context';
 import { PluginError } from './plugin-errors';
@@ -118,7 +119,9 @@ export class PluginHost {
     return this.slots.get(name)?.definition?.configSchema;
   }
 
+  /** A bundled plugin not yet known here is installed (with an empty config) by enabling it. */
   enable(name: string): Promise<PluginChange> {
+    if (!this.slots.has(name) && bundledPluginFolder(name)) return this.install(name);
     return this.change(name, (slot) => ({ ...stored(slot), enabled: true }));
   }
 
@@ -149,7 +152,7 @@ export class PluginHost {
 
   private async change(name: string, next: (slot: PluginSlot) => StoredPlugin): Promise<PluginChange> {
     const slot = this.slots.get(name);
-    if (!slot) throw new PluginError('not-found', `no plugin named ${name}`);
+    if (!slot) throw new PluginError('not-found', `no plugin named ${name}; install one with "plugin install <folder or package>"`);
     await this.store.save(next(slot));
     return this.broadcast(name);
   }

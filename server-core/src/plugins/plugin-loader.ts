@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { bundledPluginFolder, bundledPluginNames } from './bundled-plugins';
 import { PluginError } from './plugin-errors';
 import type { PluginDefinition } from './types';
 
@@ -11,12 +12,18 @@ export function isPathSource(source: string): boolean {
   return path.isAbsolute(source) || source.startsWith('./') || source.startsWith('../') || source === '.';
 }
 
+/** What `require` is asked for: a folder path, a bundled plugin's folder, or an npm package name. */
+function pluginRequest(source: string, baseDir: string): string {
+  if (isPathSource(source)) return path.resolve(baseDir, source);
+  return bundledPluginFolder(source) ?? source;
+}
+
 /**
- * Loads a plugin definition from a folder (its package.json `main`) or an installed npm
- * package. The module exports the definition as `default`, as `plugin`, or as itself.
+ * Loads a plugin definition from a folder (its package.json `main`), a bundled plugin's name or
+ * an installed npm package. The module exports the definition as `default`, as `plugin`, or as itself.
  */
 export function loadPluginDefinition(source: string, baseDir: string): PluginDefinition<unknown> {
-  const request = isPathSource(source) ? path.resolve(baseDir, source) : source;
+  const request = pluginRequest(source, baseDir);
   let exported: unknown;
   try {
     const resolved = require.resolve(request, { paths: [baseDir, process.cwd()] });
@@ -24,7 +31,8 @@ export function loadPluginDefinition(source: string, baseDir: string): PluginDef
     exported = require(resolved);
   } catch (err) {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new PluginError('load-failed', `cannot load plugin from ${source}: ${reason}`);
+    const bundled = isPathSource(source) ? '' : ` (bundled plugins: ${bundledPluginNames().join(', ') || 'none'})`;
+    throw new PluginError('load-failed', `cannot load plugin from ${source}: ${reason}${bundled}`);
   }
   return checkDefinition(pickDefinition(exported), source);
 }

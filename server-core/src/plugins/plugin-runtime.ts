@@ -6,11 +6,16 @@ import { startAdminServer, type AdminServer } from '../admin/admin-server';
 import { resolveAdminToken } from '../admin/admin-token';
 import { PluginHost } from './plugin-host';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
+import type { SetupLink } from '../admin/console/setup-token';
 
 export interface PluginRuntime {
   readonly plugins: PluginHost;
   /** Where the admin API listens, when it is on. */
   readonly adminAddress: { host: string; port: number } | undefined;
+  /** The one-time setup page and token while no administrator exists. */
+  readonly setup: SetupLink | undefined;
+  /** Where the admin API token is kept (unless AIM_ADMIN_TOKEN gives it). */
+  readonly adminTokenFile: string | undefined;
   /** Stops the admin API, then every plugin (newest first). */
   stop(): Promise<void>;
 }
@@ -23,8 +28,10 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
   const plugins = new PluginHost({ core, db, entries: config.plugins, baseDir: process.cwd(), logger });
   await plugins.start();
   let admin: AdminServer | undefined;
+  let adminTokenFile: string | undefined;
   if (config.listeners.admin) {
     const token = resolveAdminToken(config.dataDir);
+    adminTokenFile = token.source === 'file' ? token.file : undefined;
     if (token.created) logger.warn({ file: token.file }, 'created the admin API token; clients read it from this file');
     try {
       admin = await startAdminServer({ ...config.listeners.admin, signInLimits: loginThrottleLimits(config), token: token.token, core, plugins, logger });
@@ -37,6 +44,8 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
   return {
     plugins,
     adminAddress: admin?.address,
+    setup: admin?.setup,
+    adminTokenFile,
     async stop() {
       await admin?.close();
       await plugins.stop();

@@ -24,6 +24,7 @@ import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { startPluginRuntime } from '../plugins/plugin-runtime';
+import type { SetupLink } from '../admin/console/setup-token';
 import type { PluginHost } from '../plugins/plugin-host';
 import type { PluginRuntime } from '../plugins/plugin-runtime';
 
@@ -40,6 +41,10 @@ export interface RunningServer {
   readonly db: Database;
   /** The plugin host: list, enable, disable, reconfigure and install plugins at run time. */
   readonly plugins: PluginHost;
+  /** The one-time setup page and token while no administrator exists (admin listener on). */
+  readonly setup: SetupLink | undefined;
+  /** Where the admin API token is kept, when the admin listener is on. */
+  readonly adminTokenFile: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -140,7 +145,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       logger.info('server stopped');
     })());
 
-  return { domain: config.domain, addresses, context: ctx, db, plugins: pluginRuntime.plugins, stop };
+  return { domain: config.domain, addresses, context: ctx, db, plugins: pluginRuntime.plugins, setup: pluginRuntime.setup, adminTokenFile: pluginRuntime.adminTokenFile, stop };
 }
 
 const REFUSALS: Record<AddressRefusal, string> = {

@@ -4,20 +4,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { Client } from 'pg';
 
-/** True when something accepts a TCP connection on host:port within `timeoutMs`. */
-export function acceptsTcp(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /** True when Redis answers PING (a port taken by something else does not count). */
 export function redisAnswers(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

@@ -10,7 +10,7 @@ import type { PluginHost } from '../../plugins/plugin-host';
 import { AggregatedWarnings, type Logger } from '../../log';
 import type { AdminRoute } from '../admin-routes';
 import { ConsoleSessions } from './console-sessions';
-import { SetupToken } from './setup-token';
+import { SetupToken, type SetupLink } from './setup-token';
 import { consoleHandler } from './console-handler';
 import { consoleApiAuthorizer } from './console-auth';
 import { registerNodeTasks } from './api/node-tasks';
@@ -39,7 +39,7 @@ export interface AdminConsole {
   /** JSON routes the console's pages call; they accept the bearer token too. */
   readonly routes: AdminRoute[];
   /** Prints the one-time setup token when no administrator exists yet. */
-  announceSetup(adminUrl: string): Promise<void>;
+  announceSetup(adminUrl: string): Promise<SetupLink | undefined>;
   close(): void;
 }
 

@@ -16,14 +16,21 @@ export async function hasAdministrator(accounts: AccountStore): Promise<boolean>
  * while no administrator exists, lives in memory only, is unrelated to the API bearer token,
  * and is printed once at start so the operator who started the server can use it.
  */
+export interface SetupLink {
+  url: string;
+  token: string;
+}
+
 export class SetupToken {
   private token: string | undefined;
 
-  async prepare(accounts: AccountStore, logger: Logger, adminUrl: string): Promise<void> {
-    if (await hasAdministrator(accounts)) return;
+  /** The setup page and its token, when there is no administrator yet (the start block prints them). */
+  async prepare(accounts: AccountStore, logger: Logger, adminUrl: string): Promise<SetupLink | undefined> {
+    if (await hasAdministrator(accounts)) return undefined;
     this.token = crypto.randomBytes(18).toString('base64url');
     // The operator has to see this once; it stops working as soon as an administrator exists.
     logger.warn({ setupUrl: `${adminUrl}/setup`, setupToken: this.token }, 'no administrator account yet: open the setup page and enter this one-time setup token');
+    return { url: `${adminUrl}/setup`, token: this.token };
   }
 
   get pending(): boolean {

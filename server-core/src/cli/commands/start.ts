@@ -1,45 +1,44 @@
 /** `start`: runs the server in the foreground until SIGINT or SIGTERM. */
-import type { ServerConfig } from '../../config';
-import { createLogger } from '../../log';
-import type { Command, CliIo } from '../command';
+import { ConfigError } from '../../config';
+import { createLogger, LOG_FORMATS, type LogFormat } from '../../log';
+import { pluginConfigProblems } from '../../plugins/check-plugin-configs';
+import { CliError, type Command, type CliIo, type CommandInput } from '../command';
+import { describeRunningServer } from '../start-summary';
 
 /** How long a graceful stop may take before the process gives up and exits. */
 const STOP_TIMEOUT_MS = 15_000;
 
-interface Addresses {
-  addresses: Record<string, { host: string; port: number }>;
-  domain: string;
-}
-
-/**
- * Lines scripts may rely on: one `<listener> listening on <host>:<port>` per listener and a final
- * `ready`, so a test or supervisor can read the real ports when the config asks for port 0.
- */
-export function describeRunningServer(server: Addresses, config: ServerConfig): string {
-  const listeners = Object.entries(server.addresses).map(([name, address]) => {
-    const path = name === 'websocket' && config.listeners.websocket ? ` (path ${config.listeners.websocket.path})` : '';
-    return `  ${name} listening on ${address.host}:${address.port}${path}`;
-  });
-  return [
-    `Asterisk-IM is serving domain ${server.domain}`,
-    ...listeners,
-    `  data folder ${config.dataDir}`,
-    'ready (stop with Ctrl+C or SIGTERM)',
-    '',
-  ].join('\n');
-}
-
 export const startCommand: Command = {
   name: 'start',
   summary: 'run the server in the foreground',
-  details: 'Prints where clients connect, then runs until SIGINT (Ctrl+C) or SIGTERM, when it stops cleanly.',
+  details:
+    'Prints where clients connect, then runs until SIGINT (Ctrl+C) or SIGTERM, when it stops cleanly.\n' +
+    'A plugin that cannot load, whose config is refused or that fails to start stops the start (exit 1),\n' +
+    'unless --allow-failed-plugins is given: then the server runs without it and says so.\n' +
+    'Logs are readable lines on a terminal and JSON lines otherwise; --log-format chooses.',
+  options: {
+    'allow-failed-plugins': { type: 'boolean', description: 'start even when a plugin fails; it is reported as a warning' },
+    'log-format': { type: 'string', valueName: '<pretty|json>', description: 'log lines for a person or JSON (default: pretty on a terminal, json otherwise)' },
+  },
   async run(input) {
     const config = input.loadConfig();
-    const logger = createLogger({ level: config.log.level, name: 'asterisk-im' });
+    const format = logFormat(input);
+    const allowFailed = input.options['allow-failed-plugins'] === true;
+    const refused = pluginConfigProblems(config.plugins, { enabledOnly: true });
+    if (refused.length > 0 && !allowFailed) throw new ConfigError('invalid', [...refused.map((entry) => entry.problem), FAILED_PLUGIN_HINT]);
+    const logger = createLogger({ level: config.log.level, name: 'asterisk-im', format });
     // Loaded here so account commands do not pay for (or depend on) the whole server.
     const { startServer } = await import('../../server');
     const server = await startServer(config, { logger });
-    input.io.stdout.write(describeRunningServer(server, config));
+    const failed = server.plugins.list().filter((plugin) => plugin.enabled && plugin.state === 'failed' && !refused.some((entry) => entry.plugin === plugin.name));
+    const failures = failed.map((plugin) => `plugin ${plugin.name} failed: ${plugin.error ?? 'unknown reason'}`);
+    if (failures.length > 0 && !allowFailed) {
+      await server.stop();
+      input.io.stderr.write([...failures.map((line) => `error: ${line}`), FAILED_PLUGIN_HINT, ''].join('\n'));
+      return 1;
+    }
+    const notes = [...refused.map((entry) => entry.problem), ...failures].map((line) => `${line.replace(/^config error at /, 'plugin config at ')} (running without it: --allow-failed-plugins)`);
+    input.io.stdout.write(describeRunningServer(server, config, notes));
     const signal = await nextStopSignal(input.io);
     input.io.stdout.write(`stopping (${signal})\n`);
     const stopped = await Promise.race([server.stop().then(() => true), delay(STOP_TIMEOUT_MS).then(() => false)]);
@@ -51,6 +50,15 @@ export const startCommand: Command = {
     return 0;
   },
 };
+
+const FAILED_PLUGIN_HINT = 'the server did not start; fix the plugin (see docs/plugins.md), disable it in the config, or start anyway with --allow-failed-plugins';
+
+function logFormat(input: CommandInput): LogFormat {
+  const given = input.options['log-format'];
+  if (given === undefined) return (input.io.stdout as { isTTY?: boolean }).isTTY ? 'pretty' : 'json';
+  if (typeof given === 'string' && (LOG_FORMATS as readonly string[]).includes(given)) return given as LogFormat;
+  throw new CliError('usage', `--log-format must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(given)}`);
+}
 
 /** Resolves on the first SIGINT/SIGTERM; a second one while stopping exits at once. */
 function nextStopSignal(io: CliIo): Promise<NodeJS.Signals> {
