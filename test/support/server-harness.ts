@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../server-core/src/config';
 import { startServer, type RunningServer } from '../../server-core/src/server';
-import { silentLogger } from '../../server-core/src/log';
+import { silentLogger, type Logger } from '../../server-core/src/log';
 import type { Cluster } from '../../server-core/src/cluster/types';
 
 export interface TestServer {
@@ -28,6 +28,8 @@ export interface TestServerOptions {
   config?: Record<string, unknown>;
   cluster?: Cluster;
   dataDir?: string;
+  /** Where the server logs (silent unless given). */
+  logger?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -45,7 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: { level: 'silent' },
   };
   const config = parseConfig(deepMerge(defaults, options.config ?? {}), { baseDir: dataDir });
-  const server = await startServer(config, { logger: silentLogger(), cluster: options.cluster });
+  const server = await startServer(config, { logger: options.logger ?? silentLogger(), cluster: options.cluster });
   const { c2s, c2sDirectTls, websocket } = server.addresses;
   return {
     domain: server.domain,
