@@ -38,6 +38,8 @@ describe('stream negotiation', () => {
     r.send(RawStream.header('elsewhere.example'));
     await r.waitForText('<host-unknown');
     await r.waitForClose();
+    // One stream header, then the error: a second header would be a second root element.
+    expect(r.text.split('<stream:stream ').length - 1).toBe(1);
   });
 
   it('refuses a DTD with restricted-xml', async () => {

@@ -60,7 +60,8 @@ export async function startBenchWorld(options: BenchWorldOptions): Promise<Bench
     config: {
       listeners: { c2s: { host: '127.0.0.1', port: 0, requireTls: false }, c2sDirectTls: false, websocket: false, admin: { host: '127.0.0.1', port: 0 } },
       auth: { allowPlainWithoutTls: true, loginFailureDelayMs: 50, scramIterations: 1024 },
-      limits: { loginAttemptsPerMinute: 0 },
+      // Every simulated user connects from 127.0.0.1.
+      limits: { loginAttemptsPerMinute: 0, connectionsPerAddress: 0, unauthenticatedPerAddress: 0 },
     },
   });
   try {

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
             storage: { kind: 'sqlite', file: dbFile },
             listeners: { c2s: { host: '127.0.0.1', port, requireTls: false }, c2sDirectTls: false, websocket: false, admin: false },
             auth: { allowPlainWithoutTls: true, loginFailureDelayMs: 0 },
-            limits: { idleTimeoutMs: 3600000, keepaliveIntervalMs: 3600000, loginAttemptsPerMinute: 0 },
+            // Every simulated user connects from 127.0.0.1.
+            limits: { idleTimeoutMs: 3600000, keepaliveIntervalMs: 3600000, loginAttemptsPerMinute: 0, connectionsPerAddress: 0, unauthenticatedPerAddress: 0 },
             log: { level: 'warn' },
           }),
         );
