@@ -131,6 +131,7 @@ describe('roster size', () => {
     expect(await server.server.context.stores.rosters.getItem('rich', 'stranger@localhost')).toBeUndefined();
     expect(await honest.ratio()).toBeLessThan(MAX_HONEST_SLOWDOWN);
   });
+
   test('one roster item cannot be as big as a stanza: name and groups hold at most 4096 characters', async () => {
     await honest.baseline();
     const stranger = await connect('stranger', 'groups');
