@@ -131,6 +131,19 @@ describe('roster size', () => {
     expect(await server.server.context.stores.rosters.getItem('rich', 'stranger@localhost')).toBeUndefined();
     expect(await honest.ratio()).toBeLessThan(MAX_HONEST_SLOWDOWN);
   });
+
+  test('one roster item cannot be as big as a stanza: name and groups hold at most 4096 characters', async () => {
+    await honest.baseline();
+    const stranger = await connect('stranger', 'groups');
+    const groups = Array.from({ length: 5 }, (_, n) => xml('group', {}, `${n}`.repeat(1000)));
+    const set = xml('iq', { type: 'set' }, xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: 'big@localhost', name: 'Big' }, ...groups)));
+    expect(await failure(stranger, set)).toMatchObject({
+      condition: 'not-acceptable',
+      text: 'the name and groups of an item may hold at most 4096 characters in all (got 5003)',
+    });
+    expect(await server.server.context.stores.rosters.getItem('stranger', 'big@localhost')).toBeUndefined();
+    expect(await honest.ratio()).toBeLessThan(MAX_HONEST_SLOWDOWN);
+  });
 });
 
 describe('blocklist size', () => {

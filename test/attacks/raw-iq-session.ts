@@ -31,57 +31,66 @@ export class RawSession {
   }
 
   /**
-   * Sends an IQ and resolves once its answer ended, with the answer's first 4 KiB and its
-   * number of `<item/>` children. The text is scanned as it arrives, never held whole: holding
-   * and searching megabytes here would cost the shared event loop more than the server does.
+   * Calls `onText` with each piece of text received and the last 64 characters before it (so a
+   * pattern split between two pieces can still be found in `before + piece`), until `done()`; rejects when the
+   * connection closes first or after `timeoutMs`. Nothing received is kept: holding and
+   * searching megabytes here would cost the shared event loop more than the server does.
    */
-  iq(type: 'get' | 'set', payload: string, timeoutMs = 30000): Promise<RawAnswer> {
-    const id = `raw-${++this.sequence}`;
+  watch(onText: (piece: string, before: string) => void, done: () => boolean, timeoutMs = 30000): Promise<void> {
     const socket = this.stream.socket;
     return new Promise((resolve, reject) => {
-      let head = '';
       let tail = '';
-      let items = 0;
-      let bytes = 0;
-      let started = -1;
       const finish = (error?: Error) => {
         clearTimeout(timer);
         socket.off('data', onData);
         socket.off('close', onClose);
         this.stream.received = '';
         if (error) reject(error);
-        else resolve({ head, items, bytes });
+        else resolve();
       };
       const onData = (chunk: string) => {
-        const text = tail + chunk;
-        if (started < 0) {
-          const at = text.indexOf(`id="${id}"`);
-          if (at < 0) {
-            tail = text.slice(-64);
-            return;
-          }
-          started = text.lastIndexOf('<iq', at);
-          head = text.slice(started);
-          const scanned = text.slice(started);
-          items = scanned.split('<item ').length - 1;
-          bytes = scanned.length;
-          tail = scanned.slice(-64);
-        } else {
-          if (head.length < 4096) head += chunk;
-          items += text.split('<item ').length - 1 - (tail.split('<item ').length - 1);
-          bytes += chunk.length;
-          tail = text.slice(-64);
-        }
-        const openTag = head.slice(0, head.indexOf('>') + 1);
-        if ((openTag !== '' && openTag.endsWith('/>')) || tail.includes('</iq>')) finish();
+        this.stream.received = '';
+        onText(chunk, tail);
+        tail = (tail + chunk).slice(-64);
+        if (done()) finish();
       };
-      const onClose = () => finish(new Error(`the connection closed before the answer to ${id}`));
-      const timer = setTimeout(() => finish(new Error(`no answer to ${id} within ${timeoutMs} ms`)), timeoutMs);
+      const onClose = () => finish(new Error('the connection closed while watching it'));
+      const timer = setTimeout(() => finish(new Error(`not done within ${timeoutMs} ms`)), timeoutMs);
       socket.on('data', onData);
       socket.on('close', onClose);
-      this.stream.received = '';
-      void this.stream.write(`<iq type='${type}' id='${id}'>${payload}</iq>`);
     });
+  }
+
+  /** Sends an IQ and resolves once its answer ended, with the answer's first 4 KiB and its number of `<item/>` children. */
+  async iq(type: 'get' | 'set', payload: string, timeoutMs = 30000): Promise<RawAnswer> {
+    const id = `raw-${++this.sequence}`;
+    const answer: RawAnswer = { head: '', items: 0, bytes: 0 };
+    let started = false;
+    let ended = false;
+    const occurrences = (text: string, what: string) => text.split(what).length - 1;
+    const watching = this.watch(
+      (piece, before) => {
+        let fresh = piece;
+        if (!started) {
+          const text = before + piece;
+          const at = text.indexOf(`id="${id}"`);
+          if (at < 0) return;
+          started = true;
+          fresh = text.slice(text.lastIndexOf('<iq', at));
+          before = '';
+        }
+        if (answer.head.length < 4096) answer.head += fresh;
+        answer.items += occurrences(before + fresh, '<item ') - occurrences(before, '<item ');
+        answer.bytes += fresh.length;
+        const openTag = answer.head.slice(0, answer.head.indexOf('>') + 1);
+        ended = (openTag !== '' && openTag.endsWith('/>')) || (before + fresh).includes('</iq>');
+      },
+      () => ended,
+      timeoutMs,
+    );
+    await this.stream.write(`<iq type='${type}' id='${id}'>${payload}</iq>`);
+    await watching;
+    return answer;
   }
 
   dispose(): Promise<void> {

@@ -11,7 +11,7 @@ import { OwnerLocks } from './owner-locks';
  * One batch of a login's offline delivery. Small enough that a batch never comes near the
  * stream's limit of unread output (4 MiB), large enough that a long queue is few round trips.
  */
-export const OFFLINE_BATCH = { maxMessages: 50, maxBytes: 512 * 1024 };
+const OFFLINE_BATCH = { maxMessages: 50, maxBytes: 512 * 1024 };
 
 /**
  * XEP-0160 offline storage: which messages are kept for a user with no available resource,

@@ -3,6 +3,11 @@ import { parseJid, JidError, StanzaError } from '../xml';
 
 /** Longest name or group accepted, in characters (RFC 6121 2.3.3 lets the server choose). */
 const MAX_TEXT_LENGTH = 1023;
+/**
+ * Name and groups of one item together: with the roster capped by limits.rosterItemsPerUser,
+ * this caps the roster's size too (otherwise each item could be as big as a stanza).
+ */
+const MAX_ITEM_TEXT = 4096;
 
 export type RosterSetRequest = { kind: 'remove'; jid: string } | { kind: 'update'; jid: string; name: string | null; groups: string[] };
 
@@ -39,5 +44,7 @@ export function parseRosterSet(query: Element, owner: string): RosterSetRequest 
     if (groups.includes(text)) return new StanzaError('bad-request', `the group "${text}" is listed twice`);
     groups.push(text);
   }
+  const total = groups.reduce((sum, group) => sum + group.length, name.length);
+  if (total > MAX_ITEM_TEXT) return new StanzaError('not-acceptable', `the name and groups of an item may hold at most ${MAX_ITEM_TEXT} characters in all (got ${total})`);
   return { kind: 'update', jid, name: name === '' ? null : name, groups };
 }

@@ -41,7 +41,11 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
 
   /** Stanzas written in one tick leave in one system call: on loopback and busy links each call costs more than the copy. */
   write(text: string): void {
-    if (this.closed || !this.socket.writable) return;
+    if (this.closed || !this.socket.writable) {
+      // Dropped, not written: whoever waits for the flush must not take it as delivered.
+      this.writes.closed();
+      return;
+    }
     if (!this.corked) {
       const socket = this.socket;
       this.corked = true;

@@ -49,7 +49,12 @@ export class WebSocketConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   write(text: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text, this.writes.next());
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) {
+      // Dropped, not written: whoever waits for the flush must not take it as delivered.
+      this.writes.closed();
+      return;
+    }
+    this.ws.send(text, this.writes.next());
   }
 
   flushed(): Promise<boolean> {
