@@ -5,27 +5,20 @@
  * answer, never an internal error or a prototype member.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../server-core/src/log';
 import { iqFailure, xml } from '../../server-core/src/services/service-test-world';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { startAdminWorld, type AdminWorld } from './admin-kit';
+import { captureLogs } from '../support/log-capture';
 
 const ECHO = path.resolve(__dirname, '../../plugins/echo-component');
 const PROTOTYPE_KEYS = ['__proto__', 'valueOf', 'hasOwnProperty', 'constructor', 'toString', 'isPrototypeOf', '__defineGetter__'];
 
 let world: AdminWorld;
 let honest: HonestClient;
-const lines: Array<Record<string, unknown>> = [];
+const { lines, logger } = captureLogs();
 
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  world = await startAdminWorld({ plugins: [{ name: 'echo-component', path: ECHO }] }, undefined, createLogger({ level: 'info', destination }));
+  world = await startAdminWorld({ plugins: [{ name: 'echo-component', path: ECHO }] }, undefined, logger);
   await world.server.createUser('honest', 'secret-1');
   honest = await HonestClient.connect(world.server, 'honest', 'secret-1');
 });

@@ -4,12 +4,11 @@
  * the interval, while chat users notice nothing.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { createLogger } from '../../server-core/src/log';
 import { telephonyMetrics } from '../../server-core/src/metrics';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
+import { captureLogs } from '../support/log-capture';
 
 const PLUGIN = path.resolve(__dirname, '../../plugins/asterisk-im');
 const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-7', read: ['call', 'agent', 'system'], write: ['originate', 'agent', 'call', 'system', 'reporting'] };
@@ -18,7 +17,7 @@ const FLOOD = 200_000;
 let sim: AmiSimulator;
 let server: TestServer;
 let honest: HonestClient;
-const lines: Array<Record<string, unknown>> = [];
+const { lines, logger } = captureLogs();
 
 const amiEventsSeen = async (): Promise<number> => (await telephonyMetrics.amiEvents().get()).values.find((v) => v.labels.server === 'flooded')?.value ?? 0;
 
@@ -32,14 +31,8 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
 
 beforeAll(async () => {
   sim = await startAmiSimulator({ users: [AMI_USER], endpoints: ['1001'], loginFailureDelayMs: 50, slowReaderTimeoutMs: 30_000 });
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
   server = await startTestServer({
-    logger: createLogger({ level: 'info', destination }),
+    logger,
     config: {
       listeners: { c2s: { requireTls: false } },
       plugins: [

@@ -28,12 +28,13 @@ describe('defaults', () => {
     expect(config.listeners.c2s).toEqual({ host: '0.0.0.0', port: 5222, requireTls: true });
     expect(config.listeners.c2sDirectTls).toEqual({ host: '0.0.0.0', port: 5223 });
     expect(config.listeners.websocket).toEqual({ host: '0.0.0.0', port: 5280, path: '/xmpp-websocket', tls: false });
-    expect(config.listeners.admin).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(config.listeners.admin).toEqual({ host: '127.0.0.1', port: 9090, allowedHosts: [] });
     expect(config.tls).toEqual({});
     expect(config.storage).toEqual({ kind: 'sqlite', file: '/srv/aim/data/asterisk-im.sqlite' });
     expect(config.cluster).toEqual({ kind: 'none' });
-    expect(config.auth).toMatchObject({ allowPlainWithoutTls: false, scramIterations: 4096 });
+    expect(config.auth).toMatchObject({ allowPlainWithoutTls: false, scramIterations: 4096, revocationCheckMs: 30000 });
     expect(config.limits).toMatchObject({ maxStanzaBytes: 262144, maxXmlDepth: 64, offlineMessagesPerUser: 100, maxSessionsPerUser: 10 });
+    expect(config.limits).toMatchObject({ loginAttemptsPerMinute: 20, loginFailuresPerAccountPerMinute: 10, loginFailuresPerAccountAndAddressPerMinute: 5, loginTrustedAddressMs: 86_400_000 });
     expect(config.plugins).toEqual([]);
     expect(config.log.level).toBe('info');
   });
@@ -77,6 +78,7 @@ describe('validation errors name the key', () => {
   const cases: [string, unknown, string][] = [
     ['a port that is not a number', { listeners: { c2s: { port: 'abc' } } }, 'config error at listeners.c2s.port: expected a port number from 0 to 65535 (0 picks a free port), got "abc"'],
     ['a port out of range', { listeners: { admin: { port: 70000 } } }, 'config error at listeners.admin.port: expected a port number from 0 to 65535 (0 picks a free port), got 70000'],
+    ['an allowed host that is not a host name', { listeners: { admin: { allowedHosts: ['http://admin.example.com/'] } } }, 'config error at listeners.admin.allowedHosts[0]: expected a host name, optionally with ":port", such as "admin.example.com" or "[2001:db8::1]:9090", got "http://admin.example.com/"'],
     ['a listener that is neither off nor settings', { listeners: { c2s: true } }, 'config error at listeners.c2s: expected false (off) or an object with the listener settings, got true'],
     ['two listeners on one port', { listeners: { websocket: { port: 5222 } } }, 'config error at listeners.websocket.port: port 5222 is already used by listeners.c2s'],
     ['a domain that is not a hostname', { domain: 'bad domain' }, 'config error at domain: expected a hostname such as "chat.example.com", got "bad domain"'],
@@ -156,7 +158,7 @@ describe('environment overrides', () => {
     expect(config.dataDir).toBe('/var/lib/aim');
     expect(config.storage).toEqual({ kind: 'sqlite', file: '/var/lib/aim/asterisk-im.sqlite' });
     expect(config.listeners.c2s).toMatchObject({ port: 15222 });
-    expect(config.listeners.admin).toEqual({ host: '127.0.0.1', port: 19090 });
+    expect(config.listeners.admin).toEqual({ host: '127.0.0.1', port: 19090, allowedHosts: [] });
     expect(config.log.level).toBe('debug');
   });
 

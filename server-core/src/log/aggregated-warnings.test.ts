@@ -1,17 +1,5 @@
-import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { captureLogs as capture } from '../../../test/support/log-capture';
 import { AggregatedWarnings } from './aggregated-warnings';
-
-function capture() {
-  const lines: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'info', destination }) };
-}
 
 test('the first warning of each kind is written at once, repeats as one line with the count at the end of the interval', () => {
   const { lines, logger } = capture();

@@ -1,5 +1,5 @@
 import { Element } from 'ltx';
-import type { ComponentHandler, StanzaRouter } from '../routing';
+import type { ComponentHandler, IqHandler, StanzaRouter } from '../routing';
 import { NS, StanzaError, iqPayload, iqResult, parseJid, type Jid } from '../xml';
 import type { ComponentOptions, DiscoItem } from './types';
 
@@ -17,8 +17,10 @@ export function componentDomain(address: string, domain: string): string {
 export function componentHandler(domain: string, options: ComponentOptions, router: StanzaRouter): ComponentHandler {
   const identities = options.identities ?? [{ category: 'component', type: 'generic', ...(options.name ? { name: options.name } : {}) }];
   const features = [...new Set([NS.DISCO_INFO, NS.DISCO_ITEMS, ...(options.features ?? [])])].sort();
-  // A Map, not the plugin's object: a payload namespace such as `__proto__` or `constructor` must not find a prototype member.
-  const iqHandlers = new Map(Object.entries(options.iq ?? {}));
+  // Own properties only, read at each request (a plugin may add handlers later): a payload
+  // namespace such as `__proto__` or `constructor` must not find a prototype member.
+  const iqHandler = (namespace: string | undefined): IqHandler | undefined =>
+    namespace !== undefined && options.iq && Object.hasOwn(options.iq, namespace) ? options.iq[namespace] : undefined;
   const items = (): DiscoItem[] => (typeof options.items === 'function' ? options.items() : (options.items ?? []));
 
   const discoInfo = (): Element => {
@@ -41,12 +43,12 @@ export function componentHandler(domain: string, options: ComponentOptions, rout
     if (!payload) throw new StanzaError('bad-request', 'an IQ get or set carries exactly one child element');
     const namespace = payload.attrs.xmlns as string | undefined;
     let result: Element | void;
-    if ((namespace === NS.DISCO_INFO || namespace === NS.DISCO_ITEMS) && !iqHandlers.has(namespace)) {
+    if ((namespace === NS.DISCO_INFO || namespace === NS.DISCO_ITEMS) && !iqHandler(namespace)) {
       if (type !== 'get') throw new StanzaError('bad-request', 'service discovery requests are IQ gets');
       if (payload.attrs.node !== undefined) throw new StanzaError('item-not-found', `no node ${String(payload.attrs.node)}`);
       result = namespace === NS.DISCO_INFO ? discoInfo() : discoItems();
     } else {
-      const handler = namespace ? iqHandlers.get(namespace) : undefined;
+      const handler = iqHandler(namespace);
       if (!handler) throw new StanzaError('service-unavailable');
       result = await handler({ iq, payload, from, to });
     }

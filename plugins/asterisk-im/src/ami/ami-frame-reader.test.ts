@@ -132,6 +132,15 @@ describe('AmiFrameReader', () => {
     expect(messages('Event: X\r\nconstructor: a\r\nConstructor: b\r\n\r\n')).toEqual([event({ event: 'X', constructor: 'a' }, { constructor: ['a', 'b'] })]);
   });
 
+  test('a __proto__ key is refused as a bad key; other Object property names are fields of an object with no prototype', () => {
+    expect(messages('Event: X\r\n__proto__: a\r\n\r\n')).toEqual([{ kind: 'invalid', reason: 'bad key "__proto__"' }]);
+    const [read] = messages('Event: X\r\ntoString: b\r\nhasOwnProperty: c\r\n\r\n');
+    expect(read).toMatchObject({ kind: 'event' });
+    const fields = (read as Extract<ReadMessage, { kind: 'event' }>).event.fields;
+    expect({ ...fields }).toEqual({ event: 'X', tostring: 'b', hasownproperty: 'c' });
+    expect(Object.getPrototypeOf(fields)).toBeNull();
+  });
+
   test('refuses a banner that is not Asterisk\'s, and reads nothing after it', () => {
     expect(read(['SSH-2.0-OpenSSH_9.6\r\nEvent: X\r\n\r\n'])).toEqual([
       { failed: 'no AMI banner', kind: 'protocol', message: 'the server did not greet as Asterisk Call Manager' },

@@ -36,7 +36,7 @@ export function registerPhoneComponent(ctx: PluginContext<AsteriskImConfig>, sto
     domain: component.domain,
     send: (stanza) => component.send(stanza),
     addIqHandler(namespace, handler) {
-      if (handlers[namespace]) throw new Error(`an IQ handler for ${namespace} is already registered on ${component.domain}`);
+      if (Object.hasOwn(handlers, namespace)) throw new Error(`an IQ handler for ${namespace} is already registered on ${component.domain}`);
       handlers[namespace] = handler;
       return () => {
         if (handlers[namespace] === handler) delete handlers[namespace];

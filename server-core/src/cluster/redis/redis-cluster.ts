@@ -135,10 +135,16 @@ export class RedisCluster extends EventEmitter<ClusterEvents> implements Cluster
     return unwrapOutcome(name, nodeId, outcome);
   }
 
+  /**
+   * Runs on the senior; when this node knows of none (it just lost the lease, or seniority is
+   * changing hands) it waits up to one lease time, within the task's timeout, for one.
+   */
   async runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined> {
-    const senior = this.seniorId();
+    const timeoutMs = options?.timeoutMs ?? this.options.taskTimeoutMs;
+    const started = performance.now();
+    const senior = this.seniorId() ?? (await this.lease.findSenior(Math.min(timeoutMs, this.options.leaseMs)));
     if (!senior) throw new ClusterTaskError('no-senior', name, null);
-    return this.runOnNode(senior, name, payload, options);
+    return this.runOnNode(senior, name, payload, { timeoutMs: Math.max(1, timeoutMs - (performance.now() - started)) });
   }
 
   send(nodeId: string, topic: string, payload: string): void {

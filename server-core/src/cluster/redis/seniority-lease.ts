@@ -15,6 +15,9 @@ export interface LeaseListener {
   lost(reason: string): void;
 }
 
+/** How often `findSenior` asks Redis again while no node holds the lease. */
+const FIND_SENIOR_POLL_MS = 50;
+
 interface HeldLease {
   value: string;
   token: number;
@@ -65,6 +68,22 @@ export class SeniorityLease {
   seniorId(): string | null {
     if (this.isSenior()) return this.nodeId;
     return this.lastSeen && this.lastSeen.node !== this.nodeId ? this.lastSeen.node : null;
+  }
+
+  /**
+   * The senior, asking Redis when this node does not know one: after this node lost the lease
+   * (it may have been paused past it) it still remembers only itself as the holder until its
+   * next tick reads the lease again. Resolves with null when no node holds the lease within
+   * `timeoutMs`.
+   */
+  async findSenior(timeoutMs: number): Promise<string | null> {
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      const known = this.seniorId();
+      if (known || !this.tickTimer || this.now() >= deadline) return known;
+      await this.tick();
+      if (this.seniorId() === null) await new Promise((resolve) => setTimeout(resolve, Math.min(FIND_SENIOR_POLL_MS, Math.max(0, deadline - this.now()))));
+    }
   }
 
   async start(): Promise<void> {
