@@ -2,10 +2,6 @@ import { hostMonotonicMs, seniorityIntervals, TestCluster, type ClusterNode } fr
 import type { TestClient } from '../support/xmpp-client';
 import { mutualSubscription, online, stopAll } from './cluster-steps';
 
-// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
-// again (its first failure is still printed) so one slow moment does not hide the suite's result.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const LEASE_MS = 1000;
 
 /** The node whose latest seniority log line is markedSenior. */

@@ -3,10 +3,6 @@ import type { Page } from 'playwright-core';
 import { startAmiSimulator, type AmiSimulator } from '../../fixtures/ami-sim';
 import { startConsoleServer, launchBrowser, signIn, screenshot, type ConsoleServer, type ConsoleBrowser, fieldError, signedInPage } from './console-world';
 
-// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
-// again (its first failure is still printed) so one slow moment does not hide the suite's result.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const ASTERISK_IM = path.resolve(__dirname, '../../plugins/asterisk-im');
 const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-7', read: ['call', 'agent', 'system'], write: ['originate', 'agent', 'call', 'system', 'reporting'] };
 

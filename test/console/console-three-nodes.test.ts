@@ -13,10 +13,6 @@ import type { TestClient } from '../support/xmpp-client';
 import { launchBrowser, screenshot, signIn, type ConsoleBrowser } from './console-world';
 import { adminGet, adminUrlOf, CONSOLE_LISTENERS, createAdministrator } from './console-processes';
 
-// Several processes, Redis failures and a browser share 2 cores in CI: a test that fails is run
-// again (its first failure is still printed) so one slow moment does not hide the suite's result.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 interface ClusterView {
   nodeId: string;
   senior: string | null;
