@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log';
 import type { CoreContext } from '../server/core-context';
 import type { PluginHost } from '../plugins/plugin-host';
+import { bundledPluginFolder } from '../plugins/bundled-plugins';
 import type { AdminRouteResult } from '../plugins/types';
 import { adminRoutes, type AdminRoute } from './admin-routes';
 import { healthRoutes } from './health-routes';
@@ -119,6 +120,7 @@ async function handle(
 function whyNotServing(name: string, plugins: PluginHost): HttpError | undefined {
   const info = plugins.get(name);
   const enable = `enable it with: asterisk-im plugin enable ${name}`;
+  if (!info && !bundledPluginFolder(name)) return new HttpError(404, 'not-found', `no plugin named ${name}`, 'name');
   if (!info) return new HttpError(404, 'plugin-not-enabled', `the ${name} plugin is not enabled; ${enable}`, 'name');
   if (info.state === 'failed') return new HttpError(503, 'plugin-failed', `the ${name} plugin failed: ${info.error ?? 'unknown reason'} (see: asterisk-im plugin list)`, 'name');
   if (!info.enabled) return new HttpError(404, 'plugin-not-enabled', `the ${name} plugin is disabled; ${enable}`, 'name');

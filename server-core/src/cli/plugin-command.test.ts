@@ -72,6 +72,13 @@ describe('asterisk-im plugin', () => {
     expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 1, stdout: '', stderr: notEnabled.replace('is not enabled', 'is disabled') });
   }, 60_000);
 
+  test('a request for the routes of a plugin that does not exist says so', async () => {
+    const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    const response = await fetch(`http://127.0.0.1:${server.server.addresses.admin.port}/api/plugins/no-such-plugin/servers`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'not-found', message: 'no plugin named no-such-plugin', field: 'name' } });
+  });
+
   test('a bundled plugin is installed by its name alone', async () => {
     const installed = await cli(['plugin', 'install', 'echo-component', '--plugin-config', '{"prefix":"< "}', '--disabled'], env);
     // Installed by path in the first test: the name resolves to the same plugin, which is there already.

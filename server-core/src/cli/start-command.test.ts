@@ -90,6 +90,7 @@ describe('asterisk-im start', () => {
       const c2s = /^ {2}c2s listening on 127\.0\.0\.1:(\d+)$/m.exec(printed)![1];
       expect(printed).toContain(`Clients log in as <user>@localhost on port ${c2s} (STARTTLS), ws://127.0.0.1:${ws}/xmpp-websocket\n`);
       expect(printed).not.toContain('bind all interfaces');
+      expect(printed).toContain('Plugins running: none; bundled but off: asterisk-im, echo-component, motd (turn one on with: asterisk-im plugin enable <name>)\n');
       expect(printed).toContain(`Admin console: http://127.0.0.1:${admin}/\n`);
       expect(printed).toMatch(new RegExp(`^ {2}no administrator yet: open http://127\\.0\\.0\\.1:${admin}/setup and enter the one-time setup token [\\w-]{20,}$`, 'm'));
       expect(printed).toContain(`admin API token (for the plugin and asterisk commands): ${path.join(path.dirname(configFile), 'data', 'admin-token')}`);

@@ -6,7 +6,7 @@ describe('the start block', () => {
   it('says when client listeners bind all interfaces, and gives a console URL one can open', () => {
     const config = parseConfig({});
     const block = describeRunningServer(
-      { domain: 'localhost', addresses: { c2s: { host: '0.0.0.0', port: 5222 }, c2sDirectTls: { host: '0.0.0.0', port: 5223 }, websocket: { host: '0.0.0.0', port: 5280 }, admin: { host: '127.0.0.1', port: 9090 } } },
+      { domain: 'localhost', runningPlugins: ['motd'], bundledPlugins: ['asterisk-im', 'echo-component', 'motd'], addresses: { c2s: { host: '0.0.0.0', port: 5222 }, c2sDirectTls: { host: '0.0.0.0', port: 5223 }, websocket: { host: '0.0.0.0', port: 5280 }, admin: { host: '127.0.0.1', port: 9090 } } },
       config,
       ['plugin asterisk-im failed: cannot reach the PBX'],
     );
@@ -14,6 +14,7 @@ describe('the start block', () => {
     expect(block).toContain('  c2s, c2sDirectTls, websocket bind all interfaces: other machines can connect (set listeners.<name>.host to "127.0.0.1" to keep them local)\n');
     expect(block).toContain('Admin console: http://127.0.0.1:9090/\n');
     expect(block).not.toContain('setup');
+    expect(block).toContain('Plugins running: motd; bundled but off: asterisk-im, echo-component (turn one on with: asterisk-im plugin enable <name>)\n');
     expect(block).toMatch(/warning: plugin asterisk-im failed: cannot reach the PBX\nready \(stop with Ctrl\+C or SIGTERM\)\n$/);
   });
 });

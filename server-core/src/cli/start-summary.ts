@@ -13,6 +13,10 @@ interface Address {
 export interface RunningSummary {
   addresses: Record<string, Address>;
   domain: string;
+  /** Names of the plugins running on this node. */
+  runningPlugins?: readonly string[];
+  /** Names of the bundled plugins, to say which are off and how to turn them on. */
+  bundledPlugins?: readonly string[];
   setup?: { url: string; token: string };
   adminTokenFile?: string;
 }
@@ -52,6 +56,14 @@ function adminLines(server: RunningSummary): string[] {
   return lines;
 }
 
+function pluginLine(server: RunningSummary): string[] {
+  const running = server.runningPlugins ?? [];
+  const off = (server.bundledPlugins ?? []).filter((name) => !running.includes(name));
+  const parts = [`running: ${running.length > 0 ? running.join(', ') : 'none'}`];
+  if (off.length > 0) parts.push(`bundled but off: ${off.join(', ')} (turn one on with: asterisk-im plugin enable <name>)`);
+  return [`Plugins ${parts.join('; ')}`];
+}
+
 export function describeRunningServer(server: RunningSummary, config: ServerConfig, warnings: readonly string[] = []): string {
   const listeners = Object.entries(server.addresses).map(([name, address]) => {
     const path = name === 'websocket' && config.listeners.websocket ? ` (path ${config.listeners.websocket.path})` : '';
@@ -63,6 +75,7 @@ export function describeRunningServer(server: RunningSummary, config: ServerConf
     `  data folder ${config.dataDir}`,
     ...clientLines(server, config),
     ...adminLines(server),
+    ...pluginLine(server),
     ...warnings.map((warning) => `warning: ${warning}`),
     'ready (stop with Ctrl+C or SIGTERM)',
     '',

@@ -5,8 +5,8 @@ import { onPath, postgresProblem } from './probes';
 describe('the private PostgreSQL npm test starts when the shared one is not usable', () => {
   it('serves a "test" database on its own port (as the postgres user when run as root) and leaves nothing behind', async () => {
     const bin = findPostgresBin(onPath('initdb'));
-    expect(bin).toBeDefined();
-    const postgres = await PrivatePostgres.start(bin!);
+    if (!bin) throw new Error('initdb is not installed (Debian/Ubuntu: apt-get install postgresql); this test starts a private PostgreSQL with it');
+    const postgres = await PrivatePostgres.start(bin);
     try {
       expect(await postgresProblem(postgres.url)).toBeNull();
       expect(fs.existsSync(postgres.folder)).toBe(true);

@@ -42,6 +42,8 @@ export async function prepareTestServices(): Promise<TestServices> {
   const postgresBin = findPostgresBin(onPath('initdb'));
   if (!sharedProblem) {
     report.push(`PostgreSQL: ${TEST_POSTGRES_URL}`);
+    // test/support/services/private-postgres.test.ts starts one to prove the fallback works.
+    if (!postgresBin) missing.push('PostgreSQL server programs: initdb is not installed; one test starts a private server (Debian/Ubuntu: apt-get install postgresql)');
   } else if (postgresBin) {
     try {
       const postgres = await PrivatePostgres.start(postgresBin);

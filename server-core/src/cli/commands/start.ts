@@ -1,6 +1,7 @@
 /** `start`: runs the server in the foreground until SIGINT or SIGTERM. */
 import { ConfigError } from '../../config';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../../log';
+import { bundledPluginNames } from '../../plugins/bundled-plugins';
 import { pluginConfigProblems } from '../../plugins/check-plugin-configs';
 import { CliError, type Command, type CliIo, type CommandInput } from '../command';
 import { describeRunningServer } from '../start-summary';
@@ -38,7 +39,8 @@ export const startCommand: Command = {
       return 1;
     }
     const notes = [...refused.map((entry) => entry.problem), ...failures].map((line) => `${line.replace(/^config error at /, 'plugin config at ')} (running without it: --allow-failed-plugins)`);
-    input.io.stdout.write(describeRunningServer(server, config, notes));
+    const runningPlugins = server.plugins.list().filter((plugin) => plugin.state === 'running').map((plugin) => plugin.name);
+    input.io.stdout.write(describeRunningServer({ ...server, runningPlugins, bundledPlugins: bundledPluginNames() }, config, notes));
     const signal = await nextStopSignal(input.io);
     input.io.stdout.write(`stopping (${signal})\n`);
     const stopped = await Promise.race([server.stop().then(() => true), delay(STOP_TIMEOUT_MS).then(() => false)]);
