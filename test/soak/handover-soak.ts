@@ -7,16 +7,17 @@
  * empty, the AMI link dropped. Everything the watchers and the users received is recorded and
  * checked afterwards against the call timeline (presence-history.ts).
  *
- *   npx tsx test/soak/handover-soak.ts [--minutes 30] [--users 12] [--seed 1]
+ *   npx tsx test/soak/handover-soak.ts [--minutes 30] [--users 12] [--seed 1] [--warnings file.jsonl]
  */
 import type { Element } from 'ltx';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PrivateRedisServer } from '../../server-core/src/cluster/testing';
 import { AMI_USER, PhoneCluster } from '../asterisk-im/phone-cluster';
 import { isPhonePresence, PHONE_NS } from '../asterisk-im/phone-steps';
 import { createPhoneUsers, phoneExtension, phoneUser } from '../bench/asterisk-im-world';
 import { online } from '../cluster/cluster-steps';
-import type { ClusterNode } from '../support/cluster-harness';
+import type { ClusterNode, LogLine } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { checkHistory, type CallRecord, type SoakHistory, type Verdict } from './presence-history';
 
@@ -26,6 +27,8 @@ export interface SoakOptions {
   seed: number;
   /** Progress lines (faults, counts); default none. */
   log?: (line: string) => void;
+  /** Where to write every node's warning and error log lines (JSON lines), to explain violations. */
+  warningsFile?: string;
 }
 
 export interface SoakResult extends Verdict {
@@ -109,6 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const jid of sessionsLost) verdict.violations.push(`${jid} was disconnected`);
     return { ...verdict, faults, durationMs: Math.round(now() - startedAt) };
   } finally {
+    if (pc && options.warningsFile) writeWarnings(pc.nodes, options.warningsFile);
     await pc?.stop();
     await redis.stop();
   }
@@ -209,6 +213,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 }
 
+/** Log levels 40 and up (pino's warn, error, fatal) of every node process the soak started, in time order. */
+function writeWarnings(nodes: ClusterNode[], file: string): void {
+  const lines: LogLine[] = nodes.flatMap((node, process) => node.logs.filter((l) => Number(l.level) >= 40).map((l) => ({ soakNode: node.id, soakProcess: process, ...l })));
+  lines.sort((a, b) => Number(a.time ?? 0) - Number(b.time ?? 0));
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+}
+
 /** A message from every phone user to every watcher and back: all they sent each other before is in. */
 async function markers(watchers: TestClient[], phones: TestClient[]): Promise<void> {
   const body = (from: TestClient, to: TestClient) => `marker ${from.jid} ${to.jid}`;
@@ -219,10 +230,10 @@ async function markers(watchers: TestClient[], phones: TestClient[]): Promise<vo
 
 async function main(): Promise<void> {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '12' }, seed: { type: 'string', default: String(Date.now() % 100000) } } });
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '12' }, seed: { type: 'string', default: String(Date.now() % 100000) }, warnings: { type: 'string' } } });
   const options = { durationMs: Number(values.minutes) * 60000, users: Number(values.users), seed: Number(values.seed) };
   console.log(`handover soak: ${values.minutes} min, ${options.users} phone users, seed ${options.seed}`);
-  const result = await runSoak({ ...options, log: (line) => console.log(line) });
+  const result = await runSoak({ ...options, warningsFile: values.warnings, log: (line) => console.log(line) });
   console.log(JSON.stringify({ durationMs: result.durationMs, faults: result.faults, counts: result.counts, violations: result.violations.length }, null, 2));
   for (const violation of result.violations) console.log(`VIOLATION ${violation}`);
   process.exitCode = result.violations.length === 0 ? 0 : 1;
