@@ -7,7 +7,6 @@ import { cyclicGroups, folderGraph, mutualImports } from './folder-graph';
 const KNOWN_MUTUAL = [
   'admin <-> plugins',
   'admin <-> server',
-  'auth <-> storage',
   'im <-> server',
   'im <-> services',
   'plugins <-> server',

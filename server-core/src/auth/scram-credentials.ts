@@ -2,9 +2,15 @@ import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqua
 import { promisify } from 'node:util';
 
 const pbkdf2Async = promisify(pbkdf2);
-import type { ScramCredential } from '../storage/stores';
 
-export type { ScramCredential };
+/** Salted SCRAM keys for one hash; the password itself is never stored. */
+export interface ScramCredential {
+  salt: Buffer;
+  iterations: number;
+  storedKey: Buffer;
+  serverKey: Buffer;
+}
+
 export type ScramHash = 'sha1' | 'sha256';
 export type ScramMechanism = 'SCRAM-SHA-1' | 'SCRAM-SHA-256';
 

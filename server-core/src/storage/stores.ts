@@ -6,13 +6,9 @@
  * account fails with StorageError 'not-found'.
  */
 
-/** Salted SCRAM keys for one hash; the password itself is never stored. */
-export interface ScramCredential {
-  salt: Buffer;
-  iterations: number;
-  storedKey: Buffer;
-  serverKey: Buffer;
-}
+import type { ScramCredential } from '../auth/scram-credentials';
+
+export type { ScramCredential };
 
 export interface Account {
   username: string;
