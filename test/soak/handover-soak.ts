@@ -7,7 +7,7 @@
  * empty, the AMI link dropped. Everything the watchers and the users received is recorded and
  * checked afterwards against the call timeline (presence-history.ts).
  *
- *   npx tsx test/soak/handover-soak.ts [--minutes 30] [--users 12] [--seed 1] [--warnings file.jsonl]
+ *   npx tsx test/soak/handover-soak.ts [--minutes 30] [--users 12] [--seed 1] [--logs nodes.jsonl]
  */
 import type { Element } from 'ltx';
 import { writeFileSync } from 'node:fs';
@@ -27,8 +27,8 @@ export interface SoakOptions {
   seed: number;
   /** Progress lines (faults, counts); default none. */
   log?: (line: string) => void;
-  /** Where to write every node's warning and error log lines (JSON lines), to explain violations. */
-  warningsFile?: string;
+  /** Where to write every node's log lines of info level and up (JSON lines), to explain violations. */
+  logFile?: string;
 }
 
 export interface SoakResult extends Verdict {
@@ -89,7 +89,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     watchers.forEach((client, i) => record(client, (s) => recordPresence(WATCHERS[i]!, s)));
     const phones = await Promise.all(users.map((u, i) => cluster.online(clientNode(i + 1), u, 'soak')));
     phones.forEach((client, i) => record(client, (s) => recordPhoneEvent(users[i]!, s)));
-    for (const client of [...watchers, ...phones]) client.raw.on('disconnect', () => sessionsLost.push(client.jid));
+    for (const client of [...watchers, ...phones]) {
+      client.raw.on('disconnect', () => {
+        sessionsLost.push(client.jid);
+        log(`${Math.round((now() - startedAt) / 1000)} s: ${client.jid} was disconnected`);
+      });
+    }
     await cluster.untilTrue(() => users.every((u) => WATCHERS.every((w) => history.presences.some((p) => p.user === u && p.watcher === w))), 'every watcher sees every phone user', 20000);
     history.presences.length = 0;
 
@@ -106,13 +111,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     clearInterval(sampler);
     log('faults over, waiting for every contact to see every phone user back');
     await cluster.untilTrue(() => users.every((u) => WATCHERS.every((w) => !history.presences.filter((p) => p.user === u && p.watcher === w).at(-1)?.phone)), 'every phone user back from the phone', 30000).catch((err: Error) => log(err.message));
-    await markers(watchers, phones);
+    // A disconnected client is a violation already; the markers check the ones still connected.
+    const connected = (client: TestClient) => !sessionsLost.includes(client.jid);
+    await markers(watchers.filter(connected), phones.filter(connected));
     history.maxAmiSessions = cluster.sim.maxConcurrentSessions(AMI_USER.username);
     const verdict = checkHistory(history, { restoreBoundMs: RESTORE_BOUND_MS });
     for (const jid of sessionsLost) verdict.violations.push(`${jid} was disconnected`);
     return { ...verdict, faults, durationMs: Math.round(now() - startedAt) };
   } finally {
-    if (pc && options.warningsFile) writeWarnings(pc.nodes, options.warningsFile);
+    if (pc && options.logFile) writeNodeLogs(pc.nodes, options.logFile);
     await pc?.stop();
     await redis.stop();
   }
@@ -213,9 +220,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 }
 
-/** Log levels 40 and up (pino's warn, error, fatal) of every node process the soak started, in time order. */
-function writeWarnings(nodes: ClusterNode[], file: string): void {
-  const lines: LogLine[] = nodes.flatMap((node, process) => node.logs.filter((l) => Number(l.level) >= 40).map((l) => ({ soakNode: node.id, soakProcess: process, ...l })));
+/** Log levels 30 and up (pino's info, warn, error, fatal) of every node process the soak started, in time order. */
+function writeNodeLogs(nodes: ClusterNode[], file: string): void {
+  const lines: LogLine[] = nodes.flatMap((node, process) => node.logs.filter((l) => Number(l.level) >= 30).map((l) => ({ soakNode: node.id, soakProcess: process, ...l })));
   lines.sort((a, b) => Number(a.time ?? 0) - Number(b.time ?? 0));
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
@@ -230,10 +237,10 @@ async function markers(watchers: TestClient[], phones: TestClient[]): Promise<vo
 
 async function main(): Promise<void> {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '12' }, seed: { type: 'string', default: String(Date.now() % 100000) }, warnings: { type: 'string' } } });
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, users: { type: 'string', default: '12' }, seed: { type: 'string', default: String(Date.now() % 100000) }, logs: { type: 'string' } } });
   const options = { durationMs: Number(values.minutes) * 60000, users: Number(values.users), seed: Number(values.seed) };
   console.log(`handover soak: ${values.minutes} min, ${options.users} phone users, seed ${options.seed}`);
-  const result = await runSoak({ ...options, warningsFile: values.warnings, log: (line) => console.log(line) });
+  const result = await runSoak({ ...options, logFile: values.logs, log: (line) => console.log(line) });
   console.log(JSON.stringify({ durationMs: result.durationMs, faults: result.faults, counts: result.counts, violations: result.violations.length }, null, 2));
   for (const violation of result.violations) console.log(`VIOLATION ${violation}`);
   process.exitCode = result.violations.length === 0 ? 0 : 1;
