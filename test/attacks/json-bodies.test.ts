@@ -1,6 +1,6 @@
 /** Deeply nested JSON bodies: refused with 400 at the depth limit before anything walks them. */
 import path from 'node:path';
-import { MAX_JSON_DEPTH } from '../../server-core/src/admin/json-body';
+import { MAX_JSON_DEPTH } from '../../server-core/src/http/json-body';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { startAdminWorld, type AdminWorld } from './admin-kit';
 

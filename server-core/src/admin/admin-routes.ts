@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import type { PluginHost } from '../plugins/plugin-host';
 import { PluginError } from '../plugins/plugin-errors';
 import type { JsonValue } from '../cluster/types';
-import { compilePath, type PathPattern } from './path-pattern';
-import { HttpError } from './http-error';
-import { parseBody } from './json-body';
+import { compilePath, type PathPattern } from '../http/path-pattern';
+import { HttpError } from '../http/http-error';
+import { parseBody } from '../http/json-body';
 
 export interface RouteRequest {
   params: Record<string, string>;

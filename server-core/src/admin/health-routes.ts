@@ -5,11 +5,11 @@
  * member of a cluster that has a senior, and no enabled plugin has failed (readiness: send it
  * clients only then). A failing check answers 503 and names the check.
  */
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import type { PluginHost } from '../plugins/plugin-host';
 import { checkDatabase } from './console/api/node-tasks';
-import { HttpError } from './http-error';
-import { compilePath } from './path-pattern';
+import { HttpError } from '../http/http-error';
+import { compilePath } from '../http/path-pattern';
 import type { AdminRoute } from './admin-routes';
 
 type Check = { ok: true } | { ok: false; error: string };

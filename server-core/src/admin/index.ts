@@ -3,5 +3,5 @@ export { startAdminServer } from './admin-server';
 export type { AdminServer, AdminServerOptions } from './admin-server';
 export { resolveAdminToken, readAdminToken, isAuthorized, ADMIN_TOKEN_ENV, ADMIN_TOKEN_FILE } from './admin-token';
 export type { AdminToken } from './admin-token';
-export { PluginRoutes } from './plugin-routes';
-export { HttpError } from './http-error';
+
+export { HttpError } from '../http/http-error';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderMetrics } from '../metrics';
-import { HttpError } from './http-error';
+import { HttpError } from '../http/http-error';
 
 /**
  * `GET /metrics` in the Prometheus text format. Behind the same credentials as the API (bearer

@@ -1,6 +1,6 @@
 import type { ClusterCache } from '../cluster/types';
-import type { ClientSession } from '../routing';
-import type { CoreContext } from '../server/core-context';
+import type { ClientSession } from '../session';
+import type { CoreContext } from '../core/core-context';
 
 export const CARBONS_CACHE = 'xmpp-carbons';
 

@@ -1,9 +1,10 @@
 import type { Element } from 'ltx';
 import { NS, StanzaError, bareOf } from '../xml';
-import type { ClientSession, IqRequest, InterceptorContext } from '../routing';
-import type { CoreContext } from '../server/core-context';
-import { UndoStack } from '../services/undo-stack';
-import { addDiscoFeatures } from '../services/disco-features';
+import type { IqRequest, InterceptorContext } from '../routing';
+import type { ClientSession } from '../session';
+import type { CoreContext } from '../core/core-context';
+import { UndoStack } from '../core/undo-stack';
+import { addDiscoFeatures } from '../core/disco-features';
 import { CarbonsEnabledResources } from './carbons-enabled-resources';
 import { carbonCopy } from './carbons-copy';
 import { isCarbonEligible } from './carbons-eligibility';

@@ -1,9 +1,9 @@
 import { clone, type Element } from 'ltx';
 import { StanzaError, withResource, type Jid } from '../xml';
-import type { ClientSession } from '../routing';
-import type { CoreContext } from '../server/core-context';
-import { UndoStack } from '../services/undo-stack';
-import { addDiscoFeatures } from '../services/disco-features';
+import type { ClientSession } from '../session';
+import type { CoreContext } from '../core/core-context';
+import { UndoStack } from '../core/undo-stack';
+import { addDiscoFeatures } from '../core/disco-features';
 import { bareJidRecipients } from './message-recipients';
 import { OfflineMessages } from './offline-messages';
 import { createCarbons } from './carbons';

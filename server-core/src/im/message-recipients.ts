@@ -1,4 +1,4 @@
-import type { ResourceRoute } from '../routing';
+import type { ResourceRoute } from '../session';
 
 /**
  * The resources a message to a bare JID goes to (RFC 6121 8.5.2.1). Resources that are not

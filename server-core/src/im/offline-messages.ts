@@ -1,8 +1,8 @@
 import { Element } from 'ltx';
 import { NS, parseXml, type StanzaError } from '../xml';
-import type { CoreContext } from '../server/core-context';
-import { limitError } from '../server/limit-error';
-import type { ClientSession } from '../routing';
+import type { CoreContext } from '../core/core-context';
+import { limitError } from '../core/limit-error';
+import type { ClientSession } from '../session';
 import type { OfflineMessage } from '../storage/stores';
 import { hasHint, hasReadableContent } from './message-hints';
 import { OwnerLocks } from './owner-locks';

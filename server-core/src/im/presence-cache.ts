@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import { parseXml } from '../xml';
 import type { ClusterCache } from '../cluster/types';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 
 /**
  * The last available presence of every available resource in the cluster (full JID ->

@@ -1,6 +1,6 @@
 import { Element, clone } from 'ltx';
 import { parseJid } from '../xml';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceEffect } from './subscription-state';
 

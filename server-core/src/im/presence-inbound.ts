@@ -1,6 +1,6 @@
 import { Element, clone } from 'ltx';
 import { StanzaError, type Jid } from '../xml';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceDelivery } from './presence-delivery';
 import type { RosterEditor } from './roster-editor';

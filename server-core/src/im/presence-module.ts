@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
-import type { CoreContext } from '../server/core-context';
-import type { SessionPresence } from '../server/session-manager';
+import type { CoreContext } from '../core/core-context';
+import type { SessionPresence } from '../session/session-manager';
 import { InboundPresence } from './presence-inbound';
 import { PresenceCache } from './presence-cache';
 import { PresenceDelivery } from './presence-delivery';

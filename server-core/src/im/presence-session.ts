@@ -1,9 +1,9 @@
 import { Element, clone } from 'ltx';
 import { parseJid, JidError, StanzaError, errorReply, type Jid } from '../xml';
-import type { ClientSession } from '../routing';
+import type { ClientSession } from '../session';
 import type { RosterItem } from '../storage/stores';
-import type { CoreContext } from '../server/core-context';
-import type { SessionPresence } from '../server/session-manager';
+import type { CoreContext } from '../core/core-context';
+import type { SessionPresence } from '../session/session-manager';
 import type { PresenceCache } from './presence-cache';
 import type { PresenceDelivery } from './presence-delivery';
 import { parsePriority } from './presence-priority';

@@ -1,6 +1,6 @@
 import type { RosterItem } from '../storage/stores';
-import type { CoreContext } from '../server/core-context';
-import { limitError } from '../server/limit-error';
+import type { CoreContext } from '../core/core-context';
+import { limitError } from '../core/limit-error';
 import { isEmpty, isListed, removedItemElement, rosterItemElement } from './roster-item-xml';
 import { OwnerLocks } from './owner-locks';
 import type { RosterPusher } from './roster-push';

@@ -1,7 +1,7 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, appendChildrenInTurns } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import { isListed, newRosterItem, rosterItemElement } from './roster-item-xml';
 import type { RosterEditor } from './roster-editor';
 import { parseRosterSet } from './roster-set-request';

@@ -1,6 +1,6 @@
 import { Element } from 'ltx';
 import { NS, parseXml } from '../xml';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 
 const ROSTER_PUSH_TOPIC = 'xmpp.roster-push';
 

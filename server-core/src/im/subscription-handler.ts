@@ -1,7 +1,7 @@
 import { Element, clone } from 'ltx';
 import { parseXml, type Jid } from '../xml';
 import type { RosterItem } from '../storage/stores';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import { newRosterItem, stateOf } from './roster-item-xml';
 import type { RosterEditor } from './roster-editor';
 import type { PresenceDelivery } from './presence-delivery';

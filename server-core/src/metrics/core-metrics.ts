@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { Element } from 'ltx';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import { counter, metricsRegistry } from './registry';
 import { telephonyMetrics } from './telephony-metrics';
 

@@ -28,5 +28,4 @@ export { PluginError } from './plugin-errors';
 export type { PluginErrorKind, ConfigIssue } from './plugin-errors';
 export { maskSecrets } from './mask-secrets';
 export { componentDomain } from './plugin-component';
-export { startPluginRuntime } from './plugin-runtime';
-export type { PluginRuntime } from './plugin-runtime';
+export { PluginRoutes } from './plugin-routes';

@@ -1,8 +1,8 @@
 import type { Logger } from '../log';
 import type { Database } from '../storage';
-import type { CoreContext } from '../server/core-context';
-import { addDiscoFeatures } from '../services/disco-features';
-import type { PluginRoutes } from '../admin/plugin-routes';
+import type { CoreContext } from '../core/core-context';
+import { addDiscoFeatures } from '../core/disco-features';
+import type { PluginRoutes } from './plugin-routes';
 import { parseJid } from '../xml';
 import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';

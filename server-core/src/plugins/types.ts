@@ -9,10 +9,11 @@ import type { Logger } from '../log';
 import type { Database, Migration } from '../storage';
 import type { Stores } from '../storage/stores';
 import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskHandler, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
-import type { CoreEvents } from '../server/core-context';
-import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
+import type { CoreEvents } from '../core/core-context';
+import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope } from '../routing';
+import type { LocalSessions } from '../session';
 import type { Jid } from '../xml';
-import type { PepService } from '../services/pep/pep-api';
+import type { PepService } from '../core/pep-api';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */

@@ -1,8 +1,3 @@
-export { ClientSession } from './client-session';
-export type { SessionHost } from './client-session';
-export { LocalSessions } from './local-sessions';
-export { RouteTable } from './route-table';
-export type { Route, ResourceRoute } from './route-table';
 export { InterceptorChain } from './packet-interceptors';
 export type { PacketInterceptor, InterceptorContext, InterceptorVerdict, InterceptOutcome } from './packet-interceptors';
 export { IqHandlers } from './iq-handlers';

@@ -1,6 +1,6 @@
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
-import type { ClientSession } from './client-session';
+import type { ClientSession } from '../session/client-session';
 
 export interface IqRequest {
   iq: Element;

@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import { StanzaError } from '../xml';
-import type { ClientSession } from './client-session';
+import type { ClientSession, InterceptOutcome } from '../session';
 
 export interface InterceptorContext {
   session: ClientSession;
@@ -26,7 +26,7 @@ export interface PacketInterceptor {
   intercept(stanza: Element, context: InterceptorContext): InterceptorVerdict;
 }
 
-export type InterceptOutcome = { kind: 'pass'; stanza: Element } | { kind: 'reject'; error: StanzaError | 'drop' };
+export type { InterceptOutcome };
 
 /**
  * The Openfire PacketInterceptor model: every stanza a local session sends or receives

@@ -2,10 +2,10 @@ import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import { parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, JidError, type Jid } from '../xml';
-import type { LocalSessions } from './local-sessions';
-import type { RouteTable } from './route-table';
+import type { LocalSessions } from '../session/local-sessions';
+import type { RouteTable } from '../session/route-table';
 import type { IqHandlers } from './iq-handlers';
-import type { ClientSession } from './client-session';
+import type { ClientSession } from '../session/client-session';
 
 /** Handles every stanza addressed to one component domain (e.g. `phone.example.com`). */
 export type ComponentHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;

@@ -1,5 +1,5 @@
-import type { CoreContext } from './core-context';
-import type { SessionManager } from './session-manager';
+import type { CoreContext } from '../core/core-context';
+import type { SessionManager } from '../session/session-manager';
 import { createPresenceModule } from '../im/presence-module';
 import { createMessageModule } from '../im/message-module';
 import { registerCoreServices } from '../services';

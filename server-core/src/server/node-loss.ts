@@ -2,8 +2,8 @@ import type { ClusterCache } from '../cluster/types';
 import { hostMonotonicNow } from '../cluster/monotonic-clock';
 import { CARBONS_CACHE } from '../im/carbons-enabled-resources';
 import { StreamError } from '../stream';
-import type { CoreContext } from './core-context';
-import type { SessionPresence } from './session-manager';
+import type { CoreContext } from '../core/core-context';
+import type { SessionPresence } from '../session/session-manager';
 
 /** Replicated caches keyed by full JID that hold per-session state (names owned by routing/ and im/). */
 const ROUTES_CACHE = 'xmpp-routes';

@@ -4,9 +4,9 @@
  * legacy session IQ.
  */
 import { NS } from '../xml';
-import type { CoreContext } from '../server/core-context';
-import { UndoStack } from './undo-stack';
-import { addDiscoFeatures } from './disco-features';
+import type { CoreContext } from '../core/core-context';
+import { UndoStack } from '../core/undo-stack';
+import { addDiscoFeatures } from '../core/disco-features';
 import { registerDisco } from './server-disco';
 import { registerPing } from './ping';
 import { registerSoftwareVersion } from './software-version';
@@ -16,8 +16,8 @@ import { registerSessionEstablishment } from './session-establishment';
 import { registerCaps } from './caps';
 import { registerPep } from './pep';
 
-export { UndoStack } from './undo-stack';
-export { addDiscoFeatures } from './disco-features';
+export { UndoStack } from '../core/undo-stack';
+export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from './server-version';
 
 /** Registers every core service; the returned function undoes all of it. */

@@ -1,7 +1,7 @@
 import { NS, StanzaError } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
-import { UndoStack } from './undo-stack';
+import type { CoreContext } from '../core/core-context';
+import { UndoStack } from '../core/undo-stack';
 
 /** XEP-0199: the server answers pings to itself and, on the account's behalf, to a bare JID. */
 export function registerPing(ctx: CoreContext): () => void {

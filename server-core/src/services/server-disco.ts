@@ -1,8 +1,8 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, type Jid } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
-import { UndoStack } from './undo-stack';
+import type { CoreContext } from '../core/core-context';
+import { UndoStack } from '../core/undo-stack';
 import { PEP_FEATURES, PEP_IDENTITY } from './pep';
 
 /**

@@ -1,6 +1,6 @@
 import { NS, StanzaError } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 
 /**
  * The RFC 3921 session IQ, gone from RFC 6121 but still sent by older clients: every bound

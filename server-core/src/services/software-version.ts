@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Element } from 'ltx';
 import { NS, StanzaError } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import { SERVER_NAME, readServerVersion } from './server-version';
 
 /** XEP-0092 Software Version of the server. */

@@ -1,8 +1,8 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, parseXml } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../server/core-context';
-import { limitError } from '../server/limit-error';
+import type { CoreContext } from '../core/core-context';
+import { limitError } from '../core/limit-error';
 
 /**
  * XEP-0054 vcard-temp: anyone may read a user's vCard (an empty one when none is stored);

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../http-error';
+import { HttpError } from '../../http/http-error';
 import { readCookies, SESSION_COOKIE } from './cookies';
 import { sameToken, type ConsoleSessions } from './console-sessions';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../http-error';
+import { HttpError } from '../../http/http-error';
 
 const MAX_FORM_BYTES = 16 * 1024;
 

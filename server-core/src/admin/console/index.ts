@@ -5,7 +5,7 @@
  * routes its pages use (cluster, sessions, users, plugin config forms).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 import type { PluginHost } from '../../plugins/plugin-host';
 import { AggregatedWarnings, type Logger } from '../../log';
 import type { AdminRoute } from '../admin-routes';

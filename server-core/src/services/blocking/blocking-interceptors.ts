@@ -1,7 +1,7 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, bareOf, canReplyWithError } from '../../xml';
 import type { PacketInterceptor, InterceptorContext, InterceptorVerdict } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 import type { BlocklistCache } from './blocklist-cache';
 
 /** Before everything else: a blocked stanza must not reach any other interceptor or the router. */

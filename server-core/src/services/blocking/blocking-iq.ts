@@ -1,8 +1,8 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, parseJid, JidError, appendChildrenInTurns } from '../../xml';
 import type { IqRequest } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
-import { limitError } from '../../server/limit-error';
+import type { CoreContext } from '../../core/core-context';
+import { limitError } from '../../core/limit-error';
 import type { BlocklistCache } from './blocklist-cache';
 import type { BlocklistPushes } from './blocklist-pushes';
 import type { BlockingPresence } from './blocking-presence';

@@ -1,6 +1,6 @@
 import { Element, clone } from 'ltx';
 import { parseJid } from '../../xml';
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 import { PresenceCache } from '../../im/presence-cache';
 import { matchesBlocklist } from './blocked-jid-match';
 

@@ -1,5 +1,5 @@
 import type { ClusterCache } from '../../cluster/types';
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 import { matchesBlocklist } from './blocked-jid-match';
 
 export const BLOCKLIST_CACHE = 'xmpp-blocklists';

@@ -1,6 +1,6 @@
 import { Element, clone } from 'ltx';
 import { parseXml } from '../../xml';
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 
 const PUSH_TASK = 'xmpp.blocklist-push';
 

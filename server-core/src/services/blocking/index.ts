@@ -1,8 +1,8 @@
 import { NS } from '../../xml';
-import type { ClientSession } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
-import { UndoStack } from '../undo-stack';
-import { addDiscoFeatures } from '../disco-features';
+import type { ClientSession } from '../../session';
+import type { CoreContext } from '../../core/core-context';
+import { UndoStack } from '../../core/undo-stack';
+import { addDiscoFeatures } from '../../core/disco-features';
 import { BlocklistCache } from './blocklist-cache';
 import { BlocklistPushes } from './blocklist-pushes';
 import { blockingIqHandler } from './blocking-iq';

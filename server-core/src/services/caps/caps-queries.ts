@@ -1,6 +1,7 @@
 import { Element } from 'ltx';
 import { NS } from '../../xml';
-import type { ClientSession, InterceptorContext, InterceptorVerdict, PacketInterceptor } from '../../routing';
+import type { InterceptorContext, InterceptorVerdict, PacketInterceptor } from '../../routing';
+import type { ClientSession } from '../../session';
 import type { AdvertisedCaps } from './advertised-caps';
 
 /** Queries one node has out at once; beyond that a resource's caps stay unknown until its next presence. */

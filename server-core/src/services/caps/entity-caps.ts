@@ -1,10 +1,10 @@
 import type { Element } from 'ltx';
 import { NS, parseXml } from '../../xml';
 import type { ClusterCache } from '../../cluster/types';
-import type { ClientSession } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
+import type { ClientSession } from '../../session';
+import type { CoreContext } from '../../core/core-context';
 import { advertisedCaps, type AdvertisedCaps } from './advertised-caps';
-import type { EntityCaps, FeaturesKnownListener } from './caps-api';
+import type { EntityCaps, FeaturesKnownListener } from '../../core/caps-api';
 import type { CapsQueries } from './caps-queries';
 import { IllFormedAnswer, capsHash, readDiscoInfo, verificationString } from './caps-verification';
 import type { KnownCaps } from './known-caps';

@@ -5,14 +5,14 @@
  * notifications by `<node>+notify` with it).
  */
 import type { Element } from 'ltx';
-import type { ClientSession } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
-import { UndoStack } from '../undo-stack';
+import type { ClientSession } from '../../session';
+import type { CoreContext } from '../../core/core-context';
+import { UndoStack } from '../../core/undo-stack';
 import { CapsQueries } from './caps-queries';
 import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
 
-export type { EntityCaps, FeaturesKnownListener } from './caps-api';
+export type { EntityCaps, FeaturesKnownListener } from '../../core/caps-api';
 export type { LocalEntityCaps } from './entity-caps';
 export { capsHash, readDiscoInfo, verificationString, IllFormedAnswer } from './caps-verification';
 export { MAX_KNOWN_CAPS } from './known-caps';

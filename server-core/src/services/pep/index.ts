@@ -5,8 +5,8 @@
  * such a resource becomes available, and `ctx.pep` for the server's modules and plugins. Each
  * node keeps one item; items live in a replicated cache (see PepItemCache).
  */
-import type { CoreContext } from '../../server/core-context';
-import { UndoStack } from '../undo-stack';
+import type { CoreContext } from '../../core/core-context';
+import { UndoStack } from '../../core/undo-stack';
 import { PepAudience } from './pep-audience';
 import { pepIqHandler } from './pep-iq';
 import { PepItemCache } from './pep-item-cache';
@@ -14,7 +14,7 @@ import { PepLastItems } from './pep-last-items';
 import { PUBSUB } from './pep-namespaces';
 import { LocalPepService } from './pep-service';
 
-export type { PepItem, PepService } from './pep-api';
+export type { PepItem, PepService } from '../../core/pep-api';
 export { PEP_FEATURES, PEP_IDENTITY } from './pep-namespaces';
 
 export function registerPep(ctx: CoreContext): () => void {

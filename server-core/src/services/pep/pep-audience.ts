@@ -1,4 +1,4 @@
-import type { CoreContext } from '../../server/core-context';
+import type { CoreContext } from '../../core/core-context';
 import type { EntityCaps } from '../caps';
 
 const sharesPresenceWith = (subscription: string): boolean => subscription === 'from' || subscription === 'both';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Element, clone } from 'ltx';
-import type { PepItem } from './pep-api';
+import type { PepItem } from '../../core/pep-api';
 import { PUBSUB_EVENT } from './pep-namespaces';
 
 /** `<items node>` with the item and its payload, as in publish results, retrievals and events. */

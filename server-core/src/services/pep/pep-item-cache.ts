@@ -1,7 +1,7 @@
 import { parseXml } from '../../xml';
 import type { Cluster, ClusterCache } from '../../cluster/types';
 import type { Logger } from '../../log';
-import type { PepItem } from './pep-api';
+import type { PepItem } from '../../core/pep-api';
 
 interface StoredItem {
   id: string;

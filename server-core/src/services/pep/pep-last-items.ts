@@ -1,6 +1,6 @@
 import type { Element } from 'ltx';
-import type { ClientSession } from '../../routing';
-import type { CoreContext } from '../../server/core-context';
+import type { ClientSession } from '../../session';
+import type { CoreContext } from '../../core/core-context';
 import type { EntityCaps } from '../caps';
 import { notifyFeature, type PepAudience } from './pep-audience';
 import { itemEvent } from './pep-events';

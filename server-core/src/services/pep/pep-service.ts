@@ -1,10 +1,10 @@
 import type { Element } from 'ltx';
 import { StanzaError, parseJid, JidError } from '../../xml';
-import type { CoreContext } from '../../server/core-context';
-import type { PepItem, PepService } from './pep-api';
+import type { CoreContext } from '../../core/core-context';
+import type { PepItem, PepService } from '../../core/pep-api';
 import type { PepAudience } from './pep-audience';
 import { payloadTooBig } from './pep-errors';
-import { limitError } from '../../server/limit-error';
+import { limitError } from '../../core/limit-error';
 import { itemEvent, retractEvent } from './pep-events';
 import type { PepItemCache } from './pep-item-cache';
 

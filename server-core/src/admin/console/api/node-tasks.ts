@@ -1,4 +1,4 @@
-import type { CoreContext } from '../../../server/core-context';
+import type { CoreContext } from '../../../core/core-context';
 import type { JsonValue } from '../../../cluster/types';
 
 export const NODE_INFO_TASK = 'admin-console.node-info';

@@ -1,7 +1,7 @@
 import type { PluginHost } from '../../../plugins/plugin-host';
 import type { JsonValue } from '../../../cluster/types';
 import type { AdminRoute } from '../../admin-routes';
-import { HttpError } from '../../http-error';
+import { HttpError } from '../../../http/http-error';
 import { describeSchema } from '../schema-form';
 import { route } from './route-builder';
 

@@ -1,4 +1,4 @@
-import { compilePath } from '../../path-pattern';
+import { compilePath } from '../../../http/path-pattern';
 import type { AdminRoute } from '../../admin-routes';
 
 /** Builds an admin route (always behind the token or a console session). */

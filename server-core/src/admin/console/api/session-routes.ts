@@ -1,7 +1,7 @@
-import type { CoreContext } from '../../../server/core-context';
-import type { Route } from '../../../routing';
+import type { CoreContext } from '../../../core/core-context';
+import type { Route } from '../../../session';
 import type { AdminRoute } from '../../admin-routes';
-import { HttpError } from '../../http-error';
+import { HttpError } from '../../../http/http-error';
 import { route } from './route-builder';
 
 /** Every route of the cluster; the route table's replicated cache is shared by name. */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { CoreContext } from '../../../server/core-context';
+import type { CoreContext } from '../../../core/core-context';
 import type { AdminRoute } from '../../admin-routes';
 import { StorageError } from '../../../storage/stores';
 import { normaliseLocal } from '../../../xml/jid';
-import { HttpError } from '../../http-error';
-import { parseBody } from '../../json-body';
+import { HttpError } from '../../../http/http-error';
+import { parseBody } from '../../../http/json-body';
 import type { ConsoleSessions } from '../console-sessions';
 import { route } from './route-builder';
-import { revocation } from '../../../server/revoked-credentials';
+import { revocation } from '../../../session';
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_PASSWORD_LENGTH = 1024;

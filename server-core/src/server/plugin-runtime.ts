@@ -1,10 +1,10 @@
 import type { ServerConfig } from '../config';
 import type { Logger } from '../log';
 import type { Database } from '../storage';
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from '../core/core-context';
 import { startAdminServer, type AdminServer } from '../admin/admin-server';
 import { resolveAdminToken } from '../admin/admin-token';
-import { PluginHost } from './plugin-host';
+import { PluginHost } from '../plugins/plugin-host';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import type { SetupLink } from '../admin/console/setup-token';
 

@@ -1,5 +1,5 @@
-import type { AdminRouteHandler, HttpMethod } from '../plugins/types';
-import { compilePath, type PathPattern } from './path-pattern';
+import type { AdminRouteHandler, HttpMethod } from './types';
+import { compilePath, type PathPattern } from '../http/path-pattern';
 
 interface PluginRoute {
   method: HttpMethod;

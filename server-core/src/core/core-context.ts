@@ -1,23 +1,14 @@
-import type { Element } from 'ltx';
 import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
-import type { PepService } from '../services/pep/pep-api';
-import type { EntityCaps } from '../services/caps/caps-api';
-import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
-import type { SessionEnding } from './session-ending';
+import type { PepService } from './pep-api';
+import type { EntityCaps } from './caps-api';
+import type { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
+import type { ClientSession, LocalSessions, RouteTable, SessionEnding, SessionEvents } from '../session';
 
-export interface CoreEvents {
-  /** A resource was bound on this node. */
-  sessionCreated: (session: ClientSession) => void;
-  /** A resource on this node is gone (after its unavailable presence was broadcast). */
-  sessionDestroyed: (session: ClientSession) => void;
-  /** A session on this node broadcast presence (available or unavailable). */
-  presenceChanged: (session: ClientSession, presence: Element) => void;
-  /** A session sent its initial available presence with non-negative priority: time to flush offline messages. */
-  sessionAvailable: (session: ClientSession) => void;
-}
+/** Events of this node's sessions (see session/session-ports.ts). */
+export type CoreEvents = SessionEvents;
 
 export interface CoreLimits {
   offlineMessagesPerUser: number;

@@ -1,4 +1,4 @@
-import type { ClientSession } from '../../routing';
+import type { ClientSession } from '../session';
 
 /** Called on the session's node when the features of a local resource's current caps are known. */
 export type FeaturesKnownListener = (session: ClientSession, features: ReadonlySet<string>, key: string) => void;

@@ -1,4 +1,4 @@
-import type { CoreContext } from '../server/core-context';
+import type { CoreContext } from './core-context';
 
 /**
  * Announces features in the server's disco#info. The undo removes only the features this call

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { Cluster, JsonValue } from '../cluster/types';
-import type { LocalSessions, RouteTable } from '../routing';
+import type { LocalSessions } from './local-sessions';
+import type { RouteTable } from './route-table';
 import { StreamError, type StreamErrorCondition } from '../stream';
 
 /** The one task that ends sessions on another node, whatever the reason. */

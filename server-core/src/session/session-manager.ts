@@ -1,8 +1,27 @@
 import type { Element } from 'ltx';
 import { makeJid, parseJid, StanzaError, errorReply, canReplyWithError, JidError, type Jid } from '../xml';
 import { StreamError, type ClientStream } from '../stream';
-import { ClientSession, type SessionHost } from '../routing';
-import type { CoreContext } from './core-context';
+import type { EventEmitter } from 'eventemitter3';
+import type { Logger } from '../log';
+import { ClientSession, type SessionHost } from './client-session';
+import type { LocalSessions } from './local-sessions';
+import type { RouteTable } from './route-table';
+import type { SessionEnding } from './session-ending';
+import type { SessionEvents, SessionInterceptors, SessionRouter } from './session-ports';
+
+/** What binding and running sessions needs from the node (the core context provides it). */
+export interface SessionManagerDeps {
+  readonly domain: string;
+  readonly logger: Logger;
+  readonly limits: { readonly maxSessionsPerUser: number };
+  readonly sessions: LocalSessions;
+  readonly routes: RouteTable;
+  readonly sessionEnding: SessionEnding;
+  readonly events: EventEmitter<SessionEvents>;
+  readonly interceptors: SessionInterceptors;
+  readonly router: SessionRouter;
+  updateRoute(session: ClientSession): Promise<void>;
+}
 
 /** How presence a session sends, and its end, are handled (provided by `im/`). */
 export interface SessionPresence {
@@ -20,7 +39,7 @@ export interface SessionPresence {
 export class SessionManager implements SessionHost {
   presence: SessionPresence | undefined;
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly ctx: SessionManagerDeps) {}
 
   /** RFC 6120 7.7.2.2: a second bind of the same full JID replaces the old session. */
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {

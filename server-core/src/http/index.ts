@@ -1,0 +1,5 @@
+/** HTTP primitives shared by the admin API and plugin routes: path patterns, JSON bodies, errors. */
+export { compilePath } from './path-pattern';
+export type { PathPattern } from './path-pattern';
+export { HttpError } from './http-error';
+export { readJsonBody } from './json-body';

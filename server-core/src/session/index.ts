@@ -1,0 +1,15 @@
+/**
+ * The session layer: a bound client resource (ClientSession), this node's sessions, the
+ * cluster-wide route table of every node's resources, binding, and ending sessions anywhere.
+ */
+export { ClientSession } from './client-session';
+export type { SessionHost } from './client-session';
+export { LocalSessions } from './local-sessions';
+export { RouteTable } from './route-table';
+export type { Route, ResourceRoute } from './route-table';
+export { SessionEnding } from './session-ending';
+export type { EndSessionsRequest } from './session-ending';
+export { revocation } from './revocation';
+export { SessionManager } from './session-manager';
+export type { SessionPresence, SessionManagerDeps } from './session-manager';
+export type { InterceptOutcome, StanzaDirection, SessionInterceptors, SessionRouter, SessionEvents } from './session-ports';
