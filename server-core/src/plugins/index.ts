@@ -30,3 +30,4 @@ export { maskSecrets } from './mask-secrets';
 export { componentDomain } from './plugin-component';
 export { startPluginRuntime } from './plugin-runtime';
 export type { PluginRuntime } from './plugin-runtime';
+export type { PluginMetrics } from './plugin-metrics';

@@ -8,6 +8,7 @@ import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
+import { scopedMetrics } from './plugin-metrics';
 import type { DiscoItem, PluginContext } from './types';
 
 export interface PluginContextDeps<C> {
@@ -98,5 +99,6 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     onStop(undo) {
       scope.own(undo);
     },
+    metrics: scopedMetrics(name, scope),
   };
 }

@@ -13,6 +13,7 @@ import type { CoreEvents } from '../server/core-context';
 import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
 import type { Jid } from '../xml';
 import type { PepService } from '../services/pep/pep-api';
+import type { PluginMetrics } from './plugin-metrics';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -170,6 +171,8 @@ export interface PluginContext<C = unknown> {
   };
   /** For anything else the plugin owns (sockets, child processes): run at stop, newest first. */
   onStop(undo: () => unknown): void;
+  /** Counters, gauges and histograms on the server's `/metrics`; removed when the plugin stops. */
+  readonly metrics: PluginMetrics;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
