@@ -31,3 +31,7 @@ export { componentDomain } from './plugin-component';
 export { startPluginRuntime } from './plugin-runtime';
 export type { PluginRuntime } from './plugin-runtime';
 export type { PluginMetrics } from './plugin-metrics';
+export { definePluginCli } from './plugin-cli';
+export type { PluginCli, PluginCommand, PluginCommandGroup, PluginCommandInput } from './plugin-cli';
+export { CliError } from '../cli/command';
+export type { OptionSpec, ArgumentSpec } from '../cli/command';

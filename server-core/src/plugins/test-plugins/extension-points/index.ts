@@ -8,5 +8,6 @@ export default definePlugin({
   configSchema: z.object({}).strict(),
   start(ctx) {
     ctx.metrics.counter({ name: 'aim_extension_points_hits_total', help: 'Test counter of the extension-points plugin' }).inc(3);
+    ctx.admin.route('GET', '/hits', () => ({ hits: 3 }));
   },
 });
