@@ -35,3 +35,7 @@ export { definePluginCli } from './plugin-cli';
 export type { PluginCli, PluginCommand, PluginCommandGroup, PluginCommandInput } from './plugin-cli';
 export { CliError } from '../cli/command';
 export type { OptionSpec, ArgumentSpec } from '../cli/command';
+export type { PluginConsole } from './plugin-console';
+export type { ConsolePageSpec, ConsolePageView } from '../admin/console/console-pages';
+export { html, raw, type RawHtml } from '../admin/console/html';
+export { formField, formError } from '../admin/console/pages/form-parts';

@@ -9,6 +9,8 @@ import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
 import { scopedMetrics } from './plugin-metrics';
+import { scopedConsole } from './plugin-console';
+import type { ConsoleExtensions } from '../admin/console/console-pages';
 import type { DiscoItem, PluginContext } from './types';
 
 export interface PluginContextDeps<C> {
@@ -19,6 +21,7 @@ export interface PluginContextDeps<C> {
   scope: PluginScope;
   config: PluginConfigHandle<C>;
   logger: Logger;
+  consoleExtensions: ConsoleExtensions;
 }
 
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
@@ -100,5 +103,6 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       scope.own(undo);
     },
     metrics: scopedMetrics(name, scope),
+    console: scopedConsole(name, deps.consoleExtensions, scope),
   };
 }
