@@ -5,7 +5,7 @@ import type { Command, CommandGroup } from '../command';
 
 const SECRET_KEY = /pass(word)?|secret|token|key$/i;
 
-/** Masks URL passwords and secret-looking keys (plugin configs hold AMI secrets). */
+/** Masks URL passwords and secret-looking keys (plugin configs hold credentials). */
 function masked(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
     if (SECRET_KEY.test(key) && !key.endsWith('File')) return '***';
