@@ -14,14 +14,15 @@ const KNOWN_MUTUAL = [
  */
 const LAYERS = [
   ['xml', 'log', 'config'],
-  ['transport', 'http', 'auth', 'cluster'],
+  ['transport', 'http', 'auth', 'cluster', 'command'],
   ['storage', 'stream'],
   ['session'],
   ['routing'],
   ['core'],
   ['im'],
   ['services'],
-  ['metrics', 'plugins'],
+  ['metrics'],
+  ['plugins'],
   ['admin'],
   ['server'],
   ['cli'],

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { telephonyMetrics } from '../../server-core/src/metrics';
+import { metricsRegistry } from '../../server-core/src/metrics';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { captureLogs } from '../support/log-capture';
@@ -19,7 +19,11 @@ let server: TestServer;
 let honest: HonestClient;
 const { lines, logger } = captureLogs();
 
-const amiEventsSeen = async (): Promise<number> => (await telephonyMetrics.amiEvents().get()).values.find((v) => v.labels.server === 'flooded')?.value ?? 0;
+// The plugin registers the counter when it starts, so it is looked up by name.
+const amiEventsSeen = async (): Promise<number> => {
+  const metric = metricsRegistry.getSingleMetric('aim_ami_events_total');
+  return (await metric?.get())?.values.find((v) => v.labels.server === 'flooded')?.value ?? 0;
+};
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -6,22 +6,17 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { loadConfig } from '../../server-core/src/config';
 import { silentLogger } from '../../server-core/src/log';
 import { startServer, type RunningServer } from '../../server-core/src/server';
 import { onAdminConnection, TEST_POSTGRES_URL, type TestBackend } from '../../server-core/src/storage/testing';
-import { COMMANDS } from '../../server-core/src/cli/commands';
-import { runCli } from '../../server-core/src/cli/run-cli';
+import { runCliInProcess } from '../support/cli-in-process';
 import { connectClient, xml } from '../support/xmpp-client';
 
 const ROSTER_NS = 'jabber:iq:roster';
 
 async function cli(args: string[], configFile: string): Promise<string> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-  const code = await runCli(args, COMMANDS, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), stdin: new PassThrough(), env: { AIM_CONFIG: configFile } });
+  const { code, stdout, stderr } = await runCliInProcess(args, { AIM_CONFIG: configFile });
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}: ${stderr}`);
   return stdout;
 }

@@ -13,6 +13,7 @@ import { registerActions } from './actions';
 import { registerAdminRoutes } from './admin';
 import { registerQueuePresence } from './queues';
 import { registerActivity } from './activity';
+import { registerConsolePage } from './console';
 
 export type { AsteriskImRuntime } from './runtime';
 
@@ -20,7 +21,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes, registerActivity];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes, registerActivity, registerConsolePage];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

@@ -7,6 +7,7 @@ import { LinkManager } from './link';
 import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability } from './presence';
 import type { AsteriskImRuntime } from './runtime';
 import { SqlPhoneStore } from './store';
+import { registerTelephonyMetrics } from './telephony-metrics';
 
 /** Replicated caches of the plugin (names are private to it). */
 const CACHES = {
@@ -43,6 +44,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     store,
     phoneState,
     statusCache: ctx.cluster.createCache<JsonValue>(CACHES.linkStatus),
+    metrics: registerTelephonyMetrics(ctx.metrics),
   });
   const availability = new UserAvailability(ctx, ctx.cluster.createCache<JsonValue>(CACHES.ownAvailability), trapped);
   availability.start();

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { COMMANDS } from '@asterisk-im/server-core/src/cli/commands';
-import { runCli } from '@asterisk-im/server-core/src/cli/run-cli';
+import { runCliInProcess } from '../../../test/support/cli-in-process';
 import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
 import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
 
@@ -20,17 +18,8 @@ afterAll(async () => {
 });
 
 /** Runs `asterisk-im asterisk …` in process against the running server's admin API. */
-async function asterisk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-  const code = await runCli(['asterisk', ...args, '--url', url], COMMANDS, {
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    stdin: new PassThrough(),
-    env,
-  });
-  return { code, stdout, stderr };
+function asterisk(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCliInProcess(['asterisk', ...args, '--url', url], env);
 }
 
 test('servers: list without secrets, test, add with the secret from the environment, delete', async () => {

@@ -16,6 +16,8 @@ test('the senior counts AMI events, reports its link up and times phone-state pu
   const alice = await w.online('alice', 'desk');
   const bob = await w.online('bob', 'desk');
   await befriend(alice, bob, w.domain);
+  // Registered when the plugin starts, so dashboards find the series before the first call.
+  expect((await renderMetrics()).text).toContain('# TYPE aim_phone_presence_latency_seconds histogram');
   const before = sample((await renderMetrics()).text, 'aim_phone_presence_latency_seconds_count');
   const seen = mark(bob);
   const call = await w.sim.calls.dial('PJSIP/1002', '1001');

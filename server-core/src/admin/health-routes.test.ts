@@ -37,7 +37,7 @@ describe('health and readiness probes on the admin listener', () => {
     await server.server.plugins.install(FAILING);
     const notReady = await probe(base, '/readyz');
     expect(notReady.status).toBe(503);
-    expect(notReady.body.error).toMatchObject({ code: 'not-ready', message: 'plugins: plugin failing failed: cannot reach the PBX', checks: { database: { ok: true }, plugins: { ok: false } } });
+    expect(notReady.body.error).toMatchObject({ code: 'not-ready', message: 'plugins: plugin failing failed: cannot reach its backend', checks: { database: { ok: true }, plugins: { ok: false } } });
     expect((await probe(base, '/healthz')).status).toBe(200);
     await server.server.plugins.disable('failing');
     expect((await probe(base, '/readyz')).status).toBe(200);

@@ -1,38 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { openStorage } from '../storage';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = path.join(ROOT, 'server-core/src/cli/main.ts');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { configFile?: string; stdin?: string } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  if (options.configFile) env.AIM_CONFIG = options.configFile;
-  const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  child.stdin.end(options.stdin ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-function tempConfig(contents: string | object): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-cli-'));
-  const file = path.join(dir, 'config.json');
-  fs.writeFileSync(file, typeof contents === 'string' ? contents : JSON.stringify(contents));
-  return file;
-}
+import { spawnCli as cli, tempConfigFile as tempConfig } from '../../../test/support/cli-in-process';
 
 async function passwordWorks(configFile: string, user: string, password: string): Promise<boolean> {
   const config = loadConfig({ file: configFile, env: {} });
@@ -77,38 +47,40 @@ describe('asterisk-im user', () => {
 });
 
 describe('asterisk-im config check', () => {
+  const everything = path.resolve(__dirname, '../plugins/test-plugins/everything');
+
   it('prints the effective config with defaults filled in and passwords masked', async () => {
     const configFile = tempConfig({
       domain: 'example.test',
       storage: { kind: 'postgres', url: 'postgres://aim:db-password@db.internal/aim' },
-      plugins: [{ name: 'asterisk-im', config: { servers: [{ name: 'pbx1', host: 'pbx', username: 'aim', secret: 'ami-secret' }] } }],
+      plugins: [{ name: 'everything', path: everything, config: { label: 'kept', password: 'plugin-secret' } }],
     });
     const result = await cli(['config', 'check', '--show', '--config', configFile]);
     expect(result.code).toBe(0);
     const shown = JSON.parse(result.stdout);
     expect(shown.storage).toEqual({ kind: 'postgres', url: 'postgres://aim:***@db.internal/aim', poolSize: 10 });
-    expect(shown.plugins[0].config.servers[0]).toEqual({ name: 'pbx1', host: 'pbx', username: 'aim', secret: '***' });
+    expect(shown.plugins[0].config).toEqual({ label: 'kept', password: '***' });
     expect(shown.listeners.c2s).toEqual({ host: '0.0.0.0', port: 5222, requireTls: true });
     expect(result.stdout).not.toContain('db-password');
-    expect(result.stdout).not.toContain('ami-secret');
+    expect(result.stdout).not.toContain('plugin-secret');
   });
 
   it("checks each plugin's config against the plugin's schema and names the exact key", async () => {
-    const configFile = tempConfig({ plugins: [{ name: 'motd', config: { text: 'hi' } }, { name: 'asterisk-im', config: { ami: { host: 'pbx' }, link: { resyncTimeoutMs: 1 } } }] });
+    const configFile = tempConfig({ plugins: [{ name: 'motd', config: { text: 'hi' } }, { name: 'everything', path: everything, config: { label: 5, colour: 'red' } }] });
     const result = await cli(['config', 'check', '--config', configFile]);
     expect(result).toEqual({
       code: 1,
       stdout: '',
       stderr: [
-        'config error at plugins[1].config.link.resyncTimeoutMs: unknown key (known keys here: reconnectMinMs, reconnectMaxMs, actionTimeoutMs, keepAliveMs, connectTimeoutMs, stopGraceMs, maxLineBytes, maxMessageLines) (plugin asterisk-im)',
-        'config error at plugins[1].config.ami: unknown key (known keys here: servers, devices, settings, link) (plugin asterisk-im)',
+        'config error at plugins[1].config.label: expected string, got 5 (plugin everything)',
+        'config error at plugins[1].config.colour: unknown key (known keys here: label, password) (plugin everything)',
         '',
       ].join('\n'),
     });
   });
 
   it('finds a bundled plugin by its name and says ok when its config passes', async () => {
-    const configFile = tempConfig({ plugins: [{ name: 'asterisk-im', config: { link: { maxLineBytes: 4096, maxMessageLines: 256 } } }] });
+    const configFile = tempConfig({ plugins: [{ name: 'motd', config: { text: 'hi' } }] });
     expect(await cli(['config', 'check', '--config', configFile])).toEqual({ code: 0, stdout: 'config ok: domain localhost, storage sqlite, cluster none\n', stderr: '' });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../config';
 import { StorageError } from '../storage';
-import { CliError } from './command';
+import { CliError } from '../command/command';
 import { CertificateError } from '../transport/self-signed-certificate';
 
 export function describeFailure(error: unknown, env: NodeJS.ProcessEnv): string[] {

@@ -1,5 +1,5 @@
-import type { Command, CommandEntry, CommandGroup, OptionSpec } from './command';
-import { isGroup } from './command';
+import type { Command, CommandEntry, CommandGroup, OptionSpec } from '../command/command';
+import { isGroup } from '../command/command';
 
 export const PROGRAM = 'asterisk-im';
 

@@ -1,8 +1,10 @@
 /** The `asterisk-im` command line: `tsx server-core/src/cli/main.ts <command> [options]`. */
-import { COMMANDS } from './commands';
+import { cliCommands } from './plugin-commands';
 import { runCli } from './run-cli';
 
-runCli(process.argv.slice(2), COMMANDS, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
+const argv = process.argv.slice(2);
+const commands = cliCommands(argv, process.env, (warning) => process.stderr.write(`${warning}\n`));
+runCli(argv, commands, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
   (code) => {
     process.exit(code);
   },

@@ -3,8 +3,8 @@
  * terminal, or the first line of stdin when it is piped (`echo secret | asterisk-im user add bob`).
  * The password is never echoed, printed or logged.
  */
-import type { CliIo } from './command';
-import { CliError } from './command';
+import type { CliIo } from '../command/command';
+import { CliError } from '../command/command';
 
 export async function readNewPassword(io: CliIo, given: string | boolean | undefined): Promise<string> {
   if (typeof given === 'string') return requireNonEmpty(given);

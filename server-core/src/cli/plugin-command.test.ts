@@ -1,26 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
+import { runCliInProcess as cli } from '../../../test/support/cli-in-process';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { COMMANDS } from './commands';
-import { runCli } from './run-cli';
 
 const REPO = path.resolve(__dirname, '../../..');
-
-/** Runs the CLI in process against the test server's admin API. */
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-  const code = await runCli(args, COMMANDS, {
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    stdin: new PassThrough(),
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const EXTENSION_POINTS = path.resolve(__dirname, '../plugins/test-plugins/extension-points');
 
 describe('asterisk-im plugin', () => {
   let dataDir: string;
@@ -63,13 +48,24 @@ describe('asterisk-im plugin', () => {
     expect(await cli(['plugin', 'install', 'x', '--plugin-config', '{oops'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('--plugin-config is not valid JSON') });
   });
 
-  test('a bundled plugin is enabled by its name alone; its commands say when it is not enabled', async () => {
-    const notEnabled = 'error: the asterisk-im plugin is not enabled; enable it with: asterisk-im plugin enable asterisk-im\n';
-    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 1, stdout: '', stderr: notEnabled });
-    expect(await cli(['plugin', 'enable', 'asterisk-im'], env)).toEqual({ code: 0, stdout: 'asterisk-im 0.1.0\tenabled\trunning\n', stderr: '' });
-    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(await cli(['plugin', 'disable', 'asterisk-im'], env)).toMatchObject({ code: 0 });
-    expect(await cli(['asterisk', 'server-list'], env)).toEqual({ code: 1, stdout: '', stderr: notEnabled.replace('is not enabled', 'is disabled') });
+  test("a plugin's commands come from the config file's plugin list, and say when it is not running", async () => {
+    const withPlugin = path.join(dataDir, 'with-plugin.json');
+    fs.writeFileSync(withPlugin, JSON.stringify({ ...JSON.parse(fs.readFileSync(env.AIM_CONFIG!, 'utf8')), plugins: [{ name: 'extension-points', path: EXTENSION_POINTS }] }));
+    const pluginEnv = { AIM_CONFIG: withPlugin };
+    const notInstalled = 'error: no plugin named extension-points\n';
+    expect(await cli(['extension-points', 'hits'], pluginEnv)).toEqual({ code: 1, stdout: '', stderr: notInstalled });
+    expect(await cli(['plugin', 'install', EXTENSION_POINTS, '--disabled'], pluginEnv)).toMatchObject({ code: 0 });
+    const notEnabled = 'error: the extension-points plugin is disabled; enable it with: asterisk-im plugin enable extension-points\n';
+    expect(await cli(['extension-points', 'hits'], pluginEnv)).toEqual({ code: 1, stdout: '', stderr: notEnabled });
+    expect(await cli(['plugin', 'enable', 'extension-points'], pluginEnv)).toMatchObject({ code: 0 });
+    expect(await cli(['extension-points', 'hits', '--twice'], pluginEnv)).toEqual({ code: 0, stdout: '3\n3\n', stderr: '' });
+    expect(await cli(['extension-points', 'fail'], pluginEnv)).toEqual({ code: 1, stdout: '', stderr: 'error: asked to fail\n' });
+    const help = await cli(['--help'], pluginEnv);
+    expect(help.stdout).toContain('  extension-points hits ');
+    expect((await cli(['extension-points', 'hits', '--help'], pluginEnv)).stdout).toContain('--url <url>');
+    // Without the config entry the command is unknown: nothing but the bundled and configured plugins adds commands.
+    expect(await cli(['extension-points', 'hits'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'extension-points'") });
+    await cli(['plugin', 'disable', 'extension-points'], pluginEnv);
   }, 60_000);
 
   test('a request for the routes of a plugin that does not exist says so', async () => {

@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
-import type { Command, CommandEntry, CliIo } from './command';
-import { CliError, isGroup } from './command';
+import type { Command, CommandEntry, CliIo } from '../command/command';
+import { CliError, isGroup } from '../command/command';
 import { describeFailure } from './describe-failure';
 import { commandHelp, GLOBAL_OPTIONS, groupHelp, PROGRAM, programHelp } from './help';
 

@@ -93,7 +93,7 @@ describe('asterisk-im start', () => {
       expect(printed).toContain('Plugins running: none; bundled but off: asterisk-im, echo-component, motd (turn one on with: asterisk-im plugin enable <name>)\n');
       expect(printed).toContain(`Admin console: http://127.0.0.1:${admin}/\n`);
       expect(printed).toMatch(new RegExp(`^ {2}no administrator yet: open http://127\\.0\\.0\\.1:${admin}/setup and enter the one-time setup token [\\w-]{20,}$`, 'm'));
-      expect(printed).toContain(`admin API token (for the plugin and asterisk commands): ${path.join(path.dirname(configFile), 'data', 'admin-token')}`);
+      expect(printed).toContain(`admin API token (for the plugin commands): ${path.join(path.dirname(configFile), 'data', 'admin-token')}`);
     } finally {
       server.child.kill('SIGTERM');
     }

@@ -8,14 +8,14 @@ describe('the start block', () => {
     const block = describeRunningServer(
       { domain: 'localhost', runningPlugins: ['motd'], bundledPlugins: ['asterisk-im', 'echo-component', 'motd'], addresses: { c2s: { host: '0.0.0.0', port: 5222 }, c2sDirectTls: { host: '0.0.0.0', port: 5223 }, websocket: { host: '0.0.0.0', port: 5280 }, admin: { host: '127.0.0.1', port: 9090 } } },
       config,
-      ['plugin asterisk-im failed: cannot reach the PBX'],
+      ['plugin asterisk-im failed: cannot reach its backend'],
     );
     expect(block).toContain('Clients log in as <user>@localhost on port 5222 (STARTTLS), port 5223 (direct TLS), ws://127.0.0.1:5280/xmpp-websocket\n');
     expect(block).toContain('  c2s, c2sDirectTls, websocket bind all interfaces: other machines can connect (set listeners.<name>.host to "127.0.0.1" to keep them local)\n');
     expect(block).toContain('Admin console: http://127.0.0.1:9090/\n');
     expect(block).not.toContain('setup');
     expect(block).toContain('Plugins running: motd; bundled but off: asterisk-im, echo-component (turn one on with: asterisk-im plugin enable <name>)\n');
-    expect(block).toMatch(/warning: plugin asterisk-im failed: cannot reach the PBX\nready \(stop with Ctrl\+C or SIGTERM\)\n$/);
+    expect(block).toMatch(/warning: plugin asterisk-im failed: cannot reach its backend\nready \(stop with Ctrl\+C or SIGTERM\)\n$/);
   });
 });
 

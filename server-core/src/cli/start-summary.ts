@@ -52,7 +52,7 @@ function adminLines(server: RunningSummary): string[] {
   const base = `http://${hostForUrl(admin.host)}:${admin.port}`;
   const lines = [`Admin console: ${base}/${ALL_INTERFACES.has(admin.host) ? ' (bound to all interfaces)' : ''}`];
   if (server.setup) lines.push(`  no administrator yet: open ${server.setup.url} and enter the one-time setup token ${server.setup.token}`);
-  if (server.adminTokenFile) lines.push(`  admin API token (for the plugin and asterisk commands): ${server.adminTokenFile}`);
+  if (server.adminTokenFile) lines.push(`  admin API token (for the plugin commands): ${server.adminTokenFile}`);
   return lines;
 }
 

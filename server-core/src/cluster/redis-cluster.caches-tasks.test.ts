@@ -11,7 +11,7 @@ describe('RedisCluster caches, tasks and messages', () => {
   it('a write on A is read on B and C with entry events everywhere; a late joiner gets everything; clear is cluster-wide', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
     const [a, b, c] = nodes;
-    const caches = nodes.map((n) => n.createCache<{ state: string }>('phone-state'));
+    const caches = nodes.map((n) => n.createCache<{ state: string }>('device-state'));
     const events = caches.map(() => [] as Array<CacheEntryEvent<{ state: string }>>);
     caches.forEach((cache, i) => cache.on('entry', (e) => events[i].push(e)));
     await caches[0].set('alice', { state: 'ringing' });
@@ -23,7 +23,7 @@ describe('RedisCluster caches, tasks and messages', () => {
     await waitFor('delete replicated', () => caches.every((cache) => !cache.has('bob')));
 
     const d = world.node('d');
-    const lateCache = d.createCache<{ state: string }>('phone-state');
+    const lateCache = d.createCache<{ state: string }>('device-state');
     await d.start();
     expect(lateCache.entries()).toEqual([['alice', { state: 'ringing' }]]);
 

@@ -72,7 +72,7 @@ describe('RedisCluster across a Redis restart that loses every key', () => {
 
   it("restoredBy 'writer': a removal Redis lost is not undone by another node's copy, and each writer puts its own entries back", async () => {
     const nodes = await world.startNodes('a', 'b');
-    const caches = nodes.map((n) => n.createCache<string>('phone-state', { restoredBy: 'writer' }));
+    const caches = nodes.map((n) => n.createCache<string>('device-state', { restoredBy: 'writer' }));
     await caches[0].set('alice', 'on-call');
     await caches[1].set('bob', 'on-call');
     await waitFor('replicated', () => caches.every((c) => c.size === 2));
@@ -86,7 +86,7 @@ describe('RedisCluster across a Redis restart that loses every key', () => {
     await waitFor('a senior again', () => seniors(nodes).length === 1, 8000);
 
     const [fresh] = await world.startNodes('c');
-    const freshCache = fresh!.createCache<string>('phone-state', { restoredBy: 'writer' });
+    const freshCache = fresh!.createCache<string>('device-state', { restoredBy: 'writer' });
     await waitFor("bob's entry put back by its writer", () => freshCache.get('bob') === 'on-call', 8000);
     await waitFor('every node agrees', () => [...caches, freshCache].every((c) => JSON.stringify(c.entries()) === JSON.stringify([['bob', 'on-call']])), 3000);
   });

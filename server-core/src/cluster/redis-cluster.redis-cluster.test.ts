@@ -60,7 +60,7 @@ describe('RedisCluster on Redis Cluster', () => {
   it('caches replicate through the multi-key scripts: writes, deletes, eviction, a late joiner and a cluster-wide clear', async () => {
     const w = world();
     const nodes = await w.startNodes('a', 'b', 'c');
-    const caches = nodes.map((n) => n.createCache<{ state: string }>('phone-state'));
+    const caches = nodes.map((n) => n.createCache<{ state: string }>('device-state'));
     const limited = nodes.map((n) => n.createCache<number>('limited', { maxEntries: 2 }));
     await Promise.all([...caches, ...limited].map((c) => c.ready()));
     const events: string[] = [];
@@ -78,7 +78,7 @@ describe('RedisCluster on Redis Cluster', () => {
     await waitFor('eviction replicated', () => limited.every((c) => c.keys().sort().join() === 'three,two'));
 
     const late = w.node('d');
-    const lateCache = late.createCache<{ state: string }>('phone-state');
+    const lateCache = late.createCache<{ state: string }>('device-state');
     await late.start();
     await lateCache.ready();
     expect(lateCache.entries()).toEqual([['alice', { state: 'ringing' }]]);

@@ -52,7 +52,7 @@ describe('defaults', () => {
         dataDir: 'var',
         listeners: { websocket: false, c2s: { port: 0 } },
         tls: { certFile: 'tls/cert.pem', keyFile: '/etc/key.pem' },
-        plugins: [{ name: 'asterisk-im', path: '../plugins/asterisk-im', config: { ami: { host: 'pbx' } } }],
+        plugins: [{ name: 'motd', path: '../plugins/motd', config: { text: 'hi' } }],
       }),
     );
     const dir = path.dirname(file);
@@ -64,7 +64,7 @@ describe('defaults', () => {
     expect(config.listeners.c2s).toEqual({ host: '0.0.0.0', port: 0, requireTls: true });
     expect(config.tls).toEqual({ certFile: path.join(dir, 'tls/cert.pem'), keyFile: '/etc/key.pem' });
     expect(config.plugins).toEqual([
-      { name: 'asterisk-im', path: path.resolve(dir, '../plugins/asterisk-im'), enabled: true, config: { ami: { host: 'pbx' } } },
+      { name: 'motd', path: path.resolve(dir, '../plugins/motd'), enabled: true, config: { text: 'hi' } },
     ]);
   });
 

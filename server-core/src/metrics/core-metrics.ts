@@ -2,7 +2,6 @@ import { Gauge } from 'prom-client';
 import type { Element } from 'ltx';
 import type { CoreContext } from '../core/core-context';
 import { counter, metricsRegistry } from './registry';
-import { telephonyMetrics } from './telephony-metrics';
 
 /** The nodes of this process whose gauges are read at scrape time (one in production, several in tests). */
 const nodes = new Set<CoreContext>();
@@ -52,8 +51,6 @@ export function installCoreMetrics(core: CoreContext): () => void {
       return undefined;
     },
   });
-  // Registered up front so dashboards find the series before the Asterisk-IM plugin first updates them.
-  for (const register of Object.values(telephonyMetrics)) register();
   nodes.add(core);
   return () => {
     removeInterceptor();

@@ -8,6 +8,9 @@ import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
+import { scopedMetrics } from './plugin-metrics';
+import { scopedConsole } from './plugin-console';
+import type { ConsoleExtensions } from './console-extensions';
 import type { DiscoItem, PluginContext } from './types';
 
 export interface PluginContextDeps<C> {
@@ -18,6 +21,7 @@ export interface PluginContextDeps<C> {
   scope: PluginScope;
   config: PluginConfigHandle<C>;
   logger: Logger;
+  consoleExtensions: ConsoleExtensions;
 }
 
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
@@ -98,5 +102,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     onStop(undo) {
       scope.own(undo);
     },
+    metrics: scopedMetrics(name, scope),
+    console: scopedConsole(name, deps.consoleExtensions, scope),
   };
 }

@@ -7,6 +7,7 @@ import type { CoreContext } from '../core/core-context';
 import type { ServerConfig } from '../config';
 import type { Disposable, JsonValue, TaskResult } from '../cluster/types';
 import { PluginRoutes } from './plugin-routes';
+import { ConsoleExtensions } from './console-extensions';
 import { bundledPluginFolder } from './bundled-plugins';
 import { PluginConfigHandle, validatePluginConfig } from './plugin-config';
 import { createPluginContext } from './plugin-context';
@@ -68,6 +69,8 @@ export interface PluginChange {
  */
 export class PluginHost {
   readonly routes = new PluginRoutes();
+  /** Console pages and assets the running plugins added. */
+  readonly console = new ConsoleExtensions();
   private readonly slots = new Map<string, PluginSlot>();
   private readonly lock = new AsyncLock();
   private readonly store: PluginStore;
@@ -213,7 +216,7 @@ export class PluginHost {
     try {
       const config = new PluginConfigHandle(validatePluginConfig(slot.name, definition.configSchema, slot.config));
       scope.own(() => config.dispose());
-      const ctx = createPluginContext({ name: slot.name, core: this.options.core, db: this.options.db, routes: this.routes, scope, config, logger });
+      const ctx = createPluginContext({ name: slot.name, core: this.options.core, db: this.options.db, routes: this.routes, scope, config, logger, consoleExtensions: this.console });
       if (definition.migrations?.length) await runMigrations(this.options.db, migrationOwner(slot.name), definition.migrations);
       await this.withStartTimeout(slot.name, () => definition.start(ctx));
       slot.running = { ctx, scope, config, raw: JSON.stringify(slot.config) };

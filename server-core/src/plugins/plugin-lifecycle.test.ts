@@ -43,7 +43,7 @@ describe('plugins at run time', () => {
   });
 
   test('a plugin that throws in start is reported failed, its registrations undone, and the server keeps serving', async () => {
-    expect(server.server.plugins.get('failing')).toMatchObject({ state: 'failed', error: 'cannot reach the PBX' });
+    expect(server.server.plugins.get('failing')).toMatchObject({ state: 'failed', error: 'cannot reach its backend' });
     expect(server.server.context.router.hasComponent(`doomed.${server.domain}`)).toBe(false);
     expect(server.server.context.iqHandlers.find('server', FAILING_NS)).toBeUndefined();
     const alice = await login('alice', 'failing');

@@ -14,6 +14,8 @@ import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope } from 
 import type { LocalSessions } from '../session';
 import type { Jid } from '../xml';
 import type { PepService } from '../core/pep-api';
+import type { PluginMetrics } from './plugin-metrics';
+import type { PluginConsole } from './plugin-console';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -171,6 +173,10 @@ export interface PluginContext<C = unknown> {
   };
   /** For anything else the plugin owns (sockets, child processes): run at stop, newest first. */
   onStop(undo: () => unknown): void;
+  /** Counters, gauges and histograms on the server's `/metrics`; removed when the plugin stops. */
+  readonly metrics: PluginMetrics;
+  /** Admin console pages and the scripts and styles they load; removed when the plugin stops. */
+  readonly console: PluginConsole;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';

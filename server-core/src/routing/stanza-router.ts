@@ -7,7 +7,7 @@ import type { RouteTable } from '../session/route-table';
 import type { IqHandlers } from './iq-handlers';
 import type { ClientSession } from '../session/client-session';
 
-/** Handles every stanza addressed to one component domain (e.g. `phone.example.com`). */
+/** Handles every stanza addressed to one component domain (e.g. `echo.example.com`). */
 export type ComponentHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;
 
 /** The IM rules for stanzas addressed to a local user (RFC 6121 8.5), provided by `im/`. */

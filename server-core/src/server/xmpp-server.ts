@@ -125,7 +125,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('server stopping');
-      // Another node takes over the senior's duties (such as the AMI links) while this one winds down.
+      // Another node takes over the senior's duties (such as the external links a plugin holds) while this one winds down.
       await cluster.handOverSeniority();
       await pluginRuntime.stop();
       // Stop accepting first; a listener finishes closing only once its connections are gone.

@@ -36,11 +36,11 @@ describe('core services', () => {
   test('disco#items lists the items modules and plugins added', async () => {
     const alice = await world.online('alice', 'items');
     const ctx = world.server.server.context;
-    ctx.disco.items.push({ jid: `phone.${world.domain}`, name: 'Phone events' });
+    ctx.disco.items.push({ jid: `echo.${world.domain}`, name: 'Echo' });
     try {
       const result = await alice.iq(xml('iq', { type: 'get', to: world.domain }, xml('query', { xmlns: DISCO_ITEMS })));
       const items = result.getChild('query', DISCO_ITEMS)!.getChildren('item').map((i) => [i.attrs.jid, i.attrs.name]);
-      expect(items).toEqual([[`phone.${world.domain}`, 'Phone events']]);
+      expect(items).toEqual([[`echo.${world.domain}`, 'Echo']]);
     } finally {
       ctx.disco.items.pop();
     }

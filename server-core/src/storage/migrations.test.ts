@@ -5,15 +5,15 @@ import { createTestDatabaseLocation, TEST_BACKENDS } from './testing';
 import type { TestDatabaseLocation } from './testing';
 import type { Database, Migration } from './types';
 
-const PHONE_V1: Migration = {
+const BOOKMARKS_V1: Migration = {
   version: 1,
-  description: 'phone mappings',
-  statements: ['CREATE TABLE phone_mappings (username TEXT PRIMARY KEY, device TEXT NOT NULL)'],
+  description: 'bookmarks',
+  statements: ['CREATE TABLE bookmarks (username TEXT PRIMARY KEY, url TEXT NOT NULL)'],
 };
-const PHONE_V2: Migration = {
+const BOOKMARKS_V2: Migration = {
   version: 2,
-  description: 'caller id',
-  statements: ['ALTER TABLE phone_mappings ADD COLUMN caller_id TEXT'],
+  description: 'bookmark titles',
+  statements: ['ALTER TABLE bookmarks ADD COLUMN title TEXT'],
 };
 
 describe.each(TEST_BACKENDS)('migrations on %s', (backend) => {
@@ -37,24 +37,24 @@ describe.each(TEST_BACKENDS)('migrations on %s', (backend) => {
   });
 
   it('versions each owner separately and applies only what is new', async () => {
-    expect(await runMigrations(db, 'asterisk-im', [PHONE_V1])).toBe(1);
-    expect(await runMigrations(db, 'asterisk-im', [PHONE_V2, PHONE_V1])).toBe(1);
-    await db.run('INSERT INTO phone_mappings (username, device, caller_id) VALUES (?, ?, ?)', ['juliet', 'PJSIP/1001', '1001']);
+    expect(await runMigrations(db, 'bookmarks', [BOOKMARKS_V1])).toBe(1);
+    expect(await runMigrations(db, 'bookmarks', [BOOKMARKS_V2, BOOKMARKS_V1])).toBe(1);
+    await db.run('INSERT INTO bookmarks (username, url, title) VALUES (?, ?, ?)', ['juliet', 'https://example.com/', 'Example']);
     const rows = await db.all<{ owner: string; version: number; description: string }>(
       'SELECT owner, version, description FROM schema_migrations ORDER BY owner, version',
     );
     expect(rows.map((r) => [r.owner, Number(r.version), r.description])).toEqual([
-      ['asterisk-im', 1, 'phone mappings'],
-      ['asterisk-im', 2, 'caller id'],
+      ['bookmarks', 1, 'bookmarks'],
+      ['bookmarks', 2, 'bookmark titles'],
       ['core', 1, CORE_MIGRATIONS[0].description],
       ['core', 2, CORE_MIGRATIONS[1].description],
     ]);
   });
 
   it('refuses to run when the database is newer than the code', async () => {
-    await expect(runMigrations(db, 'asterisk-im', [PHONE_V1])).rejects.toMatchObject({
+    await expect(runMigrations(db, 'bookmarks', [BOOKMARKS_V1])).rejects.toMatchObject({
       kind: 'invalid',
-      message: expect.stringContaining("'asterisk-im' is at version 2 but this code knows only up to 1"),
+      message: expect.stringContaining("'bookmarks' is at version 2 but this code knows only up to 1"),
     });
   });
 
@@ -73,8 +73,8 @@ describe.each(TEST_BACKENDS)('migrations on %s', (backend) => {
   });
 
   it('refuses badly numbered migrations and owner names', async () => {
-    await expect(runMigrations(db, 'gappy', [PHONE_V2])).rejects.toMatchObject({ kind: 'invalid' });
-    await expect(runMigrations(db, 'Bad Owner', [PHONE_V1])).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(runMigrations(db, 'gappy', [BOOKMARKS_V2])).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(runMigrations(db, 'Bad Owner', [BOOKMARKS_V1])).rejects.toMatchObject({ kind: 'invalid' });
   });
 });
 

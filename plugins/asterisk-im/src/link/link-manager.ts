@@ -6,6 +6,7 @@ import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
 import type { SqlPhoneStore } from '../store';
+import type { TelephonyMetrics } from '../telephony-metrics';
 import { ServerLink } from './server-link';
 
 export interface LinkManagerDeps {
@@ -14,6 +15,7 @@ export interface LinkManagerDeps {
   phoneState: PhoneStateCache;
   /** Replicated: server name -> AmiLinkStatus, written by the senior. */
   statusCache: ClusterCache<JsonValue>;
+  metrics: TelephonyMetrics;
 }
 
 /**
@@ -93,6 +95,7 @@ export class LinkManager implements LinkDirectory {
         link: ctx.config.value.link,
         logger: ctx.logger,
         isSenior: () => ctx.cluster.isSenior(),
+        metrics: this.deps.metrics,
       });
       // Whatever the previous listener published stays as it is until this link's resync says otherwise.
       link.tracker.restore(this.deps.phoneState.userStates());

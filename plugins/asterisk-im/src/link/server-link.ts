@@ -3,7 +3,7 @@ import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/lo
 import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';
-import { telephonyMetrics } from '@asterisk-im/server-core/src/metrics';
+import type { TelephonyMetrics } from '../telephony-metrics';
 
 export interface ServerLinkOptions {
   server: AsteriskServer;
@@ -13,6 +13,7 @@ export interface ServerLinkOptions {
   logger: Logger;
   /** Asked before applying anything Asterisk says: a node that lost seniority must not act. */
   isSenior: () => boolean;
+  metrics: TelephonyMetrics;
 }
 
 /** Phone events are not among them: they reach the clients through the phone state (events/phone-event-relay). */
@@ -49,7 +50,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.logger = options.logger.child({ asteriskServer: server.name });
     this.tracker = new CallTracker({ devices: options.devices, ringingIsBusy: options.ringingIsBusy });
     this.link = new AmiLink({ ...options.link, host: server.host, port: server.port, username: server.username, secret: server.secret, tls: server.tls, logger: this.logger });
-    const latency = telephonyMetrics.phonePresenceLatency();
+    const latency = options.metrics.phonePresenceLatency;
     this.tracker.on('userPhoneState', (state) => {
       if (!this.options.isSenior()) return;
       // Handled synchronously from the AMI event that caused it, so the elapsed time is ours alone.
@@ -59,8 +60,8 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     // One line per reason per minute however many bad events arrive (each still counts in the metrics).
     this.invalidEvents = new AggregatedWarnings(this.logger);
     this.tracker.on('invalidEvent', (reason) => this.invalidEvents.warn(`invalid-ami-event: ${reason}`, { reason }, 'AMI event refused'));
-    const events = telephonyMetrics.amiEvents().labels(server.name);
-    const linkUp = telephonyMetrics.amiLinkUp().labels(server.name);
+    const events = options.metrics.amiEvents.labels(server.name);
+    const linkUp = options.metrics.amiLinkUp.labels(server.name);
     this.link.on('event', (event) => {
       events.inc();
       if (!this.options.isSenior()) return;
@@ -99,7 +100,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   async stop(): Promise<void> {
     await this.link.stop();
     this.invalidEvents.dispose();
-    telephonyMetrics.amiLinkUp().labels(this.name).set(0);
+    this.options.metrics.amiLinkUp.labels(this.name).set(0);
     this.emit('status');
   }
 

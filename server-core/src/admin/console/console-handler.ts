@@ -14,6 +14,8 @@ import { readFormBody } from './form-body';
 import { sendHtml, redirect, sendAsset } from './http-response';
 import { signInPage, setupPage, messagePage, type FieldErrors } from './pages/auth-pages';
 import { appPage, isAppPage } from './pages/app-pages';
+import { pluginPage, pluginUnavailablePage } from './pages/plugin-pages';
+import type { ConsoleExtensions } from '../../plugins/console-extensions';
 import type { LoginThrottle, ThrottleVerdict } from '../../auth';
 
 export const MIN_ADMIN_PASSWORD_LENGTH = 8;
@@ -37,11 +39,15 @@ export interface ConsoleHandlerDeps {
   throttle: LoginThrottle;
   /** Failed and refused sign-ins, which a guesser repeats at will. */
   warnings: AggregatedWarnings;
+  /** Pages and assets plugins added. */
+  extensions: ConsoleExtensions;
+  /** True for a plugin installed or bundled but not running here, whose pages are missing for that reason. */
+  pluginNotRunning(name: string): boolean;
 }
 
 /** Serves the console's pages, sign-in, setup, sign-out and static files. Answers false for `/api/*` and `/metrics`. */
 export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
-  const { core, sessions, setup, logger, throttle, warnings } = deps;
+  const { core, sessions, setup, logger, throttle, warnings, extensions } = deps;
   const nodeId = core.nodeId;
   const accounts = core.stores.accounts;
 
@@ -129,12 +135,30 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
     sendHtml(response, 400, setupPage(nodeId, csrf.value, { username }, errors), [csrf.cookie]);
   }
 
+  /** A plugin page that fails to render is that plugin's fault: logged with its name, the console goes on. */
+  function sendPluginPage(response: ServerResponse, render: () => string, plugin: string): void {
+    let body: string;
+    try {
+      body = render();
+    } catch (err) {
+      logger.error({ err, plugin }, 'a plugin console page failed to render');
+      return sendHtml(response, 500, messagePage(nodeId, 'Page failed', `The ${plugin} plugin could not render this page; see the server log.`, { href: '/plugins', label: 'Plugins' }));
+    }
+    sendHtml(response, 200, body);
+  }
+
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://admin');
     const route = url.pathname.replace(/\/+$/, '') || '/';
     const method = request.method ?? 'GET';
     if (route === '/metrics' || route === '/api' || route.startsWith('/api/')) return false;
 
+    if (method === 'GET' && route.startsWith('/assets/plugins/')) {
+      const asset = extensions.asset(route);
+      if (!asset) throw new HttpError(404, 'not-found', `no asset ${route.slice('/assets/'.length)}`);
+      sendAsset(response, asset.contentType, await fs.promises.readFile(asset.file));
+      return true;
+    }
     if (method === 'GET' && route.startsWith('/assets/')) {
       const name = route.slice('/assets/'.length);
       if (!Object.hasOwn(ASSETS, name)) throw new HttpError(404, 'not-found', `no asset ${name}`);
@@ -177,9 +201,17 @@ export function consoleHandler(deps: ConsoleHandlerDeps): (request: IncomingMess
       return true;
     }
     const page = route.slice(1);
-    if (method === 'GET' && isAppPage(page)) {
-      if (!signedIn) redirect(response, '/login');
-      else sendHtml(response, 200, appPage(page, { nodeId, user: signedIn.session.username, csrf: signedIn.session.csrf }));
+    const added = extensions.page(route);
+    const plugin = page.split('/')[0];
+    if (method === 'GET' && (isAppPage(page) || added || deps.pluginNotRunning(plugin))) {
+      if (!signedIn) {
+        redirect(response, '/login');
+        return true;
+      }
+      const frame = { nodeId, user: signedIn.session.username, csrf: signedIn.session.csrf, nav: extensions.nav() };
+      if (isAppPage(page)) sendHtml(response, 200, appPage(page, frame));
+      else if (!added) sendHtml(response, 200, pluginUnavailablePage(plugin, frame));
+      else sendPluginPage(response, () => pluginPage(added, frame), added.plugin);
       return true;
     }
     sendHtml(response, 404, messagePage(nodeId, 'Not found', `There is no page ${route}.`, { href: '/', label: 'Home' }));

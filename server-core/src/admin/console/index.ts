@@ -19,10 +19,16 @@ import { sessionRoutes } from './api/session-routes';
 import { userRoutes } from './api/user-routes';
 import { pluginFormRoutes } from './api/plugin-schema-routes';
 import { LoginThrottle, type LoginThrottleLimits } from '../../auth';
+import { bundledPluginFolder } from '../../plugins/bundled-plugins';
 
 export { CSRF_HEADER } from './console-auth';
 export { SESSION_COOKIE } from './cookies';
 export { hasAdministrator } from './setup-token';
+export { ConsoleExtensions, pluginAssetUrl } from '../../plugins/console-extensions';
+export type { ConsolePageSpec, ConsolePageView } from '../../plugins/console-extensions';
+export { html, raw, escapeHtml } from '../../http/html';
+export type { RawHtml } from '../../http/html';
+export { formField, formError } from '../../http/form-parts';
 
 export interface AdminConsoleOptions {
   core: CoreContext;
@@ -51,7 +57,19 @@ export function createAdminConsole(options: AdminConsoleOptions): AdminConsole {
   const throttle = new LoginThrottle(options.signInLimits);
   const warnings = new AggregatedWarnings(logger);
   return {
-    serve: consoleHandler({ core: options.core, sessions, setup, logger, throttle, warnings }),
+    serve: consoleHandler({
+      core: options.core,
+      sessions,
+      setup,
+      logger,
+      throttle,
+      warnings,
+      extensions: options.plugins.console,
+      pluginNotRunning: (name) => {
+        const info = options.plugins.get(name);
+        return info ? info.state !== 'running' : bundledPluginFolder(name) !== undefined;
+      },
+    }),
     authorizes: consoleApiAuthorizer(sessions),
     routes: [...clusterRoutes(options.core), ...sessionRoutes(options.core), ...userRoutes(options.core, sessions), ...pluginFormRoutes(options.plugins)],
     announceSetup: (adminUrl) => setup.prepare(options.core.stores.accounts, logger, adminUrl),

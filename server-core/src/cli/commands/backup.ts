@@ -1,11 +1,11 @@
 /**
  * `backup <file>` and `restore <file>`: the configured database (SQLite or PostgreSQL) to one
  * file and back. Everything the server stores is in it: accounts, rosters, offline messages,
- * and every plugin's tables (asterisk-im's servers, devices and settings). See docs/ops/backup.md.
+ * and every plugin's tables. See docs/ops/backup.md.
  */
 import path from 'node:path';
 import { backupDatabase, restoreDatabase } from '../../storage/backup';
-import type { Command } from '../command';
+import type { Command } from '../../command/command';
 
 const FILE = [{ name: 'file' }] as const;
 

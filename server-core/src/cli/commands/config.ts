@@ -1,11 +1,11 @@
 /** `config check`: validates the config without starting anything, optionally printing the result. */
 import { ConfigError } from '../../config';
 import { pluginConfigProblems } from '../../plugins/check-plugin-configs';
-import type { Command, CommandGroup } from '../command';
+import type { Command, CommandGroup } from '../../command/command';
 
 const SECRET_KEY = /pass(word)?|secret|token|key$/i;
 
-/** Masks URL passwords and secret-looking keys (plugin configs hold AMI secrets). */
+/** Masks URL passwords and secret-looking keys (plugin configs hold credentials). */
 function masked(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
     if (SECRET_KEY.test(key) && !key.endsWith('File')) return '***';

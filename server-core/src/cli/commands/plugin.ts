@@ -7,8 +7,8 @@ import type { ServerConfig } from '../../config';
 import { readAdminToken } from '../../admin/admin-token';
 import { isPathSource } from '../../plugins/plugin-loader';
 import type { PluginInfo } from '../../plugins/types';
-import type { Command, CommandGroup, CommandInput, OptionSpec } from '../command';
-import { CliError } from '../command';
+import type { Command, CommandGroup, CommandInput, OptionSpec } from '../../command/command';
+import { CliError } from '../../command/command';
 
 export const URL_OPTION: Record<string, OptionSpec> = {
   url: { type: 'string', valueName: '<url>', description: 'admin API address (default: from listeners.admin in the config)' },

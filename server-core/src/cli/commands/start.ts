@@ -3,7 +3,7 @@ import { ConfigError } from '../../config';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../../log';
 import { bundledPluginNames } from '../../plugins/bundled-plugins';
 import { pluginConfigProblems } from '../../plugins/check-plugin-configs';
-import { CliError, type Command, type CliIo, type CommandInput } from '../command';
+import { CliError, type Command, type CliIo, type CommandInput } from '../../command/command';
 import { describeRunningServer } from '../start-summary';
 
 /** How long a graceful stop may take before the process gives up and exits. */

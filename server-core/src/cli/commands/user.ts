@@ -3,8 +3,8 @@ import type { ServerConfig } from '../../config';
 import { openStorage } from '../../storage';
 import type { AccountStore } from '../../storage';
 import { JidError, normaliseLocal } from '../../xml';
-import type { Command, CommandGroup, CommandInput, OptionSpec } from '../command';
-import { CliError } from '../command';
+import type { Command, CommandGroup, CommandInput, OptionSpec } from '../../command/command';
+import { CliError } from '../../command/command';
 import { readNewPassword } from '../password-input';
 
 const PASSWORD_OPTION: Record<string, OptionSpec> = {

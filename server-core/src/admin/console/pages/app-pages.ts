@@ -1,17 +1,12 @@
-import { html, type RawHtml } from '../html';
+import { html, type RawHtml } from '../../../http/html';
+import { formError, formField as field } from '../../../http/form-parts';
 import { layout, type PageFrame } from './layout';
 
 /**
  * Shells of the signed-in pages. The server renders structure and forms; console.js fills the
  * tables from the JSON API and submits `form[data-api]` forms, putting each error next to the
- * field it names (`data-error-for`).
+ * field it names (`data-error-for`). Plugins add pages of their own (plugin-pages.ts).
  */
-function field(label: string, name: string, attrs: RawHtml = html``): RawHtml {
-  return html`<label>${label} <input name="${name}" ${attrs}></label><span class="field-error" data-error-for="${name}"></span>`;
-}
-
-const formError = html`<p class="form-error" data-error-for="" role="alert"></p>`;
-
 const pages: Record<string, { title: string; body: RawHtml }> = {
   cluster: {
     title: 'Cluster',
@@ -68,47 +63,6 @@ const pages: Record<string, { title: string; body: RawHtml }> = {
     <label class="inline"><input type="checkbox" name="enabled" data-type="boolean"> Enable after install</label>
     <button type="submit">Install</button>
   </form>
-</section>`,
-  },
-  'asterisk-im': {
-    title: 'Asterisk-IM',
-    body: html`<section data-page="asterisk-im">
-  <p class="card" id="aim-unavailable" hidden>The Asterisk-IM plugin is not running on this server. Enable it on the <a href="/plugins">Plugins</a> page.</p>
-  <div id="aim-content" hidden>
-    <h2>Live phone states</h2>
-    <p class="hint">Updates every second from the replicated phone state; any node shows the same.</p>
-    <table id="aim-states"><thead><tr><th>Device</th><th>User</th><th>Phone state</th><th>User status</th></tr></thead><tbody></tbody></table>
-    <h2>Asterisk servers</h2>
-    ${formError}
-    <table id="aim-servers"><thead><tr><th>Name</th><th>Address</th><th>User</th><th>Link</th><th>Held by node</th><th></th></tr></thead><tbody></tbody></table>
-    <form class="card" id="aim-add-server" data-api="POST /api/plugins/asterisk-im/servers" data-reset="true">
-      <h3>Add a server</h3>
-      ${formError}
-      ${field('Name', 'name', html`autocomplete="off"`)}
-      ${field('Host', 'host', html`autocomplete="off"`)}
-      ${field('Port', 'port', html`type="number" data-type="number" value="5038"`)}
-      ${field('AMI user', 'username', html`autocomplete="off"`)}
-      ${field('AMI secret', 'secret', html`type="password" autocomplete="new-password"`)}
-      <label class="inline"><input type="checkbox" name="tls" data-type="boolean"> TLS</label>
-      <button type="submit">Add server</button>
-    </form>
-    <h2>Phone mappings</h2>
-    <table id="aim-devices"><thead><tr><th>Device</th><th>User</th><th>Server</th><th>Extension</th><th>Caller ID</th><th>Primary</th><th></th></tr></thead><tbody></tbody></table>
-    <form class="card" id="aim-add-device" data-api="POST /api/plugins/asterisk-im/devices" data-reset="true">
-      <h3>Map a phone to a user</h3>
-      ${formError}
-      ${field('Server', 'server', html`list="aim-server-names" autocomplete="off"`)}
-      ${field('Device', 'device', html`list="aim-endpoints" autocomplete="off" placeholder="PJSIP/1001"`)}
-      ${field('User (bare JID)', 'user', html`autocomplete="off"`)}
-      ${field('Extension', 'extension', html`autocomplete="off"`)}
-      ${field('Caller ID', 'callerId', html`autocomplete="off"`)}
-      <label class="inline"><input type="checkbox" name="primary" data-type="boolean" checked> Primary device</label>
-      <datalist id="aim-server-names"></datalist><datalist id="aim-endpoints"></datalist>
-      <button type="submit">Add mapping</button>
-    </form>
-    <h2>Settings</h2>
-    <form class="card" id="aim-settings" data-api="PUT /api/plugins/asterisk-im/settings">${formError}<div class="fields"></div><button type="submit">Save settings</button></form>
-  </div>
 </section>`,
   },
 };

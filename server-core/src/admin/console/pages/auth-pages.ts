@@ -1,4 +1,4 @@
-import { html, type RawHtml } from '../html';
+import { html, type RawHtml } from '../../../http/html';
 import { layout } from './layout';
 
 export type FieldErrors = Partial<Record<string, string>>;

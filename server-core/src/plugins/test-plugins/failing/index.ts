@@ -13,6 +13,6 @@ export default definePlugin({
     ctx.iq.register('server', FAILING_NS, () => undefined);
     ctx.components.register('doomed', {});
     ctx.timers.setInterval(() => undefined, 1000);
-    throw new Error('cannot reach the PBX');
+    throw new Error('cannot reach its backend');
   },
 });

@@ -4,27 +4,22 @@
  * /api/plugins/asterisk-im/), so a change applies at once on every node. The API validates and
  * names the field at fault; its message is what the command prints.
  */
-import type { Command, CommandGroup, CommandInput, OptionSpec } from '../command';
-import { CliError } from '../command';
-import { URL_OPTION, callAdmin } from './plugin';
+import { CliError, type OptionSpec, type PluginCommand, type PluginCommandGroup, type PluginCommandInput } from '@asterisk-im/server-core/src/plugins';
 
-const BASE = '/api/plugins/asterisk-im';
-
-const call = (input: CommandInput, method: string, route: string, body?: unknown): Promise<unknown> => callAdmin(input, method, `${BASE}${route}`, body);
 const segment = (value: string): string => encodeURIComponent(value);
 
-function print(input: CommandInput, lines: string[]): void {
+function print(input: PluginCommandInput, lines: string[]): void {
   input.io.stdout.write(lines.map((line) => `${line}\n`).join(''));
 }
 
-function integerOption(input: CommandInput, name: string): number | undefined {
+function integerOption(input: PluginCommandInput, name: string): number | undefined {
   const value = input.options[name];
   if (typeof value !== 'string') return undefined;
   if (!/^\d+$/.test(value)) throw new CliError('usage', `--${name} must be a whole number, got '${value}'`);
   return Number(value);
 }
 
-function stringOption(input: CommandInput, name: string): string | undefined {
+function stringOption(input: PluginCommandInput, name: string): string | undefined {
   const value = input.options[name];
   return typeof value === 'string' ? value : undefined;
 }
@@ -37,18 +32,16 @@ interface ServerInfo {
   tls: boolean;
 }
 
-const serverList: Command = {
+const serverList: PluginCommand = {
   name: 'server-list',
   summary: 'list Asterisk servers (name, address, user, TLS); secrets are never shown',
-  options: URL_OPTION,
   async run(input) {
-    const { servers } = (await call(input, 'GET', '/servers')) as { servers: ServerInfo[] };
+    const { servers } = (await input.admin('GET', '/servers')) as { servers: ServerInfo[] };
     print(input, servers.map((s) => `${s.name}\t${s.host}:${s.port}\t${s.username}\t${s.tls ? 'tls' : 'plain'}`));
   },
 };
 
 const SERVER_OPTIONS: Record<string, OptionSpec> = {
-  ...URL_OPTION,
   host: { type: 'string', valueName: '<host>', description: 'AMI host name or address' },
   port: { type: 'string', valueName: '<port>', description: 'AMI port (default 5038)' },
   username: { type: 'string', valueName: '<user>', description: 'the manager.conf user' },
@@ -56,7 +49,7 @@ const SERVER_OPTIONS: Record<string, OptionSpec> = {
   tls: { type: 'boolean', description: 'connect with TLS' },
 };
 
-const serverAdd: Command = {
+const serverAdd: PluginCommand = {
   name: 'server-add',
   summary: 'add an Asterisk server, or update it when the name exists (the secret is kept when not given)',
   args: [{ name: 'name' }],
@@ -70,22 +63,21 @@ const serverAdd: Command = {
       secret: stringOption(input, 'secret') ?? input.io.env.AIM_AMI_SECRET,
       tls: input.options.tls === true ? true : undefined,
     };
-    const { servers } = (await call(input, 'GET', '/servers')) as { servers: ServerInfo[] };
+    const { servers } = (await input.admin('GET', '/servers')) as { servers: ServerInfo[] };
     const exists = servers.some((s) => s.name === input.args.name);
     const saved = exists
-      ? ((await call(input, 'PUT', `/servers/${segment(input.args.name)}`, body)) as ServerInfo)
-      : ((await call(input, 'POST', '/servers', { name: input.args.name, ...body })) as ServerInfo);
+      ? ((await input.admin('PUT', `/servers/${segment(input.args.name)}`, body)) as ServerInfo)
+      : ((await input.admin('POST', '/servers', { name: input.args.name, ...body })) as ServerInfo);
     print(input, [`${exists ? 'updated' : 'added'} ${saved.name}\t${saved.host}:${saved.port}\t${saved.username}`]);
   },
 };
 
-const serverTest: Command = {
+const serverTest: PluginCommand = {
   name: 'server-test',
   summary: 'connect to a stored server once (login, event mask, logoff) and report the outcome',
   args: [{ name: 'name' }],
-  options: URL_OPTION,
   async run(input) {
-    const result = (await call(input, 'POST', `/servers/${segment(input.args.name)}/test`, {})) as { ok: boolean; version?: string; error?: string };
+    const result = (await input.admin('POST', `/servers/${segment(input.args.name)}/test`, {})) as { ok: boolean; version?: string; error?: string };
     if (result.ok) {
       print(input, [`ok: Asterisk Call Manager/${result.version ?? '?'}`]);
       return 0;
@@ -96,14 +88,13 @@ const serverTest: Command = {
 };
 
 /** A command that deletes one thing by name through the admin API and says so. */
-function deleteCommand(name: string, summary: string, arg: string, collection: string, done: string): Command {
+function deleteCommand(name: string, summary: string, arg: string, collection: string, done: string): PluginCommand {
   return {
     name,
     summary,
     args: [{ name: arg }],
-    options: URL_OPTION,
-    async run(input) {
-      await call(input, 'DELETE', `/${collection}/${segment(input.args[arg])}`);
+      async run(input) {
+      await input.admin('DELETE', `/${collection}/${segment(input.args[arg])}`);
       print(input, [`${done} ${input.args[arg]}`]);
     },
   };
@@ -120,13 +111,13 @@ interface DeviceInfo {
   monitored: boolean;
 }
 
-const deviceList: Command = {
+const deviceList: PluginCommand = {
   name: 'device-list',
   summary: 'list device mappings: device, user, server, extension, primary, monitored',
-  options: { ...URL_OPTION, user: { type: 'string', valueName: '<jid>', description: 'only the devices of this user' } },
+  options: { user: { type: 'string', valueName: '<jid>', description: 'only the devices of this user' } },
   async run(input) {
     const user = stringOption(input, 'user');
-    const { devices } = (await call(input, 'GET', `/devices${user ? `?user=${encodeURIComponent(user)}` : ''}`)) as { devices: DeviceInfo[] };
+    const { devices } = (await input.admin('GET', `/devices${user ? `?user=${encodeURIComponent(user)}` : ''}`)) as { devices: DeviceInfo[] };
     print(
       input,
       devices.map((d) => `${d.device}\t${d.user}\t${d.server}\t${d.extension}\t${d.primary ? 'primary' : '-'}\t${d.monitored ? 'monitored' : 'unmonitored'}`),
@@ -134,13 +125,12 @@ const deviceList: Command = {
   },
 };
 
-const deviceAdd: Command = {
+const deviceAdd: PluginCommand = {
   name: 'device-add',
   summary: "map a phone to a chat user, e.g. device-add PJSIP/1001 --user alice@example.com --server pbx1 --extension 1001",
   args: [{ name: 'device' }],
   options: {
-    ...URL_OPTION,
-    user: { type: 'string', valueName: '<jid>', description: "the user's bare JID" },
+      user: { type: 'string', valueName: '<jid>', description: "the user's bare JID" },
     server: { type: 'string', valueName: '<name>', description: 'the Asterisk server the phone is on' },
     extension: { type: 'string', valueName: '<exten>', description: 'the extension that rings this phone' },
     'caller-id': { type: 'string', valueName: '<callerid>', description: 'caller ID for calls dialled from chat' },
@@ -157,19 +147,18 @@ const deviceAdd: Command = {
       primary: input.options.primary === true ? true : undefined,
       monitored: input.options.unmonitored === true ? false : undefined,
     };
-    const saved = (await call(input, 'POST', '/devices', body)) as DeviceInfo;
+    const saved = (await input.admin('POST', '/devices', body)) as DeviceInfo;
     print(input, [`mapped ${saved.device} to ${saved.user}${saved.primary ? ' (primary)' : ''}`]);
   },
 };
 
 const deviceDelete = deleteCommand('device-delete', "remove a device mapping (the user's next device becomes primary)", 'device', 'devices', 'removed');
 
-const settingsGet: Command = {
+const settingsGet: PluginCommand = {
   name: 'settings-get',
   summary: 'show the settings (context, caller ID, presence text, queue presence, …)',
-  options: URL_OPTION,
   async run(input) {
-    const settings = (await call(input, 'GET', '/settings')) as Record<string, unknown>;
+    const settings = (await input.admin('GET', '/settings')) as Record<string, unknown>;
     print(input, Object.entries(settings).map(([key, value]) => `${key}\t${JSON.stringify(value)}`));
   },
 };
@@ -183,18 +172,17 @@ function settingValue(text: string): unknown {
   }
 }
 
-const settingsSet: Command = {
+const settingsSet: PluginCommand = {
   name: 'settings-set',
   summary: 'change one setting, e.g. settings-set queuePresence true',
   args: [{ name: 'key' }, { name: 'value' }],
-  options: URL_OPTION,
   async run(input) {
-    const settings = (await call(input, 'PUT', '/settings', { [input.args.key]: settingValue(input.args.value) })) as Record<string, unknown>;
+    const settings = (await input.admin('PUT', '/settings', { [input.args.key]: settingValue(input.args.value) })) as Record<string, unknown>;
     print(input, [`${input.args.key}\t${JSON.stringify(settings[input.args.key])}`]);
   },
 };
 
-export const asteriskCommands: CommandGroup = {
+export const asteriskCommands: PluginCommandGroup = {
   name: 'asterisk',
   summary: 'Asterisk-IM servers, device mappings and settings, through the admin API of the running server (see docs/asterisk-im.md).',
   commands: [serverList, serverAdd, serverTest, serverDelete, deviceList, deviceAdd, deviceDelete, settingsGet, settingsSet],

@@ -1,0 +1,31 @@
+/** The test plugin's command line: one command group reading the plugin's admin route. */
+import { CliError } from '../../../command/command';
+import { definePluginCli } from '../../plugin-cli';
+
+export default definePluginCli({
+  plugin: 'extension-points',
+  commands: [
+    {
+      name: 'extension-points',
+      summary: 'the extension-points test plugin',
+      commands: [
+        {
+          name: 'hits',
+          summary: 'print the hit count the running plugin reports',
+          options: { twice: { type: 'boolean', description: 'print it twice' } },
+          async run(input) {
+            const { hits } = (await input.admin('GET', '/hits')) as { hits: number };
+            input.io.stdout.write(`${hits}\n${input.options.twice ? `${hits}\n` : ''}`);
+          },
+        },
+        {
+          name: 'fail',
+          summary: 'fail with a one-line message',
+          async run() {
+            throw new CliError('failed', 'asked to fail');
+          },
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,24 @@
+/** Test plugin: uses the extension points (metrics, console pages, ...) the way a real plugin would. */
+import path from 'node:path';
+import { z } from 'zod';
+import { html } from '../../../http/html';
+import { definePlugin } from '../../types';
+
+export default definePlugin({
+  name: 'extension-points',
+  version: '1.0.0',
+  configSchema: z.object({}).strict(),
+  start(ctx) {
+    ctx.metrics.counter({ name: 'aim_extension_points_hits_total', help: 'Test counter of the extension-points plugin' }).inc(3);
+    ctx.admin.route('GET', '/hits', () => ({ hits: 3 }));
+    ctx.console.asset('extension-points.js', path.join(__dirname, 'assets/extension-points.js'));
+    ctx.console.asset('extension-points.css', path.join(__dirname, 'assets/extension-points.css'));
+    ctx.console.page({
+      title: 'Extension points',
+      nav: 'Extensions',
+      render: ({ user }) => html`<section data-page="extension-points"><p id="ep-user">Hello ${user}</p><p id="ep-hits"></p></section>`,
+      scripts: ['extension-points.js'],
+      styles: ['extension-points.css'],
+    });
+  },
+});

@@ -1,0 +1,51 @@
+/**
+ * Runs the `asterisk-im` command line in the test process, with the commands `main.ts` offers
+ * (the server's and the plugins'), capturing what it prints; or as its own process.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { cliCommands } from '../../server-core/src/cli/plugin-commands';
+import { runCli } from '../../server-core/src/cli/run-cli';
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliOutcome> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
+  const commands = cliCommands(args, env, (warning) => (stderr += `${warning}\n`));
+  const code = await runCli(args, commands, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), stdin: new PassThrough(), env });
+  return { code, stdout, stderr };
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = path.join(ROOT, 'server-core/src/cli/main.ts');
+
+/** Runs `asterisk-im` as its own process (as an operator would), with only PATH, HOME and AIM_CONFIG set. */
+export function spawnCli(args: string[], options: { configFile?: string; stdin?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  if (options.configFile) env.AIM_CONFIG = options.configFile;
+  const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdin.end(options.stdin ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A config file in a fresh temporary folder. */
+export function tempConfigFile(contents: string | object): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-cli-'));
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(file, typeof contents === 'string' ? contents : JSON.stringify(contents));
+  return file;
+}
