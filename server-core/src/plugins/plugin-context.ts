@@ -9,6 +9,19 @@ import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
 import type { DiscoItem, PluginContext } from './types';
+import type { Element } from 'ltx';
+import type { Jid } from '../xml';
+
+/** The sender a stanza names itself, or `fallback` (the domain or the component) when it names none. */
+function senderOf(stanza: Element, fallback: string): Jid {
+  return parseJid(String(stanza.attrs.from ?? fallback));
+}
+
+/** Routes with `from` stamped on the stanza, so the recipient sees who sent it. */
+function routeFrom(core: CoreContext, stanza: Element, from: Jid): Promise<void> {
+  stanza.attrs.from = from.full;
+  return core.router.route(stanza, from);
+}
 
 export interface PluginContextDeps<C> {
   name: string;
@@ -43,7 +56,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     stores: core.stores,
     sessions: core.sessions,
     router: {
-      route: (stanza, from) => core.router.route(stanza, from ?? parseJid(core.domain)),
+      route: (stanza, from) => routeFrom(core, stanza, from ?? senderOf(stanza, core.domain)),
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
       resourcesOf: (bareJid) => core.routes.resourcesOf(bareJid).map((route) => route.fullJid),
     },
@@ -70,10 +83,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
         addDiscoItem({ jid: domain, ...(options.name ? { name: options.name } : {}) });
         return {
           domain,
-          send: (stanza) => {
-            stanza.attrs.from ??= domain;
-            return core.router.route(stanza, parseJid(String(stanza.attrs.from)));
-          },
+          send: (stanza) => routeFrom(core, stanza, senderOf(stanza, domain)),
         };
       },
     },

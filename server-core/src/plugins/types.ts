@@ -127,7 +127,10 @@ export interface PluginConfig<C> {
 
 /** Routing for plugins: send stanzas, never replace the server's own routing. */
 export interface PluginRouter {
-  /** Routes a stanza whose `from` the plugin vouches for (defaults to the server's domain). */
+  /**
+   * Routes a stanza whose `from` the plugin vouches for: the `from` argument, else the stanza's
+   * own `from`, else the server's domain. The chosen sender is stamped on the stanza.
+   */
   route(stanza: Element, from?: Jid): Promise<void>;
   /** Delivers to one online resource on any node; false when it is not online. */
   deliverToResource(fullJid: string, stanza: Element): boolean;

@@ -1,5 +1,4 @@
 import type { Element } from 'ltx';
-import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
@@ -7,6 +6,7 @@ import type { PepService } from '../services/pep/pep-api';
 import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { SessionEnding } from './session-ending';
+import type { EventBus } from '../lifecycle/event-bus';
 
 export interface CoreEvents {
   /** A resource was bound on this node. */
@@ -59,7 +59,8 @@ export interface CoreContext {
   readonly router: StanzaRouter;
   readonly iqHandlers: IqHandlers;
   readonly interceptors: InterceptorChain;
-  readonly events: EventEmitter<CoreEvents>;
+  /** Listeners are isolated: one that throws is logged and skipped, never breaks the emitter. */
+  readonly events: EventBus<CoreEvents>;
   /** Ends sessions anywhere in the cluster (takeover, kick, revoked credentials). */
   readonly sessionEnding: SessionEnding;
   readonly limits: CoreLimits;

@@ -32,7 +32,13 @@ export class SessionManager implements SessionHost {
     await this.replaceExisting(jid.full);
     const session = new ClientSession(jid, stream, this);
     this.ctx.sessions.add(session);
-    await this.ctx.updateRoute(session);
+    try {
+      await this.ctx.updateRoute(session);
+    } catch (err) {
+      // A bind that fails must not leave a session or a route behind for others to route to.
+      await this.forget(session);
+      throw err;
+    }
     this.ctx.events.emit('sessionCreated', session);
     return session;
   }
@@ -68,8 +74,12 @@ export class SessionManager implements SessionHost {
 
   private async end(session: ClientSession): Promise<void> {
     await this.presence?.sessionEnded(session);
-    if (this.ctx.sessions.remove(session)) await this.ctx.routes.remove(session.fullJid);
+    await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);
+  }
+
+  private async forget(session: ClientSession): Promise<void> {
+    if (this.ctx.sessions.remove(session)) await this.ctx.routes.remove(session.fullJid);
   }
 
   private matchesOwnJid(from: string, session: ClientSession): boolean {

@@ -1,5 +1,4 @@
 import tls from 'node:tls';
-import { EventEmitter } from 'eventemitter3';
 import type { ServerConfig } from '../config';
 import { AggregatedWarnings, createLogger, type Logger } from '../log';
 import { openStorage } from '../storage';
@@ -21,6 +20,7 @@ import { AddressLimits, type AddressRefusal } from './address-limits';
 import { LoginThrottle } from '../auth';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import { installCoreModules } from './modules';
+import { EventBus } from '../lifecycle/event-bus';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { startPluginRuntime } from '../plugins/plugin-runtime';
@@ -170,7 +170,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     router,
     iqHandlers,
     interceptors: new InterceptorChain(logger),
-    events: new EventEmitter<CoreEvents>(),
+    events: new EventBus<CoreEvents>(logger),
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
