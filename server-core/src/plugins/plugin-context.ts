@@ -6,7 +6,7 @@ import type { PluginRoutes } from '../admin/plugin-routes';
 import { parseJid } from '../xml';
 import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
-import type { PluginScope } from './plugin-scope';
+import type { Scope } from '../lifecycle/scope';
 import { scopedCluster } from './scoped-cluster';
 import type { DiscoItem, PluginContext } from './types';
 import type { Element } from 'ltx';
@@ -28,7 +28,7 @@ export interface PluginContextDeps<C> {
   core: CoreContext;
   db: Database;
   routes: PluginRoutes;
-  scope: PluginScope;
+  scope: Scope;
   config: PluginConfigHandle<C>;
   logger: Logger;
 }
@@ -92,10 +92,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       addItem: addDiscoItem,
     },
     events: {
-      on(event, listener) {
-        core.events.on(event, listener as never);
-        return scope.own(() => core.events.off(event, listener as never));
-      },
+      on: (event, listener) => scope.own(core.events.on(event, listener)),
     },
     ...(core.pep ? { pep: core.pep } : {}),
     admin: {

@@ -12,7 +12,7 @@ import { PluginConfigHandle, validatePluginConfig } from './plugin-config';
 import { createPluginContext } from './plugin-context';
 import { PluginError } from './plugin-errors';
 import { isPathSource, loadPluginDefinition, migrationOwner } from './plugin-loader';
-import { PluginScope } from './plugin-scope';
+import { Scope } from '../lifecycle/scope';
 import { PluginStore, type StoredPlugin } from './plugin-store';
 import { maskSecrets, restoreMaskedSecrets } from './mask-secrets';
 import type { PluginContext, PluginDefinition, PluginInfo, PluginState } from './types';
@@ -35,7 +35,7 @@ export interface PluginHostOptions {
 
 interface Running {
   ctx: PluginContext<unknown>;
-  scope: PluginScope;
+  scope: Scope;
   config: PluginConfigHandle<unknown>;
   /** The raw config it runs with, to notice a change. */
   raw: string;
@@ -207,7 +207,7 @@ export class PluginHost {
   private async startSlot(slot: PluginSlot): Promise<void> {
     const definition = slot.definition!;
     const logger = this.options.logger.child({ plugin: slot.name });
-    const scope = new PluginScope(slot.name, logger);
+    const scope = new Scope(`plugin ${slot.name}`, logger);
     slot.state = 'starting';
     slot.error = null;
     try {

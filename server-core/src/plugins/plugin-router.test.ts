@@ -5,20 +5,20 @@ import { silentLogger } from '../log';
 import { parseJid } from '../xml';
 import { PluginConfigHandle } from './plugin-config';
 import { createPluginContext } from './plugin-context';
-import { PluginScope } from './plugin-scope';
+import { Scope } from '../lifecycle/scope';
 import type { PluginContext } from './types';
 
 describe("a plugin's router", () => {
   let server: TestServer;
   let alice: TestClient;
   let ctx: PluginContext<unknown>;
-  let scope: PluginScope;
+  let scope: Scope;
 
   beforeAll(async () => {
     server = await startTestServer();
     await server.createUser('alice', 'pw-alice');
     alice = await connectClient(server, { username: 'alice', password: 'pw-alice', resource: 'pc' });
-    scope = new PluginScope('probe', silentLogger());
+    scope = new Scope('plugin probe', silentLogger());
     ctx = createPluginContext({ name: 'probe', core: server.server.context, db: server.server.db, routes: server.server.plugins.routes, scope, config: new PluginConfigHandle({}), logger: silentLogger() });
   });
   afterAll(async () => {

@@ -13,6 +13,7 @@ import type { CoreEvents } from '../server/core-context';
 import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
 import type { Jid } from '../xml';
 import type { PepService } from '../services/pep/pep-api';
+import type { TimerHandle } from '../lifecycle/scope';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -98,9 +99,7 @@ export type AdminRouteResult = JsonValue | void | { status: number; body: JsonVa
 export type AdminRouteHandler = (request: AdminRequest) => Promise<AdminRouteResult> | AdminRouteResult;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-export interface TimerHandle {
-  cancel(): void;
-}
+export type { TimerHandle };
 
 /** The plugin's view of the cluster; names of caches, tasks and topics are private to the plugin. */
 export interface PluginCluster {

@@ -8,7 +8,7 @@ import { registerCoreServices } from '../services';
  * Installs the server's own protocol modules (RFC 6121 IM and the core XEPs) on a core
  * context. Returns the undo, run at shutdown.
  */
-export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => void {
+export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => Promise<void> {
   const presence = createPresenceModule(ctx);
   const messages = createMessageModule(ctx);
   sessions.presence = presence.presence;
@@ -18,9 +18,9 @@ export function installCoreModules(ctx: CoreContext, sessions: SessionManager): 
     accountExists: (username) => ctx.stores.accounts.exists(username),
   });
   const undoServices = registerCoreServices(ctx);
-  return () => {
-    undoServices();
-    messages.dispose();
+  return async () => {
+    await undoServices();
+    await messages.dispose();
     presence.dispose();
   };
 }

@@ -137,7 +137,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       loginWarnings.dispose();
       revokedCredentials.dispose();
       await nodeLoss.dispose();
-      uninstall();
+      await uninstall();
       ctx.sessionEnding.dispose();
       ctx.router.dispose();
       await cluster.stop();

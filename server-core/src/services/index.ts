@@ -5,7 +5,7 @@
  */
 import { NS } from '../xml';
 import type { CoreContext } from '../server/core-context';
-import { UndoStack } from './undo-stack';
+import { Scope } from '../lifecycle/scope';
 import { addDiscoFeatures } from './disco-features';
 import { registerDisco } from './server-disco';
 import { registerPing } from './ping';
@@ -16,21 +16,20 @@ import { registerSessionEstablishment } from './session-establishment';
 import { registerCaps } from './caps';
 import { registerPep } from './pep';
 
-export { UndoStack } from './undo-stack';
 export { addDiscoFeatures } from './disco-features';
 export { readServerVersion, SERVER_NAME } from './server-version';
 
 /** Registers every core service; the returned function undoes all of it. */
-export function registerCoreServices(ctx: CoreContext): () => void {
-  const undo = new UndoStack();
-  undo.add(addDiscoFeatures(ctx, [NS.DISCO_INFO, NS.DISCO_ITEMS, NS.PING, NS.VERSION, NS.VCARD, NS.ROSTER_VER]));
-  undo.add(registerDisco(ctx));
-  undo.add(registerPing(ctx));
-  undo.add(registerSoftwareVersion(ctx));
-  undo.add(registerVCard(ctx));
-  undo.add(registerBlocking(ctx));
-  undo.add(registerSessionEstablishment(ctx));
-  undo.add(registerCaps(ctx));
-  undo.add(registerPep(ctx));
-  return () => undo.run();
+export function registerCoreServices(ctx: CoreContext): () => Promise<void> {
+  const undo = new Scope('core services', ctx.logger);
+  undo.own(addDiscoFeatures(ctx, [NS.DISCO_INFO, NS.DISCO_ITEMS, NS.PING, NS.VERSION, NS.VCARD, NS.ROSTER_VER]));
+  undo.own(registerDisco(ctx));
+  undo.own(registerPing(ctx));
+  undo.own(registerSoftwareVersion(ctx));
+  undo.own(registerVCard(ctx));
+  undo.own(registerBlocking(ctx));
+  undo.own(registerSessionEstablishment(ctx));
+  undo.own(registerCaps(ctx));
+  undo.own(registerPep(ctx));
+  return () => undo.dispose();
 }

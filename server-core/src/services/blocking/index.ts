@@ -1,7 +1,7 @@
 import { NS } from '../../xml';
 import type { ClientSession } from '../../routing';
 import type { CoreContext } from '../../server/core-context';
-import { UndoStack } from '../undo-stack';
+import { Scope } from '../../lifecycle/scope';
 import { addDiscoFeatures } from '../disco-features';
 import { BlocklistCache } from './blocklist-cache';
 import { BlocklistPushes } from './blocklist-pushes';
@@ -14,14 +14,14 @@ import { BlockingPresence } from './blocking-presence';
  * unblocked, enforcement on stanzas of local sessions,
  * and `ctx.blocking` for the IM modules (cached for online users, from the database otherwise).
  */
-export function registerBlocking(ctx: CoreContext): () => void {
-  const undo = new UndoStack();
+export function registerBlocking(ctx: CoreContext): () => Promise<void> {
+  const undo = new Scope('module blocking', ctx.logger);
   const lists = new BlocklistCache(ctx);
   const pushes = new BlocklistPushes(ctx);
 
   const previousCheck = ctx.blocking;
   ctx.blocking = { isBlocked: (owner, other) => lists.isBlocked(owner, other) };
-  undo.add(() => (ctx.blocking = previousCheck));
+  undo.own(() => (ctx.blocking = previousCheck));
 
   const onCreated = (session: ClientSession) => {
     lists.ensureLoaded(session.bareJid).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not load the blocklist'));
@@ -29,14 +29,12 @@ export function registerBlocking(ctx: CoreContext): () => void {
   const onDestroyed = (session: ClientSession) => {
     lists.evictIfOffline(session.bareJid).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not drop a cached blocklist'));
   };
-  ctx.events.on('sessionCreated', onCreated);
-  ctx.events.on('sessionDestroyed', onDestroyed);
-  undo.add(() => ctx.events.off('sessionCreated', onCreated));
-  undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
+  undo.own(ctx.events.on('sessionCreated', onCreated));
+  undo.own(ctx.events.on('sessionDestroyed', onDestroyed));
 
-  undo.add(ctx.iqHandlers.register('account', NS.BLOCKING, blockingIqHandler(ctx, lists, pushes, new BlockingPresence(ctx))));
-  undo.add(ctx.interceptors.add(blockingInterceptor(ctx, lists)));
-  undo.add(addDiscoFeatures(ctx, [NS.BLOCKING]));
-  undo.add(() => pushes.dispose());
-  return () => undo.run();
+  undo.own(ctx.iqHandlers.register('account', NS.BLOCKING, blockingIqHandler(ctx, lists, pushes, new BlockingPresence(ctx))));
+  undo.own(ctx.interceptors.add(blockingInterceptor(ctx, lists)));
+  undo.own(addDiscoFeatures(ctx, [NS.BLOCKING]));
+  undo.own(() => pushes.dispose());
+  return () => undo.dispose();
 }
