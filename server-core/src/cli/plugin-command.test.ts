@@ -1,26 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { COMMANDS } from './commands';
-import { runCli } from './run-cli';
+import { runCliCaptured } from '../../../test/support/cli-runner';
 
 const REPO = path.resolve(__dirname, '../../..');
 
-/** Runs the CLI in process against the test server's admin API. */
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-  const code = await runCli(args, COMMANDS, {
-    stdout: sink((text) => (stdout += text)),
-    stderr: sink((text) => (stderr += text)),
-    stdin: new PassThrough(),
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCaptured;
 
 describe('asterisk-im plugin', () => {
   let dataDir: string;

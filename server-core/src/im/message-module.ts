@@ -26,6 +26,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
   const offline = new OfflineMessages(ctx);
   const carbons = createCarbons(ctx);
   const undo = new Scope('module messages', ctx.logger);
+  const blocking = ctx.services.ref('blocking');
 
   /** Returns whether any recipient took it (a route can outlive its session for a moment). */
   const deliver = (stanza: Element, owner: Jid, recipients: string[]): boolean => {
@@ -59,7 +60,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     const type = messageType(stanza);
     const owner = withResource(to, null);
     if (to.resource !== null && ctx.routes.get(to.full)) {
-      if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+      if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
       if (deliver(stanza, owner, [to.full])) return;
     }
     if (type === 'error') return; // RFC 6121 8.5.2: an error for a resource that is gone has nobody to go to
@@ -71,7 +72,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
       if (type !== 'headline') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
       return;
     }
-    if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+    if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
     return toBareJid(stanza, owner, type);
   };
 

@@ -8,7 +8,7 @@ import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
 import type { Scope } from '../lifecycle/scope';
 import { scopedCluster } from './scoped-cluster';
-import type { DiscoItem, PluginContext } from './types';
+import type { DiscoItem, PluginContext, PluginDefinition } from './types';
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
 
@@ -25,6 +25,8 @@ function routeFrom(core: CoreContext, stanza: Element, from: Jid): Promise<void>
 
 export interface PluginContextDeps<C> {
   name: string;
+  /** What the module declared it needs and offers (checked by provide/use). */
+  declared?: Pick<PluginDefinition<C>, 'depends' | 'optional' | 'provides'>;
   core: CoreContext;
   db: Database;
   routes: PluginRoutes;
@@ -36,6 +38,7 @@ export interface PluginContextDeps<C> {
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
 export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
   const { name, core, scope } = deps;
+  const declared = deps.declared ?? {};
 
   const addDiscoItem = (item: DiscoItem): (() => void) => {
     const entry = { ...item };
@@ -104,6 +107,20 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     },
     onStop(undo) {
       scope.own(undo);
+    },
+    provide(service, impl) {
+      if (!declared.provides?.includes(service)) throw new Error(`module ${name} provides "${service}" without listing it in provides`);
+      scope.own(core.services.provide(name, service, impl));
+    },
+    use(service) {
+      if (!declared.depends?.includes(service)) throw new Error(`module ${name} uses "${service}" without listing it in depends`);
+      const impl = core.services.get(service);
+      if (impl === undefined) throw new Error(`module ${name} depends on "${service}", which no running module provides`);
+      return impl;
+    },
+    useOptional(service) {
+      if (!declared.optional?.includes(service)) throw new Error(`module ${name} uses "${service}" without listing it in optional`);
+      return core.services.ref(service);
     },
   };
 }

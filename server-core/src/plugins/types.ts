@@ -14,6 +14,7 @@ import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalS
 import type { Jid } from '../xml';
 import type { PepService } from '../services/pep/pep-api';
 import type { TimerHandle } from '../lifecycle/scope';
+import type { ServiceMap, ServiceName, ServiceRef } from './service-registry';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -24,6 +25,15 @@ export interface PluginDefinition<C = unknown> {
   configSchema: z.ZodType<C, z.ZodTypeDef, unknown>;
   /** The plugin's own tables, numbered 1, 2, 3...; applied before every start. */
   migrations?: Migration[];
+  /**
+   * Services that must be provided (by a running module) before this one starts; read them
+   * with `ctx.use`. A module providing one of them cannot be disabled while this one runs.
+   */
+  depends?: readonly ServiceName[];
+  /** Services used when present (`ctx.useOptional`); their provider may stop and start at any time. */
+  optional?: readonly ServiceName[];
+  /** Services this module offers through `ctx.provide`; each must be provided by the end of `start`. */
+  provides?: readonly ServiceName[];
   start(ctx: PluginContext<C>): Promise<void> | void;
   /** Runs before the scope undoes the plugin's registrations. */
   stop?(ctx: PluginContext<C>): Promise<void> | void;
@@ -172,6 +182,12 @@ export interface PluginContext<C = unknown> {
   };
   /** For anything else the plugin owns (sockets, child processes): run at stop, newest first. */
   onStop(undo: () => unknown): void;
+  /** Offers a service named in `provides`; withdrawn when the module stops. */
+  provide<K extends ServiceName>(name: K, impl: ServiceMap[K]): void;
+  /** A service named in `depends` (always there while this module runs): resolve it once, in `start`. */
+  use<K extends ServiceName>(name: K): ServiceMap[K];
+  /** A service named in `optional`: `current` is undefined while no module provides it. */
+  useOptional<K extends ServiceName>(name: K): ServiceRef<ServiceMap[K]>;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
@@ -184,6 +200,8 @@ export interface PluginInfo {
   /** Folder path or npm package name it was loaded from. */
   source: string;
   enabled: boolean;
+  /** A feature of the server itself (started before the plugins, stopped after them). */
+  core: boolean;
   state: PluginState;
   /** Why it failed to load or start. */
   error: string | null;

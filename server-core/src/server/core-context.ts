@@ -7,6 +7,7 @@ import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { SessionEnding } from './session-ending';
 import type { EventBus } from '../lifecycle/event-bus';
+import type { ServiceRegistry } from '../plugins/service-registry';
 
 export interface CoreEvents {
   /** A resource was bound on this node. */
@@ -66,7 +67,8 @@ export interface CoreContext {
   readonly limits: CoreLimits;
   /** Server disco#info/items; plugins add features and items (removed again when they stop). */
   readonly disco: DiscoInfoProvider;
-  blocking: BlockingCheck;
+  /** Services modules provide each other (see ctx.provide / ctx.use); resolved at module start. */
+  readonly services: ServiceRegistry;
   /** What each available resource advertised through entity capabilities (XEP-0115); absent until registered. */
   caps?: EntityCaps;
   /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */

@@ -2,11 +2,18 @@ import type { CoreContext } from './core-context';
 import type { SessionManager } from './session-manager';
 import { createPresenceModule } from '../im/presence-module';
 import { createMessageModule } from '../im/message-module';
-import { registerCoreServices } from '../services';
+import { registerCoreServices, blockingModule } from '../services';
+import type { CoreModuleDefinition } from '../plugins/core-module';
 
 /**
- * Installs the server's own protocol modules (RFC 6121 IM and the core XEPs) on a core
- * context. Returns the undo, run at shutdown.
+ * The server's own feature modules, hosted by the plugin host on the same definition plugins
+ * use (started before plugins, in dependency order, and stopped after them).
+ */
+export const CORE_MODULES: readonly CoreModuleDefinition[] = [blockingModule];
+
+/**
+ * Installs the protocol code not yet hosted as a module (RFC 6121 IM and the remaining core
+ * XEPs) on a core context. Returns the undo, run at shutdown.
  */
 export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => Promise<void> {
   const presence = createPresenceModule(ctx);

@@ -1,6 +1,6 @@
 /**
  * The server's own XEP services, installed on a core context: service discovery, ping,
- * software version, vcard-temp, blocking, entity capabilities, personal eventing (PEP) and the
+ * software version, vcard-temp, entity capabilities, personal eventing (PEP) and the
  * legacy session IQ.
  */
 import { NS } from '../xml';
@@ -11,13 +11,13 @@ import { registerDisco } from './server-disco';
 import { registerPing } from './ping';
 import { registerSoftwareVersion } from './software-version';
 import { registerVCard } from './vcard';
-import { registerBlocking } from './blocking';
 import { registerSessionEstablishment } from './session-establishment';
 import { registerCaps } from './caps';
 import { registerPep } from './pep';
 
 export { addDiscoFeatures } from './disco-features';
 export { readServerVersion, SERVER_NAME } from './server-version';
+export { blockingModule } from './blocking';
 
 /** Registers every core service; the returned function undoes all of it. */
 export function registerCoreServices(ctx: CoreContext): () => Promise<void> {
@@ -27,7 +27,6 @@ export function registerCoreServices(ctx: CoreContext): () => Promise<void> {
   undo.own(registerPing(ctx));
   undo.own(registerSoftwareVersion(ctx));
   undo.own(registerVCard(ctx));
-  undo.own(registerBlocking(ctx));
   undo.own(registerSessionEstablishment(ctx));
   undo.own(registerCaps(ctx));
   undo.own(registerPep(ctx));

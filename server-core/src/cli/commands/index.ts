@@ -7,7 +7,8 @@ import { asteriskCommands } from './asterisk';
 import { backupCommand, restoreCommand } from './backup';
 import { configCommands } from './config';
 import { pluginCommands } from './plugin';
+import { moduleCommands } from './module';
 import { startCommand } from './start';
 import { userCommands } from './user';
 
-export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, pluginCommands, asteriskCommands, configCommands, backupCommand, restoreCommand];
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, moduleCommands, pluginCommands, asteriskCommands, configCommands, backupCommand, restoreCommand];
