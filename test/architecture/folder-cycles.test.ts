@@ -14,15 +14,15 @@ const KNOWN_MUTUAL = [
  */
 const LAYERS = [
   ['xml', 'log', 'config'],
-  ['transport', 'http', 'auth', 'cluster', 'command'],
+  ['transport', 'http', 'auth', 'cluster', 'command', 'lifecycle'],
   ['storage', 'stream'],
   ['session'],
   ['routing'],
   ['core'],
-  ['im'],
-  ['services'],
   ['metrics'],
   ['plugins'],
+  ['im'],
+  ['services'],
   ['admin'],
   ['server'],
   ['cli'],

@@ -30,7 +30,9 @@ const installBody = z
   })
   .strict();
 
-/** The server's own admin routes: health and plugin management. */
+type Kind = 'plugin' | 'module';
+
+/** The server's own admin routes: health, and managing modules and plugins. */
 export function adminRoutes(core: CoreContext, plugins: PluginHost): AdminRoute[] {
   const route = (method: string, path: string, handle: AdminRoute['handle'], isPublic = false): AdminRoute => ({
     method,
@@ -38,25 +40,36 @@ export function adminRoutes(core: CoreContext, plugins: PluginHost): AdminRoute[
     handle,
     public: isPublic,
   });
-  const plugin = (name: string) => {
+  /** `/api/plugins` manages plugins; `/api/modules` the core's modules and plugins alike. */
+  const notACoreModule = (name: string, kind: Kind) => {
+    if (kind === 'plugin' && plugins.get(name)?.core) throw new HttpError(404, 'not-found', `${name} is a core module, not a plugin; manage it with the module commands (/api/modules)`, 'name');
+  };
+  const find = (name: string, kind: Kind): JsonValue => {
+    notACoreModule(name, kind);
     const info = plugins.get(name);
-    if (!info) throw new HttpError(404, 'not-found', `no plugin named ${name}`, 'name');
+    if (!info) throw new HttpError(404, 'not-found', `no ${kind} named ${name}`, 'name');
     return info as unknown as JsonValue;
   };
+  const manage = (kind: Kind): AdminRoute[] => [
+    route('GET', `/api/${kind}s/:name`, ({ params }) => find(params.name, kind)),
+    route('POST', `/api/${kind}s/:name/enable`, ({ params }) => (notACoreModule(params.name, kind), asJson(plugins.enable(params.name)))),
+    route('POST', `/api/${kind}s/:name/disable`, ({ params }) => (notACoreModule(params.name, kind), asJson(plugins.disable(params.name)))),
+    route('PUT', `/api/${kind}s/:name/config`, ({ params, body }) => {
+      notACoreModule(params.name, kind);
+      const { config } = parseBody(configBody, body);
+      return asJson(plugins.reconfigure(params.name, config), 'config');
+    }),
+  ];
   return [
     route('GET', '/api/health', () => ({ status: 'ok', nodeId: core.nodeId, domain: core.domain, senior: core.cluster.isSenior() }), true),
     route('GET', '/api/plugins', () => ({ plugins: plugins.list() as unknown as JsonValue })),
+    route('GET', '/api/modules', () => ({ modules: plugins.modules() as unknown as JsonValue })),
     route('POST', '/api/plugins/install', ({ body }) => {
       const { source, enabled, config } = parseBody(installBody, body);
       return asJson(plugins.install(source, { enabled, config }), 'config');
     }),
-    route('GET', '/api/plugins/:name', ({ params }) => plugin(params.name)),
-    route('POST', '/api/plugins/:name/enable', ({ params }) => asJson(plugins.enable(params.name))),
-    route('POST', '/api/plugins/:name/disable', ({ params }) => asJson(plugins.disable(params.name))),
-    route('PUT', '/api/plugins/:name/config', ({ params, body }) => {
-      const { config } = parseBody(configBody, body);
-      return asJson(plugins.reconfigure(params.name, config), 'config');
-    }),
+    ...manage('plugin'),
+    ...manage('module'),
   ];
 }
 

@@ -207,6 +207,16 @@ const plugins = z
     });
   });
 
+/** A core feature module's state in the config file, e.g. `"modules": { "blocking": { "enabled": false } }`. */
+const coreModule = z
+  .object({
+    enabled: z.boolean({ invalid_type_error: 'expected true or false' }).default(true),
+    config: z.record(z.unknown()).default({}),
+  })
+  .strict();
+
+const modules = z.record(z.string(), coreModule).default({});
+
 const log = z
   .object({
     level: z
@@ -232,6 +242,7 @@ export const configFileSchema = z
     auth: auth.default({}),
     limits: limits.default({}),
     plugins,
+    modules,
     log: log.default({}),
   })
   .strict()

@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
@@ -6,6 +5,8 @@ import type { PepService } from './pep-api';
 import type { EntityCaps } from './caps-api';
 import type { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { ClientSession, LocalSessions, RouteTable, SessionEnding, SessionEvents } from '../session';
+import type { EventBus } from '../lifecycle/event-bus';
+import type { ServiceRegistry } from './service-registry';
 
 /** Events of this node's sessions (see session/session-ports.ts). */
 export type CoreEvents = SessionEvents;
@@ -50,13 +51,15 @@ export interface CoreContext {
   readonly router: StanzaRouter;
   readonly iqHandlers: IqHandlers;
   readonly interceptors: InterceptorChain;
-  readonly events: EventEmitter<CoreEvents>;
+  /** Listeners are isolated: one that throws is logged and skipped, never breaks the emitter. */
+  readonly events: EventBus<CoreEvents>;
   /** Ends sessions anywhere in the cluster (takeover, kick, revoked credentials). */
   readonly sessionEnding: SessionEnding;
   readonly limits: CoreLimits;
   /** Server disco#info/items; plugins add features and items (removed again when they stop). */
   readonly disco: DiscoInfoProvider;
-  blocking: BlockingCheck;
+  /** Services modules provide each other (see ctx.provide / ctx.use); resolved at module start. */
+  readonly services: ServiceRegistry;
   /** What each available resource advertised through entity capabilities (XEP-0115); absent until registered. */
   caps?: EntityCaps;
   /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */

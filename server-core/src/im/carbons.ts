@@ -3,7 +3,7 @@ import { NS, StanzaError, bareOf } from '../xml';
 import type { IqRequest, InterceptorContext } from '../routing';
 import type { ClientSession } from '../session';
 import type { CoreContext } from '../core/core-context';
-import { UndoStack } from '../core/undo-stack';
+import { Scope } from '../lifecycle/scope';
 import { addDiscoFeatures } from '../core/disco-features';
 import { CarbonsEnabledResources } from './carbons-enabled-resources';
 import { carbonCopy } from './carbons-copy';
@@ -12,7 +12,7 @@ import { isCarbonEligible } from './carbons-eligibility';
 export interface Carbons {
   /** The owner got `message` on `deliveredTo`: copy it to the owner's other carbons-enabled resources. */
   copyReceived(message: Element, ownerBareJid: string, deliveredTo: readonly string[]): void;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** Runs after the session's own stanza was routed, so a message the interceptors refused is never copied. */
@@ -25,7 +25,7 @@ const SENT_INTERCEPTOR_PRIORITY = 0;
  */
 export function createCarbons(ctx: CoreContext): Carbons {
   const enabled = new CarbonsEnabledResources(ctx);
-  const undo = new UndoStack();
+  const undo = new Scope('module carbons', ctx.logger);
 
   const toggle = async ({ iq, payload, from, to, session }: IqRequest): Promise<void> => {
     if (iq.attrs.type !== 'set' || (payload.name !== 'enable' && payload.name !== 'disable')) {
@@ -49,13 +49,11 @@ export function createCarbons(ctx: CoreContext): Carbons {
   const onCreated = (session: ClientSession) => void enabled.sessionCreated(session).catch(logFailure('reset the carbons state', session));
   const onDestroyed = (session: ClientSession) => void enabled.sessionDestroyed(session).catch(logFailure('clear the carbons state', session));
 
-  undo.add(ctx.iqHandlers.register('account', NS.CARBONS, toggle));
-  undo.add(ctx.interceptors.add({ name: 'carbons-sent', priority: SENT_INTERCEPTOR_PRIORITY, intercept: (stanza, context) => copySent(stanza, context) }));
-  undo.add(addDiscoFeatures(ctx, [NS.CARBONS]));
-  ctx.events.on('sessionCreated', onCreated);
-  ctx.events.on('sessionDestroyed', onDestroyed);
-  undo.add(() => ctx.events.off('sessionCreated', onCreated));
-  undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
+  undo.own(ctx.iqHandlers.register('account', NS.CARBONS, toggle));
+  undo.own(ctx.interceptors.add({ name: 'carbons-sent', priority: SENT_INTERCEPTOR_PRIORITY, intercept: (stanza, context) => copySent(stanza, context) }));
+  undo.own(addDiscoFeatures(ctx, [NS.CARBONS]));
+  undo.own(ctx.events.on('sessionCreated', onCreated));
+  undo.own(ctx.events.on('sessionDestroyed', onDestroyed));
 
   return {
     copyReceived(message, ownerBareJid, deliveredTo) {
@@ -64,6 +62,6 @@ export function createCarbons(ctx: CoreContext): Carbons {
         ctx.router.deliverToResource(full, carbonCopy('received', message, ownerBareJid, full));
       }
     },
-    dispose: () => undo.run(),
+    dispose: () => undo.dispose(),
   };
 }

@@ -2,7 +2,7 @@ import { clone, type Element } from 'ltx';
 import { StanzaError, withResource, type Jid } from '../xml';
 import type { ClientSession } from '../session';
 import type { CoreContext } from '../core/core-context';
-import { UndoStack } from '../core/undo-stack';
+import { Scope } from '../lifecycle/scope';
 import { addDiscoFeatures } from '../core/disco-features';
 import { bareJidRecipients } from './message-recipients';
 import { OfflineMessages } from './offline-messages';
@@ -12,7 +12,7 @@ import { messageType } from './message-hints';
 export interface MessageModule {
   /** Delivers a message addressed to a local user (bare or full JID) by RFC 6121 8.5. */
   message(stanza: Element, to: Jid, from: Jid): Promise<void>;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 const OFFLINE_FEATURE = 'msgoffline';
@@ -25,7 +25,8 @@ const OFFLINE_FEATURE = 'msgoffline';
 export function createMessageModule(ctx: CoreContext): MessageModule {
   const offline = new OfflineMessages(ctx);
   const carbons = createCarbons(ctx);
-  const undo = new UndoStack();
+  const undo = new Scope('module messages', ctx.logger);
+  const blocking = ctx.services.ref('blocking');
 
   /** Returns whether any recipient took it (a route can outlive its session for a moment). */
   const deliver = (stanza: Element, owner: Jid, recipients: string[]): boolean => {
@@ -59,7 +60,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     const type = messageType(stanza);
     const owner = withResource(to, null);
     if (to.resource !== null && ctx.routes.get(to.full)) {
-      if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+      if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
       if (deliver(stanza, owner, [to.full])) return;
     }
     if (type === 'error') return; // RFC 6121 8.5.2: an error for a resource that is gone has nobody to go to
@@ -71,7 +72,7 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
       if (type !== 'headline') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
       return;
     }
-    if (await ctx.blocking.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+    if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
     return toBareJid(stanza, owner, type);
   };
 
@@ -79,10 +80,9 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     offline.flushTo(session).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not deliver offline messages'));
   };
 
-  ctx.events.on('sessionAvailable', flushOffline);
-  undo.add(() => ctx.events.off('sessionAvailable', flushOffline));
-  undo.add(addDiscoFeatures(ctx, [OFFLINE_FEATURE]));
-  undo.add(() => carbons.dispose());
+  undo.own(ctx.events.on('sessionAvailable', flushOffline));
+  undo.own(addDiscoFeatures(ctx, [OFFLINE_FEATURE]));
+  undo.own(() => carbons.dispose());
 
-  return { message, dispose: () => undo.run() };
+  return { message, dispose: () => undo.dispose() };
 }

@@ -6,16 +6,23 @@ import type { PresenceDelivery } from './presence-delivery';
 import type { RosterEditor } from './roster-editor';
 import type { SubscriptionHandler } from './subscription-handler';
 import { isSubscriptionType, type SubscriptionType } from './subscription-state';
+import type { ServiceRef } from '../core/service-registry';
+import type { BlockingCheck } from '../core/core-context';
 
 /** Presence addressed to a local user, from anyone (RFC 6121 4.3, 4.4.3, 4.5.3, 8.5). */
 export class InboundPresence {
+  /** Resolved once; `current` is undefined while the blocking module is off. */
+  private readonly blocking: ServiceRef<BlockingCheck>;
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
-  ) {}
+  ) {
+    this.blocking = ctx.services.ref('blocking');
+  }
 
   async handle(stanza: Element, to: Jid, from: Jid): Promise<void> {
     const type = stanza.attrs.type as string | undefined;
@@ -23,7 +30,7 @@ export class InboundPresence {
     if (type === 'probe') return this.probe(to, from);
     if (type === 'error') return this.deliver(stanza, to);
     if (type !== undefined && type !== 'unavailable') return; // not a presence type: nothing to tell anyone
-    if (await this.ctx.blocking.isBlocked(to.bare, from.full)) return;
+    if (await this.blocking.current?.isBlocked(to.bare, from.full)) return;
     this.deliver(stanza, to);
   }
 
@@ -48,7 +55,7 @@ export class InboundPresence {
     const owner = to.bare;
     if (from.bare !== owner) {
       if (!(await this.ctx.stores.accounts.exists(to.local!))) return this.unsubscribed(owner, from.bare);
-      if (await this.ctx.blocking.isBlocked(owner, from.full)) return;
+      if (await this.blocking.current?.isBlocked(owner, from.full)) return;
       const item = await this.roster.item(owner, from.bare);
       if (!item || (item.subscription !== 'from' && item.subscription !== 'both')) return this.unsubscribed(owner, from.bare);
     }

@@ -10,19 +10,26 @@ import { parsePriority } from './presence-priority';
 import type { RosterEditor } from './roster-editor';
 import type { SubscriptionHandler } from './subscription-handler';
 import { isSubscriptionType } from './subscription-state';
+import type { ServiceRef } from '../core/service-registry';
+import type { BlockingCheck } from '../core/core-context';
 
 const subscribed = (item: RosterItem): boolean => item.subscription === 'from' || item.subscription === 'both';
 const subscribedTo = (item: RosterItem): boolean => item.subscription === 'to' || item.subscription === 'both';
 
 /** Presence a local session sends: broadcast, directed, subscriptions, and its end (RFC 6121 4). */
 export class SessionPresenceHandler implements SessionPresence {
+  /** Resolved once; `current` is undefined while the blocking module is off. */
+  private readonly blocking: ServiceRef<BlockingCheck>;
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
-  ) {}
+  ) {
+    this.blocking = ctx.services.ref('blocking');
+  }
 
   async fromSession(session: ClientSession, stanza: Element): Promise<void> {
     const type = stanza.attrs.type as string | undefined;
@@ -123,7 +130,7 @@ export class SessionPresenceHandler implements SessionPresence {
   private async broadcast(session: Pick<ClientSession, 'jid' | 'fullJid' | 'bareJid'>, presence: Element, roster: RosterItem[]): Promise<string[]> {
     const told: string[] = [];
     for (const item of roster) {
-      if (!subscribed(item) || (await this.ctx.blocking.isBlocked(session.bareJid, item.jid))) continue;
+      if (!subscribed(item) || (await this.blocking.current?.isBlocked(session.bareJid, item.jid))) continue;
       await this.ctx.router.route(addressed(presence, item.jid), session.jid);
       told.push(item.jid);
     }

@@ -6,6 +6,8 @@ import { newRosterItem, stateOf } from './roster-item-xml';
 import type { RosterEditor } from './roster-editor';
 import type { PresenceDelivery } from './presence-delivery';
 import { inbound, outbound, type SubscriptionState, type SubscriptionType } from './subscription-state';
+import type { ServiceRef } from '../core/service-registry';
+import type { BlockingCheck } from '../core/core-context';
 
 function applyState(item: RosterItem | undefined, jid: string, state: SubscriptionState, pendingInStanza: string | null): RosterItem {
   return { ...(item ?? newRosterItem(jid)), ...state, pendingInStanza: state.pendingIn ? pendingInStanza : null };
@@ -13,11 +15,16 @@ function applyState(item: RosterItem | undefined, jid: string, state: Subscripti
 
 /** Applies the subscription state machine to stored rosters and carries out what it asks for. */
 export class SubscriptionHandler {
+  /** Resolved once; `current` is undefined while the blocking module is off. */
+  private readonly blocking: ServiceRef<BlockingCheck>;
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly delivery: PresenceDelivery,
-  ) {}
+  ) {
+    this.blocking = ctx.services.ref('blocking');
+  }
 
   /** A local user sends subscribe/subscribed/unsubscribe/unsubscribed to `to`. */
   async fromUser(stanza: Element, type: SubscriptionType, user: Jid, to: Jid): Promise<void> {
@@ -47,7 +54,7 @@ export class SubscriptionHandler {
       if (type === 'subscribe') await this.reply('unsubscribed', owner, contact);
       return;
     }
-    if (type === 'subscribe' && (await this.ctx.blocking.isBlocked(owner, contact))) return;
+    if (type === 'subscribe' && (await this.blocking.current?.isBlocked(owner, contact))) return;
     const stamped = clone(stanza);
     stamped.attrs.from = contact;
     stamped.attrs.to = owner;

@@ -1,5 +1,5 @@
 import type { ConsoleExtensions, ConsolePageSpec } from './console-extensions';
-import type { PluginScope } from './plugin-scope';
+import type { Scope } from '../lifecycle/scope';
 
 /** `ctx.console`: pages in the admin console and the files they load; both removed on stop. */
 export interface PluginConsole {
@@ -12,7 +12,7 @@ export interface PluginConsole {
   asset(name: string, file: string, contentType?: string): () => void;
 }
 
-export function scopedConsole(plugin: string, extensions: ConsoleExtensions, scope: PluginScope): PluginConsole {
+export function scopedConsole(plugin: string, extensions: ConsoleExtensions, scope: Scope): PluginConsole {
   return {
     page: (spec) => scope.own(extensions.addPage(plugin, spec)),
     asset: (name, file, contentType) => scope.own(extensions.addAsset(plugin, name, file, contentType)),

@@ -6,19 +6,34 @@ import type { PluginRoutes } from './plugin-routes';
 import { parseJid } from '../xml';
 import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
-import type { PluginScope } from './plugin-scope';
+import type { Scope } from '../lifecycle/scope';
 import { scopedCluster } from './scoped-cluster';
 import { scopedMetrics } from './plugin-metrics';
 import { scopedConsole } from './plugin-console';
 import type { ConsoleExtensions } from './console-extensions';
-import type { DiscoItem, PluginContext } from './types';
+import type { DiscoItem, PluginContext, PluginDefinition } from './types';
+import type { Element } from 'ltx';
+import type { Jid } from '../xml';
+
+/** The sender a stanza names itself, or `fallback` (the domain or the component) when it names none. */
+function senderOf(stanza: Element, fallback: string): Jid {
+  return parseJid(String(stanza.attrs.from ?? fallback));
+}
+
+/** Routes with `from` stamped on the stanza, so the recipient sees who sent it. */
+function routeFrom(core: CoreContext, stanza: Element, from: Jid): Promise<void> {
+  stanza.attrs.from = from.full;
+  return core.router.route(stanza, from);
+}
 
 export interface PluginContextDeps<C> {
   name: string;
+  /** What the module declared it needs and offers (checked by provide/use). */
+  declared?: Pick<PluginDefinition<C>, 'depends' | 'optional' | 'provides'>;
   core: CoreContext;
   db: Database;
   routes: PluginRoutes;
-  scope: PluginScope;
+  scope: Scope;
   config: PluginConfigHandle<C>;
   logger: Logger;
   consoleExtensions: ConsoleExtensions;
@@ -27,6 +42,7 @@ export interface PluginContextDeps<C> {
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
 export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
   const { name, core, scope } = deps;
+  const declared = deps.declared ?? {};
 
   const addDiscoItem = (item: DiscoItem): (() => void) => {
     const entry = { ...item };
@@ -47,7 +63,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     stores: core.stores,
     sessions: core.sessions,
     router: {
-      route: (stanza, from) => core.router.route(stanza, from ?? parseJid(core.domain)),
+      route: (stanza, from) => routeFrom(core, stanza, from ?? senderOf(stanza, core.domain)),
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
       resourcesOf: (bareJid) => core.routes.resourcesOf(bareJid).map((route) => route.fullJid),
     },
@@ -74,10 +90,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
         addDiscoItem({ jid: domain, ...(options.name ? { name: options.name } : {}) });
         return {
           domain,
-          send: (stanza) => {
-            stanza.attrs.from ??= domain;
-            return core.router.route(stanza, parseJid(String(stanza.attrs.from)));
-          },
+          send: (stanza) => routeFrom(core, stanza, senderOf(stanza, domain)),
         };
       },
     },
@@ -86,10 +99,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       addItem: addDiscoItem,
     },
     events: {
-      on(event, listener) {
-        core.events.on(event, listener as never);
-        return scope.own(() => core.events.off(event, listener as never));
-      },
+      on: (event, listener) => scope.own(core.events.on(event, listener)),
     },
     ...(core.pep ? { pep: core.pep } : {}),
     admin: {
@@ -104,5 +114,19 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     },
     metrics: scopedMetrics(name, scope),
     console: scopedConsole(name, deps.consoleExtensions, scope),
+    provide(service, impl) {
+      if (!declared.provides?.includes(service)) throw new Error(`module ${name} provides "${service}" without listing it in provides`);
+      scope.own(core.services.provide(name, service, impl));
+    },
+    use(service) {
+      if (!declared.depends?.includes(service)) throw new Error(`module ${name} uses "${service}" without listing it in depends`);
+      const impl = core.services.get(service);
+      if (impl === undefined) throw new Error(`module ${name} depends on "${service}", which no running module provides`);
+      return impl;
+    },
+    useOptional(service) {
+      if (!declared.optional?.includes(service)) throw new Error(`module ${name} uses "${service}" without listing it in optional`);
+      return core.services.ref(service);
+    },
   };
 }

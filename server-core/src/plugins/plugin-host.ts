@@ -13,20 +13,28 @@ import { PluginConfigHandle, validatePluginConfig } from './plugin-config';
 import { createPluginContext } from './plugin-context';
 import { PluginError } from './plugin-errors';
 import { isPathSource, loadPluginDefinition, migrationOwner } from './plugin-loader';
-import { PluginScope } from './plugin-scope';
+import { Scope } from '../lifecycle/scope';
 import { PluginStore, type StoredPlugin } from './plugin-store';
 import { maskSecrets, restoreMaskedSecrets } from './mask-secrets';
 import type { PluginContext, PluginDefinition, PluginInfo, PluginState } from './types';
+import type { CoreModuleDefinition } from './core-module';
+import { dependencyOrder } from './module-order';
 
 /** Every node applies a change by re-reading the plugin's row: the database is the one truth. */
 const SYNC_TASK = 'plugin-host.sync';
 export const PLUGIN_HOST_DEFAULTS = { startTimeoutMs: 30_000, syncTimeoutMs: 60_000 } as const;
+/** The `source` stored for a core module: it comes with the server, not from a folder or package. */
+const CORE_SOURCE = 'core';
 
 export interface PluginHostOptions {
   core: CoreContext;
   db: Database;
   /** The config file's plugin list: the initial state, overridden by rows changed at run time. */
   entries: ServerConfig['plugins'];
+  /** The server's own feature modules, hosted before the plugins. */
+  coreModules?: readonly CoreModuleDefinition[];
+  /** The config file's `modules` section: the initial state of core modules, like `entries` for plugins. */
+  moduleEntries?: ServerConfig['modules'];
   /** Where relative plugin paths and npm package names are resolved from. */
   baseDir: string;
   logger: Logger;
@@ -36,13 +44,15 @@ export interface PluginHostOptions {
 
 interface Running {
   ctx: PluginContext<unknown>;
-  scope: PluginScope;
+  scope: Scope;
   config: PluginConfigHandle<unknown>;
   /** The raw config it runs with, to notice a change. */
   raw: string;
 }
 
 interface PluginSlot extends StoredPlugin {
+  /** A core module (its definition comes with the server and never reloads). */
+  core: boolean;
   definition?: PluginDefinition<unknown>;
   loadedFrom?: string;
   state: PluginState;
@@ -64,14 +74,19 @@ export interface PluginChange {
 }
 
 /**
- * Loads, starts and stops plugins on one node. Changes (enable, disable, reconfigure, install)
- * are written to the `plugins` table and then applied on every node through a cluster task.
+ * Loads, starts and stops the core's modules and the plugins on one node, on one definition.
+ * Core modules start first (startCore, before clients connect) and stop last (stopCore); each
+ * group starts in dependency order and stops in reverse. Changes (enable, disable,
+ * reconfigure, install) are written to the `plugins` table and then applied on every node
+ * through a cluster task.
  */
 export class PluginHost {
   readonly routes = new PluginRoutes();
   /** Console pages and assets the running plugins added. */
   readonly console = new ConsoleExtensions();
   private readonly slots = new Map<string, PluginSlot>();
+  /** Running slots in the order they started: stopping goes the other way. */
+  private startOrder: PluginSlot[] = [];
   private readonly lock = new AsyncLock();
   private readonly store: PluginStore;
   private readonly logger: Logger;
@@ -82,10 +97,29 @@ export class PluginHost {
     this.logger = options.logger.child({ component: 'plugins' });
   }
 
+  /** Core modules and plugins, in that order. */
   async start(): Promise<void> {
+    await this.startCore();
+    await this.startPlugins();
+  }
+
+  /** Reads the stored state and starts the core modules; a core module that fails to start fails the server. */
+  async startCore(): Promise<void> {
     await this.store.migrate();
     const stored = new Map((await this.store.all()).map((row) => [row.name, row]));
+    const core = dependencyOrder(this.options.coreModules ?? []);
+    const known = new Set(core.map((definition) => definition.name));
+    for (const name of Object.keys(this.options.moduleEntries ?? {})) {
+      if (!known.has(name)) throw new PluginError('not-found', `modules.${name}: there is no core module of that name (there are ${[...known].join(', ')})`);
+    }
+    for (const definition of core) {
+      const entry = this.options.moduleEntries?.[definition.name];
+      const row = stored.get(definition.name) ?? { name: definition.name, source: CORE_SOURCE, enabled: entry?.enabled ?? true, config: (entry?.config ?? {}) as JsonValue };
+      this.slots.set(definition.name, { ...this.newSlot({ ...row, source: CORE_SOURCE }), core: true, definition, loadedFrom: CORE_SOURCE });
+      stored.delete(definition.name);
+    }
     for (const entry of this.options.entries) {
+      if (known.has(entry.name)) throw new PluginError('already-installed', `plugins: "${entry.name}" is the name of a core module; configure it under modules.${entry.name}`);
       const row = stored.get(entry.name) ?? { name: entry.name, source: entry.path ?? entry.name, enabled: entry.enabled, config: entry.config as JsonValue };
       this.slots.set(entry.name, this.newSlot(row));
       stored.delete(entry.name);
@@ -93,22 +127,51 @@ export class PluginHost {
     for (const row of stored.values()) this.slots.set(row.name, this.newSlot(row));
     this.syncTask = this.options.core.cluster.registerTask(SYNC_TASK, async (payload) => this.applyStored(String((payload as { name?: unknown })?.name)));
     await this.lock.run(async () => {
-      for (const slot of this.slots.values()) {
-        this.load(slot);
-        if (slot.enabled && slot.definition) await this.startSlot(slot);
+      for (const slot of this.coreSlots()) {
+        if (!slot.enabled) continue;
+        await this.startSlot(slot);
+        if (slot.state === 'failed') throw new PluginError('start-failed', `core module ${slot.name} failed to start: ${slot.error}`);
       }
     });
   }
 
-  async stop(): Promise<void> {
-    this.syncTask?.dispose();
-    this.syncTask = undefined;
+  /** Loads and starts the enabled plugins, once clients can connect. */
+  async startPlugins(): Promise<void> {
     await this.lock.run(async () => {
-      for (const slot of [...this.slots.values()].reverse()) if (slot.running) await this.stopSlot(slot, 'stopped');
+      const slots = [...this.slots.values()].filter((slot) => !slot.core);
+      for (const slot of slots) this.load(slot);
+      const loaded = slots.filter((slot) => slot.definition);
+      const ordered = dependencyOrder(loaded.map((slot) => ({ ...slot.definition!, slot }))).map((entry) => entry.slot);
+      for (const slot of ordered) if (slot.enabled) await this.startSlot(slot);
     });
   }
 
+  /** Plugins, then core modules, each newest first. */
+  async stop(): Promise<void> {
+    await this.stopPlugins();
+    await this.stopCore();
+  }
+
+  async stopPlugins(): Promise<void> {
+    await this.lock.run(() => this.stopRunning(false));
+  }
+
+  async stopCore(): Promise<void> {
+    this.syncTask?.dispose();
+    this.syncTask = undefined;
+    await this.lock.run(async () => {
+      await this.stopRunning(false);
+      await this.stopRunning(true);
+    });
+  }
+
+  /** The plugins (not the core modules). */
   list(): PluginInfo[] {
+    return [...this.slots.values()].filter((slot) => !slot.core).map((slot) => this.info(slot));
+  }
+
+  /** Core modules (in dependency order) and plugins, each with `core` telling which it is. */
+  modules(): PluginInfo[] {
     return [...this.slots.values()].map((slot) => this.info(slot));
   }
 
@@ -128,8 +191,12 @@ export class PluginHost {
     return this.change(name, (slot) => ({ ...stored(slot), enabled: true }));
   }
 
+  /** Refused while a running module depends on a service this one provides: disable those first. */
   disable(name: string): Promise<PluginChange> {
-    return this.change(name, (slot) => ({ ...stored(slot), enabled: false }));
+    return this.change(name, (slot) => {
+      this.assertNotNeeded(slot);
+      return { ...stored(slot), enabled: false };
+    });
   }
 
   /** Validates first, so a bad config never reaches the database or any node. Masked secrets keep their value. */
@@ -138,6 +205,8 @@ export class PluginHost {
       if (!slot.definition) throw new PluginError('not-loaded', `plugin ${name} is not loaded (${slot.error ?? 'unknown reason'}); fix its source first`);
       const merged = restoreMaskedSecrets(config, slot.config);
       validatePluginConfig(name, slot.definition.configSchema, merged);
+      // Without a reconfigure hook it restarts, and what its dependants resolved would be stale.
+      if (!slot.definition.reconfigure) this.assertNotNeeded(slot);
       return { ...stored(slot), config: merged as JsonValue };
     });
   }
@@ -209,19 +278,28 @@ export class PluginHost {
 
   private async startSlot(slot: PluginSlot): Promise<void> {
     const definition = slot.definition!;
-    const logger = this.options.logger.child({ plugin: slot.name });
-    const scope = new PluginScope(slot.name, logger);
+    const kind = slot.core ? 'module' : 'plugin';
+    const logger = this.options.logger.child({ [kind]: slot.name });
+    const scope = new Scope(`${kind} ${slot.name}`, logger);
     slot.state = 'starting';
     slot.error = null;
     try {
+      this.assertDependencies(slot);
       const config = new PluginConfigHandle(validatePluginConfig(slot.name, definition.configSchema, slot.config));
       scope.own(() => config.dispose());
-      const ctx = createPluginContext({ name: slot.name, core: this.options.core, db: this.options.db, routes: this.routes, scope, config, logger, consoleExtensions: this.console });
+      const core = this.options.core;
+      const plain = createPluginContext({ name: slot.name, declared: definition, core, db: this.options.db, routes: this.routes, scope, config, logger, consoleExtensions: this.console });
+      // A core module's definition takes the wider context (see CoreModuleDefinition).
+      const ctx = slot.core ? { ...plain, core } : plain;
       if (definition.migrations?.length) await runMigrations(this.options.db, migrationOwner(slot.name), definition.migrations);
       await this.withStartTimeout(slot.name, () => definition.start(ctx));
+      for (const service of definition.provides ?? []) {
+        if (core.services.ownerOf(service) !== slot.name) throw new PluginError('start-failed', `${kind} ${slot.name} lists "${service}" in provides but did not provide it`);
+      }
       slot.running = { ctx, scope, config, raw: JSON.stringify(slot.config) };
       slot.state = 'running';
-      logger.info({ version: definition.version }, 'plugin started');
+      this.startOrder.push(slot);
+      logger.info({ version: definition.version }, `${kind} started`);
     } catch (err) {
       await scope.dispose();
       this.fail(slot, err, 'plugin failed to start; its registrations were undone');
@@ -239,7 +317,36 @@ export class PluginHost {
     await running.scope.dispose();
     slot.running = undefined;
     slot.state = state;
-    this.logger.info({ plugin: slot.name }, 'plugin stopped');
+    this.startOrder = this.startOrder.filter((entry) => entry !== slot);
+    this.logger.info({ plugin: slot.name, core: slot.core }, 'plugin stopped');
+  }
+
+  /** Stops the running core modules or plugins, newest first. */
+  private async stopRunning(core: boolean): Promise<void> {
+    for (const slot of [...this.startOrder].reverse()) if (slot.core === core && slot.running) await this.stopSlot(slot, 'stopped');
+  }
+
+  private coreSlots(): PluginSlot[] {
+    return [...this.slots.values()].filter((slot) => slot.core);
+  }
+
+  /** A missing dependency is an error naming both modules (and why the provider is not there). */
+  private assertDependencies(slot: PluginSlot): void {
+    for (const service of slot.definition?.depends ?? []) {
+      if (this.options.core.services.get(service) !== undefined) continue;
+      const provider = [...this.slots.values()].find((other) => other.definition?.provides?.includes(service));
+      const why = provider ? `module ${provider.name} provides it but is ${provider.enabled ? provider.state : 'disabled'}` : 'no installed module provides it';
+      throw new PluginError('start-failed', `module ${slot.name} depends on "${service}": ${why}`);
+    }
+  }
+
+  private assertNotNeeded(slot: PluginSlot): void {
+    if (!slot.running) return;
+    const provided = slot.definition?.provides ?? [];
+    const dependants = [...this.slots.values()].filter((other) => other.running && other !== slot && other.definition?.depends?.some((service) => provided.includes(service)));
+    if (dependants.length === 0) return;
+    const names = dependants.map((other) => other.name).join(', ');
+    throw new PluginError('in-use', `module ${slot.name} cannot stop while ${names} depend${dependants.length === 1 ? 's' : ''} on what it provides; disable ${names} first`);
   }
 
   private async reconfigureSlot(slot: PluginSlot): Promise<void> {
@@ -278,7 +385,7 @@ export class PluginHost {
   }
 
   private newSlot(row: StoredPlugin): PluginSlot {
-    return { ...row, state: 'stopped', error: null };
+    return { ...row, core: false, state: 'stopped', error: null };
   }
 
   private info(slot: PluginSlot): PluginInfo {
@@ -288,6 +395,7 @@ export class PluginHost {
       description: slot.definition?.description ?? null,
       source: slot.source,
       enabled: slot.enabled,
+      core: slot.core,
       state: slot.state,
       error: slot.error,
       config: maskSecrets(slot.config),

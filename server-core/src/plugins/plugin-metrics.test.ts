@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { PluginScope } from './plugin-scope';
+import { Scope } from '../lifecycle/scope';
 import { scopedMetrics } from './plugin-metrics';
 import { silentLogger } from '../log';
 
@@ -30,8 +30,8 @@ describe('ctx.metrics', () => {
   });
 
   test("a plugin cannot take the server's metric names or another plugin's", async () => {
-    const mine = new PluginScope('mine', silentLogger());
-    const theirs = new PluginScope('theirs', silentLogger());
+    const mine = new Scope('mine', silentLogger());
+    const theirs = new Scope('theirs', silentLogger());
     expect(() => scopedMetrics('mine', mine).gauge({ name: 'aim_sessions_local', help: 'x' })).toThrow('metric aim_sessions_local belongs to the server');
     expect(() => scopedMetrics('mine', mine).counter({ name: 'aim_process_cpu_seconds_total', help: 'x' })).toThrow('belongs to the server');
     scopedMetrics('mine', mine).counter({ name: 'aim_mine_total', help: 'x' });
@@ -41,8 +41,8 @@ describe('ctx.metrics', () => {
   });
 
   test('two copies of a plugin (two nodes in one process) share a metric until the last one stops', async () => {
-    const first = new PluginScope('shared', silentLogger());
-    const second = new PluginScope('shared', silentLogger());
+    const first = new Scope('shared', silentLogger());
+    const second = new Scope('shared', silentLogger());
     const a = scopedMetrics('shared', first).counter({ name: 'aim_shared_total', help: 'x' });
     const b = scopedMetrics('shared', second).counter({ name: 'aim_shared_total', help: 'x' });
     expect(b).toBe(a);

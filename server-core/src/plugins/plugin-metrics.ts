@@ -1,6 +1,6 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { counter, gauge, histogram, metricsRegistry, type HistogramSpec, type MetricSpec } from '../metrics';
-import type { PluginScope } from './plugin-scope';
+import type { Scope } from '../lifecycle/scope';
 
 /** Metrics a plugin registers in the server's registry; each is removed when the plugin stops. */
 export interface PluginMetrics {
@@ -40,7 +40,7 @@ function release(name: string): void {
 }
 
 /** `ctx.metrics` of one plugin: names are checked against the server's and other plugins' metrics. */
-export function scopedMetrics(plugin: string, scope: PluginScope): PluginMetrics {
+export function scopedMetrics(plugin: string, scope: Scope): PluginMetrics {
   const register = <M>(spec: MetricSpec<string>, create: () => M): M => {
     claim(plugin, spec.name);
     try {

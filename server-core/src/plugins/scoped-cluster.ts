@@ -1,5 +1,5 @@
 import type { Cluster, ClusterCache, JsonValue } from '../cluster/types';
-import type { PluginScope } from './plugin-scope';
+import type { Scope } from '../lifecycle/scope';
 import type { PluginCluster } from './types';
 
 const LISTENER_METHODS = new Set<PropertyKey>(['on', 'addListener', 'once']);
@@ -8,7 +8,7 @@ const LISTENER_METHODS = new Set<PropertyKey>(['on', 'addListener', 'once']);
  * The cluster as one plugin sees it. Cache, task and topic names get the plugin's prefix so
  * two plugins never collide, and every listener, task and message handler belongs to the scope.
  */
-export function scopedCluster(cluster: Cluster, pluginName: string, scope: PluginScope): PluginCluster {
+export function scopedCluster(cluster: Cluster, pluginName: string, scope: Scope): PluginCluster {
   const named = (name: string) => `plugin.${pluginName}.${name}`;
   return {
     nodeId: cluster.nodeId,
@@ -38,7 +38,7 @@ export function scopedCluster(cluster: Cluster, pluginName: string, scope: Plugi
 }
 
 /** The shared cache, with listeners added through this view owned by the scope. */
-function scopedCache<V extends JsonValue>(cache: ClusterCache<V>, scope: PluginScope): ClusterCache<V> {
+function scopedCache<V extends JsonValue>(cache: ClusterCache<V>, scope: Scope): ClusterCache<V> {
   const view: ClusterCache<V> = new Proxy(cache, {
     get(target, property) {
       if (LISTENER_METHODS.has(property)) {

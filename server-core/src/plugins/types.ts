@@ -16,6 +16,8 @@ import type { Jid } from '../xml';
 import type { PepService } from '../core/pep-api';
 import type { PluginMetrics } from './plugin-metrics';
 import type { PluginConsole } from './plugin-console';
+import type { TimerHandle } from '../lifecycle/scope';
+import type { ServiceMap, ServiceName, ServiceRef } from '../core/service-registry';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -26,6 +28,15 @@ export interface PluginDefinition<C = unknown> {
   configSchema: z.ZodType<C, z.ZodTypeDef, unknown>;
   /** The plugin's own tables, numbered 1, 2, 3...; applied before every start. */
   migrations?: Migration[];
+  /**
+   * Services that must be provided (by a running module) before this one starts; read them
+   * with `ctx.use`. A module providing one of them cannot be disabled while this one runs.
+   */
+  depends?: readonly ServiceName[];
+  /** Services used when present (`ctx.useOptional`); their provider may stop and start at any time. */
+  optional?: readonly ServiceName[];
+  /** Services this module offers through `ctx.provide`; each must be provided by the end of `start`. */
+  provides?: readonly ServiceName[];
   start(ctx: PluginContext<C>): Promise<void> | void;
   /** Runs before the scope undoes the plugin's registrations. */
   stop?(ctx: PluginContext<C>): Promise<void> | void;
@@ -101,9 +112,7 @@ export type AdminRouteResult = JsonValue | void | { status: number; body: JsonVa
 export type AdminRouteHandler = (request: AdminRequest) => Promise<AdminRouteResult> | AdminRouteResult;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
-export interface TimerHandle {
-  cancel(): void;
-}
+export type { TimerHandle };
 
 /** The plugin's view of the cluster; names of caches, tasks and topics are private to the plugin. */
 export interface PluginCluster {
@@ -130,7 +139,10 @@ export interface PluginConfig<C> {
 
 /** Routing for plugins: send stanzas, never replace the server's own routing. */
 export interface PluginRouter {
-  /** Routes a stanza whose `from` the plugin vouches for (defaults to the server's domain). */
+  /**
+   * Routes a stanza whose `from` the plugin vouches for: the `from` argument, else the stanza's
+   * own `from`, else the server's domain. The chosen sender is stamped on the stanza.
+   */
   route(stanza: Element, from?: Jid): Promise<void>;
   /** Delivers to one online resource on any node; false when it is not online. */
   deliverToResource(fullJid: string, stanza: Element): boolean;
@@ -177,6 +189,12 @@ export interface PluginContext<C = unknown> {
   readonly metrics: PluginMetrics;
   /** Admin console pages and the scripts and styles they load; removed when the plugin stops. */
   readonly console: PluginConsole;
+  /** Offers a service named in `provides`; withdrawn when the module stops. */
+  provide<K extends ServiceName>(name: K, impl: ServiceMap[K]): void;
+  /** A service named in `depends` (always there while this module runs): resolve it once, in `start`. */
+  use<K extends ServiceName>(name: K): ServiceMap[K];
+  /** A service named in `optional`: `current` is undefined while no module provides it. */
+  useOptional<K extends ServiceName>(name: K): ServiceRef<ServiceMap[K]>;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
@@ -189,6 +207,8 @@ export interface PluginInfo {
   /** Folder path or npm package name it was loaded from. */
   source: string;
   enabled: boolean;
+  /** A feature of the server itself (started before the plugins, stopped after them). */
+  core: boolean;
   state: PluginState;
   /** Why it failed to load or start. */
   error: string | null;

@@ -2,13 +2,20 @@ import type { CoreContext } from '../core/core-context';
 import type { SessionManager } from '../session/session-manager';
 import { createPresenceModule } from '../im/presence-module';
 import { createMessageModule } from '../im/message-module';
-import { registerCoreServices } from '../services';
+import { registerCoreServices, blockingModule } from '../services';
+import type { CoreModuleDefinition } from '../plugins/core-module';
 
 /**
- * Installs the server's own protocol modules (RFC 6121 IM and the core XEPs) on a core
- * context. Returns the undo, run at shutdown.
+ * The server's own feature modules, hosted by the plugin host on the same definition plugins
+ * use (started before plugins, in dependency order, and stopped after them).
  */
-export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => void {
+export const CORE_MODULES: readonly CoreModuleDefinition[] = [blockingModule];
+
+/**
+ * Installs the protocol code not yet hosted as a module (RFC 6121 IM and the remaining core
+ * XEPs) on a core context. Returns the undo, run at shutdown.
+ */
+export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => Promise<void> {
   const presence = createPresenceModule(ctx);
   const messages = createMessageModule(ctx);
   sessions.presence = presence.presence;
@@ -18,9 +25,9 @@ export function installCoreModules(ctx: CoreContext, sessions: SessionManager): 
     accountExists: (username) => ctx.stores.accounts.exists(username),
   });
   const undoServices = registerCoreServices(ctx);
-  return () => {
-    undoServices();
-    messages.dispose();
+  return async () => {
+    await undoServices();
+    await messages.dispose();
     presence.dispose();
   };
 }

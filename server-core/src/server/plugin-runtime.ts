@@ -1,10 +1,9 @@
 import type { ServerConfig } from '../config';
 import type { Logger } from '../log';
-import type { Database } from '../storage';
 import type { CoreContext } from '../core/core-context';
 import { startAdminServer, type AdminServer } from '../admin/admin-server';
 import { resolveAdminToken } from '../admin/admin-token';
-import { PluginHost } from '../plugins/plugin-host';
+import type { PluginHost } from '../plugins/plugin-host';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import type { SetupLink } from '../admin/console/setup-token';
 
@@ -16,17 +15,17 @@ export interface PluginRuntime {
   readonly setup: SetupLink | undefined;
   /** Where the admin API token is kept (unless AIM_ADMIN_TOKEN gives it). */
   readonly adminTokenFile: string | undefined;
-  /** Stops the admin API, then every plugin (newest first). */
+  /** Stops the admin API, then every plugin (newest first); the core modules stay until stopCore. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the configured plugins and the admin API of one node. Called once the listeners are
- * up, so a plugin sees a server that already accepts clients.
+ * Starts the configured plugins and the admin API of one node, on a host whose core modules
+ * already run. Called once the listeners are up, so a plugin sees a server that already
+ * accepts clients.
  */
-export async function startPluginRuntime(config: ServerConfig, core: CoreContext, db: Database, logger: Logger): Promise<PluginRuntime> {
-  const plugins = new PluginHost({ core, db, entries: config.plugins, baseDir: process.cwd(), logger });
-  await plugins.start();
+export async function startPluginRuntime(config: ServerConfig, core: CoreContext, plugins: PluginHost, logger: Logger): Promise<PluginRuntime> {
+  await plugins.startPlugins();
   let admin: AdminServer | undefined;
   let adminTokenFile: string | undefined;
   if (config.listeners.admin) {
@@ -36,7 +35,7 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
     try {
       admin = await startAdminServer({ ...config.listeners.admin, signInLimits: loginThrottleLimits(config), token: token.token, core, plugins, logger });
     } catch (err) {
-      await plugins.stop();
+      await plugins.stopPlugins();
       throw err;
     }
     logger.info({ address: admin.address }, 'admin API listening');
@@ -48,7 +47,7 @@ export async function startPluginRuntime(config: ServerConfig, core: CoreContext
     adminTokenFile,
     async stop() {
       await admin?.close();
-      await plugins.stop();
+      await plugins.stopPlugins();
     },
   };
 }

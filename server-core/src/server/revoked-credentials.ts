@@ -12,13 +12,13 @@ export class RevokedCredentialsSweep {
   private readonly stamps = new WeakMap<ClientSession, string>();
   private readonly timer: NodeJS.Timeout;
   private running: Promise<void> | undefined;
-  private readonly onCreated = (session: ClientSession) => void this.remember(session);
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly ctx: CoreContext,
     intervalMs: number,
   ) {
-    ctx.events.on('sessionCreated', this.onCreated);
+    this.stopListening = ctx.events.on('sessionCreated', (session) => void this.remember(session));
     this.timer = setInterval(() => void this.sweep(), intervalMs);
     this.timer.unref();
   }
@@ -32,7 +32,7 @@ export class RevokedCredentialsSweep {
 
   dispose(): void {
     clearInterval(this.timer);
-    this.ctx.events.off('sessionCreated', this.onCreated);
+    this.stopListening();
   }
 
   private async remember(session: ClientSession): Promise<void> {

@@ -1,5 +1,4 @@
 import tls from 'node:tls';
-import { EventEmitter } from 'eventemitter3';
 import type { ServerConfig } from '../config';
 import { AggregatedWarnings, createLogger, type Logger } from '../log';
 import { openStorage } from '../storage';
@@ -21,12 +20,14 @@ import { StreamSweeper } from './stream-sweeper';
 import { AddressLimits, type AddressRefusal } from './address-limits';
 import { LoginThrottle } from '../auth';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
-import { installCoreModules } from './modules';
+import { installCoreModules, CORE_MODULES } from './modules';
+import { EventBus } from '../lifecycle/event-bus';
+import { ServiceRegistry } from '../core/service-registry';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { startPluginRuntime } from './plugin-runtime';
 import type { SetupLink } from '../admin/console/setup-token';
-import type { PluginHost } from '../plugins/plugin-host';
+import { PluginHost } from '../plugins/plugin-host';
 import type { PluginRuntime } from './plugin-runtime';
 
 export interface StartServerOptions {
@@ -102,16 +103,20 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   const listeners: Record<string, Listener> = {};
   const l = config.listeners;
+  const modules = new PluginHost({ core: ctx, db, entries: config.plugins, coreModules: CORE_MODULES, moduleEntries: config.modules, baseDir: process.cwd(), logger });
   let pluginRuntime: PluginRuntime;
   try {
     await nodeLoss.purgeStaleRoutesOfThisNode();
+    // The core's modules run before the first client connects, and stop after the last one left.
+    await modules.startCore();
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
     if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
     // Plugins start once clients can connect, and stop first on shutdown.
-    pluginRuntime = await startPluginRuntime(config, ctx, db, logger);
+    pluginRuntime = await startPluginRuntime(config, ctx, modules, logger);
   } catch (err) {
     await Promise.all(Object.values(listeners).map((listener) => listener.close()));
+    await modules.stopCore();
     await nodeLoss.dispose();
     await cluster.stop();
     await db.close();
@@ -138,7 +143,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       loginWarnings.dispose();
       revokedCredentials.dispose();
       await nodeLoss.dispose();
-      uninstall();
+      await modules.stopCore();
+      await uninstall();
       ctx.sessionEnding.dispose();
       ctx.router.dispose();
       await cluster.stop();
@@ -171,7 +177,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     router,
     iqHandlers,
     interceptors: new InterceptorChain(logger),
-    events: new EventEmitter<CoreEvents>(),
+    events: new EventBus<CoreEvents>(logger),
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
@@ -185,7 +191,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
       capsQueryTimeoutMs: config.limits.capsQueryTimeoutMs,
     },
     disco: { features: new Set(), identities: [{ category: 'server', type: 'im', name: 'Asterisk-IM' }], items: [] },
-    blocking: { isBlocked: async () => false },
+    services: new ServiceRegistry(),
     updateRoute: (session: ClientSession) =>
       routes.set(session.fullJid, { node: cluster.nodeId, priority: session.priority, available: session.available }),
   };

@@ -1,5 +1,5 @@
 import { startWorld, iqFailure, xml, type World } from './service-test-world';
-import { readServerVersion } from './server-version';
+import { readServerVersion } from '../core/server-version';
 
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';

@@ -2,7 +2,7 @@ import { Element } from 'ltx';
 import { NS, StanzaError, type Jid } from '../xml';
 import type { IqRequest } from '../routing';
 import type { CoreContext } from '../core/core-context';
-import { UndoStack } from '../core/undo-stack';
+import { Scope } from '../lifecycle/scope';
 import { PEP_FEATURES, PEP_IDENTITY } from './pep';
 
 /**
@@ -11,8 +11,8 @@ import { PEP_FEATURES, PEP_IDENTITY } from './pep';
  * the user and to contacts with a presence subscription, so strangers cannot probe whether an
  * account exists (RFC 6121 8.5.1 privacy: they get service-unavailable, as for no account).
  */
-export function registerDisco(ctx: CoreContext): () => void {
-  const undo = new UndoStack();
+export function registerDisco(ctx: CoreContext): () => Promise<void> {
+  const undo = new Scope('module disco', ctx.logger);
   const serverInfo = ({ iq, payload }: IqRequest): Element => {
     expectGetWithoutNode(iq, payload);
     const query = new Element('query', { xmlns: NS.DISCO_INFO });
@@ -42,11 +42,11 @@ export function registerDisco(ctx: CoreContext): () => void {
     return new Element('query', { xmlns: NS.DISCO_ITEMS });
   };
 
-  undo.add(ctx.iqHandlers.register('server', NS.DISCO_INFO, serverInfo));
-  undo.add(ctx.iqHandlers.register('server', NS.DISCO_ITEMS, serverItems));
-  undo.add(ctx.iqHandlers.register('account', NS.DISCO_INFO, accountInfo));
-  undo.add(ctx.iqHandlers.register('account', NS.DISCO_ITEMS, accountItems));
-  return () => undo.run();
+  undo.own(ctx.iqHandlers.register('server', NS.DISCO_INFO, serverInfo));
+  undo.own(ctx.iqHandlers.register('server', NS.DISCO_ITEMS, serverItems));
+  undo.own(ctx.iqHandlers.register('account', NS.DISCO_INFO, accountInfo));
+  undo.own(ctx.iqHandlers.register('account', NS.DISCO_ITEMS, accountItems));
+  return () => undo.dispose();
 }
 
 function expectGetWithoutNode(iq: Element, payload: Element): void {

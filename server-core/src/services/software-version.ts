@@ -3,7 +3,7 @@ import { Element } from 'ltx';
 import { NS, StanzaError } from '../xml';
 import type { IqRequest } from '../routing';
 import type { CoreContext } from '../core/core-context';
-import { SERVER_NAME, readServerVersion } from './server-version';
+import { SERVER_NAME, readServerVersion } from '../core/server-version';
 
 /** XEP-0092 Software Version of the server. */
 export function registerSoftwareVersion(ctx: CoreContext): () => void {

@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import { makeJid, parseJid, StanzaError, errorReply, canReplyWithError, JidError, type Jid } from '../xml';
 import { StreamError, type ClientStream } from '../stream';
-import type { EventEmitter } from 'eventemitter3';
+import type { EventBus } from '../lifecycle/event-bus';
 import type { Logger } from '../log';
 import { ClientSession, type SessionHost } from './client-session';
 import type { LocalSessions } from './local-sessions';
@@ -17,7 +17,7 @@ export interface SessionManagerDeps {
   readonly sessions: LocalSessions;
   readonly routes: RouteTable;
   readonly sessionEnding: SessionEnding;
-  readonly events: EventEmitter<SessionEvents>;
+  readonly events: EventBus<SessionEvents>;
   readonly interceptors: SessionInterceptors;
   readonly router: SessionRouter;
   updateRoute(session: ClientSession): Promise<void>;
@@ -51,7 +51,13 @@ export class SessionManager implements SessionHost {
     await this.replaceExisting(jid.full);
     const session = new ClientSession(jid, stream, this);
     this.ctx.sessions.add(session);
-    await this.ctx.updateRoute(session);
+    try {
+      await this.ctx.updateRoute(session);
+    } catch (err) {
+      // A bind that fails must not leave a session or a route behind for others to route to.
+      await this.forget(session);
+      throw err;
+    }
     this.ctx.events.emit('sessionCreated', session);
     return session;
   }
@@ -87,8 +93,12 @@ export class SessionManager implements SessionHost {
 
   private async end(session: ClientSession): Promise<void> {
     await this.presence?.sessionEnded(session);
-    if (this.ctx.sessions.remove(session)) await this.ctx.routes.remove(session.fullJid);
+    await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);
+  }
+
+  private async forget(session: ClientSession): Promise<void> {
+    if (this.ctx.sessions.remove(session)) await this.ctx.routes.remove(session.fullJid);
   }
 
   private matchesOwnJid(from: string, session: ClientSession): boolean {

@@ -7,7 +7,8 @@ import type { CommandEntry } from '../../command/command';
 import { backupCommand, restoreCommand } from './backup';
 import { configCommands } from './config';
 import { pluginCommands } from './plugin';
+import { moduleCommands } from './module';
 import { startCommand } from './start';
 import { userCommands } from './user';
 
-export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, pluginCommands, configCommands, backupCommand, restoreCommand];
+export const COMMANDS: readonly CommandEntry[] = [startCommand, userCommands, moduleCommands, pluginCommands, configCommands, backupCommand, restoreCommand];

@@ -45,13 +45,13 @@ export async function callAdmin(input: CommandInput, method: string, route: stri
   return parsed;
 }
 
-function describe(plugin: PluginInfo): string {
+export function describe(plugin: PluginInfo): string {
   const version = plugin.version ? ` ${plugin.version}` : '';
   const error = plugin.error ? `  (${plugin.error})` : '';
   return `${plugin.name}${version}\t${plugin.enabled ? 'enabled' : 'disabled'}\t${plugin.state}${error}`;
 }
 
-function reportChange(input: CommandInput, change: unknown): number {
+export function reportChange(input: CommandInput, change: unknown): number {
   const { plugin, nodes } = change as { plugin: PluginInfo; nodes: Array<{ nodeId: string; ok: boolean; error?: string | null }> };
   input.io.stdout.write(`${describe(plugin)}\n`);
   const failed = nodes.filter((node) => !node.ok);

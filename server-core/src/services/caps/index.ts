@@ -7,7 +7,7 @@
 import type { Element } from 'ltx';
 import type { ClientSession } from '../../session';
 import type { CoreContext } from '../../core/core-context';
-import { UndoStack } from '../../core/undo-stack';
+import { Scope } from '../../lifecycle/scope';
 import { CapsQueries } from './caps-queries';
 import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
@@ -20,25 +20,23 @@ export { MAX_KNOWN_CAPS } from './known-caps';
 /** The replicated cache the IM module keeps every available resource's presence in (see PresenceCache). */
 const PRESENCE_CACHE = 'xmpp-presence';
 
-export function registerCaps(ctx: CoreContext): () => void {
-  const undo = new UndoStack();
+export function registerCaps(ctx: CoreContext): () => Promise<void> {
+  const undo = new Scope('module caps', ctx.logger);
   const known = new KnownCaps(ctx.cluster);
-  undo.add(() => known.dispose());
+  undo.own(() => known.dispose());
   const queries = new CapsQueries(ctx.domain, ctx.limits.capsQueryTimeoutMs);
-  undo.add(() => queries.dispose());
-  undo.add(ctx.interceptors.add(queries.interceptor()));
+  undo.own(() => queries.dispose());
+  undo.own(ctx.interceptors.add(queries.interceptor()));
   const caps = new LocalEntityCaps(ctx, known, queries, ctx.cluster.createCache<string>(PRESENCE_CACHE));
-  undo.add(() => caps.dispose());
+  undo.own(() => caps.dispose());
 
   const previous = ctx.caps;
   ctx.caps = caps;
-  undo.add(() => (ctx.caps = previous));
+  undo.own(() => (ctx.caps = previous));
 
   const onPresence = (session: ClientSession, presence: Element) => caps.presenceChanged(session, presence);
   const onDestroyed = (session: ClientSession) => caps.sessionEnded(session);
-  ctx.events.on('presenceChanged', onPresence);
-  ctx.events.on('sessionDestroyed', onDestroyed);
-  undo.add(() => ctx.events.off('presenceChanged', onPresence));
-  undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
-  return () => undo.run();
+  undo.own(ctx.events.on('presenceChanged', onPresence));
+  undo.own(ctx.events.on('sessionDestroyed', onDestroyed));
+  return () => undo.dispose();
 }

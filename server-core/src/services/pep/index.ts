@@ -6,7 +6,7 @@
  * node keeps one item; items live in a replicated cache (see PepItemCache).
  */
 import type { CoreContext } from '../../core/core-context';
-import { UndoStack } from '../../core/undo-stack';
+import { Scope } from '../../lifecycle/scope';
 import { PepAudience } from './pep-audience';
 import { pepIqHandler } from './pep-iq';
 import { PepItemCache } from './pep-item-cache';
@@ -17,19 +17,19 @@ import { LocalPepService } from './pep-service';
 export type { PepItem, PepService } from '../../core/pep-api';
 export { PEP_FEATURES, PEP_IDENTITY } from './pep-namespaces';
 
-export function registerPep(ctx: CoreContext): () => void {
+export function registerPep(ctx: CoreContext): () => Promise<void> {
   const caps = ctx.caps;
   if (!caps) throw new Error('PEP filters its notifications by entity capabilities: register them first');
-  const undo = new UndoStack();
+  const undo = new Scope('module pep', ctx.logger);
   const items = new PepItemCache(ctx.cluster, ctx.logger);
-  undo.add(() => items.dispose());
+  undo.own(() => items.dispose());
   const audience = new PepAudience(ctx, caps);
   const service = new LocalPepService(ctx, items, audience);
 
   const previous = ctx.pep;
   ctx.pep = service;
-  undo.add(() => (ctx.pep = previous));
-  undo.add(ctx.iqHandlers.register('account', PUBSUB, pepIqHandler(service, audience)));
-  undo.add(new PepLastItems(ctx, items, audience, caps).install());
-  return () => undo.run();
+  undo.own(() => (ctx.pep = previous));
+  undo.own(ctx.iqHandlers.register('account', PUBSUB, pepIqHandler(service, audience)));
+  undo.own(new PepLastItems(ctx, items, audience, caps).install());
+  return () => undo.dispose();
 }

@@ -1,5 +1,7 @@
 import type { CoreContext } from '../../core/core-context';
 import type { EntityCaps } from '../caps';
+import type { ServiceRef } from '../../core/service-registry';
+import type { BlockingCheck } from '../../core/core-context';
 
 const sharesPresenceWith = (subscription: string): boolean => subscription === 'from' || subscription === 'both';
 
@@ -11,15 +13,20 @@ export const notifyFeature = (node: string): string => `${node}+notify`;
  * contacts the user shares presence with, unless the user blocks them.
  */
 export class PepAudience {
+  /** Resolved once; `current` is undefined while the blocking module is off. */
+  private readonly blocking: ServiceRef<BlockingCheck>;
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly caps: EntityCaps,
-  ) {}
+  ) {
+    this.blocking = ctx.services.ref('blocking');
+  }
 
   async mayRead(owner: string, reader: string): Promise<boolean> {
     if (owner === reader) return true;
     const item = await this.ctx.stores.rosters.getItem(localOf(owner), reader);
-    return item !== undefined && sharesPresenceWith(item.subscription) && !(await this.ctx.blocking.isBlocked(owner, reader));
+    return item !== undefined && sharesPresenceWith(item.subscription) && !(await this.blocking.current?.isBlocked(owner, reader));
   }
 
   /**
@@ -31,7 +38,7 @@ export class PepAudience {
   async recipients(owner: string, node: string): Promise<string[]> {
     const readers = [owner];
     for (const item of (await this.ctx.stores.rosters.get(localOf(owner))).items) {
-      if (!sharesPresenceWith(item.subscription) || (await this.ctx.blocking.isBlocked(owner, item.jid))) continue;
+      if (!sharesPresenceWith(item.subscription) || (await this.blocking.current?.isBlocked(owner, item.jid))) continue;
       readers.push(item.jid);
     }
     const wanted = notifyFeature(node);

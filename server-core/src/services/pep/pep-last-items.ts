@@ -31,14 +31,14 @@ export class PepLastItems {
     const onPresence = (session: ClientSession, presence: Element): void => {
       if (presence.attrs.type === 'unavailable') this.served.delete(session);
     };
-    this.ctx.events.on('presenceChanged', onPresence);
+    const offPresence = this.ctx.events.on('presenceChanged', onPresence);
     const offFeatures = this.caps.onFeaturesKnown((session, features, key) => {
       if (this.served.get(session) === key) return;
       this.served.set(session, key);
       this.serve(session, features).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'could not send the last PEP items'));
     });
     return () => {
-      this.ctx.events.off('presenceChanged', onPresence);
+      offPresence();
       offFeatures();
     };
   }

@@ -1,18 +1,23 @@
 import type { Logger } from '../log';
-import type { TimerHandle } from './types';
+import { runIsolated, runIsolatedAwaited } from './run-isolated';
+
+export interface TimerHandle {
+  cancel(): void;
+}
 
 /**
- * Owns everything one running plugin registered. `dispose` undoes it newest first (so a
- * registration never outlives what it depends on); one failing undo is logged and the rest
- * still run. A disposed scope refuses new registrations, so late async code in a stopped
- * plugin cannot leak a listener.
+ * Owns everything one running module or plugin registered. `dispose` undoes it newest first
+ * (so a registration never outlives what it depends on); an undo that throws is logged and the
+ * rest still run. A disposed scope refuses new registrations, so late async code of a stopped
+ * owner cannot leak a listener.
  */
-export class PluginScope {
+export class Scope {
   private undos: Array<() => unknown> = [];
   private disposed = false;
 
+  /** `owner` names who registers, for errors and logs, e.g. "plugin motd" or "module blocking". */
   constructor(
-    private readonly pluginName: string,
+    private readonly owner: string,
     private readonly logger: Logger,
   ) {}
 
@@ -28,8 +33,8 @@ export class PluginScope {
   /** Records an undo; returns a function that runs it early (once) and forgets it. */
   own(undo: () => unknown): () => void {
     if (this.disposed) {
-      this.runQuietly(undo);
-      throw new Error(`plugin ${this.pluginName} is stopped; it can no longer register anything`);
+      this.undoQuietly(undo);
+      throw new Error(`${this.owner} is stopped; it can no longer register anything`);
     }
     let done = false;
     const once = () => {
@@ -40,7 +45,7 @@ export class PluginScope {
     this.undos.push(once);
     return () => {
       this.undos = this.undos.filter((entry) => entry !== once);
-      this.runQuietly(once);
+      this.undoQuietly(once);
     };
   }
 
@@ -59,35 +64,19 @@ export class PluginScope {
     return { cancel: this.own(() => clearInterval(timer)) };
   }
 
-  /** Runs a plugin callback so that a throw or rejection is logged instead of crashing the node. */
+  /** Runs a callback of the owner so that a throw or rejection is logged instead of crashing the node. */
   invoke(callback: () => unknown, what: string): void {
-    try {
-      const result = callback();
-      if (result instanceof Promise) result.catch((err: unknown) => this.logger.error({ err }, `plugin ${what} failed`));
-    } catch (err) {
-      this.logger.error({ err }, `plugin ${what} failed`);
-    }
+    runIsolated(callback, this.logger, `${this.owner}: ${what} failed`);
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
     const undos = this.undos.reverse();
     this.undos = [];
-    for (const undo of undos) {
-      try {
-        await undo();
-      } catch (err) {
-        this.logger.error({ err }, 'undoing a plugin registration failed');
-      }
-    }
+    for (const undo of undos) await runIsolatedAwaited(undo, this.logger, `${this.owner}: undoing a registration failed`);
   }
 
-  private runQuietly(undo: () => unknown): void {
-    try {
-      const result = undo();
-      if (result instanceof Promise) result.catch((err: unknown) => this.logger.error({ err }, 'undoing a plugin registration failed'));
-    } catch (err) {
-      this.logger.error({ err }, 'undoing a plugin registration failed');
-    }
+  private undoQuietly(undo: () => unknown): void {
+    runIsolated(undo, this.logger, `${this.owner}: undoing a registration failed`);
   }
 }

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { CoreContext } from '../core/core-context';
+import { readServerVersion } from '../core/server-version';
+import type { PluginContext, PluginDefinition } from './types';
+
+/** The context a core module starts with: a plugin's context, plus the core it is part of. */
+export interface CoreModuleContext<C = unknown> extends PluginContext<C> {
+  /** The server's internals (sessions, router, stores...), which only the core's own modules reach. */
+  readonly core: CoreContext;
+}
+
+/** A feature of the server itself, hosted like a plugin but started before plugins and stopped after them. */
+export interface CoreModuleDefinition<C = unknown> extends Omit<PluginDefinition<C>, 'start' | 'stop' | 'reconfigure'> {
+  readonly core: true;
+  start(ctx: CoreModuleContext<C>): Promise<void> | void;
+  stop?(ctx: CoreModuleContext<C>): Promise<void> | void;
+  reconfigure?(ctx: CoreModuleContext<C>, next: C, previous: C): Promise<void> | void;
+}
+
+export type EmptyConfig = Record<string, never>;
+
+export type CoreModuleSpec<C> = Omit<CoreModuleDefinition<C>, 'core' | 'version'>;
+
+const NO_SETTINGS: z.ZodType<EmptyConfig, z.ZodTypeDef, unknown> = z.object({}).strict();
+
+/** Defines a core module; it carries the server's version and, unless given, an empty config schema. */
+export function defineCoreModule(spec: Omit<CoreModuleSpec<EmptyConfig>, 'configSchema'>): CoreModuleDefinition<EmptyConfig>;
+export function defineCoreModule<C>(spec: CoreModuleSpec<C>): CoreModuleDefinition<C>;
+export function defineCoreModule(spec: Omit<CoreModuleSpec<unknown>, 'configSchema'> & { configSchema?: CoreModuleSpec<unknown>['configSchema'] }): CoreModuleDefinition<unknown> {
+  return { ...spec, core: true, version: readServerVersion(), configSchema: spec.configSchema ?? NO_SETTINGS };
+}
