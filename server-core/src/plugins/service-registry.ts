@@ -1,4 +1,6 @@
 import type { BlockingCheck } from '../server/core-context';
+import type { EntityCaps } from '../services/caps/caps-api';
+import type { PepService } from '../services/pep/pep-api';
 
 /**
  * The services modules offer each other, by name. A plugin that provides one of its own adds
@@ -8,6 +10,10 @@ import type { BlockingCheck } from '../server/core-context';
 export interface ServiceMap {
   /** XEP-0191: whether a user blocks a JID (module `blocking`). */
   blocking: BlockingCheck;
+  /** XEP-0115: what each available resource advertised (module `caps`). */
+  caps: EntityCaps;
+  /** XEP-0163: personal eventing on users' behalf (module `pep`). */
+  pep: PepService;
 }
 
 export type ServiceName = keyof ServiceMap & string;

@@ -2,8 +2,6 @@ import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
-import type { PepService } from '../services/pep/pep-api';
-import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { SessionEnding } from './session-ending';
 import type { EventBus } from '../lifecycle/event-bus';
@@ -69,10 +67,6 @@ export interface CoreContext {
   readonly disco: DiscoInfoProvider;
   /** Services modules provide each other (see ctx.provide / ctx.use); resolved at module start. */
   readonly services: ServiceRegistry;
-  /** What each available resource advertised through entity capabilities (XEP-0115); absent until registered. */
-  caps?: EntityCaps;
-  /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */
-  pep?: PepService;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }
