@@ -11,11 +11,14 @@ import { RosterIq } from './roster-iq';
 import { RosterPusher } from './roster-push';
 import { SubscriptionHandler } from './subscription-handler';
 
-export interface PresenceModule {
-  /** Presence local sessions send, and their end. */
-  presence: SessionPresence;
+/** What the presence module offers the session layer and the router (service `presence`). */
+export interface PresenceService extends SessionPresence {
   /** Every presence addressed to a local user (bare or full JID), from anyone. */
   inbound(stanza: Element, to: Jid, from: Jid): Promise<void>;
+}
+
+export interface PresenceModule {
+  service: PresenceService;
   dispose(): void;
 }
 
@@ -28,9 +31,14 @@ export function createPresenceModule(ctx: CoreContext): PresenceModule {
   const subscriptions = new SubscriptionHandler(ctx, roster, delivery);
   const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions);
   const unregisterIq = new RosterIq(ctx, roster, subscriptions).register();
+  const sessions = new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions);
   return {
-    presence: new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions),
-    inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
+    service: {
+      fromSession: (session, stanza) => sessions.fromSession(session, stanza),
+      sessionEnded: (session) => sessions.sessionEnded(session),
+      resourceLost: (fullJid) => sessions.resourceLost(fullJid),
+      inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
+    },
     dispose() {
       unregisterIq();
       pusher.dispose();

@@ -1,6 +1,9 @@
 import type { BlockingCheck } from '../server/core-context';
 import type { EntityCaps } from '../services/caps/caps-api';
 import type { PepService } from '../services/pep/pep-api';
+import type { PresenceService } from '../im/presence-module';
+import type { MessageDelivery, OfflineStore } from '../im/message-module';
+import type { Carbons } from '../im/carbons';
 
 /**
  * The services modules offer each other, by name. A plugin that provides one of its own adds
@@ -14,6 +17,14 @@ export interface ServiceMap {
   caps: EntityCaps;
   /** XEP-0163: personal eventing on users' behalf (module `pep`). */
   pep: PepService;
+  /** RFC 6121 presence of local sessions and to local users (module `presence`). */
+  presence: PresenceService;
+  /** RFC 6121 message delivery to local users (module `messages`). */
+  messages: MessageDelivery;
+  /** XEP-0280 `<received/>` copies (module `carbons`). */
+  carbons: Pick<Carbons, 'copyReceived'>;
+  /** XEP-0160 storage for absent users (module `offline`). */
+  offline: OfflineStore;
 }
 
 export type ServiceName = keyof ServiceMap & string;

@@ -3,8 +3,9 @@ import { makeJid, parseJid, StanzaError, errorReply, canReplyWithError, JidError
 import { StreamError, type ClientStream } from '../stream';
 import { ClientSession, type SessionHost } from '../routing';
 import type { CoreContext } from './core-context';
+import type { ServiceRef } from '../plugins/service-registry';
 
-/** How presence a session sends, and its end, are handled (provided by `im/`). */
+/** How presence a session sends, and its end, are handled (the `presence` service). */
 export interface SessionPresence {
   fromSession(session: ClientSession, stanza: Element): Promise<void>;
   /** The session is gone: broadcast unavailable if it was available, end directed presence. */
@@ -18,9 +19,12 @@ export interface SessionPresence {
  * and the router, and every stanza for a session through the outgoing interceptors.
  */
 export class SessionManager implements SessionHost {
-  presence: SessionPresence | undefined;
+  /** Resolved once; `current` is undefined while the presence module is off. */
+  private readonly presence: ServiceRef<SessionPresence>;
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly ctx: CoreContext) {
+    this.presence = ctx.services.ref('presence');
+  }
 
   /** RFC 6120 7.7.2.2: a second bind of the same full JID replaces the old session. */
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
@@ -73,7 +77,7 @@ export class SessionManager implements SessionHost {
   }
 
   private async end(session: ClientSession): Promise<void> {
-    await this.presence?.sessionEnded(session);
+    await this.presence.current?.sessionEnded(session);
     await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);
   }
@@ -95,12 +99,12 @@ export class SessionManager implements SessionHost {
   private async process(session: ClientSession, stanza: Element): Promise<void> {
     const sender: Jid = session.jid;
     if (stanza.name === 'presence' && stanza.attrs.to === undefined) {
-      await this.presence?.fromSession(session, stanza);
+      await this.presence.current?.fromSession(session, stanza);
       return;
     }
     if (stanza.attrs.to === undefined) stanza.attrs.to = session.bareJid;
     if (stanza.name === 'presence') {
-      await this.presence?.fromSession(session, stanza);
+      await this.presence.current?.fromSession(session, stanza);
       return;
     }
     await this.ctx.router.route(stanza, sender, session);

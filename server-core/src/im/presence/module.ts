@@ -1,0 +1,21 @@
+import { NS } from '../../xml';
+import { defineCoreModule } from '../../plugins/core-module';
+import { createPresenceModule } from '../presence-module';
+
+/**
+ * RFC 6121 rosters (with versioning), subscriptions and presence: what local sessions send,
+ * what arrives for local users, and the unavailable presence of sessions that end or vanish
+ * with their node. Contacts a user blocks get none of it while the blocking module runs.
+ */
+export default defineCoreModule({
+  name: 'presence',
+  description: 'RFC 6121 rosters, subscriptions and presence',
+  optional: ['blocking'],
+  provides: ['presence'],
+  start(ctx) {
+    const presence = createPresenceModule(ctx.core);
+    ctx.onStop(() => presence.dispose());
+    ctx.provide('presence', presence.service);
+    ctx.disco.addFeature(NS.ROSTER_VER);
+  },
+});
