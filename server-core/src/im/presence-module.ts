@@ -1,6 +1,7 @@
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
-import type { CoreContext } from '../server/core-context';
+import type { BlockingCheck, CoreContext } from '../server/core-context';
+import type { ServiceRef } from '../plugins/service-registry';
 import type { SessionPresence } from '../server/session-manager';
 import { InboundPresence } from './presence-inbound';
 import { PresenceCache } from './presence-cache';
@@ -23,15 +24,15 @@ export interface PresenceModule {
 }
 
 /** Rosters, subscriptions and presence of RFC 6121 for one node; registers the roster IQ handler. */
-export function createPresenceModule(ctx: CoreContext): PresenceModule {
+export function createPresenceModule(ctx: CoreContext, blocking: ServiceRef<BlockingCheck>): PresenceModule {
   const pusher = new RosterPusher(ctx);
   const roster = new RosterEditor(ctx, pusher);
   const cache = new PresenceCache(ctx);
   const delivery = new PresenceDelivery(ctx, cache);
-  const subscriptions = new SubscriptionHandler(ctx, roster, delivery);
-  const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions);
+  const subscriptions = new SubscriptionHandler(ctx, roster, delivery, blocking);
+  const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions, blocking);
   const unregisterIq = new RosterIq(ctx, roster, subscriptions).register();
-  const sessions = new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions);
+  const sessions = new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions, blocking);
   return {
     service: {
       fromSession: (session, stanza) => sessions.fromSession(session, stanza),

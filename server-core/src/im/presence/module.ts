@@ -13,7 +13,7 @@ export default defineCoreModule({
   optional: ['blocking'],
   provides: ['presence'],
   start(ctx) {
-    const presence = createPresenceModule(ctx.core);
+    const presence = createPresenceModule(ctx.core, ctx.useOptional('blocking'));
     ctx.onStop(() => presence.dispose());
     ctx.provide('presence', presence.service);
     ctx.disco.addFeature(NS.ROSTER_VER);
