@@ -1,31 +1,11 @@
-import type { BlockingCheck } from '../server/core-context';
-import type { EntityCaps } from '../services/caps/caps-api';
-import type { PepService } from '../services/pep/pep-api';
-import type { PresenceService } from '../im/presence-module';
-import type { MessageDelivery, OfflineStore } from '../im/message-module';
-import type { Carbons } from '../im/carbons';
-
 /**
- * The services modules offer each other, by name. A plugin that provides one of its own adds
- * it here by declaration merging:
- * `declare module '@asterisk-im/server-core/src/plugins/service-registry' { interface ServiceMap { phonebook: Phonebook } }`.
+ * The services modules offer each other, by name and type. Each provider declares its entry
+ * next to its definition, by declaration merging (so this file knows no feature), e.g. the
+ * blocking module:
+ * `declare module '../../plugins/service-registry' { interface ServiceMap { blocking: BlockingCheck } }`.
+ * A plugin adds its own the same way, through the path it imports the server from.
  */
-export interface ServiceMap {
-  /** XEP-0191: whether a user blocks a JID (module `blocking`). */
-  blocking: BlockingCheck;
-  /** XEP-0115: what each available resource advertised (module `caps`). */
-  caps: EntityCaps;
-  /** XEP-0163: personal eventing on users' behalf (module `pep`). */
-  pep: PepService;
-  /** RFC 6121 presence of local sessions and to local users (module `presence`). */
-  presence: PresenceService;
-  /** RFC 6121 message delivery to local users (module `messages`). */
-  messages: MessageDelivery;
-  /** XEP-0280 `<received/>` copies (module `carbons`). */
-  carbons: Pick<Carbons, 'copyReceived'>;
-  /** XEP-0160 storage for absent users (module `offline`). */
-  offline: OfflineStore;
-}
+export interface ServiceMap {}
 
 export type ServiceName = keyof ServiceMap & string;
 

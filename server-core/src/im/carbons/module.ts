@@ -1,5 +1,13 @@
 import { defineCoreModule } from '../../plugins/core-module';
 import { createCarbons } from '../carbons';
+import type { Carbons } from '../carbons';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** XEP-0280 `<received/>` copies. */
+    carbons: Pick<Carbons, 'copyReceived'>;
+  }
+}
 
 /** XEP-0280 Message Carbons; provides the `<received/>` copies to the message module. */
 export default defineCoreModule({

@@ -1,5 +1,13 @@
 import { defineCoreModule } from '../../plugins/core-module';
 import { createMessageDelivery } from '../message-module';
+import type { MessageDelivery } from '../message-module';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** RFC 6121 message delivery to local users. */
+    messages: MessageDelivery;
+  }
+}
 
 /**
  * RFC 6121 8.5 message delivery to local users; blocked senders are refused (blocking),

@@ -1,5 +1,13 @@
 import { defineCoreModule } from '../../plugins/core-module';
 import { OfflineMessages } from '../offline-messages';
+import type { OfflineStore } from '../message-module';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** XEP-0160 storage for absent users. */
+    offline: OfflineStore;
+  }
+}
 
 const OFFLINE_FEATURE = 'msgoffline';
 

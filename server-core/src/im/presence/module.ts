@@ -1,6 +1,14 @@
 import { NS } from '../../xml';
 import { defineCoreModule } from '../../plugins/core-module';
 import { createPresenceModule } from '../presence-module';
+import type { PresenceService } from '../presence-module';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** RFC 6121 presence of local sessions and to local users. */
+    presence: PresenceService;
+  }
+}
 
 /**
  * RFC 6121 rosters (with versioning), subscriptions and presence: what local sessions send,

@@ -8,6 +8,14 @@ import { defineCoreModule } from '../../plugins/core-module';
 import { CapsQueries } from './caps-queries';
 import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
+import type { EntityCaps } from './caps-api';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** XEP-0115: what each available resource advertised. */
+    caps: EntityCaps;
+  }
+}
 
 /** The replicated cache the IM module keeps every available resource's presence in (see PresenceCache). */
 const PRESENCE_CACHE = 'xmpp-presence';

@@ -12,6 +12,14 @@ import { PepItemCache } from './pep-item-cache';
 import { PepLastItems } from './pep-last-items';
 import { PUBSUB } from './pep-namespaces';
 import { LocalPepService } from './pep-service';
+import type { PepService } from './pep-api';
+
+declare module '../../plugins/service-registry' {
+  interface ServiceMap {
+    /** XEP-0163: personal eventing on users' behalf. */
+    pep: PepService;
+  }
+}
 
 export default defineCoreModule({
   name: 'pep',
