@@ -7,9 +7,7 @@ import { InboundPresence } from './presence-inbound';
 import { PresenceCache } from './presence-cache';
 import { PresenceDelivery } from './presence-delivery';
 import { SessionPresenceHandler } from './presence-session';
-import { RosterEditor } from './roster-editor';
-import { RosterIq } from './roster-iq';
-import { RosterPusher } from './roster-push';
+import type { RosterEditor } from './roster-editor';
 import { SubscriptionHandler } from './subscription-handler';
 
 /** What the presence module offers the session layer and the router (service `presence`). */
@@ -20,18 +18,16 @@ export interface PresenceService extends SessionPresence {
 
 export interface PresenceModule {
   service: PresenceService;
-  dispose(): void;
+  /** Subscription rules the roster IQ applies when a contact is removed. */
+  subscriptions: SubscriptionHandler;
 }
 
-/** Rosters, subscriptions and presence of RFC 6121 for one node; registers the roster IQ handler. */
-export function createPresenceModule(ctx: CoreContext, blocking: ServiceRef<BlockingCheck>): PresenceModule {
-  const pusher = new RosterPusher(ctx);
-  const roster = new RosterEditor(ctx, pusher);
+/** Subscriptions and presence of RFC 6121 for one node, on the rosters `roster` edits. */
+export function createPresenceModule(ctx: CoreContext, roster: RosterEditor, blocking: ServiceRef<BlockingCheck>): PresenceModule {
   const cache = new PresenceCache(ctx);
   const delivery = new PresenceDelivery(ctx, cache);
   const subscriptions = new SubscriptionHandler(ctx, roster, delivery, blocking);
   const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions, blocking);
-  const unregisterIq = new RosterIq(ctx, roster, subscriptions).register();
   const sessions = new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions, blocking);
   return {
     service: {
@@ -40,9 +36,6 @@ export function createPresenceModule(ctx: CoreContext, blocking: ServiceRef<Bloc
       resourceLost: (fullJid) => sessions.resourceLost(fullJid),
       inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
     },
-    dispose() {
-      unregisterIq();
-      pusher.dispose();
-    },
+    subscriptions,
   };
 }

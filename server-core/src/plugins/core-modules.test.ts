@@ -23,6 +23,9 @@ describe('core modules in the config file', () => {
         ]),
       );
       expect(server.server.context.services.get('pep')).toBeUndefined();
+      // Core modules keep each other running the way plugins do.
+      await expect(server.server.plugins.disable('roster')).rejects.toThrow('module roster cannot stop while presence depends on what it provides; disable presence first');
+      expect(server.server.plugins.get('roster')?.state).toBe('running');
     } finally {
       await server.stop();
     }

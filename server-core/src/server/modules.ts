@@ -5,6 +5,7 @@ import { blockingModule, capsModule, pepModule, discoModule, pingModule, version
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
+import rosterModule from '../im/roster/module';
 import presenceModule from '../im/presence/module';
 
 /**
@@ -23,6 +24,7 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   carbonsModule,
   offlineModule,
   messagesModule,
+  rosterModule,
   presenceModule,
 ];
 

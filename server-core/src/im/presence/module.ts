@@ -1,7 +1,5 @@
-import { NS } from '../../xml';
 import { defineCoreModule } from '../../plugins/core-module';
-import { createPresenceModule } from '../presence-module';
-import type { PresenceService } from '../presence-module';
+import { createPresenceModule, type PresenceService } from '../presence-module';
 
 declare module '../../plugins/service-registry' {
   interface ServiceMap {
@@ -11,19 +9,19 @@ declare module '../../plugins/service-registry' {
 }
 
 /**
- * RFC 6121 rosters (with versioning), subscriptions and presence: what local sessions send,
- * what arrives for local users, and the unavailable presence of sessions that end or vanish
- * with their node. Contacts a user blocks get none of it while the blocking module runs.
+ * RFC 6121 subscriptions and presence: what local sessions send, what arrives for local users,
+ * and the unavailable presence of sessions that end or vanish with their node. Contacts a
+ * user blocks get none of it while the blocking module runs.
  */
 export default defineCoreModule({
   name: 'presence',
-  description: 'RFC 6121 rosters, subscriptions and presence',
+  description: 'RFC 6121 subscriptions and presence',
+  depends: ['roster'],
   optional: ['blocking'],
-  provides: ['presence'],
+  provides: ['presence', 'subscriptions'],
   start(ctx) {
-    const presence = createPresenceModule(ctx.core, ctx.useOptional('blocking'));
-    ctx.onStop(() => presence.dispose());
+    const presence = createPresenceModule(ctx.core, ctx.use('roster'), ctx.useOptional('blocking'));
     ctx.provide('presence', presence.service);
-    ctx.disco.addFeature(NS.ROSTER_VER);
+    ctx.provide('subscriptions', presence.subscriptions);
   },
 });
