@@ -3,7 +3,7 @@ import type { ClientSession } from '../session';
 /** Called on the session's node when the features of a local resource's current caps are known. */
 export type FeaturesKnownListener = (session: ClientSession, features: ReadonlySet<string>, key: string) => void;
 
-/** XEP-0115 entity capabilities as the server learnt them from its clients (`ctx.caps`). */
+/** XEP-0115 entity capabilities as the server learnt them from its clients (the `caps` service). */
 export interface EntityCaps {
   /**
    * The verified features of an available resource on any node; undefined while they are not

@@ -1,8 +1,6 @@
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
 import type { Stores } from '../storage/stores';
-import type { PepService } from './pep-api';
-import type { EntityCaps } from './caps-api';
 import type { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { ClientSession, LocalSessions, RouteTable, SessionEnding, SessionEvents } from '../session';
 import type { EventBus } from '../lifecycle/event-bus';
@@ -60,10 +58,6 @@ export interface CoreContext {
   readonly disco: DiscoInfoProvider;
   /** Services modules provide each other (see ctx.provide / ctx.use); resolved at module start. */
   readonly services: ServiceRegistry;
-  /** What each available resource advertised through entity capabilities (XEP-0115); absent until registered. */
-  caps?: EntityCaps;
-  /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */
-  pep?: PepService;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

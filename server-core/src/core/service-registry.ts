@@ -1,14 +1,11 @@
-import type { BlockingCheck } from './core-context';
-
 /**
- * The services modules offer each other, by name. A plugin that provides one of its own adds
- * it here by declaration merging:
- * `declare module '@asterisk-im/server-core/src/plugins/service-registry' { interface ServiceMap { phonebook: Phonebook } }`.
+ * The services modules offer each other, by name and type. Each provider declares its entry
+ * next to its definition, by declaration merging (so this file knows no feature), e.g. the
+ * blocking module:
+ * `declare module '../core/service-registry' { interface ServiceMap { blocking: BlockingCheck } }`.
+ * A plugin adds its own the same way, through the path it imports the server from.
  */
-export interface ServiceMap {
-  /** XEP-0191: whether a user blocks a JID (module `blocking`). */
-  blocking: BlockingCheck;
-}
+export interface ServiceMap {}
 
 export type ServiceName = keyof ServiceMap & string;
 

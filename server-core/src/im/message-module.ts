@@ -1,38 +1,41 @@
 import { clone, type Element } from 'ltx';
 import { StanzaError, withResource, type Jid } from '../xml';
-import type { ClientSession } from '../session';
 import type { CoreContext } from '../core/core-context';
-import { Scope } from '../lifecycle/scope';
-import { addDiscoFeatures } from '../core/disco-features';
+import type { ServiceRef } from '../core/service-registry';
+import type { BlockingCheck } from '../core/core-context';
 import { bareJidRecipients } from './message-recipients';
 import { OfflineMessages } from './offline-messages';
-import { createCarbons } from './carbons';
+import type { Carbons } from './carbons';
 import { messageType } from './message-hints';
 
-export interface MessageModule {
+export interface MessageDelivery {
   /** Delivers a message addressed to a local user (bare or full JID) by RFC 6121 8.5. */
   message(stanza: Element, to: Jid, from: Jid): Promise<void>;
-  dispose(): Promise<void>;
 }
 
-const OFFLINE_FEATURE = 'msgoffline';
+/** Stores a message for an absent user: undefined when stored, else the error for the sender. */
+export interface OfflineStore {
+  store(username: string, message: Element): Promise<StanzaError | undefined>;
+}
+
+/** The modules delivery works with when they run (each `current` is undefined while its module is off). */
+export interface MessageDeliveryServices {
+  blocking: ServiceRef<BlockingCheck>;
+  carbons: ServiceRef<Pick<Carbons, 'copyReceived'>>;
+  offline: ServiceRef<OfflineStore>;
+}
 
 /**
  * Message delivery to local users: the RFC 6121 8.5 rules, XEP-0191 blocking of the sender,
- * XEP-0160 offline storage (flushed when a resource becomes available) and XEP-0280 carbons
- * (whose IQ handler and sent-copy interceptor this module installs too).
+ * XEP-0160 offline storage and XEP-0280 `<received/>` carbons.
  */
-export function createMessageModule(ctx: CoreContext): MessageModule {
-  const offline = new OfflineMessages(ctx);
-  const carbons = createCarbons(ctx);
-  const undo = new Scope('module messages', ctx.logger);
-  const blocking = ctx.services.ref('blocking');
+export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, offline }: MessageDeliveryServices): MessageDelivery {
 
   /** Returns whether any recipient took it (a route can outlive its session for a moment). */
   const deliver = (stanza: Element, owner: Jid, recipients: string[]): boolean => {
     // Each local recipient's outgoing interceptors may rewrite what they get: one copy each.
     const delivered = recipients.filter((full) => ctx.router.deliverToResource(full, recipients.length > 1 ? clone(stanza) : stanza));
-    carbons.copyReceived(stanza, owner.bare, delivered);
+    carbons.current?.copyReceived(stanza, owner.bare, delivered);
     return delivered.length > 0;
   };
 
@@ -41,7 +44,9 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     if (type === 'groupchat') return ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     if (type !== 'chat' && type !== 'normal') return; // headline: it is news only while it is fresh
     if (!OfflineMessages.isStorable(stanza)) return;
-    const refused = await offline.store(to.local!, stanza);
+    // RFC 6121 8.5.2.2.1: a server that does not store offline messages says so.
+    if (!offline.current) return ctx.router.reject(stanza, new StanzaError('service-unavailable'));
+    const refused = await offline.current.store(to.local!, stanza);
     if (refused) ctx.router.reject(stanza, refused);
   };
 
@@ -76,13 +81,5 @@ export function createMessageModule(ctx: CoreContext): MessageModule {
     return toBareJid(stanza, owner, type);
   };
 
-  const flushOffline = (session: ClientSession): void => {
-    offline.flushTo(session).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not deliver offline messages'));
-  };
-
-  undo.own(ctx.events.on('sessionAvailable', flushOffline));
-  undo.own(addDiscoFeatures(ctx, [OFFLINE_FEATURE]));
-  undo.own(() => carbons.dispose());
-
-  return { message, dispose: () => undo.dispose() };
+  return { message };
 }

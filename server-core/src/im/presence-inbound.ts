@@ -11,18 +11,15 @@ import type { BlockingCheck } from '../core/core-context';
 
 /** Presence addressed to a local user, from anyone (RFC 6121 4.3, 4.4.3, 4.5.3, 8.5). */
 export class InboundPresence {
-  /** Resolved once; `current` is undefined while the blocking module is off. */
-  private readonly blocking: ServiceRef<BlockingCheck>;
-
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
-  ) {
-    this.blocking = ctx.services.ref('blocking');
-  }
+    /** `current` is undefined while the blocking module is off. */
+    private readonly blocking: ServiceRef<BlockingCheck>,
+  ) {}
 
   async handle(stanza: Element, to: Jid, from: Jid): Promise<void> {
     const type = stanza.attrs.type as string | undefined;

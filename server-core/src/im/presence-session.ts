@@ -18,18 +18,15 @@ const subscribedTo = (item: RosterItem): boolean => item.subscription === 'to' |
 
 /** Presence a local session sends: broadcast, directed, subscriptions, and its end (RFC 6121 4). */
 export class SessionPresenceHandler implements SessionPresence {
-  /** Resolved once; `current` is undefined while the blocking module is off. */
-  private readonly blocking: ServiceRef<BlockingCheck>;
-
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly cache: PresenceCache,
     private readonly delivery: PresenceDelivery,
     private readonly subscriptions: SubscriptionHandler,
-  ) {
-    this.blocking = ctx.services.ref('blocking');
-  }
+    /** `current` is undefined while the blocking module is off. */
+    private readonly blocking: ServiceRef<BlockingCheck>,
+  ) {}
 
   async fromSession(session: ClientSession, stanza: Element): Promise<void> {
     const type = stanza.attrs.type as string | undefined;

@@ -1,25 +1,21 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, appendChildrenInTurns } from '../xml';
 import type { IqRequest } from '../routing';
-import type { CoreContext } from '../core/core-context';
 import { isListed, newRosterItem, rosterItemElement } from './roster-item-xml';
 import type { RosterEditor } from './roster-editor';
 import { parseRosterSet } from './roster-set-request';
 import type { SubscriptionHandler } from './subscription-handler';
+import type { ServiceRef } from '../core/service-registry';
 
 /** Answers roster get and set (RFC 6121 2.1-2.5, versioning 2.6). */
 export class RosterIq {
   constructor(
-    private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
-    private readonly subscriptions: SubscriptionHandler,
+    /** `current` is undefined while the presence module is off: a removed contact is then just removed. */
+    private readonly subscriptions: ServiceRef<Pick<SubscriptionHandler, 'removeItem'>>,
   ) {}
 
-  register(): () => void {
-    return this.ctx.iqHandlers.register('account', NS.ROSTER, (request) => this.handle(request));
-  }
-
-  private async handle({ iq, payload, from, to, session }: IqRequest): Promise<Element | void> {
+  async handle({ iq, payload, from, to, session }: IqRequest): Promise<Element | void> {
     if (from.bare !== to.bare) throw new StanzaError('forbidden', 'only the owner may read or change a roster');
     if (iq.attrs.type === 'get') {
       if (session) session.rosterRequested = true;
@@ -42,7 +38,8 @@ export class RosterIq {
     if (request.kind === 'remove') {
       const removed = await this.roster.exclusive(owner, async () => {
         const item = await this.roster.item(owner, request.jid);
-        if (item) await this.subscriptions.removeItem(owner, item);
+        if (item && this.subscriptions.current) await this.subscriptions.current.removeItem(owner, item);
+        else if (item) await this.roster.remove(owner, item);
         return item !== undefined;
       });
       if (!removed) throw new StanzaError('item-not-found', `${request.jid} is not in the roster`);

@@ -15,16 +15,13 @@ function applyState(item: RosterItem | undefined, jid: string, state: Subscripti
 
 /** Applies the subscription state machine to stored rosters and carries out what it asks for. */
 export class SubscriptionHandler {
-  /** Resolved once; `current` is undefined while the blocking module is off. */
-  private readonly blocking: ServiceRef<BlockingCheck>;
-
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
     private readonly delivery: PresenceDelivery,
-  ) {
-    this.blocking = ctx.services.ref('blocking');
-  }
+    /** `current` is undefined while the blocking module is off. */
+    private readonly blocking: ServiceRef<BlockingCheck>,
+  ) {}
 
   /** A local user sends subscribe/subscribed/unsubscribe/unsubscribed to `to`. */
   async fromUser(stanza: Element, type: SubscriptionType, user: Jid, to: Jid): Promise<void> {

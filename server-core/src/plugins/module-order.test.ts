@@ -11,6 +11,15 @@ describe('dependencyOrder', () => {
     expect(dependencyOrder(modules).map((module) => module.name)).toEqual(['caps', 'blocking', 'pep', 'ping']);
   });
 
+  test('an optional service whose provider needs the module itself comes after it', () => {
+    const modules = [
+      { name: 'presence', depends: ['roster'], provides: ['presence', 'subscriptions'] },
+      { name: 'roster', optional: ['subscriptions'], provides: ['roster'] },
+    ];
+    expect(dependencyOrder(modules).map((module) => module.name)).toEqual(['roster', 'presence']);
+    expect(dependencyOrder([...modules].reverse()).map((module) => module.name)).toEqual(['roster', 'presence']);
+  });
+
   test('a dependency nobody provides is left for the start check; a cycle names its modules', () => {
     expect(dependencyOrder([{ name: 'lonely', depends: ['nothing'] }]).map((module) => module.name)).toEqual(['lonely']);
     expect(() =>

@@ -14,6 +14,11 @@ import type { ConsoleExtensions } from './console-extensions';
 import type { DiscoItem, PluginContext, PluginDefinition } from './types';
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
+import type { PepService } from '../core/pep-api';
+
+function withPep(pep: PepService | undefined): { pep?: PepService } {
+  return pep ? { pep } : {};
+}
 
 /** The sender a stanza names itself, or `fallback` (the domain or the component) when it names none. */
 function senderOf(stanza: Element, fallback: string): Jid {
@@ -101,7 +106,8 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     events: {
       on: (event, listener) => scope.own(core.events.on(event, listener)),
     },
-    ...(core.pep ? { pep: core.pep } : {}),
+    // Resolved once at start, like ctx.use: the pep module runs before any plugin.
+    ...withPep(core.services.get('pep')),
     admin: {
       route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler)),
     },

@@ -1,33 +1,46 @@
+import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
-import type { SessionManager } from '../session/session-manager';
-import { createPresenceModule } from '../im/presence-module';
-import { createMessageModule } from '../im/message-module';
-import { registerCoreServices, blockingModule } from '../services';
 import type { CoreModuleDefinition } from '../plugins/core-module';
+import { blockingModule, capsModule, pepModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
+import carbonsModule from '../im/carbons/module';
+import offlineModule from '../im/offline/module';
+import messagesModule from '../im/messages/module';
+import rosterModule from '../im/roster/module';
+import presenceModule from '../im/presence/module';
 
 /**
  * The server's own feature modules, hosted by the plugin host on the same definition plugins
  * use (started before plugins, in dependency order, and stopped after them).
  */
-export const CORE_MODULES: readonly CoreModuleDefinition[] = [blockingModule];
+export const CORE_MODULES: readonly CoreModuleDefinition[] = [
+  discoModule,
+  pingModule,
+  versionModule,
+  vcardModule,
+  sessionModule,
+  blockingModule,
+  capsModule,
+  pepModule,
+  carbonsModule,
+  offlineModule,
+  messagesModule,
+  rosterModule,
+  presenceModule,
+];
 
 /**
- * Installs the protocol code not yet hosted as a module (RFC 6121 IM and the remaining core
- * XEPs) on a core context. Returns the undo, run at shutdown.
+ * Points the router's delivery to local users at the messages and presence modules, resolved
+ * once: while one is off, messages are refused with service-unavailable and presence dropped.
  */
-export function installCoreModules(ctx: CoreContext, sessions: SessionManager): () => Promise<void> {
-  const presence = createPresenceModule(ctx);
-  const messages = createMessageModule(ctx);
-  sessions.presence = presence.presence;
+export function deliverThroughModules(ctx: CoreContext): void {
+  const messages = ctx.services.ref('messages');
+  const presence = ctx.services.ref('presence');
   ctx.router.setUserDelivery({
-    message: (stanza, to, from) => messages.message(stanza, to, from),
-    presence: (stanza, to, from) => presence.inbound(stanza, to, from),
+    message: async (stanza, to, from) => {
+      if (messages.current) return messages.current.message(stanza, to, from);
+      if (stanza.attrs.type !== 'error') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
+    },
+    presence: async (stanza, to, from) => presence.current?.inbound(stanza, to, from),
     accountExists: (username) => ctx.stores.accounts.exists(username),
   });
-  const undoServices = registerCoreServices(ctx);
-  return async () => {
-    await undoServices();
-    await messages.dispose();
-    presence.dispose();
-  };
 }

@@ -20,7 +20,7 @@ import { StreamSweeper } from './stream-sweeper';
 import { AddressLimits, type AddressRefusal } from './address-limits';
 import { LoginThrottle } from '../auth';
 import { loginThrottleLimits } from '../auth/login-throttle-limits';
-import { installCoreModules, CORE_MODULES } from './modules';
+import { deliverThroughModules, CORE_MODULES } from './modules';
 import { EventBus } from '../lifecycle/event-bus';
 import { ServiceRegistry } from '../core/service-registry';
 import { CachedRosterStore } from '../im/cached-roster-store';
@@ -61,8 +61,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
   const ctx = createContext(config, logger, stores, cluster);
   const sessionManager = new SessionManager(ctx);
-  const uninstall = installCoreModules(ctx, sessionManager);
-  const nodeLoss = new NodeLossHandler(ctx, { resourceLost: (fullJid) => sessionManager.presence?.resourceLost(fullJid) ?? Promise.resolve() });
+  deliverThroughModules(ctx);
+  const presence = ctx.services.ref('presence');
+  const nodeLoss = new NodeLossHandler(ctx, { resourceLost: async (fullJid) => presence.current?.resourceLost(fullJid) });
   nodeLoss.install();
   const sweeper = new StreamSweeper(config.limits);
   const addressLimits = new AddressLimits(config.limits);
@@ -144,7 +145,6 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       revokedCredentials.dispose();
       await nodeLoss.dispose();
       await modules.stopCore();
-      await uninstall();
       ctx.sessionEnding.dispose();
       ctx.router.dispose();
       await cluster.stop();

@@ -9,6 +9,11 @@ import type { RouteTable } from './route-table';
 import type { SessionEnding } from './session-ending';
 import type { SessionEvents, SessionInterceptors, SessionRouter } from './session-ports';
 
+/** A service another module may provide later: `current` is undefined while none does. */
+interface OptionalService<T> {
+  readonly current: T | undefined;
+}
+
 /** What binding and running sessions needs from the node (the core context provides it). */
 export interface SessionManagerDeps {
   readonly domain: string;
@@ -21,9 +26,11 @@ export interface SessionManagerDeps {
   readonly interceptors: SessionInterceptors;
   readonly router: SessionRouter;
   updateRoute(session: ClientSession): Promise<void>;
+  /** The presence service, looked up once (the core context's service registry gives it). */
+  readonly services: { ref(name: 'presence'): OptionalService<SessionPresence> };
 }
 
-/** How presence a session sends, and its end, are handled (provided by `im/`). */
+/** How presence a session sends, and its end, are handled (the `presence` service). */
 export interface SessionPresence {
   fromSession(session: ClientSession, stanza: Element): Promise<void>;
   /** The session is gone: broadcast unavailable if it was available, end directed presence. */
@@ -37,9 +44,12 @@ export interface SessionPresence {
  * and the router, and every stanza for a session through the outgoing interceptors.
  */
 export class SessionManager implements SessionHost {
-  presence: SessionPresence | undefined;
+  /** Resolved once; `current` is undefined while the presence module is off. */
+  private readonly presence: OptionalService<SessionPresence>;
 
-  constructor(private readonly ctx: SessionManagerDeps) {}
+  constructor(private readonly ctx: SessionManagerDeps) {
+    this.presence = ctx.services.ref('presence');
+  }
 
   /** RFC 6120 7.7.2.2: a second bind of the same full JID replaces the old session. */
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
@@ -92,7 +102,7 @@ export class SessionManager implements SessionHost {
   }
 
   private async end(session: ClientSession): Promise<void> {
-    await this.presence?.sessionEnded(session);
+    await this.presence.current?.sessionEnded(session);
     await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);
   }
@@ -114,12 +124,12 @@ export class SessionManager implements SessionHost {
   private async process(session: ClientSession, stanza: Element): Promise<void> {
     const sender: Jid = session.jid;
     if (stanza.name === 'presence' && stanza.attrs.to === undefined) {
-      await this.presence?.fromSession(session, stanza);
+      await this.presence.current?.fromSession(session, stanza);
       return;
     }
     if (stanza.attrs.to === undefined) stanza.attrs.to = session.bareJid;
     if (stanza.name === 'presence') {
-      await this.presence?.fromSession(session, stanza);
+      await this.presence.current?.fromSession(session, stanza);
       return;
     }
     await this.ctx.router.route(stanza, sender, session);

@@ -30,12 +30,18 @@ async function reachesAlice(world: World, clients: { alice: TestClient; bob: Tes
   return clients.alice.received.some(bodyIs(body));
 }
 
-/** The module commands against the world's admin API. */
-function moduleCli(world: World): (...args: string[]) => ReturnType<typeof runCliCaptured> {
+/** The CLI's environment for the world's admin API. */
+function cliEnv(world: World): NodeJS.ProcessEnv {
   const configFile = path.join(world.server.dataDir, 'cli-config.json');
   const admin = world.server.server.addresses.admin!;
   fs.writeFileSync(configFile, JSON.stringify({ dataDir: world.server.dataDir, listeners: { admin: { host: '127.0.0.1', port: admin.port } } }));
-  return (...args) => runCliCaptured(['module', ...args], { AIM_CONFIG: configFile });
+  return { AIM_CONFIG: configFile };
+}
+
+/** The module commands against the world's admin API. */
+function moduleCli(world: World): (...args: string[]) => ReturnType<typeof runCliCaptured> {
+  const env = cliEnv(world);
+  return (...args) => runCliCaptured(['module', ...args], env);
 }
 
 describe('blocking as a core module', () => {
@@ -51,6 +57,12 @@ describe('blocking as a core module', () => {
     const listed = await cli('list');
     expect(listed.code).toBe(0);
     expect(listed.stdout.split('\n')).toEqual(expect.arrayContaining([`blocking ${VERSION}\tenabled\trunning\tcore`, 'motd 0.1.0\tenabled\trunning\tplugin']));
+    // The plugin commands keep to plugins.
+    expect(await runCliCaptured(['plugin', 'disable', 'blocking'], cliEnv(world))).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: blocking is a core module, not a plugin; manage it with the module commands (/api/modules)\n',
+    });
 
     const clients = { alice: await world.online('alice', 'pc'), bob: await world.online('bob', 'pc'), carol: await world.online('carol', 'pc') };
     const { alice, bob } = clients;

@@ -5,6 +5,14 @@ import { BlocklistPushes } from './blocklist-pushes';
 import { blockingIqHandler } from './blocking-iq';
 import { blockingInterceptor } from './blocking-interceptors';
 import { BlockingPresence } from './blocking-presence';
+import type { BlockingCheck } from '../../core/core-context';
+
+declare module '../../core/service-registry' {
+  interface ServiceMap {
+    /** XEP-0191: whether a user blocks a JID. */
+    blocking: BlockingCheck;
+  }
+}
 
 /**
  * XEP-0191 Blocking Command: the IQs, the pushes, presence to the contacts blocked and

@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('entity capabilities (XEP-0115)', () => {
   let world: World;
-  const caps = () => world.server.server.context.caps as LocalEntityCaps;
+  const caps = () => world.server.server.context.services.get('caps') as LocalEntityCaps;
   const follows = chatClientCaps(TUNE);
 
   beforeEach(async () => {

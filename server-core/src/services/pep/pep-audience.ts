@@ -13,15 +13,12 @@ export const notifyFeature = (node: string): string => `${node}+notify`;
  * contacts the user shares presence with, unless the user blocks them.
  */
 export class PepAudience {
-  /** Resolved once; `current` is undefined while the blocking module is off. */
-  private readonly blocking: ServiceRef<BlockingCheck>;
-
   constructor(
     private readonly ctx: CoreContext,
     private readonly caps: EntityCaps,
-  ) {
-    this.blocking = ctx.services.ref('blocking');
-  }
+    /** `current` is undefined while the blocking module is off. */
+    private readonly blocking: ServiceRef<BlockingCheck>,
+  ) {}
 
   async mayRead(owner: string, reader: string): Promise<boolean> {
     if (owner === reader) return true;

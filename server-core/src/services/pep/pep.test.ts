@@ -178,7 +178,7 @@ describe('personal eventing (XEP-0163)', () => {
     expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${PUBSUB}#publish`);
     expect(query.getChildren('feature').map((f) => f.attrs.var)).toContain(`${PUBSUB}#filtered-notifications`);
 
-    const pep = world.server.server.context.pep!;
+    const pep = world.server.server.context.services.get('pep')!;
     expect(await pep.publish(jid('alice'), TUNE, tune('from the server'))).toBe('current');
     await bob.waitFor(tuneEvent(jid('alice'), 'from the server'), 5000, 'a tune published through ctx.pep');
     await alice.waitFor(tuneEvent(jid('alice'), 'from the server'));
