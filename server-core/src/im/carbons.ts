@@ -55,6 +55,7 @@ export function createCarbons(ctx: CoreContext): Carbons {
   ctx.events.on('sessionDestroyed', onDestroyed);
   undo.add(() => ctx.events.off('sessionCreated', onCreated));
   undo.add(() => ctx.events.off('sessionDestroyed', onDestroyed));
+  undo.add(ctx.nodeLost.add('carbons', (lost) => enabled.nodeLost(lost)));
 
   return {
     copyReceived(message, ownerBareJid, deliveredTo) {

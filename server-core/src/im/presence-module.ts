@@ -28,11 +28,13 @@ export function createPresenceModule(ctx: CoreContext): PresenceModule {
   const subscriptions = new SubscriptionHandler(ctx, roster, delivery);
   const inbound = new InboundPresence(ctx, roster, cache, delivery, subscriptions);
   const unregisterIq = new RosterIq(ctx, roster, subscriptions).register();
+  const removeNodeLost = ctx.nodeLost.add('presence', (lost) => cache.nodeLost(lost));
   return {
     presence: new SessionPresenceHandler(ctx, roster, cache, delivery, subscriptions),
     inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
     dispose() {
       unregisterIq();
+      removeNodeLost();
       pusher.dispose();
     },
   };

@@ -39,3 +39,4 @@ export type { PluginConsole } from './plugin-console';
 export type { ConsolePageSpec, ConsolePageView } from '../admin/console/console-pages';
 export { html, raw, type RawHtml } from '../admin/console/html';
 export { formField, formError } from '../admin/console/pages/form-parts';
+export type { PluginLostNode } from './plugin-node-loss';

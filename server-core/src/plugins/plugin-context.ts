@@ -10,6 +10,7 @@ import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
 import { scopedMetrics } from './plugin-metrics';
 import { scopedConsole } from './plugin-console';
+import { scopedNodeLost } from './plugin-node-loss';
 import type { ConsoleExtensions } from '../admin/console/console-pages';
 import type { DiscoItem, PluginContext } from './types';
 
@@ -51,7 +52,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
       resourcesOf: (bareJid) => core.routes.resourcesOf(bareJid).map((route) => route.fullJid),
     },
-    cluster: scopedCluster(core.cluster, name, scope),
+    cluster: { ...scopedCluster(core.cluster, name, scope), onNodeLost: scopedNodeLost(name, core.nodeLost, scope) },
     interceptors: {
       add(interceptor) {
         const direction = interceptor.direction ?? 'both';

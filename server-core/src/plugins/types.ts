@@ -15,6 +15,7 @@ import type { Jid } from '../xml';
 import type { PepService } from '../services/pep/pep-api';
 import type { PluginMetrics } from './plugin-metrics';
 import type { PluginConsole } from './plugin-console';
+import type { PluginLostNode } from './plugin-node-loss';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -119,6 +120,12 @@ export interface PluginCluster {
   runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
   send(nodeId: string, topic: string, payload: string): void;
   onMessage(topic: string, handler: MessageHandler): () => void;
+  /**
+   * Cleans the plugin's own state of a node that left without cleaning up (crash, kill, lost
+   * link), or that left holding nothing: called once per lost node, on the senior only, after
+   * the node's routes are removed and before its users' contacts are told they went offline.
+   */
+  onNodeLost(handler: (lost: PluginLostNode) => Promise<void> | void): () => void;
 }
 
 export interface PluginConfig<C> {

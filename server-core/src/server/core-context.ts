@@ -7,6 +7,7 @@ import type { PepService } from '../services/pep/pep-api';
 import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { SessionEnding } from './session-ending';
+import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
 
 export interface CoreEvents {
   /** A resource was bound on this node. */
@@ -70,6 +71,8 @@ export interface CoreContext {
   caps?: EntityCaps;
   /** Personal eventing (XEP-0163) on users' behalf; absent until the PEP service is registered. */
   pep?: PepService;
+  /** Who cleans what when a node leaves without cleaning up; server/node-loss.ts calls them. */
+  readonly nodeLost: NodeLostHandlers;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

@@ -23,6 +23,7 @@ import { loginThrottleLimits } from '../auth/login-throttle-limits';
 import { installCoreModules } from './modules';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
+import { NodeLostHandlers } from '../cluster/node-lost-handlers';
 import { startPluginRuntime } from '../plugins/plugin-runtime';
 import type { SetupLink } from '../admin/console/setup-token';
 import type { PluginHost } from '../plugins/plugin-host';
@@ -172,6 +173,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     interceptors: new InterceptorChain(logger),
     events: new EventEmitter<CoreEvents>(),
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
+    nodeLost: new NodeLostHandlers(logger.child({ component: 'node-loss' })),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { html } from '../../../admin/console/html';
 import { definePlugin } from '../../types';
 
+/** The node-lost calls this plugin got, read by tests (one module instance per test file). */
+export const lostNodes: Array<{ nodeId: string; resources: string[] }> = [];
+
 export default definePlugin({
   name: 'extension-points',
   version: '1.0.0',
@@ -11,6 +14,7 @@ export default definePlugin({
   start(ctx) {
     ctx.metrics.counter({ name: 'aim_extension_points_hits_total', help: 'Test counter of the extension-points plugin' }).inc(3);
     ctx.admin.route('GET', '/hits', () => ({ hits: 3 }));
+    ctx.cluster.onNodeLost(({ nodeId, resources }) => void lostNodes.push({ nodeId, resources: resources.map((r) => r.fullJid) }));
     ctx.console.asset('extension-points.js', path.join(__dirname, 'assets/extension-points.js'));
     ctx.console.asset('extension-points.css', path.join(__dirname, 'assets/extension-points.css'));
     ctx.console.page({
