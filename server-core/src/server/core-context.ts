@@ -8,6 +8,7 @@ import type { EntityCaps } from '../services/caps/caps-api';
 import type { ClientSession, LocalSessions, RouteTable, StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { SessionEnding } from './session-ending';
 import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
+import type { StreamFeatures } from '../stream/stream-features';
 
 export interface CoreEvents {
   /** A resource was bound on this node. */
@@ -73,6 +74,8 @@ export interface CoreContext {
   pep?: PepService;
   /** Who cleans what when a node leaves without cleaning up; server/node-loss.ts calls them. */
   readonly nodeLost: NodeLostHandlers;
+  /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
+  readonly streamFeatures: StreamFeatures;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }
