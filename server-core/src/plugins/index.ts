@@ -40,3 +40,6 @@ export type { ConsolePageSpec, ConsolePageView } from '../admin/console/console-
 export { html, raw, type RawHtml } from '../admin/console/html';
 export { formField, formError } from '../admin/console/pages/form-parts';
 export type { PluginLostNode } from './plugin-node-loss';
+export type { PluginStreamFeatures } from './plugin-stream-features';
+export type { StreamFeature, FeatureStream, StreamPhase } from '../stream/stream-features';
+export { StreamError } from '../stream/stream-errors';

@@ -11,6 +11,7 @@ import { scopedCluster } from './scoped-cluster';
 import { scopedMetrics } from './plugin-metrics';
 import { scopedConsole } from './plugin-console';
 import { scopedNodeLost } from './plugin-node-loss';
+import { scopedStreamFeatures } from './plugin-stream-features';
 import type { ConsoleExtensions } from '../admin/console/console-pages';
 import type { DiscoItem, PluginContext } from './types';
 
@@ -105,5 +106,6 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     },
     metrics: scopedMetrics(name, scope),
     console: scopedConsole(name, deps.consoleExtensions, scope),
+    streamFeatures: scopedStreamFeatures(name, core.streamFeatures, scope),
   };
 }

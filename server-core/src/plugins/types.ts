@@ -16,6 +16,7 @@ import type { PepService } from '../services/pep/pep-api';
 import type { PluginMetrics } from './plugin-metrics';
 import type { PluginConsole } from './plugin-console';
 import type { PluginLostNode } from './plugin-node-loss';
+import type { PluginStreamFeatures } from './plugin-stream-features';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -183,6 +184,8 @@ export interface PluginContext<C = unknown> {
   readonly metrics: PluginMetrics;
   /** Admin console pages and the scripts and styles they load; removed when the plugin stops. */
   readonly console: PluginConsole;
+  /** Stream features (advertised in `<stream:features/>`, answering nonzas); removed when the plugin stops. */
+  readonly streamFeatures: PluginStreamFeatures;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
