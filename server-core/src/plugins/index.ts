@@ -30,6 +30,7 @@ export { maskSecrets } from './mask-secrets';
 export { componentDomain } from './plugin-component';
 export { startPluginRuntime } from './plugin-runtime';
 export type { PluginRuntime } from './plugin-runtime';
+// The extension points (docs/plugins.md, "Extension points") and what plugins build with there.
 export type { PluginMetrics } from './plugin-metrics';
 export { definePluginCli } from './plugin-cli';
 export type { PluginCli, PluginCommand, PluginCommandGroup, PluginCommandInput } from './plugin-cli';
