@@ -32,7 +32,7 @@ describe('admin console: plugin pages', () => {
     await expect(page.locator('#ep-user').textContent()).resolves.toBe('Hello root');
     const hits = page.locator('#ep-hits [data-hits="3"]');
     await expect(hits.textContent()).resolves.toBe('3 hits');
-    await expect(hits.evaluate('(node) => getComputedStyle(node).color')).resolves.toBe('rgb(1, 2, 3)');
+    await expect(page.evaluate(`getComputedStyle(document.querySelector('#ep-hits strong')).color`)).resolves.toBe('rgb(1, 2, 3)');
     await expect(page.locator('header nav a.active').textContent()).resolves.toBe('Extensions');
   });
 

@@ -5,6 +5,8 @@ import type { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import type { ClientSession, LocalSessions, RouteTable, SessionEnding, SessionEvents } from '../session';
 import type { EventBus } from '../lifecycle/event-bus';
 import type { ServiceRegistry } from './service-registry';
+import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
+import type { StreamFeatures } from '../stream/stream-features';
 
 /** Events of this node's sessions (see session/session-ports.ts). */
 export type CoreEvents = SessionEvents;
@@ -58,6 +60,10 @@ export interface CoreContext {
   readonly disco: DiscoInfoProvider;
   /** Services modules provide each other (see ctx.provide / ctx.use); resolved at module start. */
   readonly services: ServiceRegistry;
+  /** Who cleans what when a node leaves without cleaning up; server/node-loss.ts calls them. */
+  readonly nodeLost: NodeLostHandlers;
+  /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
+  readonly streamFeatures: StreamFeatures;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

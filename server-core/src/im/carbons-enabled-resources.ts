@@ -1,4 +1,5 @@
 import type { ClusterCache } from '../cluster/types';
+import type { LostNode } from '../cluster/node-lost-handlers';
 import type { ClientSession } from '../session';
 import type { CoreContext } from '../core/core-context';
 
@@ -38,6 +39,14 @@ export class CarbonsEnabledResources {
     // A replacement of this full JID (here or on another node) may already own the entry.
     if (this.ctx.sessions.get(session.fullJid)) return;
     if (this.cache.get(session.fullJid) === this.ctx.nodeId) await this.cache.delete(session.fullJid);
+  }
+
+  /** A lost node's entries go with it (a later session of the same full JID elsewhere has its own). */
+  async nodeLost({ nodeId, resources, mayAct }: LostNode): Promise<void> {
+    for (const { fullJid } of resources) {
+      if (!mayAct()) return;
+      if (this.cache.get(fullJid) === nodeId) await this.cache.delete(fullJid);
+    }
   }
 
   /** The online carbons-enabled resources of `bareJid`, except those in `except`. */

@@ -54,6 +54,7 @@ export function createCarbons(ctx: CoreContext): Carbons {
   undo.own(addDiscoFeatures(ctx, [NS.CARBONS]));
   undo.own(ctx.events.on('sessionCreated', onCreated));
   undo.own(ctx.events.on('sessionDestroyed', onDestroyed));
+  undo.own(ctx.nodeLost.add('carbons', (lost) => enabled.nodeLost(lost)));
 
   return {
     copyReceived(message, ownerBareJid, deliveredTo) {

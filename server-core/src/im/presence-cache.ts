@@ -1,6 +1,7 @@
 import type { Element } from 'ltx';
 import { parseXml } from '../xml';
 import type { ClusterCache } from '../cluster/types';
+import type { LostNode } from '../cluster/node-lost-handlers';
 import type { CoreContext } from '../core/core-context';
 
 /**
@@ -22,6 +23,14 @@ export class PresenceCache {
 
   delete(fullJid: string): Promise<void> {
     return this.cache.has(fullJid) ? this.cache.delete(fullJid) : Promise.resolve();
+  }
+
+  /** The last presences of a lost node's resources go before their unavailable presence is sent. */
+  async nodeLost({ resources, mayAct }: LostNode): Promise<void> {
+    for (const { fullJid } of resources) {
+      if (!mayAct()) return;
+      await this.delete(fullJid);
+    }
   }
 
   /** The available resources of `bareJid` with their last presence. */

@@ -1,3 +1,4 @@
+import type { LostNode } from '../cluster/node-lost-handlers';
 import type { Element } from 'ltx';
 import type { Jid } from '../xml';
 import type { BlockingCheck, CoreContext } from '../core/core-context';
@@ -20,6 +21,8 @@ export interface PresenceModule {
   service: PresenceService;
   /** Subscription rules the roster IQ applies when a contact is removed. */
   subscriptions: SubscriptionHandler;
+  /** Drops the presence cached for the resources of a node that left without cleaning up. */
+  nodeLost(lost: LostNode): Promise<void> | void;
 }
 
 /** Subscriptions and presence of RFC 6121 for one node, on the rosters `roster` edits. */
@@ -37,5 +40,6 @@ export function createPresenceModule(ctx: CoreContext, roster: RosterEditor, blo
       inbound: (stanza, to, from) => inbound.handle(stanza, to, from),
     },
     subscriptions,
+    nodeLost: (lost) => cache.nodeLost(lost),
   };
 }

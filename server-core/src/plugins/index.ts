@@ -29,6 +29,7 @@ export type { PluginErrorKind, ConfigIssue } from './plugin-errors';
 export { maskSecrets } from './mask-secrets';
 export { componentDomain } from './plugin-component';
 export { PluginRoutes } from './plugin-routes';
+// The extension points (docs/plugins.md, "Extension points") and what plugins build with there.
 export type { PluginMetrics } from './plugin-metrics';
 export { definePluginCli } from './plugin-cli';
 export type { PluginCli, PluginCommand, PluginCommandGroup, PluginCommandInput } from './plugin-cli';
@@ -38,3 +39,7 @@ export type { PluginConsole } from './plugin-console';
 export type { ConsolePageSpec, ConsolePageView } from './console-extensions';
 export { html, raw, type RawHtml } from '../http/html';
 export { formField, formError } from '../http/form-parts';
+export type { PluginLostNode } from './plugin-node-loss';
+export type { PluginStreamFeatures } from './plugin-stream-features';
+export type { StreamFeature, FeatureStream, StreamPhase } from '../stream/stream-features';
+export { StreamError } from '../stream/stream-errors';

@@ -10,6 +10,8 @@ import type { Scope } from '../lifecycle/scope';
 import { scopedCluster } from './scoped-cluster';
 import { scopedMetrics } from './plugin-metrics';
 import { scopedConsole } from './plugin-console';
+import { scopedNodeLost } from './plugin-node-loss';
+import { scopedStreamFeatures } from './plugin-stream-features';
 import type { ConsoleExtensions } from './console-extensions';
 import type { DiscoItem, PluginContext, PluginDefinition } from './types';
 import type { Element } from 'ltx';
@@ -72,7 +74,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
       resourcesOf: (bareJid) => core.routes.resourcesOf(bareJid).map((route) => route.fullJid),
     },
-    cluster: scopedCluster(core.cluster, name, scope),
+    cluster: { ...scopedCluster(core.cluster, name, scope), onNodeLost: scopedNodeLost(name, core.nodeLost, scope) },
     interceptors: {
       add(interceptor) {
         const direction = interceptor.direction ?? 'both';
@@ -134,5 +136,6 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       if (!declared.optional?.includes(service)) throw new Error(`module ${name} uses "${service}" without listing it in optional`);
       return core.services.ref(service);
     },
+    streamFeatures: scopedStreamFeatures(name, core.streamFeatures, scope),
   };
 }

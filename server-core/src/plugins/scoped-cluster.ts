@@ -8,7 +8,7 @@ const LISTENER_METHODS = new Set<PropertyKey>(['on', 'addListener', 'once']);
  * The cluster as one plugin sees it. Cache, task and topic names get the plugin's prefix so
  * two plugins never collide, and every listener, task and message handler belongs to the scope.
  */
-export function scopedCluster(cluster: Cluster, pluginName: string, scope: Scope): PluginCluster {
+export function scopedCluster(cluster: Cluster, pluginName: string, scope: Scope): Omit<PluginCluster, 'onNodeLost'> {
   const named = (name: string) => `plugin.${pluginName}.${name}`;
   return {
     nodeId: cluster.nodeId,

@@ -18,6 +18,8 @@ import type { PluginMetrics } from './plugin-metrics';
 import type { PluginConsole } from './plugin-console';
 import type { TimerHandle } from '../lifecycle/scope';
 import type { ServiceMap, ServiceName, ServiceRef } from '../core/service-registry';
+import type { PluginLostNode } from './plugin-node-loss';
+import type { PluginStreamFeatures } from './plugin-stream-features';
 
 export interface PluginDefinition<C = unknown> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
@@ -129,6 +131,12 @@ export interface PluginCluster {
   runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
   send(nodeId: string, topic: string, payload: string): void;
   onMessage(topic: string, handler: MessageHandler): () => void;
+  /**
+   * Cleans the plugin's own state of a node that left without cleaning up (crash, kill, lost
+   * link), or that left holding nothing: called once per lost node, on the senior only, after
+   * the node's routes are removed and before its users' contacts are told they went offline.
+   */
+  onNodeLost(handler: (lost: PluginLostNode) => Promise<void> | void): () => void;
 }
 
 export interface PluginConfig<C> {
@@ -195,6 +203,8 @@ export interface PluginContext<C = unknown> {
   use<K extends ServiceName>(name: K): ServiceMap[K];
   /** A service named in `optional`: `current` is undefined while no module provides it. */
   useOptional<K extends ServiceName>(name: K): ServiceRef<ServiceMap[K]>;
+  /** Stream features (advertised in `<stream:features/>`, answering nonzas); removed when the plugin stops. */
+  readonly streamFeatures: PluginStreamFeatures;
 }
 
 export type PluginState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';

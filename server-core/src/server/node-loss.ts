@@ -1,16 +1,8 @@
-import type { ClusterCache } from '../cluster/types';
 import { hostMonotonicNow } from '../cluster/monotonic-clock';
-import { CARBONS_CACHE } from '../im/carbons-enabled-resources';
+import type { LostResource } from '../cluster/node-lost-handlers';
 import { StreamError } from '../stream';
 import type { CoreContext } from '../core/core-context';
 import type { SessionPresence } from '../session/session-manager';
-
-/** Replicated caches keyed by full JID that hold per-session state (names owned by routing/ and im/). */
-const ROUTES_CACHE = 'xmpp-routes';
-const PRESENCE_CACHE = 'xmpp-presence';
-
-/** A route as the route table stores it (a type literal, so it is a JSON value). */
-type Route = { node: string; priority: number; available: boolean };
 
 /**
  * How long a node must be missing from the member list, as this node sees it, before its
@@ -20,10 +12,8 @@ type Route = { node: string; priority: number; available: boolean };
  */
 export const LOST_NODE_GRACE_MS = 1500;
 
-interface LostResource {
-  fullJid: string;
+interface LostRoute extends LostResource {
   node: string;
-  available: boolean;
 }
 
 /**
@@ -31,20 +21,20 @@ interface LostResource {
  * a pause past its heartbeat timeout):
  *
  * - the senior, and only the senior (checked right before every step), removes the lost
- *   node's routes and per-session cache entries, then sends one unavailable presence per
- *   lost available resource to its subscribers and the user's other resources. It does so
- *   when a member leaves and again when it becomes senior, so losses that happened while no
- *   one was senior (or while the previous senior was failing) are handled too; routes are
- *   removed before presence goes out, so a second sweep never sees them again.
+ *   node's routes, calls every node-lost handler once for it (ctx.nodeLost: each owner of
+ *   per-session or per-node state cleans its own, such as the presence and carbons caches and
+ *   plugins' state), then sends one unavailable presence per lost available resource to its
+ *   subscribers and the user's other resources. It does so when a member leaves and again when
+ *   it becomes senior, so losses that happened while no one was senior (or while the previous
+ *   senior was failing) are handled too; routes are removed before anything else, so a second
+ *   sweep never sees them again. A member that left holding no route is handled once too, when
+ *   this node saw it leave as the senior.
  * - a node that starts with the id of a dead one removes the routes it left behind itself,
  *   before it accepts clients, and tells their contacts.
  * - a node that was only paused and finds the routes of its live sessions removed by another
  *   node disconnects those clients (they were announced unavailable; reconnecting restores them).
  */
 export class NodeLossHandler {
-  private readonly routesCache: ClusterCache<Route>;
-  private readonly presenceCache: ClusterCache<string>;
-  private readonly carbonsCache: ClusterCache<string>;
   private readonly undo: Array<() => void> = [];
   /** Sweeps run one after the other, so one never works from a list another is consuming. */
   private queue: Promise<void> = Promise.resolve();
@@ -52,42 +42,44 @@ export class NodeLossHandler {
   /** Nodes holding routes but missing from the member list, since when (monotonic ms). */
   private readonly absentSince = new Map<string, number>();
   private recheck: NodeJS.Timeout | undefined;
+  /** Members seen leaving while this node was senior, until they are handled or come back. */
+  private readonly leftMembers = new Set<string>();
 
   constructor(
     private readonly ctx: CoreContext,
     private readonly presence: Pick<SessionPresence, 'resourceLost'>,
     private readonly graceMs = LOST_NODE_GRACE_MS,
-  ) {
-    this.routesCache = ctx.cluster.createCache<Route>(ROUTES_CACHE);
-    this.presenceCache = ctx.cluster.createCache<string>(PRESENCE_CACHE);
-    this.carbonsCache = ctx.cluster.createCache<string>(CARBONS_CACHE);
-  }
+  ) {}
 
   /** Starts watching the cluster; call `purgeStaleRoutesOfThisNode` before accepting clients. */
   install(): void {
     const { cluster } = this.ctx;
-    const onMemberLeft = (node: string) => this.enqueue(() => this.sweepAsSenior(`member ${node} left`));
+    const onMemberLeft = (node: string) => {
+      if (cluster.isSenior()) this.leftMembers.add(node);
+      this.enqueue(() => this.sweepAsSenior(`member ${node} left`));
+    };
+    const onMemberJoined = (node: string) => this.leftMembers.delete(node);
     const onMarkedSenior = () => this.enqueue(() => this.sweepAsSenior('marked senior'));
-    const onRouteEntry = (event: { key: string; value: Route | undefined; origin: string }) => this.onRouteEntry(event);
     cluster.on('memberLeft', onMemberLeft);
+    cluster.on('memberJoined', onMemberJoined);
     cluster.on('markedSenior', onMarkedSenior);
-    this.routesCache.on('entry', onRouteEntry);
     this.undo.push(
       () => cluster.off('memberLeft', onMemberLeft),
+      () => cluster.off('memberJoined', onMemberJoined),
       () => cluster.off('markedSenior', onMarkedSenior),
-      () => this.routesCache.off('entry', onRouteEntry),
+      this.ctx.routes.onRemoved((fullJid, origin) => this.onRouteRemoved(fullJid, origin)),
     );
     if (cluster.isSenior()) onMarkedSenior();
   }
 
   /** Routes that carry this node's id but no live session here were left by an earlier process with the same id. */
   async purgeStaleRoutesOfThisNode(): Promise<void> {
-    await this.routesCache.ready();
+    await this.ctx.routes.ready();
     const own = this.ctx.nodeId;
-    const stale = this.lostResources((route, fullJid) => route.node === own && !this.ctx.sessions.get(fullJid));
+    const stale = this.lostRoutes((route) => route.node === own && !this.ctx.sessions.get(route.fullJid));
     if (stale.length === 0) return;
     this.ctx.logger.warn({ event: 'staleRoutesPurged', node: own, resources: stale.length }, 'removing routes an earlier process with this node id left behind');
-    await this.purge(stale, () => !this.disposed);
+    await this.purge([own], stale, () => !this.disposed);
   }
 
   /** Waits for the sweep in progress; later events are ignored. */
@@ -107,21 +99,22 @@ export class NodeLossHandler {
   private async sweepAsSenior(trigger: string): Promise<void> {
     const { cluster } = this.ctx;
     if (this.disposed || !cluster.isSenior()) return;
-    await this.routesCache.ready();
+    await this.ctx.routes.ready();
     const members = new Set(cluster.members());
-    const missing = this.lostResources((route) => !members.has(route.node));
-    const lostNodes = this.nodesMissingLongEnough(new Set(missing.map((resource) => resource.node)));
-    const lost = missing.filter((resource) => lostNodes.has(resource.node));
-    if (lost.length === 0) return;
+    for (const node of this.leftMembers) if (members.has(node)) this.leftMembers.delete(node);
+    const missing = this.lostRoutes((route) => !members.has(route.node));
+    const lostNodes = this.nodesMissingLongEnough(new Set([...missing.map((route) => route.node), ...this.leftMembers]));
+    const lost = missing.filter((route) => lostNodes.has(route.node));
+    if (lostNodes.size === 0) return;
     const mayAct = () => !this.disposed && cluster.isSenior();
     if (!mayAct()) return;
-    for (const node of new Set(lost.map((resource) => resource.node))) {
+    for (const node of new Set(lost.map((route) => route.node))) {
       this.ctx.logger.warn(
         { event: 'seniorAction', action: 'purgeLostNode', lostNode: node, resources: lost.filter((r) => r.node === node).length, trigger, fencingToken: cluster.seniorToken(), monotonicMs: hostMonotonicNow() },
         'purging the sessions of a lost node',
       );
     }
-    await this.purge(lost, mayAct);
+    await this.purge([...lostNodes], lost, mayAct);
   }
 
   /** Records when each missing node was first seen missing; answers those missing for the whole grace period. */
@@ -147,30 +140,36 @@ export class NodeLossHandler {
     return lost;
   }
 
-  private lostResources(isLost: (route: Route, fullJid: string) => boolean): LostResource[] {
-    return this.routesCache
+  private lostRoutes(isLost: (route: { fullJid: string; node: string }) => boolean): LostRoute[] {
+    return this.ctx.routes
       .entries()
-      .filter(([fullJid, route]) => isLost(route, fullJid))
-      .map(([fullJid, route]) => ({ fullJid, node: route.node, available: route.available }));
+      .filter(isLost)
+      .map(({ fullJid, node, available }) => ({ fullJid, node, available }));
   }
 
-  /** Routes and cache entries first, presence after: a later sweep must find nothing left to announce. */
-  private async purge(lost: LostResource[], mayAct: () => boolean): Promise<void> {
-    for (const { fullJid, node } of lost) {
+  /**
+   * Routes first, then every owner's handler once per lost node, presence last: a later sweep
+   * must find nothing left to announce, and contacts hear of the loss once the state is clean.
+   */
+  private async purge(nodes: string[], lost: LostRoute[], mayAct: () => boolean): Promise<void> {
+    for (const { fullJid } of lost) {
       if (!mayAct()) return;
       await this.ctx.routes.remove(fullJid);
-      if (this.presenceCache.has(fullJid)) await this.presenceCache.delete(fullJid);
-      if (this.carbonsCache.get(fullJid) === node) await this.carbonsCache.delete(fullJid);
     }
-    for (const { fullJid } of lost.filter((resource) => resource.available)) {
+    for (const nodeId of nodes) {
+      this.leftMembers.delete(nodeId);
+      const resources = lost.filter((route) => route.node === nodeId).map(({ fullJid, available }) => ({ fullJid, available }));
+      await this.ctx.nodeLost.run({ nodeId, resources, mayAct });
+    }
+    for (const { fullJid } of lost.filter((route) => route.available)) {
       if (!mayAct()) return;
       await this.presence.resourceLost(fullJid);
     }
   }
 
   /** Another node removed the route of a session that lives here: this node was taken for dead. */
-  private onRouteEntry({ key, value, origin }: { key: string; value: Route | undefined; origin: string }): void {
-    if (value !== undefined || origin === this.ctx.nodeId || this.disposed) return;
+  private onRouteRemoved(key: string, origin: string): void {
+    if (origin === this.ctx.nodeId || this.disposed) return;
     const session = this.ctx.sessions.get(key);
     if (!session || session.isEnded) return;
     this.ctx.logger.warn({ event: 'sessionFenced', jid: key, by: origin }, 'the cluster took this node for lost and announced the session unavailable; disconnecting it');

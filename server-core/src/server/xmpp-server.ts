@@ -7,7 +7,7 @@ import type { Stores } from '../storage/stores';
 import { createCluster, type Cluster } from '../cluster';
 import { ensureCertificate } from '../transport/self-signed-certificate';
 import { listenTcp, listenDirectTls, listenWebSocket, type Listener, type Connection, type BoundAddress } from '../transport';
-import { ClientStream, StreamError, type StreamHost } from '../stream';
+import { ClientStream, StreamError, StreamFeatures, addCoreStreamFeatures, type StreamHost } from '../stream';
 import { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import { LocalSessions, RouteTable, type ClientSession } from '../session';
 import { StanzaError } from '../xml';
@@ -25,6 +25,7 @@ import { EventBus } from '../lifecycle/event-bus';
 import { ServiceRegistry } from '../core/service-registry';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
+import { NodeLostHandlers } from '../cluster/node-lost-handlers';
 import { startPluginRuntime } from './plugin-runtime';
 import type { SetupLink } from '../admin/console/setup-token';
 import { PluginHost } from '../plugins/plugin-host';
@@ -70,17 +71,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const revokedCredentials = new RevokedCredentialsSweep(ctx, config.auth.revocationCheckMs);
   const loginThrottle = new LoginThrottle(loginThrottleLimits(config));
   const loginWarnings = new AggregatedWarnings(logger);
-  const host: StreamHost = {
-    domain: config.domain,
-    logger,
-    options: {
-      maxStanzaBytes: config.limits.maxStanzaBytes,
-      maxDepth: config.limits.maxXmlDepth,
-      maxAttributes: config.limits.maxXmlAttributes,
-      requireTls: config.listeners.c2s ? config.listeners.c2s.requireTls : true,
-      maxAuthFailures: 3,
-      maxPendingWriteBytes: 4 * 1024 * 1024,
-    },
+  addCoreStreamFeatures(ctx.streamFeatures, {
     authenticator: createSaslAuthenticator({
       domain: config.domain,
       accounts: stores.accounts,
@@ -89,6 +80,20 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       throttle: loginThrottle,
       warnings: loginWarnings,
     }),
+    requireTls: config.listeners.c2s ? config.listeners.c2s.requireTls : true,
+    maxAuthFailures: 3,
+    logger,
+  });
+  const host: StreamHost = {
+    domain: config.domain,
+    logger,
+    options: {
+      maxStanzaBytes: config.limits.maxStanzaBytes,
+      maxDepth: config.limits.maxXmlDepth,
+      maxAttributes: config.limits.maxXmlAttributes,
+      maxPendingWriteBytes: 4 * 1024 * 1024,
+    },
+    features: ctx.streamFeatures,
     bindSession: (stream, username, resource) => sessionManager.bind(stream, username, resource),
     streamAuthenticated: (stream) => addressLimits.authenticated(stream.connection.remoteAddress),
     streamClosed: (stream) => {
@@ -179,6 +184,8 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     interceptors: new InterceptorChain(logger),
     events: new EventBus<CoreEvents>(logger),
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
+    nodeLost: new NodeLostHandlers(logger.child({ component: 'node-loss' })),
+    streamFeatures: new StreamFeatures(),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

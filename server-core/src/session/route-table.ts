@@ -64,6 +64,25 @@ export class RouteTable {
     return this.cache.size;
   }
 
+  /** Every route in the table. */
+  entries(): ResourceRoute[] {
+    return this.cache.entries().map(([fullJid, route]) => ({ fullJid, ...route }));
+  }
+
+  /** Resolves once the table holds the cluster's routes, not only those this node wrote. */
+  ready(): Promise<void> {
+    return this.cache.ready();
+  }
+
+  /** Calls `listener` with the node (`origin`) that removed a route; returns the undo. */
+  onRemoved(listener: (fullJid: string, origin: string) => void): () => void {
+    const onEntry = ({ key, value, origin }: { key: string; value: Route | undefined; origin: string }) => {
+      if (value === undefined) listener(key, origin);
+    };
+    this.cache.on('entry', onEntry);
+    return () => this.cache.off('entry', onEntry);
+  }
+
   private index(fullJid: string): void {
     const bare = bareOf(fullJid);
     let set = this.byBare.get(bare);

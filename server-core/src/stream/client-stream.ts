@@ -2,16 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Connection } from '../transport';
-import { NS, XmlStreamParser, StanzaError, errorReply, normaliseResource, JidError, type XmlLimits } from '../xml';
+import { NS, XmlStreamParser, StanzaError, errorReply, type XmlLimits } from '../xml';
 import { StreamError, streamErrorElement } from './stream-errors';
 import { tcpFraming, websocketFraming, type StreamFraming } from './stream-framing';
-import { SaslNegotiation } from './sasl-negotiation';
-import type { SaslAuthenticator } from './sasl-types';
+import type { FeatureStream, StreamFeatures, StreamPhase } from './stream-features';
 
 export interface ClientStreamOptions extends XmlLimits {
-  requireTls: boolean;
-  /** SASL failures allowed on one stream before it is closed. */
-  maxAuthFailures: number;
   /** A peer that leaves this much unread output is cut off. */
   maxPendingWriteBytes: number;
 }
@@ -28,7 +24,8 @@ export interface BoundSession {
 export interface StreamHost {
   readonly domain: string;
   readonly options: ClientStreamOptions;
-  readonly authenticator: SaslAuthenticator;
+  /** What the stream offers and answers before and after authentication (STARTTLS, SASL, bind, ...). */
+  readonly features: StreamFeatures;
   readonly logger: Logger;
   /** Creates the session for a bound resource; resolves to an error the client is told. */
   bindSession(stream: ClientStream, username: string, resource: string): Promise<BoundSession | StanzaError>;
@@ -41,20 +38,21 @@ type Phase = 'header' | 'negotiating' | 'authenticated' | 'bound' | 'closed';
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
-/** XEP-0352 `<active/>` or `<inactive/>`, top-level nonzas a bound client may send. */
-function isClientStateIndication(el: Element): boolean {
-  return el.attrs.xmlns === NS.CSI && (el.name === 'active' || el.name === 'inactive');
-}
+/** The phase features see: negotiating is before authentication, authenticated is before bind. */
+const FEATURE_PHASE: Record<Phase, StreamPhase | undefined> = { header: undefined, negotiating: 'pre-auth', authenticated: 'post-auth', bound: 'bound', closed: undefined };
 
 /**
- * One client-to-server stream from the first byte to the last: stream header, STARTTLS,
- * SASL, resource binding (RFC 6120 sections 4-7), then stanzas to the bound session.
+ * One client-to-server stream from the first byte to the last: stream header, the stream
+ * features (STARTTLS, SASL, resource binding of RFC 6120 sections 4-7, and those modules and
+ * plugins add), then stanzas to the bound session.
  */
 export class ClientStream {
   readonly id = randomBytes(8).toString('hex');
   private readonly parser: XmlStreamParser;
   private readonly framing: StreamFraming;
-  private readonly sasl: SaslNegotiation;
+  /** What the features see of this stream. */
+  private readonly view: FeatureStream;
+  private readonly locals = new Map<object, unknown>();
   private phase: Phase = 'header';
   private username: string | undefined;
   private session: BoundSession | undefined;
@@ -71,7 +69,7 @@ export class ClientStream {
   ) {
     this.framing = connection.framing === 'frames' ? websocketFraming : tcpFraming;
     this.parser = new XmlStreamParser(connection.framing, host.options);
-    this.sasl = new SaslNegotiation(host.authenticator, () => connection.secure, (el) => this.sendElement(el), connection.remoteAddress);
+    this.view = this.featureView();
     this.parser.on('streamStart', (attrs) => this.onStreamStart(attrs));
     this.parser.on('stanza', (el) => this.enqueue(el));
     this.parser.on('streamEnd', () => this.close());
@@ -174,23 +172,39 @@ export class ClientStream {
 
   private features(): Element {
     const features = new Element('stream:features');
-    const secure = this.connection.secure;
-    if (!this.username) {
-      if (this.connection.canStartTls) {
-        const starttls = features.c('starttls', { xmlns: NS.TLS });
-        if (this.host.options.requireTls) starttls.c('required');
-      }
-      if (secure || !this.host.options.requireTls || !this.connection.canStartTls) {
-        const mechanisms = features.c('mechanisms', { xmlns: NS.SASL });
-        for (const m of this.host.authenticator.mechanisms(secure)) mechanisms.c('mechanism').t(m);
-      }
-      return features;
-    }
-    features.c('bind', { xmlns: NS.BIND });
-    features.c('session', { xmlns: NS.SESSION }).c('optional');
-    features.c('ver', { xmlns: NS.ROSTER_VER });
-    features.c('sub', { xmlns: NS.PRE_APPROVAL });
+    for (const element of this.host.features.advertised(this.username ? 'post-auth' : 'pre-auth', this.view)) features.cnode(element);
     return features;
+  }
+
+  private featureView(): FeatureStream {
+    const stream = this;
+    return {
+      id: this.id,
+      domain: this.host.domain,
+      get phase() {
+        return FEATURE_PHASE[stream.phase] ?? 'pre-auth';
+      },
+      get secure() {
+        return stream.connection.secure;
+      },
+      get canStartTls() {
+        return stream.connection.canStartTls;
+      },
+      remoteAddress: this.connection.remoteAddress,
+      get username() {
+        return stream.username;
+      },
+      write: (element) => this.sendElement(element),
+      send: (stanza) => this.send(stanza),
+      fail: (error) => this.fail(error),
+      local: <T>(owner: object, create: () => T): T => {
+        if (!this.locals.has(owner)) this.locals.set(owner, create());
+        return this.locals.get(owner) as T;
+      },
+      proceedWithTls: () => this.startTls(),
+      authenticated: (username) => this.authenticated(username),
+      bindResource: (resource) => this.bindResource(resource),
+    };
   }
 
   /** Stanzas of one stream are handled strictly in order, even when a step is asynchronous. */
@@ -209,45 +223,32 @@ export class ClientStream {
     }
     if (this.phase === 'bound') return this.onStanza(el);
     if (this.phase === 'header') return this.fail(new StreamError('not-well-formed', 'the stream has not been opened'));
-    if (this.phase === 'negotiating') return this.negotiate(el);
-    return this.bind(el);
+    const phase = this.phase === 'negotiating' ? 'pre-auth' : 'post-auth';
+    const feature = this.host.features.handlerOf(phase, el);
+    if (feature) return feature.handle!(el, this.view);
+    if (phase === 'pre-auth') return this.fail(new StreamError('not-authorized', 'authenticate before sending stanzas'));
+    if (el.name === 'iq' && el.attrs.type === 'get') {
+      return this.sendElement(errorReply(el, new StanzaError('not-allowed', 'bind a resource first'), this.host.domain));
+    }
+    return this.fail(new StreamError('not-authorized', 'bind a resource before sending stanzas'));
   }
 
+  /** Stanzas go to the session; the other top-level elements (nonzas) to the feature that answers them. */
   private async onStanza(el: Element): Promise<void> {
-    if (isClientStateIndication(el)) {
-      // XEP-0352 is not offered, yet clients send it unasked; it is only a hint, so it is ignored.
-      this.host.logger.debug({ stream: this.id, state: el.name }, 'client state indication ignored');
-      return;
-    }
-    if (!STANZA_NAMES.has(el.name) || (el.attrs.xmlns && el.attrs.xmlns !== NS.CLIENT)) {
-      return this.fail(new StreamError('unsupported-stanza-type', `<${el.name}/> is not a stanza this server accepts`));
-    }
-    await this.session!.handle(el);
+    if (STANZA_NAMES.has(el.name) && (!el.attrs.xmlns || el.attrs.xmlns === NS.CLIENT)) return this.session!.handle(el);
+    const feature = this.host.features.handlerOf('bound', el);
+    if (feature) return feature.handle!(el, this.view);
+    return this.fail(new StreamError('unsupported-stanza-type', `<${el.name}/> is not a stanza this server accepts`));
   }
 
-  private async negotiate(el: Element): Promise<void> {
-    const xmlns = el.attrs.xmlns;
-    if (el.name === 'starttls' && xmlns === NS.TLS) return this.startTls();
-    if (xmlns === NS.SASL) {
-      if (this.connection.canStartTls && this.host.options.requireTls) {
-        return this.fail(new StreamError('policy-violation', 'STARTTLS is required before authentication'));
-      }
-      const outcome = await this.sasl.handle(el);
-      if (outcome.kind === 'authenticated') {
-        this.username = outcome.username;
-        this.phase = 'authenticated';
-        this.host.streamAuthenticated(this);
-        this.restart();
-      } else if (outcome.kind === 'failed' && outcome.attempts >= this.host.options.maxAuthFailures) {
-        this.fail(new StreamError('policy-violation', 'too many failed authentication attempts'));
-      }
-      return;
-    }
-    this.fail(new StreamError('not-authorized', 'authenticate before sending stanzas'));
+  private authenticated(username: string): void {
+    this.username = username;
+    this.phase = 'authenticated';
+    this.host.streamAuthenticated(this);
+    this.restart();
   }
 
   private async startTls(): Promise<void> {
-    if (!this.connection.canStartTls) return this.fail(new StreamError('unsupported-feature', 'STARTTLS is not offered here'));
     this.write(`<proceed xmlns='${NS.TLS}'/>`);
     this.restart();
     try {
@@ -266,32 +267,12 @@ export class ClientStream {
     if (this.phase !== 'authenticated') this.phase = 'header';
   }
 
-  private async bind(el: Element): Promise<void> {
-    if (el.name !== 'iq' || el.attrs.type !== 'set') {
-      if (el.name === 'iq' && el.attrs.type === 'get') {
-        return this.sendElement(errorReply(el, new StanzaError('not-allowed', 'bind a resource first'), this.host.domain));
-      }
-      return this.fail(new StreamError('not-authorized', 'bind a resource before sending stanzas'));
-    }
-    const bindRequest = el.getChild('bind', NS.BIND);
-    if (!bindRequest) {
-      return this.sendElement(errorReply(el, new StanzaError('not-allowed', 'bind a resource first'), this.host.domain));
-    }
-    let resource: string;
-    try {
-      const requested = bindRequest.getChildText('resource');
-      resource = requested && requested.trim() !== '' ? normaliseResource(requested) : randomBytes(6).toString('hex');
-    } catch (err) {
-      const text = err instanceof JidError ? err.message : 'bad resource';
-      return this.sendElement(errorReply(el, new StanzaError('bad-request', text), this.host.domain));
-    }
+  private async bindResource(resource: string): Promise<StanzaError | undefined> {
     const result = await this.host.bindSession(this, this.username!, resource);
-    if (result instanceof StanzaError) return this.sendElement(errorReply(el, result, this.host.domain));
+    if (result instanceof StanzaError) return result;
     this.session = result;
     this.phase = 'bound';
-    const reply = new Element('iq', { type: 'result', id: el.attrs.id });
-    reply.c('bind', { xmlns: NS.BIND }).c('jid').t(`${this.username}@${this.host.domain}/${resource}`);
-    this.send(reply);
+    return undefined;
   }
 
   private onConnectionClosed(): void {

@@ -23,5 +23,6 @@ export default defineCoreModule({
     const presence = createPresenceModule(ctx.core, ctx.use('roster'), ctx.useOptional('blocking'));
     ctx.provide('presence', presence.service);
     ctx.provide('subscriptions', presence.subscriptions);
+    ctx.onStop(ctx.core.nodeLost.add('presence', (lost) => presence.nodeLost(lost)));
   },
 });
