@@ -4,7 +4,7 @@
  * Works in a cluster: the senior holds the AMI links, every node applies phone presence to
  * its own sessions from replicated caches.
  */
-import { definePlugin } from '@asterisk-im/server-core/src/plugins';
+import { definePlugin } from '@asterisk-im/server-core';
 import { configSchema } from './config';
 import { applyConfig, startRuntime } from './start-runtime';
 import { STORE_MIGRATIONS } from './store';

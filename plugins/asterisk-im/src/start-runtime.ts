@@ -1,5 +1,4 @@
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { JsonValue, PluginContext } from '@asterisk-im/server-core';
 import { registerPhoneComponent } from './component';
 import type { AsteriskImConfig } from './config';
 import { PhoneEventRelay } from './events';

@@ -1,6 +1,5 @@
 import type { Element } from 'ltx';
-import { iqFailure, xml } from '@asterisk-im/server-core/src/services/service-test-world';
-import type { TestClient } from '@asterisk-im/server-core/src/services/service-test-world';
+import { iqFailure, xml, type TestClient } from '@asterisk-im/server-core/testing';
 import { PHONE_NS } from '../src/actions';
 import { startPluginWorld, until, type PluginWorld } from './admin-world';
 

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { COMMANDS } from '@asterisk-im/server-core/src/cli/commands';
-import { runCli } from '@asterisk-im/server-core/src/cli/run-cli';
-import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
+import { COMMANDS, runCli, ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/testing';
 import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
 
 let w: PluginWorld;

@@ -9,8 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
-import { startWorld, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { ADMIN_TOKEN_FILE, startWorld, type TestClient, type World } from '@asterisk-im/server-core/testing';
 import { AmiLink, amiField } from '../src/ami';
 
 export const AMI_USER = {

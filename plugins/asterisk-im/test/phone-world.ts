@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { startWorld, roundTrip, xml, type OnlineOptions, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { startWorld, roundTrip, xml, type OnlineOptions, type TestClient, type World } from '@asterisk-im/server-core/testing';
 
 export { xml, roundTrip };
 export type { TestClient };

@@ -1,4 +1,4 @@
-import { xml, type TestClient } from '@asterisk-im/server-core/src/services/service-test-world';
+import { xml, type TestClient } from '@asterisk-im/server-core/testing';
 import { startPluginWorld, until, type PluginWorld } from './admin-world';
 
 let w: PluginWorld;

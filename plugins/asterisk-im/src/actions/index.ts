@@ -3,7 +3,7 @@
  * an IQ handler on `phone.<domain>` on every node, and a senior-only task that
  * talks to Asterisk.
  */
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { JsonValue } from '@asterisk-im/server-core';
 import type { AsteriskImRuntime } from '../runtime';
 import { PHONE_ACTION_TASK, PHONE_NS, phoneActionHandler } from './phone-action-handler';
 import { failure } from './action-outcome';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { JsonValue } from '@asterisk-im/server-core';
 import { normaliseDeviceName } from '../calls';
 import type { AsteriskImRuntime } from '../runtime';
 import { deviceFields } from '../store/validation';

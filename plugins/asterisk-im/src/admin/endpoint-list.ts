@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core/src/admin';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { HttpError, type JsonValue } from '@asterisk-im/server-core';
 import { AmiLinkError, amiField, type AmiEvent } from '../ami';
 import type { AsteriskImRuntime } from '../runtime';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core/src/admin';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { HttpError, type JsonValue } from '@asterisk-im/server-core';
 import { testConnection } from '../ami';
 import type { AsteriskImRuntime } from '../runtime';
 import type { AsteriskServer } from '../store/types';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import type { JsonValue } from '@asterisk-im/server-core';
 import type { AsteriskImRuntime } from '../runtime';
 import { settingsSchema } from '../store/validation';
 import { parseBody, storeChange } from './admin-errors';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { silentLogger } from '@asterisk-im/server-core/src/log';
+import { silentLogger } from '@asterisk-im/server-core';
 import type { AmiEvent } from './ami-message';
 import type { AmiLinkError } from './ami-link-error';
 import { resolveAmiLinkOptions, type AmiLinkOptions } from './ami-link-options';

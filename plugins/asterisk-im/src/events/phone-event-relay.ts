@@ -1,5 +1,4 @@
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
-import type { ClientSession } from '@asterisk-im/server-core/src/routing';
+import type { PluginContext, ClientSession } from '@asterisk-im/server-core';
 import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';

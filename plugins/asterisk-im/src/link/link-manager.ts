@@ -1,5 +1,4 @@
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, JsonValue, PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
 import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';

@@ -1,9 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/log';
+import { AggregatedWarnings, type Logger, telephonyMetrics } from '@asterisk-im/server-core';
 import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';
-import { telephonyMetrics } from '@asterisk-im/server-core/src/metrics';
 
 export interface ServerLinkOptions {
   server: AsteriskServer;

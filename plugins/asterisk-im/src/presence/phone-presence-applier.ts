@@ -1,7 +1,5 @@
 import { clone, type Element } from 'ltx';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
-import { LOST_NODE_GRACE_MS } from '@asterisk-im/server-core/src/server/node-loss';
-import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
+import { LOST_NODE_GRACE_MS, type ClientSession, type InterceptorContext, type InterceptorVerdict, type PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { Settings } from '../store';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';

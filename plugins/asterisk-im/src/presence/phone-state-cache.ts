@@ -1,5 +1,4 @@
-import { RESYNC_ORIGIN } from '@asterisk-im/server-core/src/cluster';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { RESYNC_ORIGIN, type ClusterCache, type JsonValue } from '@asterisk-im/server-core';
 import type { DeviceStateChange, UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
 

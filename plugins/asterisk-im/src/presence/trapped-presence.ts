@@ -1,6 +1,5 @@
 import { parse, type Element } from 'ltx';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, JsonValue, PluginContext } from '@asterisk-im/server-core';
 
 /** How often a trapped presence Redis did not take is written again. */
 const RETRY_MS = 250;

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { parse, type Element } from 'ltx';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, JsonValue, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { UserPresenceChange } from '../runtime';
 import { isPhonePresence, showsAvailable } from './phone-presence';

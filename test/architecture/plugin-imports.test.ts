@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { boundaryViolation, scanPlugins, specifiersIn } from './plugin-imports';
+
+const PLUGINS = path.resolve(__dirname, '../../plugins');
+
+describe('the plugin boundary', () => {
+  it('plugins import the server only through its public entries', () => {
+    const { files, violations } = scanPlugins(PLUGINS);
+    expect(files.length).toBeGreaterThan(50);
+    expect(violations.map((v) => `${v.file}: '${v.specifier}' ${v.reason}`)).toEqual([]);
+  });
+
+  describe('the check itself', () => {
+    const root = '/repo/plugins/acme';
+    const file = '/repo/plugins/acme/src/index.ts';
+
+    it('finds specifiers of every import form', () => {
+      const source = [
+        "import { a } from '@asterisk-im/server-core/src/xml';",
+        "import type { B } from \"./b\";",
+        "export * from '../c';",
+        "import './side-effect';",
+        "const d = require('../../server-core/src/log');",
+        "const e = await import('@asterisk-im/server-core/testing');",
+        "jest.mock('../../../test/support/x');",
+      ].join('\n');
+      expect(specifiersIn(source)).toEqual([
+        '@asterisk-im/server-core/src/xml',
+        './b',
+        '../c',
+        './side-effect',
+        '../../server-core/src/log',
+        '@asterisk-im/server-core/testing',
+        '../../../test/support/x',
+      ]);
+    });
+
+    it('allows the public entries, packages and paths inside the plugin', () => {
+      for (const specifier of ['@asterisk-im/server-core', '@asterisk-im/server-core/testing', 'ltx', '@asterisk-im/fixtures/ami-sim', './x', '../test/world']) {
+        expect(boundaryViolation(file, root, specifier)).toBeUndefined();
+      }
+    });
+
+    it('rejects deep server imports and relative paths out of the plugin', () => {
+      for (const specifier of ['@asterisk-im/server-core/src/plugins', '@asterisk-im/server-core/src', '../../server-core/src/xml', '../../../test/support/xmpp-client', '../../motd/src']) {
+        expect(boundaryViolation(file, root, specifier)).toBeDefined();
+      }
+    });
+  });
+});
