@@ -1,10 +1,11 @@
-import type { JsonValue, PluginContext } from '@asterisk-im/server-core';
+import type { PluginContext } from '@asterisk-im/server-core';
 import { registerPhoneComponent } from './component';
 import type { AsteriskImConfig } from './config';
 import { PhoneEventRelay } from './events';
 import { LinkManager } from './link';
-import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability } from './presence';
-import type { AsteriskImRuntime } from './runtime';
+import type { UserPhoneState } from './calls';
+import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability, type SessionAvailability, type TrappedEntry } from './presence';
+import type { AmiLinkStatus, AsteriskImRuntime } from './runtime';
 import { SqlPhoneStore } from './store';
 
 /** Replicated caches of the plugin (names are private to it). */
@@ -35,15 +36,15 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // The senior is the authority for phone states and each node for its sessions' trapped presences:
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }));
-  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<UserPhoneState>(CACHES.phoneUsers, { restoredBy }));
+  const trapped = new TrappedPresences(ctx.cluster.createCache<TrappedEntry>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const links = new LinkManager({
     ctx,
     store,
     phoneState,
-    statusCache: ctx.cluster.createCache<JsonValue>(CACHES.linkStatus),
+    statusCache: ctx.cluster.createCache<AmiLinkStatus>(CACHES.linkStatus),
   });
-  const availability = new UserAvailability(ctx, ctx.cluster.createCache<JsonValue>(CACHES.ownAvailability), trapped);
+  const availability = new UserAvailability(ctx, ctx.cluster.createCache<SessionAvailability>(CACHES.ownAvailability), trapped);
   availability.start();
   new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
   new PhoneEventRelay(ctx, phoneState, component.domain).start();

@@ -22,6 +22,7 @@ export type {
   AdminRouteResult,
   HttpMethod,
   TimerHandle,
+  PluginTaskHandler,
 } from '../plugins/types';
 export type { CoreEvents } from '../server/core-context';
 export type { ClientSession } from '../routing/client-session';
@@ -47,6 +48,8 @@ export type { AggregatedWarningsOptions } from '../log/aggregated-warnings';
 // The cluster as plugins see it through ctx.cluster.
 export { RESYNC_ORIGIN } from '../cluster/cache';
 export { LOST_NODE_GRACE_MS } from '../server/node-loss';
+export { toJsonValue } from '../cluster/jsonify';
+export type { Jsonify, JsonShaped } from '../cluster/jsonify';
 export type { JsonValue, ClusterCache, CacheOptions, ClusterEvents, TaskHandler, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
 
 // Durable data through ctx.db and ctx.stores.

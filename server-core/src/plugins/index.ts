@@ -16,6 +16,7 @@ export type {
   DiscoItem,
   AdminRequest,
   AdminRouteHandler,
+  PluginTaskHandler,
   AdminRouteResult,
   HttpMethod,
   TimerHandle,

@@ -8,7 +8,7 @@ import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
 import { scopedCluster } from './scoped-cluster';
-import type { DiscoItem, PluginContext } from './types';
+import type { AdminRouteHandler, DiscoItem, PluginContext } from './types';
 
 export interface PluginContextDeps<C> {
   name: string;
@@ -89,7 +89,8 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     },
     ...(core.pep ? { pep: core.pep } : {}),
     admin: {
-      route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler)),
+      // The answer type is JSON-shaped (the constraint on route's T): it is sent as it is.
+      route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler as AdminRouteHandler)),
     },
     timers: {
       setTimeout: (callback, ms) => scope.setTimeout(callback, ms),

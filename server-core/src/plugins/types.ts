@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import type { Logger } from '../log';
 import type { Database, Migration } from '../storage';
 import type { Stores } from '../storage/stores';
-import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskHandler, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
+import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
+import type { JsonShaped } from '../cluster/jsonify';
 import type { CoreEvents } from '../server/core-context';
 import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
 import type { Jid } from '../xml';
@@ -93,9 +94,15 @@ export interface AdminRequest {
   body: unknown;
 }
 
-/** A route answers with a JSON value (status 200) or an explicit status and body. */
-export type AdminRouteResult = JsonValue | void | { status: number; body: JsonValue };
-export type AdminRouteHandler = (request: AdminRequest) => Promise<AdminRouteResult> | AdminRouteResult;
+/**
+ * A route answers with a JSON value (status 200), nothing (204) or an explicit status and body.
+ * `T` is any JSON-shaped type (see `Jsonify`), interfaces included.
+ */
+export type AdminRouteResult<T = JsonValue> = T | void | { status: number; body: T };
+export type AdminRouteHandler<T = JsonValue> = (request: AdminRequest) => Promise<AdminRouteResult<T>> | AdminRouteResult<T>;
+
+/** A task handler answering with any JSON-shaped type. */
+export type PluginTaskHandler<R = JsonValue> = (payload: JsonValue, fromNode: string) => R | void | Promise<R | void>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export interface TimerHandle {
@@ -109,9 +116,13 @@ export interface PluginCluster {
   seniorId(): string | null;
   members(): string[];
   on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): () => void;
-  /** Entry listeners added to the returned cache are removed on stop; the entries stay. */
-  createCache<V extends JsonValue = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
-  registerTask(name: string, handler: TaskHandler): () => void;
+  /**
+   * Entry listeners added to the returned cache are removed on stop; the entries stay. `V` is
+   * any JSON-shaped type (interfaces included): `createCache<TrappedEntry>('trapped')`.
+   */
+  createCache<V extends JsonShaped<V> = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
+  /** The handler's answer is any JSON-shaped type; payloads come from other nodes: validate them. */
+  registerTask<R extends JsonShaped<R> = JsonValue>(name: string, handler: PluginTaskHandler<R>): () => void;
   runOnAll(name: string, payload: JsonValue, options?: TaskOptions): Promise<TaskResult[]>;
   runOnNode(nodeId: string, name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
   runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
@@ -163,7 +174,7 @@ export interface PluginContext<C = unknown> {
    * plugin publishes are the users' items: they stay after the plugin stops.
    */
   readonly pep?: PepService;
-  admin: { route(method: HttpMethod, path: string, handler: AdminRouteHandler): () => void };
+  admin: { route<T extends JsonShaped<T> = JsonValue>(method: HttpMethod, path: string, handler: AdminRouteHandler<T>): () => void };
   timers: {
     setTimeout(callback: () => unknown, ms: number): TimerHandle;
     setInterval(callback: () => unknown, ms: number): TimerHandle;
