@@ -23,11 +23,14 @@ export type {
   HttpMethod,
   TimerHandle,
   PluginTaskHandler,
+  PluginEvents,
+  PluginIqHandler as IqHandler,
+  PluginIqRequest as IqRequest,
+  PluginInterceptorContext as InterceptorContext,
 } from '../plugins/types';
-export type { CoreEvents } from '../server/core-context';
-export type { ClientSession } from '../routing/client-session';
-export type { IqHandler, IqRequest, IqScope } from '../routing/iq-handlers';
-export type { InterceptorContext, InterceptorVerdict } from '../routing/packet-interceptors';
+export type { PluginSession, PluginSessions } from '../plugins/plugin-sessions';
+export type { IqScope } from '../routing/iq-handlers';
+export type { InterceptorVerdict } from '../routing/packet-interceptors';
 
 // Addresses, stanzas and stanza errors.
 export { parseJid, tryParseJid, makeJid, bareOf, JidError } from '../xml/jid';

@@ -17,6 +17,10 @@ export type {
   AdminRequest,
   AdminRouteHandler,
   PluginTaskHandler,
+  PluginEvents,
+  PluginIqHandler,
+  PluginIqRequest,
+  PluginInterceptorContext,
   AdminRouteResult,
   HttpMethod,
   TimerHandle,
@@ -30,4 +34,5 @@ export type { PluginErrorKind, ConfigIssue } from './plugin-errors';
 export { maskSecrets } from './mask-secrets';
 export { componentDomain } from './plugin-component';
 export { startPluginRuntime } from './plugin-runtime';
+export type { PluginSession, PluginSessions } from './plugin-sessions';
 export type { PluginRuntime } from './plugin-runtime';

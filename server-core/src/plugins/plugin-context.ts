@@ -1,3 +1,4 @@
+import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Database } from '../storage';
 import type { CoreContext } from '../server/core-context';
@@ -7,6 +8,7 @@ import { parseJid } from '../xml';
 import { componentDomain, componentHandler } from './plugin-component';
 import type { PluginConfigHandle } from './plugin-config';
 import type { PluginScope } from './plugin-scope';
+import { pluginSessions, sessionView } from './plugin-sessions';
 import { scopedCluster } from './scoped-cluster';
 import type { AdminRouteHandler, DiscoItem, PluginContext } from './types';
 
@@ -23,6 +25,9 @@ export interface PluginContextDeps<C> {
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
 export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
   const { name, core, scope } = deps;
+  const view = (session: Parameters<typeof sessionView>[0]) => sessionView(session, core.nodeId);
+  // Presence this plugin publishes for a session: its own interceptors let it pass unseen.
+  const published = new WeakSet<Element>();
 
   const addDiscoItem = (item: DiscoItem): (() => void) => {
     const entry = { ...item };
@@ -41,7 +46,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     config: deps.config,
     db: deps.db,
     stores: core.stores,
-    sessions: core.sessions,
+    sessions: pluginSessions(core, published),
     router: {
       route: (stanza, from) => core.router.route(stanza, from ?? parseJid(core.domain)),
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
@@ -55,13 +60,16 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
           name: `${name}/${interceptor.name}`,
           priority: interceptor.priority ?? 0,
           intercept: (stanza, context) =>
-            direction === 'both' || direction === context.direction ? interceptor.intercept(stanza, context) : undefined,
+            (direction === 'both' || direction === context.direction) && !published.has(stanza)
+              ? interceptor.intercept(stanza, { direction: context.direction, processed: context.processed, session: view(context.session) })
+              : undefined,
         });
         return scope.own(undo);
       },
     },
     iq: {
-      register: (iqScope, namespace, handler) => scope.own(core.iqHandlers.register(iqScope, namespace, handler)),
+      register: (iqScope, namespace, handler) =>
+        scope.own(core.iqHandlers.register(iqScope, namespace, ({ session, ...request }) => handler({ ...request, ...(session ? { session: view(session) } : {}) }))),
     },
     components: {
       register(address, options) {
@@ -83,8 +91,10 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     },
     events: {
       on(event, listener) {
-        core.events.on(event, listener as never);
-        return scope.own(() => core.events.off(event, listener as never));
+        // The plugin hears each session as its read-only view.
+        const relay = (session: Parameters<typeof sessionView>[0], ...rest: unknown[]) => (listener as (...args: unknown[]) => void)(view(session), ...rest);
+        core.events.on(event, relay);
+        return scope.own(() => core.events.off(event, relay));
       },
     },
     ...(core.pep ? { pep: core.pep } : {}),

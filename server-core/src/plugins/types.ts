@@ -11,8 +11,9 @@ import type { Stores } from '../storage/stores';
 import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
 import type { JsonShaped } from '../cluster/jsonify';
 import type { CoreEvents } from '../server/core-context';
-import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope, LocalSessions } from '../routing';
+import type { ClientSession, InterceptorContext, InterceptorVerdict, IqRequest, IqScope } from '../routing';
 import type { Jid } from '../xml';
+import type { PluginSession, PluginSessions } from './plugin-sessions';
 import type { PepService } from '../services/pep/pep-api';
 
 export interface PluginDefinition<C = unknown> {
@@ -39,6 +40,27 @@ export function definePlugin<C>(definition: PluginDefinition<C>): PluginDefiniti
   return definition;
 }
 
+/** The core's session events as plugins hear them: each session is a read-only view. */
+export type PluginEvents = {
+  [E in keyof CoreEvents]: CoreEvents[E] extends (session: ClientSession, ...rest: infer R) => void ? (session: PluginSession, ...rest: R) => void : never;
+};
+
+/** Where a stanza a plugin's interceptor sees comes from or goes to. */
+export interface PluginInterceptorContext extends Omit<InterceptorContext, 'session'> {
+  session: PluginSession;
+}
+
+/** An IQ a plugin's handler answers; `session` is the sending session when it is on this node. */
+export interface PluginIqRequest extends Omit<IqRequest, 'session'> {
+  session?: PluginSession;
+}
+
+/**
+ * Answers an IQ get/set. Return a payload element for the result (or nothing for an empty
+ * result); throw a StanzaError to answer with an error.
+ */
+export type PluginIqHandler = (request: PluginIqRequest) => Promise<Element | void> | Element | void;
+
 export interface PluginInterceptor {
   /** For logs; the host prefixes it with the plugin name. */
   name: string;
@@ -46,7 +68,7 @@ export interface PluginInterceptor {
   priority?: number;
   /** Which stanzas to see; default 'both'. */
   direction?: 'incoming' | 'outgoing' | 'both';
-  intercept(stanza: Element, context: InterceptorContext): InterceptorVerdict;
+  intercept(stanza: Element, context: PluginInterceptorContext): InterceptorVerdict;
 }
 
 export interface DiscoIdentity {
@@ -72,7 +94,7 @@ export interface ComponentOptions {
   /** disco#items of the component (a function is asked on every request). */
   items?: DiscoItem[] | (() => DiscoItem[]);
   /** IQ get/set handlers by payload namespace. Unknown namespaces get service-unavailable. */
-  iq?: Record<string, IqHandler>;
+  iq?: Record<string, PluginIqHandler>;
   message?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
   presence?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
 }
@@ -155,11 +177,12 @@ export interface PluginContext<C = unknown> {
   readonly config: PluginConfig<C>;
   readonly db: Database;
   readonly stores: Stores;
-  readonly sessions: LocalSessions;
+  /** This node's sessions as read-only views, and the verbs a plugin may use on them. */
+  readonly sessions: PluginSessions;
   readonly router: PluginRouter;
   readonly cluster: PluginCluster;
   interceptors: { add(interceptor: PluginInterceptor): () => void };
-  iq: { register(scope: IqScope, namespace: string, handler: IqHandler): () => void };
+  iq: { register(scope: IqScope, namespace: string, handler: PluginIqHandler): () => void };
   components: {
     /** `'phone'` means `phone.<domain>`; a name with dots is taken as the full address. */
     register(address: string, options: ComponentOptions): PluginComponent;
@@ -168,7 +191,7 @@ export interface PluginContext<C = unknown> {
     addFeature(feature: string): () => void;
     addItem(item: DiscoItem): () => void;
   };
-  events: { on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): () => void };
+  events: { on<E extends keyof PluginEvents>(event: E, listener: PluginEvents[E]): () => void };
   /**
    * Personal eventing (XEP-0163) on behalf of local users, when the server has it. Items a
    * plugin publishes are the users' items: they stay after the plugin stops.
