@@ -17,10 +17,14 @@ const CACHES = {
   ownAvailability: 'own-availability',
 } as const;
 
-const stores = new WeakMap<PluginContext<AsteriskImConfig>, SqlPhoneStore>();
+/** The plugin's state on this node: its runtime, and the store a new config is written into. */
+export interface AsteriskImState {
+  runtime: AsteriskImRuntime;
+  store: SqlPhoneStore;
+}
 
 /** Builds the core of the plugin on this node; everything it registers goes through ctx. */
-export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImRuntime> {
+export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImState> {
   const store = new SqlPhoneStore({
     db: ctx.db,
     stores: ctx.stores,
@@ -29,8 +33,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     changes: ctx.cluster.createCache<number>(CACHES.storeChanges),
   });
   ctx.onStop(await store.open());
-  stores.set(ctx, store);
-  await applyConfig(ctx, ctx.config.value);
+  await applyConfig(ctx, store, ctx.config.value);
 
   const component = registerPhoneComponent(ctx, store);
   // The senior is the authority for phone states and each node for its sessions' trapped presences:
@@ -50,7 +53,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   new PhoneEventRelay(ctx, phoneState, component.domain).start();
   links.start();
 
-  return {
+  const runtime: AsteriskImRuntime = {
     ctx,
     store,
     links,
@@ -59,12 +62,11 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     settings: () => store.settings.get(),
     onUserPresence: (listener) => availability.onChange(listener),
   };
+  return { runtime, store };
 }
 
 /** Writes the servers and devices the config declares into the plugin's tables. */
-export async function applyConfig(ctx: PluginContext<AsteriskImConfig>, config: AsteriskImConfig): Promise<void> {
-  const store = stores.get(ctx);
-  if (!store) return;
+export async function applyConfig(ctx: PluginContext<AsteriskImConfig>, store: SqlPhoneStore, config: AsteriskImConfig): Promise<void> {
   await store.applyDeclared(config.servers, config.devices);
   // Settings from the config may have changed: this node's sessions on the phone re-apply them.
   await store.reload();

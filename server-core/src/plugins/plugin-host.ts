@@ -35,6 +35,8 @@ export interface PluginHostOptions {
 
 interface Running {
   ctx: PluginContext<unknown>;
+  /** What the plugin's start returned, for its stop and reconfigure hooks. */
+  state: unknown;
   scope: PluginScope;
   config: PluginConfigHandle<unknown>;
   /** The raw config it runs with, to notice a change. */
@@ -42,7 +44,7 @@ interface Running {
 }
 
 interface PluginSlot extends StoredPlugin {
-  definition?: PluginDefinition<unknown>;
+  definition?: PluginDefinition<unknown, unknown>;
   loadedFrom?: string;
   state: PluginState;
   error: string | null;
@@ -215,8 +217,8 @@ export class PluginHost {
       scope.own(() => config.dispose());
       const ctx = createPluginContext({ name: slot.name, core: this.options.core, db: this.options.db, routes: this.routes, scope, config, logger });
       if (definition.migrations?.length) await runMigrations(this.options.db, migrationOwner(slot.name), definition.migrations);
-      await this.withStartTimeout(slot.name, () => definition.start(ctx));
-      slot.running = { ctx, scope, config, raw: JSON.stringify(slot.config) };
+      const state = await this.withStartTimeout(slot.name, () => definition.start(ctx));
+      slot.running = { ctx, state, scope, config, raw: JSON.stringify(slot.config) };
       slot.state = 'running';
       logger.info({ version: definition.version }, 'plugin started');
     } catch (err) {
@@ -229,7 +231,7 @@ export class PluginHost {
     const running = slot.running!;
     slot.state = 'stopping';
     try {
-      await slot.definition?.stop?.(running.ctx);
+      await slot.definition?.stop?.(running.ctx, running.state);
     } catch (err) {
       this.logger.error({ err, plugin: slot.name }, 'plugin stop hook failed; undoing its registrations anyway');
     }
@@ -251,7 +253,7 @@ export class PluginHost {
       const previous = running.config.value;
       running.config.replace(next);
       running.raw = JSON.stringify(slot.config);
-      await definition.reconfigure(running.ctx, next, previous);
+      await definition.reconfigure(running.ctx, next, previous, running.state);
       slot.error = null;
     } catch (err) {
       await this.stopSlot(slot, 'failed');
@@ -259,7 +261,7 @@ export class PluginHost {
     }
   }
 
-  private withStartTimeout(name: string, start: () => Promise<void> | void): Promise<void> {
+  private withStartTimeout<S>(name: string, start: () => Promise<S> | S): Promise<S> {
     const ms = this.options.startTimeoutMs ?? PLUGIN_HOST_DEFAULTS.startTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

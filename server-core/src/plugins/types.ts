@@ -16,7 +16,11 @@ import type { Jid } from '../xml';
 import type { PluginSession, PluginSessions } from './plugin-sessions';
 import type { PepService } from '../services/pep/pep-api';
 
-export interface PluginDefinition<C = unknown> {
+/**
+ * `C` is the config type (from the schema), `S` what `start` returns: the plugin's own state,
+ * handed to `reconfigure` and `stop`, so a plugin keeps nothing in module-level variables.
+ */
+export interface PluginDefinition<C = unknown, S = void> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
   name: string;
   version: string;
@@ -25,18 +29,20 @@ export interface PluginDefinition<C = unknown> {
   configSchema: z.ZodType<C, z.ZodTypeDef, unknown>;
   /** The plugin's own tables, numbered 1, 2, 3...; applied before every start. */
   migrations?: Migration[];
-  start(ctx: PluginContext<C>): Promise<void> | void;
-  /** Runs before the scope undoes the plugin's registrations. */
-  stop?(ctx: PluginContext<C>): Promise<void> | void;
+  /** Registers everything through ctx; what it returns (or resolves with) is the plugin's state. */
+  start(ctx: PluginContext<C>): Promise<S> | S;
+  /** Runs before the scope undoes the plugin's registrations; `state` is what `start` returned. */
+  stop?(ctx: PluginContext<C>, state: S): Promise<void> | void;
   /**
    * Present: a new config is applied live (ctx.config.value is replaced and its `change`
    * event fires before this hook runs). Absent: the plugin is stopped and started again.
+   * `state` is what `start` returned.
    */
-  reconfigure?(ctx: PluginContext<C>, next: C, previous: C): Promise<void> | void;
+  reconfigure?(ctx: PluginContext<C>, next: C, previous: C, state: S): Promise<void> | void;
 }
 
-/** Gives plugin authors the config type from the schema without writing it twice. */
-export function definePlugin<C>(definition: PluginDefinition<C>): PluginDefinition<C> {
+/** Gives plugin authors the config type from the schema and the state type from `start` without writing them twice. */
+export function definePlugin<C, S = void>(definition: PluginDefinition<C, S>): PluginDefinition<C, S> {
   return definition;
 }
 
