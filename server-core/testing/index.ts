@@ -4,6 +4,14 @@
  * plugins. Never imported by the server itself. See docs/testing.md.
  */
 
+// Waiting for a condition: the one poll helper of the tests.
+export { eventually } from './eventually';
+export type { EventuallyOptions } from './eventually';
+
+// One real node on free loopback ports (plugins loaded from their folders), and real clients.
+export { startTestServer as startNode } from '../../test/support/server-harness';
+export type { TestServer as TestNode, TestServerOptions as NodeOptions } from '../../test/support/server-harness';
+
 // A real server and clients logged in as its users.
 export {
   startWorld,

@@ -1,4 +1,5 @@
 import { startAmiSimulator, type AmiSimulator, type AmiSimulatorOptions } from '@asterisk-im/fixtures/ami-sim';
+import { eventually } from '@asterisk-im/server-core/testing';
 import { AmiLink, AmiLinkError, testConnection, type AmiLinkEvents, type AmiLinkOptions } from '../src/ami';
 import { CallTracker, type PhoneEvent } from '../src/calls';
 
@@ -53,14 +54,6 @@ async function connectedLink(sim: AmiSimulator, overrides: Partial<AmiLinkOption
   return link;
 }
 
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('AmiLink against the AMI simulator', () => {
   test('connects, logs in and asks for the call, agent and system events', async () => {
     const sim = await startSim({ version: '9.0.0' });
@@ -82,7 +75,7 @@ describe('AmiLink against the AMI simulator', () => {
     const errors: AmiLinkError[] = [];
     link.on('error', (e) => errors.push(e));
     link.start();
-    await eventually(() => errors.length >= 2, 5000);
+    await eventually('two login failures', () => errors.length >= 2, 5000);
     expect(errors[0]).toBeInstanceOf(AmiLinkError);
     expect(errors[0].kind).toBe('auth');
     expect(errors[0].message).toBe('Authentication failed');
@@ -140,7 +133,7 @@ describe('AmiLink against the AMI simulator', () => {
     const link = newLink(sim, { reconnectMinMs: 100, reconnectMaxMs: 200 });
     sim.refuseConnections(true);
     link.start();
-    await eventually(() => sim.connections().length >= 3);
+    await eventually('three refused connection attempts', () => sim.connections().length >= 3);
     sim.refuseConnections(false);
     await next(link, 'connected');
     expect(sim.maxConcurrentSessions(USER.username)).toBe(1);
@@ -177,7 +170,7 @@ describe('AmiLink against the AMI simulator', () => {
     await link.stop();
     expect(await disconnected).toEqual({ reason: 'stopped' });
     expect(link.state).toBe('stopped');
-    await eventually(() => sim.loggedInSessions() === 0);
+    await eventually('no session logged in at the simulator', () => sim.loggedInSessions() === 0);
     expect(sim.connections()[0].reason).toBe('logoff');
     await expect(link.action({ Action: 'Ping' })).rejects.toMatchObject({ kind: 'disconnected' });
   });
@@ -188,7 +181,7 @@ describe('AmiLink against the AMI simulator', () => {
     await expect(testConnection(linkOptions(sim, { secret: 'nope' }))).resolves.toEqual({ ok: false, error: 'Authentication failed' });
     const result = await testConnection({ ...linkOptions(sim), port: 1 });
     expect(result.ok).toBe(false);
-    await eventually(() => sim.loggedInSessions() === 0);
+    await eventually('no session logged in at the simulator', () => sim.loggedInSessions() === 0);
   });
 
   test('end to end: a simulated call drives the tracker, and resync after a reconnect clears a call that ended unseen', async () => {
@@ -214,9 +207,9 @@ describe('AmiLink against the AMI simulator', () => {
     await connected;
 
     const call = await sim.calls.dial('PJSIP/1001', '1002');
-    await eventually(() => tracker.deviceState('PJSIP/1002') === 'ringing');
+    await eventually('PJSIP/1002 ringing', () => tracker.deviceState('PJSIP/1002') === 'ringing');
     await call.answer();
-    await eventually(() => tracker.userPhoneState('bob@example.com').onPhone);
+    await eventually('bob on the phone', () => tracker.userPhoneState('bob@example.com').onPhone);
     expect(tracker.userPhoneState('alice@example.com').onPhone).toBe(true);
     expect(phoneEvents.filter((e) => e.user === 'bob@example.com').map((e) => [e.type, e.callerID])).toEqual([
       ['RING', '1001'],
@@ -229,7 +222,7 @@ describe('AmiLink against the AMI simulator', () => {
     await call.hangup();
     sim.refuseConnections(false);
     await next(link, 'connected');
-    await eventually(() => !tracker.userPhoneState('bob@example.com').onPhone && !tracker.userPhoneState('alice@example.com').onPhone);
+    await eventually('both off the phone after the resync', () => !tracker.userPhoneState('bob@example.com').onPhone && !tracker.userPhoneState('alice@example.com').onPhone);
     expect(phoneEvents.filter((e) => e.user === 'bob@example.com').at(-1)?.type).toBe('HANG_UP');
   });
 });

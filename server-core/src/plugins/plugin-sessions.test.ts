@@ -4,12 +4,13 @@
  */
 import path from 'node:path';
 import { Element } from 'ltx';
-import { TestClusterWorld, waitFor } from '../cluster/redis/test-cluster-world';
+import { TestClusterWorld } from '../cluster/redis/test-cluster-world';
 import type { RosterItem } from '../storage';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
 import { probe } from './test-plugins/session-verbs';
 import type { PluginContext } from './types';
+import { eventually } from '../../testing/eventually';
 
 const PLUGIN = { name: 'session-verbs', path: path.join(__dirname, 'test-plugins/session-verbs') };
 const USERS = ['alice', 'bob', 'carol'];
@@ -117,7 +118,7 @@ describe('ctx.sessions', () => {
     );
     expect(await ctxA.sessions.kick(bob.jid, 'removed by the plugin')).toBe(true);
     expect(await ended).toEqual({ condition: 'policy-violation', text: 'removed by the plugin' });
-    await waitFor('bob gone from the route table', () => a.server.context.routes.resourcesOf(`bob@${a.domain}`).length === 0, 5000);
+    await eventually('bob gone from the route table', () => a.server.context.routes.resourcesOf(`bob@${a.domain}`).length === 0, 5000);
     expect(await ctxA.sessions.kick(bob.jid, 'again')).toBe(false);
   });
 });

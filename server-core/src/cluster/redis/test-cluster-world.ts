@@ -32,15 +32,6 @@ export class TestClusterWorld {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
-
 /** Retries a write until Redis takes it: writes fail while the nodes reconnect (restart, failover). */
 export async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;
