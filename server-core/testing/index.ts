@@ -26,8 +26,8 @@ export {
   chatClientCaps,
   CHAT_CLIENT_FEATURES,
   notifyOf,
-} from '../src/services/service-test-world';
-export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from '../src/services/service-test-world';
+} from './world';
+export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from './world';
 export { connectClient } from '../../test/support/xmpp-client';
 export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
 

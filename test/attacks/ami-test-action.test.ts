@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { AMI_USER, startPluginWorld, type PluginWorld } from '../../plugins/asterisk-im/test/admin-world';
-import { passwordOf } from '../../server-core/src/services/service-test-world';
+import { passwordOf } from '../../server-core/testing/world';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { eventually } from '../../server-core/testing/eventually';
 

@@ -1,4 +1,4 @@
-import { TestClusterWorld, sleep } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
 import type { CacheEntryEvent } from './types';
 import { eventually } from '../../testing/eventually';
 

@@ -1,5 +1,5 @@
 import { RedisCluster } from './redis';
-import { TestClusterWorld, sleep } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
 import { eventually } from '../../testing/eventually';
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());

@@ -1,7 +1,7 @@
 import type { ReplicatedCache } from './cache';
 import { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, writeWhenReachable } from './redis/test-cluster-world';
-import { PrivateRedisServer } from './testing';
+import { TestClusterWorld, sleep, writeWhenReachable } from '../../testing/cluster-world';
+import { PrivateRedisServer } from '../../testing/redis';
 import { eventually } from '../../testing/eventually';
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());

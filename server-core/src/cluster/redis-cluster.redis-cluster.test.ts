@@ -1,8 +1,8 @@
 import type { RedisCluster } from './redis';
-import { TestClusterWorld, sleep } from './redis/test-cluster-world';
-import { PrivateRedisCluster } from './testing/private-redis-cluster';
-import { redisCommand } from './testing/redis-process-group';
-import { SeniorityMonitor } from './testing/seniority-monitor';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
+import { PrivateRedisCluster } from '../../testing/redis/private-redis-cluster';
+import { redisCommand } from '../../testing/redis/redis-process-group';
+import { SeniorityMonitor } from '../../testing/redis/seniority-monitor';
 import { eventually } from '../../testing/eventually';
 
 jest.setTimeout(30000);

@@ -1,11 +1,11 @@
 import type { ReplicatedCache } from './cache';
 import type { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, writeWhenReachable as retryUntilReachable } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep, writeWhenReachable as retryUntilReachable } from '../../testing/cluster-world';
 
 /** Writes fail while the nodes reconnect to the new master; a failover takes longer than a restart. */
 const writeWhenReachable = (write: () => Promise<void>): Promise<void> => retryUntilReachable(write, 8000);
-import { PrivateSentinel } from './testing/private-sentinel';
-import { SeniorityMonitor } from './testing/seniority-monitor';
+import { PrivateSentinel } from '../../testing/redis/private-sentinel';
+import { SeniorityMonitor } from '../../testing/redis/seniority-monitor';
 import { eventually } from '../../testing/eventually';
 
 jest.setTimeout(40000);

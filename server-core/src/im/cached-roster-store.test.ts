@@ -1,8 +1,8 @@
 import { InProcessCluster } from '../cluster/in-process-cluster';
-import { TestClusterWorld } from '../cluster/redis/test-cluster-world';
+import { TestClusterWorld } from '../../testing/cluster-world';
 import { openStorage } from '../storage/open-storage';
 import type { RosterItem, RosterStore, Stores } from '../storage/stores';
-import { createTestDatabaseLocation, type TestDatabaseLocation } from '../storage/testing';
+import { createTestDatabaseLocation, type TestDatabaseLocation } from '../../testing/databases';
 import type { Database } from '../storage/types';
 import { CachedRosterStore } from './cached-roster-store';
 import { eventually } from '../../testing/eventually';

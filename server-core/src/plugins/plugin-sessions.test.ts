@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { Element } from 'ltx';
-import { TestClusterWorld } from '../cluster/redis/test-cluster-world';
+import { TestClusterWorld } from '../../testing/cluster-world';
 import type { RosterItem } from '../storage';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';

@@ -1,9 +1,9 @@
 import net from 'node:net';
 import type Redis from 'ioredis';
 import { silentLogger } from '../../log';
-import { PrivateRedisServer } from '../testing';
+import { PrivateRedisServer } from '../../../testing/redis';
 import { connectRedis } from './connection';
-import { sleep } from './test-cluster-world';
+import { sleep } from '../../../testing/cluster-world';
 import { eventually } from '../../../testing/eventually';
 
 /**

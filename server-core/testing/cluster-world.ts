@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { RedisCluster } from './redis-cluster';
-import type { RedisClusterOptions } from './options';
-import { TEST_REDIS } from '../testing/test-redis';
+import { RedisCluster } from '../src/cluster/redis/redis-cluster';
+import type { RedisClusterOptions } from '../src/cluster/redis/options';
+import { TEST_REDIS } from './redis/test-redis';
 
 /** Short timings so lease and membership behaviour shows within a fraction of a second. */
 export const FAST_TIMINGS = { leaseMs: 600, renewEveryMs: 100, leaseSafetyMarginMs: 120, heartbeatMs: 100, memberTimeoutMs: 400, taskTimeoutMs: 1000, resyncRetryMs: 100, reconnectMaxDelayMs: 100 } as const;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from './private-redis-server';
 import { REDIS_POLL_MS, RedisProcessGroup, parseInfo, redisCommand } from './redis-process-group';
-import { eventually } from '../../../testing/eventually';
+import { eventually } from '../eventually';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { eventually } from '../../../testing/eventually';
+import { eventually } from '../eventually';
 
 /** How often a test asks a redis process whether it is there yet: each check opens a connection. */
 export const REDIS_POLL_MS = 50;

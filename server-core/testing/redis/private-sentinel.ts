@@ -1,6 +1,6 @@
 import { freePort } from './private-redis-server';
 import { REDIS_POLL_MS, RedisProcessGroup, parseInfo, redisCommand } from './redis-process-group';
-import { eventually } from '../../../testing/eventually';
+import { eventually } from '../eventually';
 
 export interface PrivateSentinelOptions {
   /** Number of sentinels (quorum is a majority of them). Default 1. */
