@@ -11,6 +11,14 @@ describe('the plugin boundary', () => {
     expect(violations.map((v) => `${v.file}: '${v.specifier}' ${v.reason}`)).toEqual([]);
   });
 
+  it('the package resolves to the plugin API and its test kit, and refuses deep paths', () => {
+    expect(path.relative(PLUGINS, require.resolve('@asterisk-im/server-core'))).toBe(path.join('..', 'server-core', 'src', 'plugin-api', 'index.ts'));
+    expect(path.relative(PLUGINS, require.resolve('@asterisk-im/server-core/testing'))).toBe(path.join('..', 'server-core', 'testing', 'index.ts'));
+    for (const deep of ['@asterisk-im/server-core/src/xml', '@asterisk-im/server-core/src/plugins/types', '@asterisk-im/server-core/testing/world']) {
+      expect(() => require.resolve(deep)).toThrow();
+    }
+  });
+
   it('plugins need no double casts: caches, tasks and admin routes take JSON-shaped types', () => {
     const { files } = scanPlugins(PLUGINS);
     const casts = files.flatMap((file) =>

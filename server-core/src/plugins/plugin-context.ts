@@ -2,6 +2,7 @@ import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Database } from '../storage';
 import type { CoreContext } from '../server/core-context';
+import type { ClientSession } from '../routing/client-session';
 import { addDiscoFeatures } from '../services/disco-features';
 import type { PluginRoutes } from '../admin/plugin-routes';
 import { parseJid } from '../xml';
@@ -25,7 +26,7 @@ export interface PluginContextDeps<C> {
 /** Builds the context one plugin start receives; every registration is owned by `scope`. */
 export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
   const { name, core, scope } = deps;
-  const view = (session: Parameters<typeof sessionView>[0]) => sessionView(session, core.nodeId);
+  const view = (session: ClientSession) => sessionView(session, core.nodeId);
   // Presence this plugin publishes for a session: its own interceptors let it pass unseen.
   const published = new WeakSet<Element>();
 
@@ -92,7 +93,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     events: {
       on(event, listener) {
         // The plugin hears each session as its read-only view.
-        const relay = (session: Parameters<typeof sessionView>[0], ...rest: unknown[]) => (listener as (...args: unknown[]) => void)(view(session), ...rest);
+        const relay = (session: ClientSession, ...rest: unknown[]) => (listener as (...args: unknown[]) => void)(view(session), ...rest);
         core.events.on(event, relay);
         return scope.own(() => core.events.off(event, relay));
       },
