@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'eventemitter3';
 import { startAmiSimulator, type AmiSimulator, type AmiSimulatorOptions } from '@asterisk-im/fixtures/ami-sim';
 import { eventually } from '@asterisk-im/server-core/testing';
 import { AmiLink, AmiLinkError, testConnection, type AmiLinkEvents, type AmiLinkOptions } from '../src/ami';
@@ -36,13 +37,13 @@ function newLink(sim: AmiSimulator, overrides: Partial<AmiLinkOptions> = {}): Am
 }
 
 /** Resolves with the next emission of `name`, or fails after `timeoutMs`. */
-function next<K extends keyof AmiLinkEvents>(link: AmiLink, name: K, timeoutMs = 5000): Promise<Parameters<AmiLinkEvents[K]>[0]> {
+function next<K extends keyof AmiLinkEvents>(link: AmiLink, name: K, timeoutMs = 5000): Promise<EventEmitter.ArgumentMap<AmiLinkEvents>[K][0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no '${name}' within ${timeoutMs} ms`)), timeoutMs);
-    link.once(name, ((value: Parameters<AmiLinkEvents[K]>[0]) => {
+    link.once(name, (...args) => {
       clearTimeout(timer);
-      resolve(value);
-    }) as never);
+      resolve(args[0]);
+    });
   });
 }
 
