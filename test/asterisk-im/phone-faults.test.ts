@@ -3,7 +3,7 @@
  * and Redis restarted (losing every key) mid-call. After each, the call's end must reach
  * every contact: nobody stays "On the phone", and a status set during the call is shown.
  */
-import { PrivateRedisServer } from '../../server-core/src/cluster/testing';
+import { PrivateRedisServer } from '../../server-core/testing/redis';
 import { hostMonotonicMs } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { mutualSubscription } from '../cluster/cluster-steps';

@@ -6,7 +6,7 @@
  * once and then, after the hang-up, what alice set, once; and alice gets each phone event once.
  */
 import type { Element } from 'ltx';
-import { PrivateRedisServer } from '../../server-core/src/cluster/testing';
+import { PrivateRedisServer } from '../../server-core/testing/redis';
 import type { ClusterNode } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { mutualSubscription } from '../cluster/cluster-steps';

@@ -1,7 +1,7 @@
 /** Stanza matchers and IQs the multi-process Asterisk-IM tests share. */
 import type { Element } from 'ltx';
 import { isPhonePresence, mark, PHONE_NS } from '../../plugins/asterisk-im/test/phone-world';
-import { iqFailure, roundTrip } from '../../server-core/src/services/service-test-world';
+import { iqFailure, roundTrip } from '../../server-core/testing/world';
 import { xml, type TestClient } from '../support/xmpp-client';
 
 export { isPhonePresence, mark, PHONE_NS, iqFailure };

@@ -3,9 +3,10 @@
  * caller's choosing: other settings need the secret in the same request.
  */
 import net from 'node:net';
-import { AMI_USER, startPluginWorld, until, type PluginWorld } from '../../plugins/asterisk-im/test/admin-world';
-import { passwordOf } from '../../server-core/src/services/service-test-world';
+import { AMI_USER, startPluginWorld, type PluginWorld } from '../../plugins/asterisk-im/test/admin-world';
+import { passwordOf } from '../../server-core/testing/world';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
+import { eventually } from '../../server-core/testing/eventually';
 
 /** A TCP server posing as an AMI host: announces itself and keeps every byte each connection sends. */
 class DecoyHost {
@@ -78,7 +79,7 @@ test('naming another host or port without a secret is refused, and nothing conne
   }
   // The marker: a test with a secret of its own does reach the decoy, and is its first connection.
   expect(await w.admin('POST', '/servers/pbx/test', { host: '127.0.0.1', port: decoy.port, secret: 'typed-in-the-form' })).toMatchObject({ status: 200, body: { ok: false } });
-  await until(() => decoy.connections.length > 0 && decoy.connections[0].includes('\r\n\r\n'), 'the marker login reached the decoy');
+  await eventually('the marker login reached the decoy', () => decoy.connections.length > 0 && decoy.connections[0].includes('\r\n\r\n'));
   expect(decoy.connections).toHaveLength(1);
   expect(decoy.connections[0]).toContain('Secret: typed-in-the-form');
   expect(decoy.connections.join('')).not.toContain(AMI_USER.secret);

@@ -5,7 +5,7 @@
  * answer, never an internal error or a prototype member.
  */
 import path from 'node:path';
-import { iqFailure, xml } from '../../server-core/src/services/service-test-world';
+import { iqFailure, xml } from '../../server-core/testing/world';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { startAdminWorld, type AdminWorld } from './admin-kit';
 import { captureLogs } from '../support/log-capture';

@@ -9,6 +9,7 @@ import { metricsRegistry } from '../../server-core/src/metrics';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { captureLogs } from '../support/log-capture';
+import { eventually } from '../../server-core/testing/eventually';
 
 const PLUGIN = path.resolve(__dirname, '../../plugins/asterisk-im');
 const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-7', read: ['call', 'agent', 'system'], write: ['originate', 'agent', 'call', 'system', 'reporting'] };
@@ -25,13 +26,6 @@ const amiEventsSeen = async (): Promise<number> => {
   return (await metric?.get())?.values.find((v) => v.labels.server === 'flooded')?.value ?? 0;
 };
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   sim = await startAmiSimulator({ users: [AMI_USER], endpoints: ['1001'], loginFailureDelayMs: 50, slowReaderTimeoutMs: 30_000 });
@@ -48,7 +42,7 @@ beforeAll(async () => {
       ],
     },
   });
-  await until(async () => sim.loggedInSessions(AMI_USER.username) === 1, 'the plugin logged in to the AMI simulator', 10_000);
+  await eventually('the plugin logged in to the AMI simulator', async () => sim.loggedInSessions(AMI_USER.username) === 1, 10_000);
   await server.createUser('honest', 'secret-1');
   honest = await HonestClient.connect(server, 'honest', 'secret-1');
 });
@@ -69,7 +63,7 @@ test('200,000 invalid AMI events give two warning lines, the second with the cou
   }
   const ratio = await honest.ratio();
   // The marker: the plugin has counted every event it read, so every warning it would write is written.
-  await until(async () => (await amiEventsSeen()) - before >= FLOOD, 'the plugin read every event', 120_000);
+  await eventually('the plugin read every event', async () => (await amiEventsSeen()) - before >= FLOOD, 120_000);
   expect(refused()).toHaveLength(1);
   expect(refused()[0]).toMatchObject({ level: 40, kind: 'invalid-ami-event: DeviceStateChange: device: Required', reason: 'DeviceStateChange: device: Required' });
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RedisCluster } from '../../server-core/src/cluster/redis/redis-cluster';
-import { FAST_TIMINGS } from '../../server-core/src/cluster/redis/test-cluster-world';
+import { FAST_TIMINGS } from '../../server-core/testing/cluster-world';
 import { HonestClient, MAX_HONEST_SLOWDOWN, type RawStream } from './attack-kit';
 import { startAdminWorld, type AdminWorld } from './admin-kit';
 import { consoleSignIn } from './console-kit';

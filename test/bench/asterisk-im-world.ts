@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { openStorage } from '../../server-core/src/storage';
-import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
+import { TEST_POSTGRES_URL } from '../../server-core/testing/databases';
 import { PhoneCluster } from '../asterisk-im/phone-cluster';
 import type { ClusterNode } from '../support/cluster-harness';
 import { BenchClient } from './bench-client';

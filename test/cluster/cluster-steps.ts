@@ -1,5 +1,5 @@
 /** Steps the multi-process cluster tests share: users logged in on chosen nodes, mutual subscriptions. */
-import { presence, presenceOf, bare } from '../../server-core/src/im/presence-test-steps';
+import { presence, presenceOf, bare } from '../../server-core/testing/presence-steps';
 import type { ClusterNode } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 

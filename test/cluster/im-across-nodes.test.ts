@@ -1,4 +1,4 @@
-import { getRoster, rosterPush, setRosterItem } from '../../server-core/src/im/presence-test-steps';
+import { getRoster, rosterPush, setRosterItem } from '../../server-core/testing/presence-steps';
 import { TestCluster } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { bare, mutualSubscription, online, presenceOf, stopAll } from './cluster-steps';

@@ -5,7 +5,7 @@
  */
 import type { Element } from 'ltx';
 import { openStorage } from '../../server-core/src/storage';
-import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
+import { TEST_POSTGRES_URL } from '../../server-core/testing/databases';
 import { TestCluster } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 

@@ -1,4 +1,4 @@
-import { PrivateRedisServer } from '../../server-core/src/cluster/testing';
+import { PrivateRedisServer } from '../../server-core/testing/redis';
 import { TestCluster } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { mutualSubscription, online, stopAll } from './cluster-steps';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisCluster } from '../../server-core/src/cluster/redis/redis-cluster';
-import { FAST_TIMINGS } from '../../server-core/src/cluster/redis/test-cluster-world';
-import { TEST_REDIS } from '../../server-core/src/cluster/testing';
+import { FAST_TIMINGS } from '../../server-core/testing/cluster-world';
+import { TEST_REDIS } from '../../server-core/testing/redis';
 import { connectClient } from '../support/xmpp-client';
 import { startConsoleServer, launchBrowser, signIn, type ConsoleServer, type ConsoleBrowser } from './console-world';
 

@@ -5,7 +5,7 @@
  */
 import { readAdminToken } from '../../server-core/src/admin/admin-token';
 import { openStorage } from '../../server-core/src/storage';
-import { TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
+import { TEST_POSTGRES_URL } from '../../server-core/testing/databases';
 import type { ClusterNode, TestCluster } from '../support/cluster-harness';
 
 /** Listeners of a console node: plain c2s for the test clients, and the admin listener. */

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { loadConfig } from '../../server-core/src/config';
 import { silentLogger } from '../../server-core/src/log';
 import { startServer, type RunningServer } from '../../server-core/src/server';
-import { onAdminConnection, TEST_POSTGRES_URL, type TestBackend } from '../../server-core/src/storage/testing';
+import { onAdminConnection, TEST_POSTGRES_URL, type TestBackend } from '../../server-core/testing/databases';
+import { COMMANDS } from '../../server-core/src/cli/commands';
+import { runCli } from '../../server-core/src/cli/run-cli';
 import { runCliInProcess } from '../support/cli-in-process';
 import { connectClient, xml } from '../support/xmpp-client';
 

@@ -12,7 +12,7 @@
 import type { Element } from 'ltx';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PrivateRedisServer } from '../../server-core/src/cluster/testing';
+import { PrivateRedisServer } from '../../server-core/testing/redis';
 import { AMI_USER, PhoneCluster } from '../asterisk-im/phone-cluster';
 import { isPhonePresence, PHONE_NS } from '../asterisk-im/phone-steps';
 import { createPhoneUsers, phoneExtension, phoneUser } from '../bench/asterisk-im-world';

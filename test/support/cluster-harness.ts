@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStorage } from '../../server-core/src/storage';
-import { onAdminConnection as adminQuery, TEST_POSTGRES_URL } from '../../server-core/src/storage/testing';
-import { TEST_REDIS } from '../../server-core/src/cluster/testing';
+import { onAdminConnection as adminQuery, TEST_POSTGRES_URL } from '../../server-core/testing/databases';
+import { TEST_REDIS } from '../../server-core/testing/redis';
 import type { ServerAddress } from './xmpp-client';
 
 /** Same clock as the nodes' `monotonicMs` log fields (CLOCK_MONOTONIC, shared by the host's processes). */

@@ -10,9 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { parseConfig } from '@asterisk-im/server-core/src/config';
-import { createLogger } from '@asterisk-im/server-core/src/log';
-import { startServer, type RunningServer } from '@asterisk-im/server-core/src/server';
+import { parseConfig, createLogger, startServer, type RunningServer } from '@asterisk-im/server-core/testing';
 import { DEMO_USERS, demoPluginConfig, seedOffice } from './demo-office';
 import { logInContacts, type SimulatedContacts } from './simulated-contacts';
 

@@ -4,9 +4,9 @@
  * Works in a cluster: the senior holds the AMI links, every node applies phone presence to
  * its own sessions from replicated caches.
  */
-import { definePlugin } from '@asterisk-im/server-core/src/plugins';
+import { definePlugin } from '@asterisk-im/server-core';
 import { configSchema } from './config';
-import { applyConfig, startRuntime } from './start-runtime';
+import { applyConfig, startRuntime, type AsteriskImState } from './start-runtime';
 import { STORE_MIGRATIONS } from './store';
 import type { AsteriskImRuntime } from './runtime';
 import { registerActions } from './actions';
@@ -30,13 +30,14 @@ export const plugin = definePlugin({
   configSchema,
   migrations: STORE_MIGRATIONS,
 
-  async start(ctx) {
-    const runtime = await startRuntime(ctx);
-    for (const part of parts) await part(runtime);
+  async start(ctx): Promise<AsteriskImState> {
+    const state = await startRuntime(ctx);
+    for (const part of parts) await part(state.runtime);
+    return state;
   },
 
-  async reconfigure(ctx, next) {
-    await applyConfig(ctx, next);
+  async reconfigure(ctx, next, _previous, { store }) {
+    await applyConfig(ctx, store, next);
   },
 });
 

@@ -2,8 +2,7 @@
  * What the plugin's core offers its other parts (actions, queues, admin routes). One runtime
  * per node; everything it holds is undone when the plugin stops.
  */
-import type { IqHandler } from '@asterisk-im/server-core/src/routing';
-import type { PluginComponent, PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { IqHandler, PluginComponent, PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink, AmiLinkState } from './ami';
 import type { DeviceStateChange, UserPhoneState } from './calls';
 import type { AsteriskImConfig } from './config';

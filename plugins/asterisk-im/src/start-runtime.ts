@@ -1,11 +1,11 @@
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { PluginContext } from '@asterisk-im/server-core';
 import { registerPhoneComponent } from './component';
 import type { AsteriskImConfig } from './config';
 import { PhoneEventRelay } from './events';
 import { LinkManager } from './link';
-import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability } from './presence';
-import type { AsteriskImRuntime } from './runtime';
+import type { UserPhoneState } from './calls';
+import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability, type SessionAvailability, type TrappedEntry } from './presence';
+import type { AmiLinkStatus, AsteriskImRuntime } from './runtime';
 import { SqlPhoneStore } from './store';
 import { registerTelephonyMetrics } from './telephony-metrics';
 
@@ -18,10 +18,14 @@ const CACHES = {
   ownAvailability: 'own-availability',
 } as const;
 
-const stores = new WeakMap<PluginContext<AsteriskImConfig>, SqlPhoneStore>();
+/** The plugin's state on this node: its runtime, and the store a new config is written into. */
+export interface AsteriskImState {
+  runtime: AsteriskImRuntime;
+  store: SqlPhoneStore;
+}
 
 /** Builds the core of the plugin on this node; everything it registers goes through ctx. */
-export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImRuntime> {
+export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImState> {
   const store = new SqlPhoneStore({
     db: ctx.db,
     stores: ctx.stores,
@@ -30,29 +34,28 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     changes: ctx.cluster.createCache<number>(CACHES.storeChanges),
   });
   ctx.onStop(await store.open());
-  stores.set(ctx, store);
-  await applyConfig(ctx, ctx.config.value);
+  await applyConfig(ctx, store, ctx.config.value);
 
   const component = registerPhoneComponent(ctx, store);
   // The senior is the authority for phone states and each node for its sessions' trapped presences:
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<JsonValue>(CACHES.phoneUsers, { restoredBy }));
-  const trapped = new TrappedPresences(ctx.cluster.createCache<JsonValue>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<UserPhoneState>(CACHES.phoneUsers, { restoredBy }));
+  const trapped = new TrappedPresences(ctx.cluster.createCache<TrappedEntry>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const links = new LinkManager({
     ctx,
     store,
     phoneState,
-    statusCache: ctx.cluster.createCache<JsonValue>(CACHES.linkStatus),
+    statusCache: ctx.cluster.createCache<AmiLinkStatus>(CACHES.linkStatus),
     metrics: registerTelephonyMetrics(ctx.metrics),
   });
-  const availability = new UserAvailability(ctx, ctx.cluster.createCache<JsonValue>(CACHES.ownAvailability), trapped);
+  const availability = new UserAvailability(ctx, ctx.cluster.createCache<SessionAvailability>(CACHES.ownAvailability), trapped);
   availability.start();
   new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
   new PhoneEventRelay(ctx, phoneState, component.domain).start();
   links.start();
 
-  return {
+  const runtime: AsteriskImRuntime = {
     ctx,
     store,
     links,
@@ -61,12 +64,11 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     settings: () => store.settings.get(),
     onUserPresence: (listener) => availability.onChange(listener),
   };
+  return { runtime, store };
 }
 
 /** Writes the servers and devices the config declares into the plugin's tables. */
-export async function applyConfig(ctx: PluginContext<AsteriskImConfig>, config: AsteriskImConfig): Promise<void> {
-  const store = stores.get(ctx);
-  if (!store) return;
+export async function applyConfig(ctx: PluginContext<AsteriskImConfig>, store: SqlPhoneStore, config: AsteriskImConfig): Promise<void> {
   await store.applyDeclared(config.servers, config.devices);
   // Settings from the config may have changed: this node's sessions on the phone re-apply them.
   await store.reload();

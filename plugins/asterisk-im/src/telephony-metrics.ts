@@ -1,4 +1,4 @@
-import type { PluginMetrics } from '@asterisk-im/server-core/src/plugins';
+import type { PluginMetrics } from '@asterisk-im/server-core';
 
 /**
  * Metrics of the phone data path, declared in one place so their names and meaning are

@@ -1,8 +1,8 @@
 import type { Element } from 'ltx';
-import { iqFailure, xml } from '@asterisk-im/server-core/src/services/service-test-world';
-import type { TestClient } from '@asterisk-im/server-core/src/services/service-test-world';
+import { iqFailure, xml, type TestClient } from '@asterisk-im/server-core/testing';
 import { PHONE_NS } from '../src/actions';
-import { AMI_USER, NO_ORIGINATE, startPluginWorld, until, type PluginWorld } from './admin-world';
+import { AMI_USER, NO_ORIGINATE, startPluginWorld, type PluginWorld } from './admin-world';
+import { eventually } from '@asterisk-im/server-core/testing';
 
 let w: PluginWorld;
 let alice: TestClient;
@@ -42,7 +42,7 @@ test('click-to-dial rings the user\'s own primary phone, then the number, with t
   expect(header(headers, 'Variable')).toEqual(['CDR_SOURCE=chat']);
 
   // The simulator answers the first leg and then rings the dialled phone: a real call from 1001 to 1002.
-  await until(() => w.sim.deviceState('PJSIP/1002') === 'RINGING', 'bob\'s phone rings');
+  await eventually('bob\'s phone rings', () => w.sim.deviceState('PJSIP/1002') === 'RINGING');
   expect(w.sim.deviceState('PJSIP/1001')).toBe('INUSE');
   const calls = w.sim.calls.byDevice('PJSIP/1002');
   expect(calls.map((call) => call.caller.device)).toEqual(['PJSIP/1001']);
@@ -51,9 +51,9 @@ test('click-to-dial rings the user\'s own primary phone, then the number, with t
 test('dialing a JID dials that user\'s primary extension; a leading + becomes 00', async () => {
   await alice.iq(phoneAction('DIAL', xml('jid', {}, `bob@${w.domain}`)));
   expect(header(originates()[0]!.headers, 'Exten')).toEqual(['1002']);
-  await until(() => w.sim.deviceState('PJSIP/1002') === 'RINGING', 'bob\'s phone rings');
+  await eventually('bob\'s phone rings', () => w.sim.deviceState('PJSIP/1002') === 'RINGING');
   await w.sim.calls.hangupAll();
-  await until(() => w.sim.deviceState('PJSIP/1001') === 'NOT_INUSE', 'alice\'s phone is free again');
+  await eventually('alice\'s phone is free again', () => w.sim.deviceState('PJSIP/1001') === 'NOT_INUSE');
 
   await alice.iq(phoneAction('DIAL', xml('extension', {}, '+49 30 1234')));
   expect(header(originates()[1]!.headers, 'Exten')).toEqual(['0049301234']);
@@ -77,7 +77,7 @@ test('an originate Asterisk refuses is undefined-condition with Asterisk\'s reas
   // Point the plugin at a manager user that may not originate, as a too narrow manager.conf would.
   const use = async (username: string, secret: string) => {
     expect(await w.admin('PUT', '/servers/pbx', { host: w.sim.host, port: w.sim.port, username, secret })).toMatchObject({ status: 200 });
-    await until(async () => w.sim.loggedInSessions(username) === 1 && (await w.admin('GET', '/status')).body.links[0]?.state === 'connected', `the plugin logged in as ${username}`);
+    await eventually(`the plugin logged in as ${username}`, async () => w.sim.loggedInSessions(username) === 1 && (await w.admin('GET', '/status')).body.links[0]?.state === 'connected');
   };
   await use(NO_ORIGINATE.username, NO_ORIGINATE.secret);
   try {
@@ -94,10 +94,10 @@ test('without an AMI link the action is service-unavailable', async () => {
   w.sim.refuseConnections(true);
   w.sim.dropAllConnections();
   try {
-    await until(async () => (await w.admin('GET', '/status')).body.links[0]?.state !== 'connected', 'the plugin saw its link go down');
+    await eventually('the plugin saw its link go down', async () => (await w.admin('GET', '/status')).body.links[0]?.state !== 'connected');
     expect(await iqFailure(alice, phoneAction('DIAL', xml('extension', {}, '1002')))).toMatchObject({ condition: 'service-unavailable' });
   } finally {
     w.sim.refuseConnections(false);
   }
-  await until(() => w.sim.loggedInSessions('asteriskim') === 1, 'the plugin logged in again');
+  await eventually('the plugin logged in again', () => w.sim.loggedInSessions('asteriskim') === 1);
 });

@@ -1,8 +1,8 @@
 import type { Element } from 'ltx';
-import { iqFailure, xml } from '@asterisk-im/server-core/src/services/service-test-world';
-import type { TestClient } from '@asterisk-im/server-core/src/services/service-test-world';
+import { iqFailure, xml, type TestClient } from '@asterisk-im/server-core/testing';
 import { PHONE_NS } from '../src/actions';
-import { startPluginWorld, until, type PluginWorld } from './admin-world';
+import { startPluginWorld, type PluginWorld } from './admin-world';
+import { eventually } from '@asterisk-im/server-core/testing';
 
 let w: PluginWorld;
 let alice: TestClient;
@@ -47,8 +47,8 @@ test('FORWARD sends the caller of a ringing call to another extension', async ()
   const redirect = w.sim.actions().find((a) => a.action.toLowerCase() === 'redirect');
   const caller = redirect?.headers.find(([k]) => k.toLowerCase() === 'channel')?.[1];
   expect(caller).toMatch(/^PJSIP\/1004-/);
-  await until(() => w.sim.deviceState('PJSIP/1003') === 'RINGING', '1003 rings');
-  await until(() => w.sim.deviceState('PJSIP/1001') === 'NOT_INUSE', 'alice\'s phone stops ringing');
+  await eventually('1003 rings', () => w.sim.deviceState('PJSIP/1003') === 'RINGING');
+  await eventually('alice\'s phone stops ringing', () => w.sim.deviceState('PJSIP/1001') === 'NOT_INUSE');
 });
 
 test('FORWARD of an answered call moves the other party; a JID target uses that user\'s primary extension', async () => {
@@ -57,7 +57,7 @@ test('FORWARD of an answered call moves the other party; a JID target uses that 
   const callId = await ringingCallId(alice, 'PJSIP/1001', since);
   await call.answer();
   await alice.iq(forward(callId, xml('jid', {}, `bob@${w.domain}`)));
-  await until(() => w.sim.deviceState('PJSIP/1002') === 'RINGING', 'bob\'s phone rings');
+  await eventually('bob\'s phone rings', () => w.sim.deviceState('PJSIP/1002') === 'RINGING');
   expect(w.sim.calls.byDevice('PJSIP/1002').map((c) => c.caller.device)).toEqual(['PJSIP/1004']);
 });
 

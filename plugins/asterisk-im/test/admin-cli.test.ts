@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCliInProcess } from '../../../test/support/cli-in-process';
-import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
+import { runCliInProcess } from '@asterisk-im/server-core/testing';
+import { PassThrough, Writable } from 'node:stream';
+import { COMMANDS, runCli, ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/testing';
 import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
 
 let w: PluginWorld;

@@ -1,4 +1,5 @@
-import { AMI_USER, startPluginWorld, until, type PluginWorld } from './admin-world';
+import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
+import { eventually } from '@asterisk-im/server-core/testing';
 
 let w: PluginWorld;
 
@@ -101,7 +102,7 @@ test('settings are read and changed field by field, with validation naming the f
 test('the live status shows each link with its holder and each device and user with its phone state', async () => {
   const call = await w.sim.calls.dial('PJSIP/1001', '1002');
   await call.answer();
-  await until(async () => (await w.admin('GET', '/status')).body.users.find((u: { user: string }) => u.user === 'bob@localhost')?.onPhone === true, 'bob is on the phone');
+  await eventually('bob is on the phone', async () => (await w.admin('GET', '/status')).body.users.find((u: { user: string }) => u.user === 'bob@localhost')?.onPhone === true);
   const { body } = await w.admin('GET', '/status');
   expect(body.links).toEqual([expect.objectContaining({ server: 'pbx', state: 'connected', node: body.senior })]);
   expect(body.devices).toEqual(

@@ -9,8 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/src/admin';
-import { startWorld, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { ADMIN_TOKEN_FILE, eventually, startWorld, type TestClient, type World } from '@asterisk-im/server-core/testing';
 import { AmiLink, amiField } from '../src/ami';
 
 export const AMI_USER = {
@@ -68,7 +67,7 @@ export async function startPluginWorld(settings: Record<string, unknown> = {}): 
       },
     ],
   });
-  await until(() => sim.loggedInSessions(AMI_USER.username) === 1, 'the plugin logged in to the AMI simulator');
+  await eventually('the plugin logged in to the AMI simulator', () => sim.loggedInSessions(AMI_USER.username) === 1);
   const base = `http://127.0.0.1:${world.server.server.addresses.admin.port}${API}`;
   const token = fs.readFileSync(path.join(world.server.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
   const observer = new AmiLink({ host: sim.host, port: sim.port, username: OBSERVER.username, secret: OBSERVER.secret, eventMask: 'system' });
@@ -89,7 +88,7 @@ export async function startPluginWorld(settings: Record<string, unknown> = {}): 
     },
     async queuePaused(queue, device) {
       if (observer.state === 'stopped') observer.start();
-      await until(() => observer.state === 'connected', 'the observer logged in');
+      await eventually('the observer logged in', () => observer.state === 'connected');
       const list = await observer.listAction({ Action: 'QueueStatus', Queue: queue });
       const member = list.items.find((item) => item.name === 'QueueMember' && amiField(item, 'Location') === device);
       return member ? amiField(member, 'Paused') === '1' : undefined;
@@ -102,10 +101,3 @@ export async function startPluginWorld(settings: Record<string, unknown> = {}): 
   };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,4 +1,6 @@
+import type { EventEmitter } from 'eventemitter3';
 import { startAmiSimulator, type AmiSimulator, type AmiSimulatorOptions } from '@asterisk-im/fixtures/ami-sim';
+import { eventually } from '@asterisk-im/server-core/testing';
 import { AmiLink, AmiLinkError, testConnection, type AmiLinkEvents, type AmiLinkOptions } from '../src/ami';
 import { CallTracker, type PhoneEvent } from '../src/calls';
 
@@ -35,13 +37,13 @@ function newLink(sim: AmiSimulator, overrides: Partial<AmiLinkOptions> = {}): Am
 }
 
 /** Resolves with the next emission of `name`, or fails after `timeoutMs`. */
-function next<K extends keyof AmiLinkEvents>(link: AmiLink, name: K, timeoutMs = 5000): Promise<Parameters<AmiLinkEvents[K]>[0]> {
+function next<K extends keyof AmiLinkEvents>(link: AmiLink, name: K, timeoutMs = 5000): Promise<EventEmitter.ArgumentMap<AmiLinkEvents>[K][0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no '${name}' within ${timeoutMs} ms`)), timeoutMs);
-    link.once(name, ((value: Parameters<AmiLinkEvents[K]>[0]) => {
+    link.once(name, (...args) => {
       clearTimeout(timer);
-      resolve(value);
-    }) as never);
+      resolve(args[0]);
+    });
   });
 }
 
@@ -51,14 +53,6 @@ async function connectedLink(sim: AmiSimulator, overrides: Partial<AmiLinkOption
   link.start();
   await connected;
   return link;
-}
-
-async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('AmiLink against the AMI simulator', () => {
@@ -82,7 +76,7 @@ describe('AmiLink against the AMI simulator', () => {
     const errors: AmiLinkError[] = [];
     link.on('error', (e) => errors.push(e));
     link.start();
-    await eventually(() => errors.length >= 2, 5000);
+    await eventually('two login failures', () => errors.length >= 2, 5000);
     expect(errors[0]).toBeInstanceOf(AmiLinkError);
     expect(errors[0].kind).toBe('auth');
     expect(errors[0].message).toBe('Authentication failed');
@@ -140,7 +134,7 @@ describe('AmiLink against the AMI simulator', () => {
     const link = newLink(sim, { reconnectMinMs: 100, reconnectMaxMs: 200 });
     sim.refuseConnections(true);
     link.start();
-    await eventually(() => sim.connections().length >= 3);
+    await eventually('three refused connection attempts', () => sim.connections().length >= 3);
     sim.refuseConnections(false);
     await next(link, 'connected');
     expect(sim.maxConcurrentSessions(USER.username)).toBe(1);
@@ -177,7 +171,7 @@ describe('AmiLink against the AMI simulator', () => {
     await link.stop();
     expect(await disconnected).toEqual({ reason: 'stopped' });
     expect(link.state).toBe('stopped');
-    await eventually(() => sim.loggedInSessions() === 0);
+    await eventually('no session logged in at the simulator', () => sim.loggedInSessions() === 0);
     expect(sim.connections()[0].reason).toBe('logoff');
     await expect(link.action({ Action: 'Ping' })).rejects.toMatchObject({ kind: 'disconnected' });
   });
@@ -188,7 +182,7 @@ describe('AmiLink against the AMI simulator', () => {
     await expect(testConnection(linkOptions(sim, { secret: 'nope' }))).resolves.toEqual({ ok: false, error: 'Authentication failed' });
     const result = await testConnection({ ...linkOptions(sim), port: 1 });
     expect(result.ok).toBe(false);
-    await eventually(() => sim.loggedInSessions() === 0);
+    await eventually('no session logged in at the simulator', () => sim.loggedInSessions() === 0);
   });
 
   test('end to end: a simulated call drives the tracker, and resync after a reconnect clears a call that ended unseen', async () => {
@@ -214,9 +208,9 @@ describe('AmiLink against the AMI simulator', () => {
     await connected;
 
     const call = await sim.calls.dial('PJSIP/1001', '1002');
-    await eventually(() => tracker.deviceState('PJSIP/1002') === 'ringing');
+    await eventually('PJSIP/1002 ringing', () => tracker.deviceState('PJSIP/1002') === 'ringing');
     await call.answer();
-    await eventually(() => tracker.userPhoneState('bob@example.com').onPhone);
+    await eventually('bob on the phone', () => tracker.userPhoneState('bob@example.com').onPhone);
     expect(tracker.userPhoneState('alice@example.com').onPhone).toBe(true);
     expect(phoneEvents.filter((e) => e.user === 'bob@example.com').map((e) => [e.type, e.callerID])).toEqual([
       ['RING', '1001'],
@@ -229,7 +223,7 @@ describe('AmiLink against the AMI simulator', () => {
     await call.hangup();
     sim.refuseConnections(false);
     await next(link, 'connected');
-    await eventually(() => !tracker.userPhoneState('bob@example.com').onPhone && !tracker.userPhoneState('alice@example.com').onPhone);
+    await eventually('both off the phone after the resync', () => !tracker.userPhoneState('bob@example.com').onPhone && !tracker.userPhoneState('alice@example.com').onPhone);
     expect(phoneEvents.filter((e) => e.user === 'bob@example.com').at(-1)?.type).toBe('HANG_UP');
   });
 });

@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCliInProcess as cli } from '../../../test/support/cli-in-process';
-import { startTestServer, type TestServer } from '../../../test/support/server-harness';
+import { runCliInProcess as cli, startNode as startTestServer, type TestNode as TestServer } from '@asterisk-im/server-core/testing';
 
 let dataDir: string;
 let server: TestServer;

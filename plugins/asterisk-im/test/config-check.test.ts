@@ -2,7 +2,7 @@
  * `asterisk-im config check` validates the plugin's config against its schema, names the exact
  * key at fault, and masks the AMI secrets when it prints the config.
  */
-import { spawnCli as cli, tempConfigFile as tempConfig } from '../../../test/support/cli-in-process';
+import { spawnCli as cli, tempConfigFile as tempConfig } from '@asterisk-im/server-core/testing';
 
 describe('asterisk-im config check with the asterisk-im plugin', () => {
   it('prints the effective config with defaults filled in and passwords masked', async () => {

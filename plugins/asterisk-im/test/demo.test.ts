@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Element } from 'ltx';
-import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
+import { connectClient, xml, type TestClient } from '@asterisk-im/server-core/testing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');

@@ -1,5 +1,5 @@
 import type { Element } from 'ltx';
-import { chatClientCaps } from '@asterisk-im/server-core/src/services/service-test-world';
+import { chatClientCaps } from '@asterisk-im/server-core/testing';
 import { befriend, mark, roundTrip, startAliceAndBob, type PhoneWorld, type TestClient } from './phone-world';
 
 const ACTIVITY = 'http://jabber.org/protocol/activity';

@@ -1,5 +1,6 @@
 import type { Element } from 'ltx';
-import { befriend, isPhonePresence, isPresence, mark, roundTrip, startAliceAndBob, until, xml, PHONE_NS, AMI_USER, type PhoneWorld, type TestClient } from './phone-world';
+import { befriend, isPhonePresence, isPresence, mark, roundTrip, startAliceAndBob, xml, PHONE_NS, AMI_USER, type PhoneWorld, type TestClient } from './phone-world';
+import { eventually } from '@asterisk-im/server-core/testing';
 
 let w: PhoneWorld;
 let alice: TestClient;
@@ -144,7 +145,7 @@ test('a call that ends while the AMI link is down is cleared by the resync after
 
   w.sim.refuseConnections(true);
   w.sim.dropAllConnections();
-  await until(() => w.sim.loggedInSessions(AMI_USER.username) === 0, 'the link dropped');
+  await eventually('the link dropped', () => w.sim.loggedInSessions(AMI_USER.username) === 0);
   seen = mark(bob);
   await call.hangup('caller');
   w.sim.refuseConnections(false);

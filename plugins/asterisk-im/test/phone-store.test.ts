@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InProcessCluster } from '@asterisk-im/server-core/src/cluster';
-import { CORE_MIGRATIONS, SqliteDatabase, createStores, runMigrations } from '@asterisk-im/server-core/src/storage';
+import { InProcessCluster, CORE_MIGRATIONS, SqliteDatabase, createStores, runMigrations } from '@asterisk-im/server-core/testing';
 import { PhoneStoreError, STORE_MIGRATIONS, SqlPhoneStore } from '../src/store';
 
 const cleanups: Array<() => Promise<void> | void> = [];

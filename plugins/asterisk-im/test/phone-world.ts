@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { startWorld, roundTrip, xml, type OnlineOptions, type TestClient, type World } from '@asterisk-im/server-core/src/services/service-test-world';
+import { eventually, startWorld, roundTrip, xml, type OnlineOptions, type TestClient, type World } from '@asterisk-im/server-core/testing';
 
 export { xml, roundTrip };
 export type { TestClient };
@@ -43,7 +43,7 @@ export async function startPhoneWorld(settings: Record<string, unknown> = {}): P
       },
     ],
   });
-  await until(() => sim.loggedInSessions(AMI_USER.username) === 1, 'the plugin logged in to the AMI simulator');
+  await eventually('the plugin logged in to the AMI simulator', () => sim.loggedInSessions(AMI_USER.username) === 1);
   return {
     world,
     sim,
@@ -56,13 +56,6 @@ export async function startPhoneWorld(settings: Record<string, unknown> = {}): P
   };
 }
 
-export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export const bare = (jid: string): string => jid.split('/')[0]!;
 

@@ -1,5 +1,6 @@
-import { xml, type TestClient } from '@asterisk-im/server-core/src/services/service-test-world';
-import { startPluginWorld, until, type PluginWorld } from './admin-world';
+import { xml, type TestClient } from '@asterisk-im/server-core/testing';
+import { startPluginWorld, type PluginWorld } from './admin-world';
+import { eventually } from '@asterisk-im/server-core/testing';
 
 let w: PluginWorld;
 
@@ -11,7 +12,7 @@ afterAll(async () => {
 });
 
 const pausedBecomes = (device: string, paused: boolean, why: string) =>
-  until(async () => (await w.queuePaused('support', device)) === paused, `${device} is ${paused ? 'paused' : 'unpaused'} (${why})`);
+  eventually(`${device} is ${paused ? 'paused' : 'unpaused'} (${why})`, async () => (await w.queuePaused('support', device)) === paused);
 
 /** The QueuePause actions the plugin sent for a device, in order. */
 const pauseActionsOf = (device: string) =>
@@ -45,7 +46,7 @@ test('a user\'s phone is paused in the queue while they are away, dnd or offline
 test('the phone presence of a call is not the user\'s choice: an available user on the phone stays unpaused', async () => {
   const bob = await w.online('bob', 'desk');
   // Unpaused is also the simulator's start state: wait for the plugin to have said so itself.
-  await until(() => pausesOf('PJSIP/1002').some((paused) => paused === 'false'), 'the plugin unpaused bob');
+  await eventually('the plugin unpaused bob', () => pausesOf('PJSIP/1002').some((paused) => paused === 'false'));
   const before = pausesOf('PJSIP/1002').length;
 
   const call = await w.sim.calls.dial('PJSIP/1002', '1003');

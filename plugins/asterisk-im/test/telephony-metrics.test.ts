@@ -1,4 +1,4 @@
-import { renderMetrics } from '@asterisk-im/server-core/src/metrics';
+import { renderMetrics } from '@asterisk-im/server-core/testing';
 import { befriend, isPhonePresence, mark, startPhoneWorld, type PhoneWorld } from './phone-world';
 
 let w: PhoneWorld;

@@ -4,8 +4,7 @@
  */
 import { Element } from 'ltx';
 import { z } from 'zod';
-import { definePlugin } from '@asterisk-im/server-core/src/plugins';
-import { NS } from '@asterisk-im/server-core/src/xml';
+import { definePlugin, NS } from '@asterisk-im/server-core';
 
 const configSchema = z
   .object({

@@ -5,8 +5,7 @@
  */
 import { Element } from 'ltx';
 import { z } from 'zod';
-import { definePlugin } from '@asterisk-im/server-core/src/plugins';
-import { StanzaError } from '@asterisk-im/server-core/src/xml';
+import { definePlugin, StanzaError } from '@asterisk-im/server-core';
 
 export const MOTD_NS = 'urn:example:motd';
 

@@ -3,6 +3,8 @@
  * with one interface and two implementations (in-process and Redis). See docs/clustering.md.
  */
 export type * from './types';
+export { toJsonValue } from './jsonify';
+export type { Jsonify, JsonShaped } from './jsonify';
 export { InProcessCluster, IN_PROCESS_DEFAULTS } from './in-process-cluster';
 export type { InProcessClusterOptions } from './in-process-cluster';
 export { RedisCluster, REDIS_CLUSTER_DEFAULTS } from './redis';

@@ -1,5 +1,6 @@
-import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
 import type { CacheEntryEvent } from './types';
+import { eventually } from '../../testing/eventually';
 
 describe('RedisCluster caches, tasks and messages', () => {
   let world: TestClusterWorld;
@@ -16,11 +17,11 @@ describe('RedisCluster caches, tasks and messages', () => {
     caches.forEach((cache, i) => cache.on('entry', (e) => events[i].push(e)));
     await caches[0].set('alice', { state: 'ringing' });
     await caches[1].set('bob', { state: 'oncall' });
-    await waitFor('replicated', () => caches.every((cache) => cache.size === 2));
+    await eventually('replicated', () => caches.every((cache) => cache.size === 2));
     for (const cache of caches) expect(cache.get('alice')).toEqual({ state: 'ringing' });
     for (const list of events) expect(list.find((e) => e.key === 'alice')).toMatchObject({ value: { state: 'ringing' }, origin: 'a' });
     await caches[2].delete('bob');
-    await waitFor('delete replicated', () => caches.every((cache) => !cache.has('bob')));
+    await eventually('delete replicated', () => caches.every((cache) => !cache.has('bob')));
 
     const d = world.node('d');
     const lateCache = d.createCache<{ state: string }>('device-state');
@@ -39,7 +40,7 @@ describe('RedisCluster caches, tasks and messages', () => {
     const caches = nodes.map((n) => n.createCache<number>('race'));
     await sleep(50);
     await Promise.all(caches.flatMap((cache, i) => [1, 2, 3, 4, 5].map((k) => cache.set('k', i * 10 + k))));
-    await waitFor('converged', () => new Set(caches.map((cache) => cache.get('k'))).size === 1);
+    await eventually('converged', () => new Set(caches.map((cache) => cache.get('k'))).size === 1);
     await sleep(100);
     expect(new Set(caches.map((cache) => cache.get('k'))).size).toBe(1);
   });
@@ -54,11 +55,11 @@ describe('RedisCluster caches, tasks and messages', () => {
     await limitedA.set('one', 1);
     await limitedB.set('two', 2);
     await limitedA.set('three', 3);
-    await waitFor('eviction replicated', () => limitedA.size === 2 && limitedB.size === 2 && !limitedB.has('one') && !limitedA.has('one'));
+    await eventually('eviction replicated', () => limitedA.size === 2 && limitedB.size === 2 && !limitedB.has('one') && !limitedA.has('one'));
     expect(limitedB.keys().sort()).toEqual(['three', 'two']);
     await shortA.set('x', 1);
-    await waitFor('x on b', () => shortB.has('x'));
-    await waitFor('x expired everywhere', () => !shortA.has('x') && !shortB.has('x'), 1000);
+    await eventually('x on b', () => shortB.has('x'));
+    await eventually('x expired everywhere', () => !shortA.has('x') && !shortB.has('x'), 1000);
     const c = world.node('c');
     const shortC = c.createCache<number>('short', { ttlMs: 150 });
     await c.start();
@@ -70,7 +71,7 @@ describe('RedisCluster caches, tasks and messages', () => {
     const [a, b] = nodes;
     for (const n of nodes) n.registerTask('whoami', (payload) => `${n.nodeId}:${payload as string}`);
     b.registerTask('slow', () => sleep(500).then(() => 'late'));
-    await waitFor('members and senior', () => nodes.every((n) => n.members().length === 3 && n.seniorId() !== null));
+    await eventually('members and senior', () => nodes.every((n) => n.members().length === 3 && n.seniorId() !== null));
     const all = await a.runOnAll('whoami', 'hi');
     expect(all.sort((x, y) => x.nodeId.localeCompare(y.nodeId))).toEqual([
       { nodeId: 'a', ok: true, value: 'a:hi' },
@@ -92,7 +93,7 @@ describe('RedisCluster caches, tasks and messages', () => {
     const got: string[] = [];
     b.onMessage('stanza', (payload, from) => got.push(`${from}:${payload}`));
     for (let i = 0; i < 50; i++) a.send('b', 'stanza', String(i));
-    await waitFor('all delivered', () => got.length === 50);
+    await eventually('all delivered', () => got.length === 50);
     expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `a:${i}`));
   });
 });

@@ -1,5 +1,6 @@
 import { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
+import { eventually } from '../../testing/eventually';
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
 
@@ -12,10 +13,10 @@ describe('RedisCluster membership and seniority', () => {
 
   it('three nodes see each other and agree on exactly one senior', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
-    await waitFor('all members seen', () => nodes.every((n) => n.members().length === 3));
-    await waitFor('a senior', () => seniors(nodes).length === 1);
+    await eventually('all members seen', () => nodes.every((n) => n.members().length === 3));
+    await eventually('a senior', () => seniors(nodes).length === 1);
     const senior = seniors(nodes)[0];
-    await waitFor('every node knows the senior', () => nodes.every((n) => n.seniorId() === senior.nodeId), 1000);
+    await eventually('every node knows the senior', () => nodes.every((n) => n.seniorId() === senior.nodeId), 1000);
     expect(seniors(nodes)).toEqual([senior]);
     expect(senior.seniorToken()).toBeGreaterThan(0);
     for (const n of nodes.filter((x) => x !== senior)) expect(n.seniorToken()).toBeNull();
@@ -35,38 +36,38 @@ describe('RedisCluster membership and seniority', () => {
     const b = world.node('b');
     const c = world.node('c');
     await Promise.all([b.start(), c.start()]);
-    await waitFor('b and c joined', () => joined.length === 2);
+    await eventually('b and c joined', () => joined.length === 2);
     expect(joined.sort()).toEqual(['b', 'c']);
     await b.stop();
-    await waitFor('b left', () => left.includes('b'), 1000);
+    await eventually('b left', () => left.includes('b'), 1000);
     expect(a.members()).toEqual(['a', 'c']);
     const resume = c.freezeCoordinationForTest();
-    await waitFor('silent c timed out', () => left.includes('c'), 2000);
+    await eventually('silent c timed out', () => left.includes('c'), 2000);
     resume();
-    await waitFor('c back', () => a.members().includes('c'), 2000);
+    await eventually('c back', () => a.members().includes('c'), 2000);
   });
 
   it('a senior that hands over seniority stays a member and never takes it back', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
-    await waitFor('a senior', () => seniors(nodes).length === 1);
+    await eventually('a senior', () => seniors(nodes).length === 1);
     const senior = seniors(nodes)[0];
     const oldToken = senior.seniorToken() as number;
     const rest = nodes.filter((n) => n !== senior);
     await senior.handOverSeniority();
     expect(senior.isSenior()).toBe(false);
     // Below the 600 ms test lease: taken over because it was released, not because it expired.
-    await waitFor('new senior', () => seniors(rest).length === 1, 500);
+    await eventually('new senior', () => seniors(rest).length === 1, 500);
     expect(seniors(rest)[0].seniorToken()).toBeGreaterThan(oldToken);
     const other = seniors(rest)[0];
     await other.stop();
-    await waitFor('a senior among the rest', () => seniors(rest).length === 1, 1500);
+    await eventually('a senior among the rest', () => seniors(rest).length === 1, 1500);
     expect(senior.isSenior()).toBe(false);
     for (const n of rest.filter((x) => x !== other)) expect(n.members()).toContain(senior.nodeId);
   });
 
   it('a stopping senior hands over at once, far below the lease time', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
-    await waitFor('a senior', () => seniors(nodes).length === 1);
+    await eventually('a senior', () => seniors(nodes).length === 1);
     const senior = seniors(nodes)[0];
     const oldToken = senior.seniorToken() as number;
     const rest = nodes.filter((n) => n !== senior);
@@ -74,7 +75,7 @@ describe('RedisCluster membership and seniority', () => {
     const stoppedAt = performance.now();
     await senior.stop();
     await lost;
-    await waitFor('new senior', () => seniors(rest).length === 1, 1000);
+    await eventually('new senior', () => seniors(rest).length === 1, 1000);
     const handoverMs = performance.now() - stoppedAt;
     expect(handoverMs).toBeLessThan(300); // lease is 600 ms: this was a hand-over, not an expiry
     const next = seniors(rest)[0];
@@ -83,13 +84,13 @@ describe('RedisCluster membership and seniority', () => {
     // the winner's has returned: it knows no senior for that moment, but never a wrong one.
     const others = rest.filter((n) => n !== next);
     for (const n of others) expect([null, next.nodeId]).toContain(n.seniorId());
-    await waitFor('every node knows the new senior', () => others.every((n) => n.seniorId() === next.nodeId), 300);
+    await eventually('every node knows the new senior', () => others.every((n) => n.seniorId() === next.nodeId), 300);
     expect(seniors(rest)).toEqual([next]);
   });
 
   it('a frozen senior stops being senior before any other node takes the lease', async () => {
     const nodes = await world.startNodes('a', 'b', 'c');
-    await waitFor('a senior', () => seniors(nodes).length === 1);
+    await eventually('a senior', () => seniors(nodes).length === 1);
     const frozen = seniors(nodes)[0];
     const firstToken = frozen.seniorToken() as number;
     const others = nodes.filter((n) => n !== frozen);

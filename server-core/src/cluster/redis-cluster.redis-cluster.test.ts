@@ -1,8 +1,9 @@
 import type { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, waitFor } from './redis/test-cluster-world';
-import { PrivateRedisCluster } from './testing/private-redis-cluster';
-import { redisCommand } from './testing/redis-process-group';
-import { SeniorityMonitor } from './testing/seniority-monitor';
+import { TestClusterWorld, sleep } from '../../testing/cluster-world';
+import { PrivateRedisCluster } from '../../testing/redis/private-redis-cluster';
+import { redisCommand } from '../../testing/redis/redis-process-group';
+import { SeniorityMonitor } from '../../testing/redis/seniority-monitor';
+import { eventually } from '../../testing/eventually';
 
 jest.setTimeout(30000);
 
@@ -34,7 +35,7 @@ describe('RedisCluster on Redis Cluster', () => {
     const nodes = await w.startNodes('a', 'b', 'c');
     const monitor = new SeniorityMonitor(nodes);
     monitors.push(monitor);
-    await waitFor('one senior and three members', () => seniors(nodes).length === 1 && nodes.every((n) => n.members().length === 3));
+    await eventually('one senior and three members', () => seniors(nodes).length === 1 && nodes.every((n) => n.members().length === 3));
     const first = seniors(nodes)[0];
     const firstToken = first.seniorToken() as number;
     expect(nodes.every((n) => n.seniorId() === first.nodeId)).toBe(true);
@@ -46,10 +47,10 @@ describe('RedisCluster on Redis Cluster', () => {
     const stoppedAt = Date.now();
     await first.stop();
     const rest = nodes.filter((n) => n !== first);
-    await waitFor('another senior', () => seniors(rest).length === 1, 2000);
+    await eventually('another senior', () => seniors(rest).length === 1, 2000);
     expect(Date.now() - stoppedAt).toBeLessThan(500);
     expect(seniors(rest)[0].seniorToken()).toBeGreaterThan(firstToken);
-    await waitFor('two members', () => rest.every((n) => n.members().length === 2));
+    await eventually('two members', () => rest.every((n) => n.members().length === 2));
     await sleep(200);
     monitor.stop();
     expect(monitor.overlaps).toEqual([]);
@@ -67,15 +68,15 @@ describe('RedisCluster on Redis Cluster', () => {
     caches[2].on('entry', (e) => events.push(`${e.origin}:${e.key}`));
     await caches[0].set('alice', { state: 'ringing' });
     await caches[1].set('bob', { state: 'oncall' });
-    await waitFor('replicated', () => caches.every((c) => c.size === 2 && c.get('alice')?.state === 'ringing'));
+    await eventually('replicated', () => caches.every((c) => c.size === 2 && c.get('alice')?.state === 'ringing'));
     expect(events.sort()).toEqual(['a:alice', 'b:bob']);
     await caches[2].delete('bob');
-    await waitFor('delete replicated', () => caches.every((c) => !c.has('bob')));
+    await eventually('delete replicated', () => caches.every((c) => !c.has('bob')));
 
     await limited[0].set('one', 1);
     await limited[1].set('two', 2);
     await limited[2].set('three', 3);
-    await waitFor('eviction replicated', () => limited.every((c) => c.keys().sort().join() === 'three,two'));
+    await eventually('eviction replicated', () => limited.every((c) => c.keys().sort().join() === 'three,two'));
 
     const late = w.node('d');
     const lateCache = late.createCache<{ state: string }>('device-state');
@@ -94,7 +95,7 @@ describe('RedisCluster on Redis Cluster', () => {
     const nodes = await w.startNodes('a', 'b', 'c');
     const [a, b] = nodes;
     for (const n of nodes) n.registerTask('whoami', (payload) => `${n.nodeId}:${payload as string}`);
-    await waitFor('members and senior', () => nodes.every((n) => n.members().length === 3 && n.seniorId() !== null));
+    await eventually('members and senior', () => nodes.every((n) => n.members().length === 3 && n.seniorId() !== null));
     const all = await a.runOnAll('whoami', 'hi');
     expect(all.map((r) => (r.ok ? r.value : r.error)).sort()).toEqual(['a:hi', 'b:hi', 'c:hi']);
     expect(await a.runOnNode('c', 'whoami', 'x')).toBe('c:x');
@@ -104,7 +105,7 @@ describe('RedisCluster on Redis Cluster', () => {
     const got: string[] = [];
     b.onMessage('stanza', (payload, from) => got.push(`${from}:${payload}`));
     for (let i = 0; i < 200; i++) a.send('b', 'stanza', String(i));
-    await waitFor('all delivered', () => got.length === 200);
+    await eventually('all delivered', () => got.length === 200);
     expect(got).toEqual(Array.from({ length: 200 }, (_, i) => `a:${i}`));
   });
 
@@ -116,8 +117,8 @@ describe('RedisCluster on Redis Cluster', () => {
     const c2 = [a2, b2].map((n) => n.createCache<string>('presence'));
     await c1[0].set('alice', 'one');
     await c2[1].set('alice', 'two');
-    await waitFor('each namespace replicated', () => c1.every((c) => c.get('alice') === 'one') && c2.every((c) => c.get('alice') === 'two'));
-    await waitFor('a senior in each', () => seniors([a1, b1]).length === 1 && seniors([a2, b2]).length === 1);
+    await eventually('each namespace replicated', () => c1.every((c) => c.get('alice') === 'one') && c2.every((c) => c.get('alice') === 'two'));
+    await eventually('a senior in each', () => seniors([a1, b1]).length === 1 && seniors([a2, b2]).length === 1);
     expect(await a1.runOnNode('b', 'missing', null).catch((e: { kind: string }) => e.kind)).toBe('no-handler');
     b2.registerTask('where', () => two.namespace);
     expect(await a2.runOnNode('b', 'where', null)).toBe(two.namespace);

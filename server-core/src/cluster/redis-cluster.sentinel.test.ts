@@ -1,11 +1,12 @@
 import type { ReplicatedCache } from './cache';
 import type { RedisCluster } from './redis';
-import { TestClusterWorld, sleep, waitFor, writeWhenReachable as retryUntilReachable } from './redis/test-cluster-world';
+import { TestClusterWorld, sleep, writeWhenReachable as retryUntilReachable } from '../../testing/cluster-world';
 
 /** Writes fail while the nodes reconnect to the new master; a failover takes longer than a restart. */
 const writeWhenReachable = (write: () => Promise<void>): Promise<void> => retryUntilReachable(write, 8000);
-import { PrivateSentinel } from './testing/private-sentinel';
-import { SeniorityMonitor } from './testing/seniority-monitor';
+import { PrivateSentinel } from '../../testing/redis/private-sentinel';
+import { SeniorityMonitor } from '../../testing/redis/seniority-monitor';
+import { eventually } from '../../testing/eventually';
 
 jest.setTimeout(40000);
 /** Until `runOnAll` from `from` is answered by `count` nodes; the last answers are in the error. */
@@ -44,10 +45,10 @@ describe('RedisCluster through Redis Sentinel', () => {
     monitor = new SeniorityMonitor(nodes);
     const caches = nodes.map((n) => n.createCache<string>('presence'));
     for (const n of nodes) n.registerTask('whoami', (payload) => `${n.nodeId}:${payload as string}`);
-    await waitFor('one senior and three members', () => seniors(nodes).length === 1 && nodes.every((n) => n.members().length === 3));
+    await eventually('one senior and three members', () => seniors(nodes).length === 1 && nodes.every((n) => n.members().length === 3));
     await caches[0].set('alice', 'away');
     await caches[2].set('carol', 'dnd');
-    await waitFor('replicated', () => caches.every((c) => c.get('alice') === 'away' && c.get('carol') === 'dnd'));
+    await eventually('replicated', () => caches.every((c) => c.get('alice') === 'away' && c.get('carol') === 'dnd'));
     const all = await nodes[1].runOnAll('whoami', 'hi');
     expect(all.map((r) => (r.ok ? r.value : r.error)).sort()).toEqual(['a:hi', 'b:hi', 'c:hi']);
     expect(await nodes[0].runOnSenior('whoami', 's')).toBe(`${seniors(nodes)[0].nodeId}:s`);
@@ -57,16 +58,16 @@ describe('RedisCluster through Redis Sentinel', () => {
   /** After a failover: a senior again within the bound, a write seen everywhere, old content kept, tasks working. */
   async function expectRecovered(nodes: RedisCluster[], caches: Array<ReplicatedCache<string>>, seniorWithinMs: number) {
     const m = monitor as SeniorityMonitor;
-    await waitFor('a senior again', () => seniors(nodes).length === 1, seniorWithinMs);
+    await eventually('a senior again', () => seniors(nodes).length === 1, seniorWithinMs);
     await writeWhenReachable(() => caches[1].set('bob', 'online'));
     const expected = JSON.stringify([['alice', 'away'], ['bob', 'online'], ['carol', 'dnd']]);
-    await waitFor('every node sees the write made after the failover', () => caches.every((c) => sorted(c) === expected), 5000);
+    await eventually('every node sees the write made after the failover', () => caches.every((c) => sorted(c) === expected), 5000);
     // A node started now knows only what the new master holds.
     const [fresh] = await world.startNodes('d');
     const freshCache = fresh.createCache<string>('presence');
     await freshCache.ready();
     expect(sorted(freshCache)).toBe(expected);
-    await waitFor('four members', () => [...nodes, fresh].every((n) => n.members().length === 4), 3000);
+    await eventually('four members', () => [...nodes, fresh].every((n) => n.members().length === 4), 3000);
     // Membership goes through the command connection; a task reaches a node only once its
     // subscriber is back on the new master, which may take a reconnect round longer.
     await answeredByAll(fresh, 3, 10000); // d registered no handler

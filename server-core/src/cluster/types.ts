@@ -55,7 +55,7 @@ export interface CacheEvents<V> {
  * A replicated cache: reads are local and synchronous; writes apply locally at once and
  * are replicated to every node. JSON values only.
  */
-export interface ClusterCache<V extends JsonValue = JsonValue> extends EventEmitter<CacheEvents<V>> {
+export interface ClusterCache<V = JsonValue> extends EventEmitter<CacheEvents<V>> {
   readonly name: string;
   get(key: string): V | undefined;
   has(key: string): boolean;

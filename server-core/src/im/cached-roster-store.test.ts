@@ -1,10 +1,11 @@
 import { InProcessCluster } from '../cluster/in-process-cluster';
-import { TestClusterWorld, waitFor } from '../cluster/redis/test-cluster-world';
+import { TestClusterWorld } from '../../testing/cluster-world';
 import { openStorage } from '../storage/open-storage';
 import type { RosterItem, RosterStore, Stores } from '../storage/stores';
-import { createTestDatabaseLocation, type TestDatabaseLocation } from '../storage/testing';
+import { createTestDatabaseLocation, type TestDatabaseLocation } from '../../testing/databases';
 import type { Database } from '../storage/types';
 import { CachedRosterStore } from './cached-roster-store';
+import { eventually } from '../../testing/eventually';
 
 const contact = (jid: string): RosterItem => ({ jid, name: null, subscription: 'both', askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
 const jids = (roster: { items: RosterItem[] }) => roster.items.map((i) => i.jid);
@@ -23,7 +24,7 @@ function countingReads(store: RosterStore): { store: RosterStore; reads: () => n
 /** Reads alice's roster through `store` until it lists one contact (a change still on its way); returns the contacts. */
 async function readUntilOneContact(store: CachedRosterStore, what: string): Promise<string[]> {
   let seen: string[] = [];
-  await waitFor(what, () => {
+  await eventually(what, () => {
     void store.get('alice').then((r) => (seen = jids(r)));
     return seen.length === 1;
   });
@@ -92,7 +93,7 @@ describe('CachedRosterStore', () => {
 
     it('a change through one node drops the copy on the others', async () => {
       const [a, b] = await world.startNodes('a', 'b');
-      await waitFor('both members', () => a!.members().length === 2 && b!.members().length === 2);
+      await eventually('both members', () => a!.members().length === 2 && b!.members().length === 2);
       const onA = new CachedRosterStore(stores.rosters, a!);
       const onB = new CachedRosterStore(stores.rosters, b!);
       expect(jids(await onA.get('alice'))).toEqual([]);

@@ -1,4 +1,4 @@
-import { startWorld, chat, bodyIs, roundTrip, xml, type World, type TestClient } from '../services/service-test-world';
+import { startWorld, chat, bodyIs, roundTrip, xml, type World, type TestClient } from '../../testing/world';
 import type { Element } from 'ltx';
 
 const CARBONS = 'urn:xmpp:carbons:2';

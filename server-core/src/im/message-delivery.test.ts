@@ -1,4 +1,4 @@
-import { startWorld, roundTrip, chat, bodyIs, errorCondition, xml, type World } from '../services/service-test-world';
+import { startWorld, roundTrip, chat, bodyIs, errorCondition, xml, type World } from '../../testing/world';
 
 describe('message delivery to local users', () => {
   let world: World;

@@ -1,5 +1,5 @@
-import { roundTrip, startWorld, xml, type World } from '../services/service-test-world';
-import { bare, getRoster, mutualSubscription, presence, presenceOf } from './presence-test-steps';
+import { roundTrip, startWorld, xml, type World } from '../../testing/world';
+import { bare, getRoster, mutualSubscription, presence, presenceOf } from '../../testing/presence-steps';
 
 describe('presence (RFC 6121 section 4)', () => {
   let world: World;

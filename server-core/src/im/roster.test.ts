@@ -1,5 +1,5 @@
-import { roundTrip, startWorld, type World } from '../services/service-test-world';
-import { getRoster, rosterItems, rosterOnly, rosterPush, setRosterItem } from './presence-test-steps';
+import { roundTrip, startWorld, type World } from '../../testing/world';
+import { getRoster, rosterItems, rosterOnly, rosterPush, setRosterItem } from '../../testing/presence-steps';
 
 describe('roster (RFC 6121 section 2)', () => {
   let world: World;

@@ -1,5 +1,5 @@
-import { roundTrip, startWorld, type World } from '../services/service-test-world';
-import { bare, getRoster, mutualSubscription, presence, presenceOf, rosterItems, rosterPush, setRosterItem } from './presence-test-steps';
+import { roundTrip, startWorld, type World } from '../../testing/world';
+import { bare, getRoster, mutualSubscription, presence, presenceOf, rosterItems, rosterPush, setRosterItem } from '../../testing/presence-steps';
 
 describe('presence subscriptions (RFC 6121 section 3)', () => {
   let world: World;

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import type { CoreContext } from '../core/core-context';
 import { readServerVersion } from '../core/server-version';
+import type { CoreEvents } from '../core/core-context';
+import type { IqHandler, IqScope } from '../routing';
 import type { PluginContext, PluginDefinition } from './types';
 
-/** The context a core module starts with: a plugin's context, plus the core it is part of. */
-export interface CoreModuleContext<C = unknown> extends PluginContext<C> {
+/**
+ * The context a core module starts with: a plugin's context, plus the core it is part of. Its
+ * IQ handlers and event listeners see the sessions themselves, not the read-only views plugins get.
+ */
+export interface CoreModuleContext<C = unknown> extends Omit<PluginContext<C>, 'iq' | 'events'> {
   /** The server's internals (sessions, router, stores...), which only the core's own modules reach. */
   readonly core: CoreContext;
+  iq: { register(scope: IqScope, namespace: string, handler: IqHandler): () => void };
+  events: { on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): () => void };
 }
 
 /** A feature of the server itself, hosted like a plugin but started before plugins and stopped after them. */

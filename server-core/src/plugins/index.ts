@@ -16,6 +16,11 @@ export type {
   DiscoItem,
   AdminRequest,
   AdminRouteHandler,
+  PluginTaskHandler,
+  PluginEvents,
+  PluginIqHandler,
+  PluginIqRequest,
+  PluginInterceptorContext,
   AdminRouteResult,
   HttpMethod,
   TimerHandle,
@@ -43,3 +48,4 @@ export type { PluginLostNode } from './plugin-node-loss';
 export type { PluginStreamFeatures } from './plugin-stream-features';
 export type { StreamFeature, FeatureStream, StreamPhase } from '../stream/stream-features';
 export { StreamError } from '../stream/stream-errors';
+export type { PluginSession, PluginSessions } from './plugin-sessions';

@@ -1,7 +1,7 @@
 import { Element } from 'ltx';
-import type { ComponentHandler, IqHandler, StanzaRouter } from '../routing';
+import type { ComponentHandler, StanzaRouter } from '../routing';
 import { NS, StanzaError, iqPayload, iqResult, parseJid, type Jid } from '../xml';
-import type { ComponentOptions, DiscoItem } from './types';
+import type { ComponentOptions, DiscoItem, PluginIqHandler } from './types';
 
 /** `'phone'` → `phone.<domain>`; a name with a dot is already a full address. */
 export function componentDomain(address: string, domain: string): string {
@@ -19,7 +19,7 @@ export function componentHandler(domain: string, options: ComponentOptions, rout
   const features = [...new Set([NS.DISCO_INFO, NS.DISCO_ITEMS, ...(options.features ?? [])])].sort();
   // Own properties only, read at each request (a plugin may add handlers later): a payload
   // namespace such as `__proto__` or `constructor` must not find a prototype member.
-  const iqHandler = (namespace: string | undefined): IqHandler | undefined =>
+  const iqHandler = (namespace: string | undefined): PluginIqHandler | undefined =>
     namespace !== undefined && options.iq && Object.hasOwn(options.iq, namespace) ? options.iq[namespace] : undefined;
   const items = (): DiscoItem[] => (typeof options.items === 'function' ? options.items() : (options.items ?? []));
 

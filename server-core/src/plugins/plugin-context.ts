@@ -1,3 +1,4 @@
+import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Database } from '../storage';
 import type { CoreContext } from '../core/core-context';
@@ -14,7 +15,6 @@ import { scopedNodeLost } from './plugin-node-loss';
 import { scopedStreamFeatures } from './plugin-stream-features';
 import type { ConsoleExtensions } from './console-extensions';
 import type { DiscoItem, PluginContext, PluginDefinition } from './types';
-import type { Element } from 'ltx';
 import type { Jid } from '../xml';
 import type { PepService } from '../core/pep-api';
 
@@ -32,6 +32,9 @@ function routeFrom(core: CoreContext, stanza: Element, from: Jid): Promise<void>
   stanza.attrs.from = from.full;
   return core.router.route(stanza, from);
 }
+import type { ClientSession } from '../session';
+import { pluginSessions, sessionView } from './plugin-sessions';
+import type { AdminRouteHandler } from './types';
 
 export interface PluginContextDeps<C> {
   name: string;
@@ -50,6 +53,9 @@ export interface PluginContextDeps<C> {
 export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContext<C> {
   const { name, core, scope } = deps;
   const declared = deps.declared ?? {};
+  const view = (session: ClientSession) => sessionView(session, core.nodeId);
+  // Presence this plugin publishes for a session: its own interceptors let it pass unseen.
+  const published = new WeakSet<Element>();
 
   const addDiscoItem = (item: DiscoItem): (() => void) => {
     const entry = { ...item };
@@ -68,7 +74,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     config: deps.config,
     db: deps.db,
     stores: core.stores,
-    sessions: core.sessions,
+    sessions: pluginSessions(core, published),
     router: {
       route: (stanza, from) => routeFrom(core, stanza, from ?? senderOf(stanza, core.domain)),
       deliverToResource: (fullJid, stanza) => core.router.deliverToResource(fullJid, stanza),
@@ -82,13 +88,16 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
           name: `${name}/${interceptor.name}`,
           priority: interceptor.priority ?? 0,
           intercept: (stanza, context) =>
-            direction === 'both' || direction === context.direction ? interceptor.intercept(stanza, context) : undefined,
+            (direction === 'both' || direction === context.direction) && !published.has(stanza)
+              ? interceptor.intercept(stanza, { direction: context.direction, processed: context.processed, session: view(context.session) })
+              : undefined,
         });
         return scope.own(undo);
       },
     },
     iq: {
-      register: (iqScope, namespace, handler) => scope.own(core.iqHandlers.register(iqScope, namespace, handler)),
+      register: (iqScope, namespace, handler) =>
+        scope.own(core.iqHandlers.register(iqScope, namespace, ({ session, ...request }) => handler({ ...request, ...(session ? { session: view(session) } : {}) }))),
     },
     components: {
       register(address, options) {
@@ -106,12 +115,18 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
       addItem: addDiscoItem,
     },
     events: {
-      on: (event, listener) => scope.own(core.events.on(event, listener)),
+      on(event, listener) {
+        // The plugin hears each session as its read-only view.
+        const relay = (session: ClientSession, ...rest: unknown[]) => (listener as (...args: unknown[]) => void)(view(session), ...rest);
+        core.events.on(event, relay);
+        return scope.own(() => core.events.off(event, relay));
+      },
     },
     // Resolved once at start, like ctx.use: the pep module runs before any plugin.
     ...withPep(core.services.get('pep')),
     admin: {
-      route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler)),
+      // The answer type is JSON-shaped (the constraint on route's T): it is sent as it is.
+      route: (method, path, handler) => scope.own(deps.routes.add(name, method, path, handler as AdminRouteHandler)),
     },
     timers: {
       setTimeout: (callback, ms) => scope.setTimeout(callback, ms),

@@ -3,7 +3,8 @@ import type { Logger } from '../log';
 import type { Database } from '../storage';
 import { runMigrations } from '../storage';
 import { AsyncLock } from '../storage/async-lock';
-import type { CoreContext } from '../core/core-context';
+import type { CoreContext, CoreEvents } from '../core/core-context';
+import type { IqHandler, IqScope } from '../routing';
 import type { ServerConfig } from '../config';
 import type { Disposable, JsonValue, TaskResult } from '../cluster/types';
 import { PluginRoutes } from './plugin-routes';
@@ -44,6 +45,8 @@ export interface PluginHostOptions {
 
 interface Running {
   ctx: PluginContext<unknown>;
+  /** What the plugin's start returned, for its stop and reconfigure hooks. */
+  state: unknown;
   scope: Scope;
   config: PluginConfigHandle<unknown>;
   /** The raw config it runs with, to notice a change. */
@@ -53,7 +56,7 @@ interface Running {
 interface PluginSlot extends StoredPlugin {
   /** A core module (its definition comes with the server and never reloads). */
   core: boolean;
-  definition?: PluginDefinition<unknown>;
+  definition?: PluginDefinition<unknown, unknown>;
   loadedFrom?: string;
   state: PluginState;
   error: string | null;
@@ -115,7 +118,7 @@ export class PluginHost {
     for (const definition of core) {
       const entry = this.options.moduleEntries?.[definition.name];
       const row = stored.get(definition.name) ?? { name: definition.name, source: CORE_SOURCE, enabled: entry?.enabled ?? true, config: (entry?.config ?? {}) as JsonValue };
-      this.slots.set(definition.name, { ...this.newSlot({ ...row, source: CORE_SOURCE }), core: true, definition, loadedFrom: CORE_SOURCE });
+      this.slots.set(definition.name, { ...this.newSlot({ ...row, source: CORE_SOURCE }), core: true, definition: hostedCoreModule(definition), loadedFrom: CORE_SOURCE });
       stored.delete(definition.name);
     }
     for (const entry of this.options.entries) {
@@ -290,13 +293,21 @@ export class PluginHost {
       const core = this.options.core;
       const plain = createPluginContext({ name: slot.name, declared: definition, core, db: this.options.db, routes: this.routes, scope, config, logger, consoleExtensions: this.console });
       // A core module's definition takes the wider context (see CoreModuleDefinition).
-      const ctx = slot.core ? { ...plain, core } : plain;
+      const hosted = slot.core
+        ? {
+            ...plain,
+            core,
+            iq: { register: (iqScope: IqScope, namespace: string, handler: IqHandler) => scope.own(core.iqHandlers.register(iqScope, namespace, handler)) },
+            events: { on: <E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]) => scope.own(core.events.on(event, listener)) },
+          }
+        : plain;
+      const ctx = hosted as PluginContext<unknown>;
       if (definition.migrations?.length) await runMigrations(this.options.db, migrationOwner(slot.name), definition.migrations);
-      await this.withStartTimeout(slot.name, () => definition.start(ctx));
+      const state = await this.withStartTimeout(slot.name, () => definition.start(ctx));
       for (const service of definition.provides ?? []) {
         if (core.services.ownerOf(service) !== slot.name) throw new PluginError('start-failed', `${kind} ${slot.name} lists "${service}" in provides but did not provide it`);
       }
-      slot.running = { ctx, scope, config, raw: JSON.stringify(slot.config) };
+      slot.running = { ctx, state, scope, config, raw: JSON.stringify(slot.config) };
       slot.state = 'running';
       this.startOrder.push(slot);
       logger.info({ version: definition.version }, `${kind} started`);
@@ -310,7 +321,7 @@ export class PluginHost {
     const running = slot.running!;
     slot.state = 'stopping';
     try {
-      await slot.definition?.stop?.(running.ctx);
+      await slot.definition?.stop?.(running.ctx, running.state);
     } catch (err) {
       this.logger.error({ err, plugin: slot.name }, 'plugin stop hook failed; undoing its registrations anyway');
     }
@@ -361,7 +372,7 @@ export class PluginHost {
       const previous = running.config.value;
       running.config.replace(next);
       running.raw = JSON.stringify(slot.config);
-      await definition.reconfigure(running.ctx, next, previous);
+      await definition.reconfigure(running.ctx, next, previous, running.state);
       slot.error = null;
     } catch (err) {
       await this.stopSlot(slot, 'failed');
@@ -369,7 +380,7 @@ export class PluginHost {
     }
   }
 
-  private withStartTimeout(name: string, start: () => Promise<void> | void): Promise<void> {
+  private withStartTimeout<S>(name: string, start: () => Promise<S> | S): Promise<S> {
     const ms = this.options.startTimeoutMs ?? PLUGIN_HOST_DEFAULTS.startTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -405,4 +416,13 @@ export class PluginHost {
 
 function stored(slot: PluginSlot): StoredPlugin {
   return { name: slot.name, source: slot.source, enabled: slot.enabled, config: slot.config };
+}
+
+/**
+ * A core module as the host keeps it. Its hooks take the wider core-module context, which the
+ * host builds for every slot marked `core` (see `start`), so calling them with the slot's
+ * context is sound although the types cannot say that one slot's context matches its definition.
+ */
+function hostedCoreModule(definition: CoreModuleDefinition<unknown>): PluginDefinition<unknown, unknown> {
+  return definition as unknown as PluginDefinition<unknown, unknown>;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { TestClusterWorld, waitFor } from '../cluster/redis/test-cluster-world';
+import { TestClusterWorld } from '../../testing/cluster-world';
+import { eventually as waitFor } from '../../testing/eventually';
 import type { RedisCluster } from '../cluster';
 import { lostNodes } from './test-plugins/extension-points';
 

@@ -1,5 +1,6 @@
 import type { Cluster, ClusterCache, JsonValue } from '../cluster/types';
 import type { Scope } from '../lifecycle/scope';
+import type { JsonShaped } from '../cluster/jsonify';
 import type { PluginCluster } from './types';
 
 const LISTENER_METHODS = new Set<PropertyKey>(['on', 'addListener', 'once']);
@@ -19,11 +20,13 @@ export function scopedCluster(cluster: Cluster, pluginName: string, scope: Scope
       cluster.on(event, listener as never);
       return scope.own(() => cluster.off(event, listener as never));
     },
-    createCache<V extends JsonValue = JsonValue>(name: string, options = {}) {
-      return scopedCache(cluster.createCache<V>(named(name), options), scope);
+    createCache<V extends JsonShaped<V> = JsonValue>(name: string, options = {}) {
+      // V is JSON-shaped (the constraint), so the values are JSON values and the wire format is the cluster's own.
+      return scopedCache(cluster.createCache(named(name), options) as unknown as ClusterCache<V>, scope);
     },
     registerTask(name, handler) {
-      const registration = cluster.registerTask(named(name), handler);
+      // The answer is JSON-shaped (the constraint on the handler's type): it goes as it is.
+      const registration = cluster.registerTask(named(name), handler as (payload: JsonValue, fromNode: string) => Promise<JsonValue | void>);
       return scope.own(() => registration.dispose());
     },
     runOnAll: (name, payload, options) => cluster.runOnAll(named(name), payload, options),
@@ -38,7 +41,7 @@ export function scopedCluster(cluster: Cluster, pluginName: string, scope: Scope
 }
 
 /** The shared cache, with listeners added through this view owned by the scope. */
-function scopedCache<V extends JsonValue>(cache: ClusterCache<V>, scope: Scope): ClusterCache<V> {
+function scopedCache<V>(cache: ClusterCache<V>, scope: Scope): ClusterCache<V> {
   const view: ClusterCache<V> = new Proxy(cache, {
     get(target, property) {
       if (LISTENER_METHODS.has(property)) {

@@ -8,11 +8,13 @@ import type { z } from 'zod';
 import type { Logger } from '../log';
 import type { Database, Migration } from '../storage';
 import type { Stores } from '../storage/stores';
-import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskHandler, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
+import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
+import type { JsonShaped } from '../cluster/jsonify';
 import type { CoreEvents } from '../core/core-context';
-import type { InterceptorContext, InterceptorVerdict, IqHandler, IqScope } from '../routing';
-import type { LocalSessions } from '../session';
+import type { InterceptorContext, InterceptorVerdict, IqRequest, IqScope } from '../routing';
+import type { ClientSession } from '../session';
 import type { Jid } from '../xml';
+import type { PluginSession, PluginSessions } from './plugin-sessions';
 import type { PepService } from '../core/pep-api';
 import type { PluginMetrics } from './plugin-metrics';
 import type { PluginConsole } from './plugin-console';
@@ -21,7 +23,11 @@ import type { ServiceMap, ServiceName, ServiceRef } from '../core/service-regist
 import type { PluginLostNode } from './plugin-node-loss';
 import type { PluginStreamFeatures } from './plugin-stream-features';
 
-export interface PluginDefinition<C = unknown> {
+/**
+ * `C` is the config type (from the schema), `S` what `start` returns: the plugin's own state,
+ * handed to `reconfigure` and `stop`, so a plugin keeps nothing in module-level variables.
+ */
+export interface PluginDefinition<C = unknown, S = void> {
   /** Lowercase, e.g. "motd" or "@acme/phonebook"; also names the plugin's migrations and admin routes. */
   name: string;
   version: string;
@@ -39,20 +45,43 @@ export interface PluginDefinition<C = unknown> {
   optional?: readonly ServiceName[];
   /** Services this module offers through `ctx.provide`; each must be provided by the end of `start`. */
   provides?: readonly ServiceName[];
-  start(ctx: PluginContext<C>): Promise<void> | void;
-  /** Runs before the scope undoes the plugin's registrations. */
-  stop?(ctx: PluginContext<C>): Promise<void> | void;
+  /** Registers everything through ctx; what it returns (or resolves with) is the plugin's state. */
+  start(ctx: PluginContext<C>): Promise<S> | S;
+  /** Runs before the scope undoes the plugin's registrations; `state` is what `start` returned. */
+  stop?(ctx: PluginContext<C>, state: S): Promise<void> | void;
   /**
    * Present: a new config is applied live (ctx.config.value is replaced and its `change`
    * event fires before this hook runs). Absent: the plugin is stopped and started again.
+   * `state` is what `start` returned.
    */
-  reconfigure?(ctx: PluginContext<C>, next: C, previous: C): Promise<void> | void;
+  reconfigure?(ctx: PluginContext<C>, next: C, previous: C, state: S): Promise<void> | void;
 }
 
-/** Gives plugin authors the config type from the schema without writing it twice. */
-export function definePlugin<C>(definition: PluginDefinition<C>): PluginDefinition<C> {
+/** Gives plugin authors the config type from the schema and the state type from `start` without writing them twice. */
+export function definePlugin<C, S = void>(definition: PluginDefinition<C, S>): PluginDefinition<C, S> {
   return definition;
 }
+
+/** The core's session events as plugins hear them: each session is a read-only view. */
+export type PluginEvents = {
+  [E in keyof CoreEvents]: CoreEvents[E] extends (session: ClientSession, ...rest: infer R) => void ? (session: PluginSession, ...rest: R) => void : never;
+};
+
+/** Where a stanza a plugin's interceptor sees comes from or goes to. */
+export interface PluginInterceptorContext extends Omit<InterceptorContext, 'session'> {
+  session: PluginSession;
+}
+
+/** An IQ a plugin's handler answers; `session` is the sending session when it is on this node. */
+export interface PluginIqRequest extends Omit<IqRequest, 'session'> {
+  session?: PluginSession;
+}
+
+/**
+ * Answers an IQ get/set. Return a payload element for the result (or nothing for an empty
+ * result); throw a StanzaError to answer with an error.
+ */
+export type PluginIqHandler = (request: PluginIqRequest) => Promise<Element | void> | Element | void;
 
 export interface PluginInterceptor {
   /** For logs; the host prefixes it with the plugin name. */
@@ -61,7 +90,7 @@ export interface PluginInterceptor {
   priority?: number;
   /** Which stanzas to see; default 'both'. */
   direction?: 'incoming' | 'outgoing' | 'both';
-  intercept(stanza: Element, context: InterceptorContext): InterceptorVerdict;
+  intercept(stanza: Element, context: PluginInterceptorContext): InterceptorVerdict;
 }
 
 export interface DiscoIdentity {
@@ -87,7 +116,7 @@ export interface ComponentOptions {
   /** disco#items of the component (a function is asked on every request). */
   items?: DiscoItem[] | (() => DiscoItem[]);
   /** IQ get/set handlers by payload namespace. Unknown namespaces get service-unavailable. */
-  iq?: Record<string, IqHandler>;
+  iq?: Record<string, PluginIqHandler>;
   message?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
   presence?(stanza: Element, from: Jid, to: Jid): Promise<void> | void;
 }
@@ -109,9 +138,15 @@ export interface AdminRequest {
   body: unknown;
 }
 
-/** A route answers with a JSON value (status 200) or an explicit status and body. */
-export type AdminRouteResult = JsonValue | void | { status: number; body: JsonValue };
-export type AdminRouteHandler = (request: AdminRequest) => Promise<AdminRouteResult> | AdminRouteResult;
+/**
+ * A route answers with a JSON value (status 200), nothing (204) or an explicit status and body.
+ * `T` is any JSON-shaped type (see `Jsonify`), interfaces included.
+ */
+export type AdminRouteResult<T = JsonValue> = T | void | { status: number; body: T };
+export type AdminRouteHandler<T = JsonValue> = (request: AdminRequest) => Promise<AdminRouteResult<T>> | AdminRouteResult<T>;
+
+/** A task handler answering with any JSON-shaped type. */
+export type PluginTaskHandler<R = JsonValue> = (payload: JsonValue, fromNode: string) => R | void | Promise<R | void>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type { TimerHandle };
@@ -123,9 +158,13 @@ export interface PluginCluster {
   seniorId(): string | null;
   members(): string[];
   on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): () => void;
-  /** Entry listeners added to the returned cache are removed on stop; the entries stay. */
-  createCache<V extends JsonValue = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
-  registerTask(name: string, handler: TaskHandler): () => void;
+  /**
+   * Entry listeners added to the returned cache are removed on stop; the entries stay. `V` is
+   * any JSON-shaped type (interfaces included): `createCache<TrappedEntry>('trapped')`.
+   */
+  createCache<V extends JsonShaped<V> = JsonValue>(name: string, options?: CacheOptions): ClusterCache<V>;
+  /** The handler's answer is any JSON-shaped type; payloads come from other nodes: validate them. */
+  registerTask<R extends JsonShaped<R> = JsonValue>(name: string, handler: PluginTaskHandler<R>): () => void;
   runOnAll(name: string, payload: JsonValue, options?: TaskOptions): Promise<TaskResult[]>;
   runOnNode(nodeId: string, name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
   runOnSenior(name: string, payload: JsonValue, options?: TaskOptions): Promise<JsonValue | undefined>;
@@ -167,11 +206,12 @@ export interface PluginContext<C = unknown> {
   readonly config: PluginConfig<C>;
   readonly db: Database;
   readonly stores: Stores;
-  readonly sessions: LocalSessions;
+  /** This node's sessions as read-only views, and the verbs a plugin may use on them. */
+  readonly sessions: PluginSessions;
   readonly router: PluginRouter;
   readonly cluster: PluginCluster;
   interceptors: { add(interceptor: PluginInterceptor): () => void };
-  iq: { register(scope: IqScope, namespace: string, handler: IqHandler): () => void };
+  iq: { register(scope: IqScope, namespace: string, handler: PluginIqHandler): () => void };
   components: {
     /** `'phone'` means `phone.<domain>`; a name with dots is taken as the full address. */
     register(address: string, options: ComponentOptions): PluginComponent;
@@ -180,13 +220,13 @@ export interface PluginContext<C = unknown> {
     addFeature(feature: string): () => void;
     addItem(item: DiscoItem): () => void;
   };
-  events: { on<E extends keyof CoreEvents>(event: E, listener: CoreEvents[E]): () => void };
+  events: { on<E extends keyof PluginEvents>(event: E, listener: PluginEvents[E]): () => void };
   /**
    * Personal eventing (XEP-0163) on behalf of local users, when the server has it. Items a
    * plugin publishes are the users' items: they stay after the plugin stops.
    */
   readonly pep?: PepService;
-  admin: { route(method: HttpMethod, path: string, handler: AdminRouteHandler): () => void };
+  admin: { route<T extends JsonShaped<T> = JsonValue>(method: HttpMethod, path: string, handler: AdminRouteHandler<T>): () => void };
   timers: {
     setTimeout(callback: () => unknown, ms: number): TimerHandle;
     setInterval(callback: () => unknown, ms: number): TimerHandle;

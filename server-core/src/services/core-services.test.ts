@@ -1,4 +1,4 @@
-import { startWorld, iqFailure, xml, type World } from './service-test-world';
+import { startWorld, iqFailure, xml, type World } from '../../testing/world';
 import { readServerVersion } from '../core/server-version';
 
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';

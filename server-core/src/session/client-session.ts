@@ -5,6 +5,8 @@ import type { ClientStream, BoundSession, StreamError } from '../stream';
 /** What a session reports to and asks of the server core. */
 export interface SessionHost {
   incoming(session: ClientSession, stanza: Element): Promise<void>;
+  /** Presence broadcast on the session's behalf; false when an interceptor rejected it. */
+  publishPresence(session: ClientSession, presence: Element): Promise<boolean>;
   deliverTo(session: ClientSession, stanza: Element): void;
   sessionClosed(session: ClientSession): void;
 }
@@ -52,6 +54,16 @@ export class ClientSession implements BoundSession {
 
   handle(stanza: Element): Promise<void> {
     return this.host.incoming(this, stanza);
+  }
+
+  /**
+   * Broadcasts presence on this resource's behalf (a plugin showing the user on the phone):
+   * the path the client's own broadcast presence takes, interceptors included, without the
+   * checks on what a client sends. False when the session ended or an interceptor rejected it.
+   */
+  publishPresence(presence: Element): Promise<boolean> {
+    if (this.ended) return Promise.resolve(false);
+    return this.host.publishPresence(this, presence);
   }
 
   /** Sends a stanza to this client through the outgoing interceptors. */

@@ -7,7 +7,7 @@ import { ClientSession, type SessionHost } from './client-session';
 import type { LocalSessions } from './local-sessions';
 import type { RouteTable } from './route-table';
 import type { SessionEnding } from './session-ending';
-import type { SessionEvents, SessionInterceptors, SessionRouter } from './session-ports';
+import type { InterceptOutcome, SessionEvents, SessionInterceptors, SessionRouter } from './session-ports';
 
 /** A service another module may provide later: `current` is undefined while none does. */
 interface OptionalService<T> {
@@ -77,16 +77,29 @@ export class SessionManager implements SessionHost {
     if (from !== undefined && from !== session.fullJid && from !== session.bareJid) {
       if (!this.matchesOwnJid(from, session)) return session.kick(new StreamError('invalid-from', 'the from address is not yours'));
     }
+    const verdict = await this.throughInterceptors(session, original);
+    if (verdict.kind === 'reject' && verdict.error !== 'drop' && canReplyWithError(original)) {
+      session.deliver(errorReply(original, verdict.error, original.attrs.to ?? this.ctx.domain));
+    }
+  }
+
+  async publishPresence(session: ClientSession, presence: Element): Promise<boolean> {
+    if (presence.name !== 'presence' || presence.attrs.to !== undefined || (presence.attrs.type !== undefined && presence.attrs.type !== 'unavailable')) {
+      throw new TypeError('only broadcast presence (available or unavailable, without "to") can be published for a session');
+    }
+    return (await this.throughInterceptors(session, presence)).kind === 'pass';
+  }
+
+  /** What the session sent, or what is published for it: incoming interceptors around processing. */
+  private async throughInterceptors(session: ClientSession, original: Element): Promise<InterceptOutcome> {
     original.attrs.from = session.fullJid;
     const verdict = this.ctx.interceptors.before(original, session, 'incoming');
-    if (verdict.kind === 'reject') {
-      if (verdict.error !== 'drop' && canReplyWithError(original)) session.deliver(errorReply(original, verdict.error, original.attrs.to ?? this.ctx.domain));
-      return;
-    }
+    if (verdict.kind === 'reject') return verdict;
     const stanza = verdict.stanza;
     stanza.attrs.from = session.fullJid;
     await this.process(session, stanza);
     this.ctx.interceptors.after(stanza, session, 'incoming');
+    return verdict;
   }
 
   deliverTo(session: ClientSession, original: Element): void {

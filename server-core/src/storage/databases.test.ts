@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { openDatabase } from './open-database';
 import { toNumberedPlaceholders } from './sql-placeholders';
-import { createTestDatabaseLocation, TEST_BACKENDS } from './testing';
-import type { TestDatabaseLocation } from './testing';
+import { createTestDatabaseLocation, TEST_BACKENDS } from '../../testing/databases';
+import type { TestDatabaseLocation } from '../../testing/databases';
 import type { Database } from './types';
 
 describe('placeholder rewriting for PostgreSQL', () => {

@@ -1,8 +1,8 @@
 import { openDatabase } from './open-database';
 import { runMigrations, schemaVersion } from './migrations';
 import { CORE_MIGRATIONS } from './core-migrations';
-import { createTestDatabaseLocation, TEST_BACKENDS } from './testing';
-import type { TestDatabaseLocation } from './testing';
+import { createTestDatabaseLocation, TEST_BACKENDS } from '../../testing/databases';
+import type { TestDatabaseLocation } from '../../testing/databases';
 import type { Database, Migration } from './types';
 
 const BOOKMARKS_V1: Migration = {

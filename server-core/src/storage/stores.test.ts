@@ -2,8 +2,8 @@ import { deriveScramCredential } from '../auth/scram-credentials';
 import { openStorage } from './open-storage';
 import { StorageError } from './stores';
 import type { RosterItem, Stores } from './stores';
-import { createTestDatabaseLocation, TEST_BACKENDS } from './testing';
-import type { TestDatabaseLocation } from './testing';
+import { createTestDatabaseLocation, TEST_BACKENDS } from '../../testing/databases';
+import type { TestDatabaseLocation } from '../../testing/databases';
 import type { Database } from './types';
 
 const ITERATIONS = 16;

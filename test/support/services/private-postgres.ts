@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../../server-core/src/cluster/testing';
+import { freePort } from '../../../server-core/testing/redis';
 
 const PACKAGE_ROOT = '/usr/lib/postgresql';
 

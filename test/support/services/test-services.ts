@@ -3,9 +3,9 @@
  * up, otherwise private ones when the binaries are installed; slixmpp and Chromium must be
  * installed. Anything missing is reported together, with what to install.
  */
-import { PrivateRedisServer } from '../../../server-core/src/cluster/testing';
-import { TEST_REDIS } from '../../../server-core/src/cluster/testing/test-redis';
-import { TEST_POSTGRES_URL } from '../../../server-core/src/storage/testing/test-databases';
+import { PrivateRedisServer } from '../../../server-core/testing/redis';
+import { TEST_REDIS } from '../../../server-core/testing/redis/test-redis';
+import { TEST_POSTGRES_URL } from '../../../server-core/testing/databases/test-databases';
 import { CHROMIUM, PYTHON_WITH_SLIXMPP } from '../test-tools';
 import { PrivatePostgres, findPostgresBin } from './private-postgres';
 import { isExecutable, onPath, postgresProblem, pythonHasSlixmpp, redisAnswers } from './probes';

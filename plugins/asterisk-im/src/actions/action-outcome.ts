@@ -1,5 +1,4 @@
-import type { StanzaErrorCondition } from '@asterisk-im/server-core/src/xml';
-import { StanzaError } from '@asterisk-im/server-core/src/xml';
+import { StanzaError, type StanzaErrorCondition } from '@asterisk-im/server-core';
 
 /**
  * What the senior answers a phone action with. A value, not a thrown error, so

@@ -3,7 +3,6 @@
  * an IQ handler on `phone.<domain>` on every node, and a senior-only task that
  * talks to Asterisk.
  */
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { AsteriskImRuntime } from '../runtime';
 import { PHONE_ACTION_TASK, PHONE_NS, phoneActionHandler } from './phone-action-handler';
 import { failure } from './action-outcome';
@@ -17,7 +16,7 @@ export function registerActions(runtime: AsteriskImRuntime): void {
   runtime.ctx.cluster.registerTask(PHONE_ACTION_TASK, async (payload) => {
     const task = phoneActionTaskSchema.safeParse(payload);
     const outcome = task.success ? await senior.run(task.data) : failure('bad-request', 'malformed phone action task');
-    return outcome as unknown as JsonValue;
+    return outcome;
   });
   runtime.component.addIqHandler(PHONE_NS, phoneActionHandler(runtime));
 }

@@ -1,6 +1,5 @@
 import { Element } from 'ltx';
-import type { IqHandler } from '@asterisk-im/server-core/src/routing';
-import { StanzaError } from '@asterisk-im/server-core/src/xml';
+import { StanzaError, type IqHandler } from '@asterisk-im/server-core';
 import type { AsteriskImRuntime } from '../runtime';
 import { outcomeFromTask, throwIfFailed } from './action-outcome';
 import { parsePhoneAction, type DialTarget } from './phone-action-request';

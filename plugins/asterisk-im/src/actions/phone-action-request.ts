@@ -1,5 +1,5 @@
 import type { Element } from 'ltx';
-import { StanzaError, tryParseJid } from '@asterisk-im/server-core/src/xml';
+import { StanzaError, tryParseJid } from '@asterisk-im/server-core';
 import { parseExtension } from './dial-target';
 
 /** `DIAL`: originate from the user's primary device. `FORWARD`: send the user's call `callId` elsewhere. */

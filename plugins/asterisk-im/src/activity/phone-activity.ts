@@ -1,5 +1,4 @@
-import type { PepService } from '@asterisk-im/server-core/src/services/pep';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { PepService, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateView } from '../runtime';
 import { ACTIVITY_NS, isOnThePhone, noActivity, onThePhone } from './activity-payload';

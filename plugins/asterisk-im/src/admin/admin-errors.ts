@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core/src/admin';
+import { HttpError } from '@asterisk-im/server-core';
 import { PhoneStoreError } from '../store/types';
 import { describeZodError } from '../store/validation';
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import { normaliseDeviceName } from '../calls';
 import type { AsteriskImRuntime } from '../runtime';
 import { deviceFields } from '../store/validation';
@@ -35,15 +34,15 @@ export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
   ctx.admin.route('GET', '/devices', ({ query }) => {
     const user = query.get('user');
     const devices = user ? store.devices.ofUser(user.toLowerCase()) : store.devices.list();
-    return { devices: devices as unknown as JsonValue };
+    return { devices: devices };
   });
 
-  ctx.admin.route('GET', '/devices/:tech/:name', ({ params }) => existing(nameOf(params)) as unknown as JsonValue);
+  ctx.admin.route('GET', '/devices/:tech/:name', ({ params }) => existing(nameOf(params)));
 
   ctx.admin.route('POST', '/devices', async ({ body }) => {
     const input = parseBody(newDeviceBody, body);
     const saved = await storeChange(() => store.devices.add(input));
-    return { status: 201, body: saved as unknown as JsonValue };
+    return { status: 201, body: saved };
   });
 
   ctx.admin.route('PUT', '/devices/:tech/:name', async ({ params, body }) => {
@@ -53,7 +52,7 @@ export function registerDeviceRoutes(runtime: AsteriskImRuntime): void {
     // refused body changes nothing, and making a device primary cannot fail once it exists.
     let saved = Object.keys(patch).length > 0 ? await storeChange(() => store.devices.update(device, patch)) : existing(device);
     if (primary === true && !saved.primary) saved = await storeChange(() => store.devices.setPrimary(device));
-    return saved as unknown as JsonValue;
+    return saved;
   });
 
   ctx.admin.route('DELETE', '/devices/:tech/:name', async ({ params }) => {

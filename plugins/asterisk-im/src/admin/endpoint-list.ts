@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core/src/admin';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { HttpError, type JsonValue } from '@asterisk-im/server-core';
 import { AmiLinkError, amiField, type AmiEvent } from '../ami';
 import type { AsteriskImRuntime } from '../runtime';
 
@@ -17,6 +16,20 @@ export interface EndpointEntry {
 }
 
 type EndpointAnswer = { ok: true; endpoints: EndpointEntry[] } | { ok: false; status: number; code: string; message: string };
+
+const endpointAnswerSchema: z.ZodType<EndpointAnswer> = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    endpoints: z.array(z.object({ device: z.string(), name: z.string(), state: z.string(), registered: z.boolean() })),
+  }),
+  z.object({ ok: z.literal(false), status: z.number().int(), code: z.string(), message: z.string() }),
+]);
+
+/** The senior's answer comes over the cluster: checked before it is used; undefined when it is no endpoint answer. */
+export function parseEndpointAnswer(reply: unknown): EndpointAnswer | undefined {
+  const parsed = endpointAnswerSchema.safeParse(reply);
+  return parsed.success ? parsed.data : undefined;
+}
 
 function toEntry(item: AmiEvent): EndpointEntry | undefined {
   const name = amiField(item, 'ObjectName');
@@ -50,16 +63,18 @@ export async function listEndpointsOnSenior(runtime: AsteriskImRuntime, payload:
  */
 export function registerEndpointRoutes(runtime: AsteriskImRuntime): void {
   const { ctx, store } = runtime;
-  ctx.cluster.registerTask(LIST_ENDPOINTS_TASK, async (payload) => (await listEndpointsOnSenior(runtime, payload)) as unknown as JsonValue);
+  ctx.cluster.registerTask(LIST_ENDPOINTS_TASK, async (payload) => listEndpointsOnSenior(runtime, payload));
   ctx.admin.route('GET', '/servers/:name/endpoints', async ({ params }) => {
-    let answer: EndpointAnswer;
+    let reply: JsonValue | undefined;
     try {
-      answer = (await ctx.cluster.runOnSenior(LIST_ENDPOINTS_TASK, { server: params.name }, { timeoutMs: TASK_TIMEOUT_MS })) as unknown as EndpointAnswer;
+      reply = await ctx.cluster.runOnSenior(LIST_ENDPOINTS_TASK, { server: params.name }, { timeoutMs: TASK_TIMEOUT_MS });
     } catch {
       throw new HttpError(503, 'no-link', 'the node holding the Asterisk connection did not answer');
     }
+    const answer = parseEndpointAnswer(reply);
+    if (!answer) throw new HttpError(502, 'bad-answer', 'the node holding the Asterisk connection answered something else than an endpoint list');
     if (!answer.ok) throw new HttpError(answer.status, answer.code, answer.message);
     const endpoints = answer.endpoints.map((e) => ({ ...e, user: store.devices.get(e.device)?.user ?? null }));
-    return { server: params.name, endpoints } as unknown as JsonValue;
+    return { server: params.name, endpoints };
   });
 }

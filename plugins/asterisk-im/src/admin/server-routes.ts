@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core/src/admin';
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { HttpError } from '@asterisk-im/server-core';
 import { testConnection } from '../ami';
 import type { AsteriskImRuntime } from '../runtime';
 import type { AsteriskServer } from '../store/types';
@@ -23,25 +22,25 @@ function keptSecret(secret: string | undefined): string | undefined {
 export function registerServerRoutes(runtime: AsteriskImRuntime): void {
   const { ctx, store } = runtime;
 
-  ctx.admin.route('GET', '/servers', () => ({ servers: store.servers.list() as unknown as JsonValue }));
+  ctx.admin.route('GET', '/servers', () => ({ servers: store.servers.list() }));
 
   ctx.admin.route('GET', '/servers/:name', ({ params }) => {
     const server = store.servers.get(params.name);
     if (!server) throw notFound(`no Asterisk server named ${params.name}`);
-    return server as unknown as JsonValue;
+    return server;
   });
 
   ctx.admin.route('POST', '/servers', async ({ body }) => {
     const input = parseBody(newServerBody, body);
     const saved = await storeChange(() => store.servers.add({ ...input, secret: keptSecret(input.secret) }));
-    return { status: 201, body: saved as unknown as JsonValue };
+    return { status: 201, body: saved };
   });
 
   ctx.admin.route('PUT', '/servers/:name', async ({ params, body }) => {
     const input = parseBody(serverBody.partial(), body);
     if (!store.servers.get(params.name)) throw notFound(`no Asterisk server named ${params.name}`);
     const saved = await storeChange(() => store.servers.update(params.name, withoutUndefined({ ...input, secret: keptSecret(input.secret) })));
-    return saved as unknown as JsonValue;
+    return saved;
   });
 
   ctx.admin.route('DELETE', '/servers/:name', async ({ params }) => {
@@ -61,7 +60,7 @@ export function registerServerRoutes(runtime: AsteriskImRuntime): void {
     const missing = (['host', 'username', 'secret'] as const).find((field) => !candidate[field]);
     if (missing) throw new HttpError(400, 'invalid-body', `${missing}: is required`, missing);
     const result = await testConnection({ ...linkTimeouts(runtime), ...candidate, logger: ctx.logger });
-    return result as unknown as JsonValue;
+    return result;
   });
 }
 

@@ -1,4 +1,3 @@
-import type { JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { AsteriskImRuntime } from '../runtime';
 
 /**
@@ -24,6 +23,6 @@ export function registerStatusRoutes(runtime: AsteriskImRuntime): void {
       const state = phoneState.userState(user);
       return { user, onPhone: state?.onPhone ?? false, calls: state?.calls ?? [] };
     });
-    return { senior: ctx.cluster.seniorId(), links: links.status(), devices, users } as unknown as JsonValue;
+    return { senior: ctx.cluster.seniorId(), links: links.status(), devices, users };
   });
 }

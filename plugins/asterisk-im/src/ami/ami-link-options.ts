@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Logger } from '@asterisk-im/server-core/src/log';
+import type { Logger } from '@asterisk-im/server-core';
 
 /** Every timeout and limit of an AMI link, with its default, in one place. */
 export const AMI_LINK_DEFAULTS = {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { silentLogger, type Logger } from '@asterisk-im/server-core/src/log';
+import { silentLogger, type Logger } from '@asterisk-im/server-core';
 import type { AmiAction } from './ami-action';
 import type { AmiEvent, AmiResponse } from './ami-message';
 import { AmiLinkError } from './ami-link-error';

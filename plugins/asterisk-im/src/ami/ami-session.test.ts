@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import { silentLogger } from '@asterisk-im/server-core/src/log';
+import { silentLogger } from '@asterisk-im/server-core';
 import type { AmiEvent } from './ami-message';
 import type { AmiLinkError } from './ami-link-error';
 import { resolveAmiLinkOptions, type AmiLinkOptions } from './ami-link-options';
@@ -22,7 +22,11 @@ function newSession(options: Omit<AmiLinkOptions, 'username' | 'secret'>): AmiSe
 
 /** What the session keeps to itself, for checks on how it uses the package. */
 function internals(session: AmiSession): { manager: ManagerInstance; socket: net.Socket } {
-  return session as unknown as { manager: ManagerInstance; socket: net.Socket };
+  // Element access reaches private members with their declared types.
+  const manager = session['manager'];
+  const socket = session['socket'];
+  if (!manager || !socket) throw new Error('the session has not opened its socket');
+  return { manager, socket };
 }
 
 function closed(session: AmiSession): Promise<{ reason: string; error?: AmiLinkError }> {

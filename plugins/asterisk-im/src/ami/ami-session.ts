@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/log';
+import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core';
 import type { AmiEvent, AmiResponse } from './ami-message';
 import { toWireAction, type AmiAction } from './ami-action';
 import { readOneChunkPerTurn } from './one-chunk-per-turn';

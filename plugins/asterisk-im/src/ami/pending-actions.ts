@@ -8,13 +8,16 @@ export interface AmiList {
   complete: AmiEvent;
 }
 
+/** What settles an action: one response, or (list actions) the items collected so far and the first answer once it came. */
+type Settles =
+  | { readonly kind: 'response'; readonly resolve: (response: AmiResponse) => void }
+  | { readonly kind: 'list'; readonly resolve: (list: AmiList) => void; readonly items: AmiEvent[]; response?: AmiResponse };
+
 interface Pending {
   readonly description: string;
-  readonly resolve: (value: never) => void;
+  readonly settles: Settles;
   readonly reject: (error: AmiLinkError) => void;
   timer: NodeJS.Timeout;
-  /** Present for list actions: items collected so far, and the first answer once it came. */
-  list?: { items: AmiEvent[]; response?: AmiResponse };
 }
 
 /**
@@ -32,11 +35,11 @@ export class PendingActions {
   }
 
   waitForResponse(actionId: string, description: string): Promise<AmiResponse> {
-    return this.add(actionId, description, false);
+    return new Promise((resolve, reject) => this.add(actionId, description, { kind: 'response', resolve }, reject));
   }
 
   waitForList(actionId: string, description: string): Promise<AmiList> {
-    return this.add(actionId, description, true);
+    return new Promise((resolve, reject) => this.add(actionId, description, { kind: 'list', resolve, items: [] }, reject));
   }
 
   /** Settles the action a response answers; false when nobody waits for it. */
@@ -45,11 +48,12 @@ export class PendingActions {
     if (!entry || response.actionId === undefined) return false;
     if (response.response.toLowerCase() === 'error') {
       this.settle(response.actionId).reject(new AmiLinkError('action', response.message ?? 'Asterisk answered Error'));
-    } else if (entry.list) {
-      entry.list.response = response;
+    } else if (entry.settles.kind === 'list') {
+      entry.settles.response = response;
       this.restartTimer(response.actionId, entry);
     } else {
-      this.settle(response.actionId).resolve(response as never);
+      this.settle(response.actionId);
+      entry.settles.resolve(response);
     }
     return true;
   }
@@ -57,16 +61,17 @@ export class PendingActions {
   /** Collects an item of a pending list action; false when the event is not one (it is a live event). */
   takeListEvent(event: AmiEvent): boolean {
     const entry = event.actionId === undefined ? undefined : this.pending.get(event.actionId);
-    if (!entry?.list || event.actionId === undefined) return false;
+    if (entry?.settles.kind !== 'list' || event.actionId === undefined) return false;
     const ends = (event.fields.eventlist ?? '').toLowerCase() === 'complete' || /Complete$/.test(event.name);
     if (!ends) {
-      entry.list.items.push(event);
+      entry.settles.items.push(event);
       this.restartTimer(event.actionId, entry);
       return true;
     }
-    const { items, response } = entry.list;
+    const { items, response } = entry.settles;
     const first = response ?? { fields: {}, lists: {}, response: 'Success', actionId: event.actionId };
-    this.settle(event.actionId).resolve({ response: first, items, complete: event } as never);
+    this.settle(event.actionId);
+    entry.settles.resolve({ response: first, items, complete: event });
     return true;
   }
 
@@ -80,17 +85,8 @@ export class PendingActions {
     for (const actionId of [...this.pending.keys()]) this.settle(actionId).reject(error);
   }
 
-  private add<T>(actionId: string, description: string, isList: boolean): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry: Pending = {
-        description,
-        resolve: resolve as (value: never) => void,
-        reject,
-        timer: this.startTimer(actionId, description),
-        list: isList ? { items: [] } : undefined,
-      };
-      this.pending.set(actionId, entry);
-    });
+  private add(actionId: string, description: string, settles: Settles, reject: (error: AmiLinkError) => void): void {
+    this.pending.set(actionId, { description, settles, reject, timer: this.startTimer(actionId, description) });
   }
 
   private startTimer(actionId: string, description: string): NodeJS.Timeout {

@@ -1,4 +1,4 @@
-import { silentLogger } from '@asterisk-im/server-core/src/log';
+import { silentLogger } from '@asterisk-im/server-core';
 import { resolveAmiLinkOptions, type AmiLinkOptions } from './ami-link-options';
 import { AmiSession } from './ami-session';
 

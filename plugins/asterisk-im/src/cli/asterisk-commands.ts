@@ -4,7 +4,7 @@
  * /api/plugins/asterisk-im/), so a change applies at once on every node. The API validates and
  * names the field at fault; its message is what the command prints.
  */
-import { CliError, type OptionSpec, type PluginCommand, type PluginCommandGroup, type PluginCommandInput } from '@asterisk-im/server-core/src/plugins';
+import { CliError, type OptionSpec, type PluginCommand, type PluginCommandGroup, type PluginCommandInput } from '@asterisk-im/server-core';
 
 const segment = (value: string): string => encodeURIComponent(value);
 

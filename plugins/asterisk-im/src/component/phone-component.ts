@@ -1,7 +1,5 @@
 import { Element } from 'ltx';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
-import type { IqHandler } from '@asterisk-im/server-core/src/routing';
-import { NS, StanzaError } from '@asterisk-im/server-core/src/xml';
+import { NS, StanzaError, type IqHandler, type PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneComponent } from '../runtime';
 import type { PhoneStore } from '../store';

@@ -1,4 +1,4 @@
-import { formError, formField as field, html, type RawHtml } from '@asterisk-im/server-core/src/plugins';
+import { formError, formField as field, html, type RawHtml } from '@asterisk-im/server-core';
 
 /**
  * The shell of the Asterisk-IM console page; assets/asterisk-im.js fills the tables from the

@@ -1,5 +1,4 @@
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
-import type { ClientSession } from '@asterisk-im/server-core/src/session';
+import type { PluginContext, PluginSession } from '@asterisk-im/server-core';
 import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';
@@ -61,7 +60,7 @@ export class PhoneEventRelay {
     }
   }
 
-  private tellNews(session: ClientSession, call: UserCall, told: Map<string, Told>): void {
+  private tellNews(session: PluginSession, call: UserCall, told: Map<string, Told>): void {
     let about = told.get(call.callID);
     if (!about) told.set(call.callID, (about = { device: call.device, types: new Set() }));
     const announced = Array.isArray(call.announced) ? call.announced : [];
@@ -81,7 +80,7 @@ export class PhoneEventRelay {
     return new Map(calls.map((call) => [call.callID, { device: call.device, types: new Set(Array.isArray(call.announced) ? call.announced : []) }]));
   }
 
-  private deliver(session: ClientSession, event: PhoneEvent): void {
+  private deliver(session: PluginSession, event: PhoneEvent): void {
     this.ctx.router.deliverToResource(session.fullJid, phoneEventMessage(event, this.componentDomain, session.fullJid));
   }
 }

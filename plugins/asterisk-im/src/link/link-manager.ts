@@ -1,5 +1,4 @@
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
 import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
@@ -13,8 +12,8 @@ export interface LinkManagerDeps {
   ctx: PluginContext<AsteriskImConfig>;
   store: SqlPhoneStore;
   phoneState: PhoneStateCache;
-  /** Replicated: server name -> AmiLinkStatus, written by the senior. */
-  statusCache: ClusterCache<JsonValue>;
+  /** Replicated: server name -> its link's status, written by the senior. */
+  statusCache: ClusterCache<AmiLinkStatus>;
   metrics: TelephonyMetrics;
 }
 
@@ -57,7 +56,7 @@ export class LinkManager implements LinkDirectory {
   status(): AmiLinkStatus[] {
     const members = new Set(this.deps.ctx.cluster.members());
     return this.deps.store.servers.list().map(({ name }) => {
-      const published = this.deps.statusCache.get(name) as unknown as AmiLinkStatus | undefined;
+      const published = this.deps.statusCache.get(name);
       // A link held by a node that is gone is not held by anyone.
       if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null };
       return published;
@@ -173,7 +172,7 @@ export class LinkManager implements LinkDirectory {
     // After losing seniority the new senior owns the status entries.
     if (!ctx.cluster.isSenior() || this.links.get(link.name) !== link) return;
     const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError };
-    await statusCache.set(link.name, status as unknown as JsonValue);
+    await statusCache.set(link.name, status);
   }
 
   private async close(link: ServerLink): Promise<void> {

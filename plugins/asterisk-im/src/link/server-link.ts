@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core/src/log';
+import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core';
 import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';

@@ -4,4 +4,5 @@ export type { PhonePresenceDeps } from './phone-presence-applier';
 export { TrappedPresences } from './trapped-presence';
 export type { TrappedEntry } from './trapped-presence';
 export { UserAvailability } from './user-availability';
+export type { SessionAvailability } from './user-availability';
 export { PHONE_NS, phonePresence, isPhonePresence } from './phone-presence';

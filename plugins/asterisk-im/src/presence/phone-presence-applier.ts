@@ -1,8 +1,5 @@
 import { clone, type Element } from 'ltx';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
-import { LOST_NODE_GRACE_MS } from '@asterisk-im/server-core/src/server/node-loss';
-import type { InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
-import type { ClientSession } from '@asterisk-im/server-core/src/session';
+import { LOST_NODE_GRACE_MS, type InterceptorContext, type InterceptorVerdict, type PluginContext, type PluginSession } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { Settings } from '../store';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
@@ -29,8 +26,6 @@ const TRAP_PRIORITY = 1000;
  * plugin or a new senior never leaves a presence stuck.
  */
 export class PhonePresenceApplier {
-  /** Presence stanzas this plugin sends on behalf of a session: never trapped. */
-  private readonly own = new WeakSet<Element>();
   /** Per user, so two changes for the same user never interleave. */
   private readonly chains = new Map<string, Promise<void>>();
 
@@ -67,7 +62,8 @@ export class PhonePresenceApplier {
       void this.deps.trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid));
       return undefined;
     }
-    if (type !== undefined || this.own.has(stanza) || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
+    // What this plugin publishes itself never reaches its own interceptor.
+    if (type !== undefined || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
     const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
     void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
     // A session connecting mid-call: it becomes available with the phone presence instead.
@@ -102,7 +98,7 @@ export class PhonePresenceApplier {
     }
   }
 
-  private async showPhone(session: ClientSession): Promise<void> {
+  private async showPhone(session: PluginSession): Promise<void> {
     const settings = this.deps.settings();
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (!session.available) {
@@ -121,7 +117,7 @@ export class PhonePresenceApplier {
     await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
   }
 
-  private async restore(session: ClientSession): Promise<void> {
+  private async restore(session: PluginSession): Promise<void> {
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (entry) {
       await Promise.all([this.deps.trapped.delete(session.fullJid), session.available ? this.send(session, entry) : undefined]);
@@ -142,13 +138,11 @@ export class PhonePresenceApplier {
     }
   }
 
-  private async send(session: ClientSession, presence: Element): Promise<void> {
+  private async send(session: PluginSession, presence: Element): Promise<void> {
     if (session.isEnded) return;
     const stanza = clone(presence);
     delete stanza.attrs.to;
-    stanza.attrs.from = session.fullJid;
-    this.own.add(stanza);
-    await session.handle(stanza);
+    await this.deps.ctx.sessions.publishPresence(session.fullJid, stanza);
   }
 
   private warn(err: unknown, subject: string): void {

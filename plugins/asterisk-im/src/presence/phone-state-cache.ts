@@ -1,5 +1,4 @@
-import { RESYNC_ORIGIN } from '@asterisk-im/server-core/src/cluster';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
+import { RESYNC_ORIGIN, type ClusterCache } from '@asterisk-im/server-core';
 import type { DeviceStateChange, UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
 
@@ -13,10 +12,10 @@ export const REDIS_LOSS_GRACE_MS = 1000;
  * replicated write per change, devices included.
  */
 export class PhoneStateCache implements PhoneStateView {
-  constructor(private readonly users: ClusterCache<JsonValue>) {}
+  constructor(private readonly users: ClusterCache<UserPhoneState>) {}
 
   userState(bareJid: string): UserPhoneState | undefined {
-    return this.users.get(bareJid) as unknown as UserPhoneState | undefined;
+    return this.users.get(bareJid);
   }
 
   isOnPhone(bareJid: string): boolean {
@@ -25,7 +24,7 @@ export class PhoneStateCache implements PhoneStateView {
 
   /** Every user entry: what the last listener to Asterisk published. */
   userStates(): UserPhoneState[] {
-    return this.users.entries().map(([, value]) => value as unknown as UserPhoneState);
+    return this.users.entries().map(([, value]) => value);
   }
 
   usersKnown(): string[] {
@@ -33,7 +32,7 @@ export class PhoneStateCache implements PhoneStateView {
   }
 
   deviceStates(): DeviceStateChange[] {
-    return this.users.entries().flatMap(([user, value]) => ((value as unknown as UserPhoneState).devices ?? []).map(({ device, state }) => ({ device, user, state })));
+    return this.users.entries().flatMap(([user, value]) => (value.devices ?? []).map(({ device, state }) => ({ device, user, state })));
   }
 
   /** Senior only. Writes only what differs, so replicas see one change per real change. */
@@ -44,8 +43,7 @@ export class PhoneStateCache implements PhoneStateView {
       if (current !== undefined) await this.users.delete(state.user);
       return;
     }
-    const next = state as unknown as JsonValue;
-    if (JSON.stringify(current) !== JSON.stringify(next)) await this.users.set(state.user, next);
+    if (JSON.stringify(current) !== JSON.stringify(state)) await this.users.set(state.user, state);
   }
 
   /**
@@ -72,7 +70,7 @@ export class PhoneStateCache implements PhoneStateView {
    * that only reflects Redis having lost the cache: the senior may be putting the entry back.
    */
   onUserChange(listener: (user: string, change: { lostWithRedis: boolean }) => void): () => void {
-    const onEntry = (event: { key: string; value: JsonValue | undefined; origin: string }): void =>
+    const onEntry = (event: { key: string; value: UserPhoneState | undefined; origin: string }): void =>
       listener(event.key, { lostWithRedis: event.value === undefined && event.origin === RESYNC_ORIGIN });
     this.users.on('entry', onEntry);
     return () => this.users.off('entry', onEntry);

@@ -1,6 +1,5 @@
 import { parse, type Element } from 'ltx';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, PluginContext } from '@asterisk-im/server-core';
 
 /** How often a trapped presence Redis did not take is written again. */
 const RETRY_MS = 250;
@@ -27,12 +26,12 @@ export class TrappedPresences {
   private readonly unsent = new Map<string, TrappedEntry>();
 
   constructor(
-    private readonly cache: ClusterCache<JsonValue>,
+    private readonly cache: ClusterCache<TrappedEntry>,
     private readonly timers: PluginContext['timers'],
   ) {}
 
   get(fullJid: string): TrappedEntry | undefined {
-    return this.unsent.get(fullJid) ?? (this.cache.get(fullJid) as unknown as TrappedEntry | undefined);
+    return this.unsent.get(fullJid) ?? this.cache.get(fullJid);
   }
 
   presenceOf(fullJid: string): Element | undefined {
@@ -43,7 +42,7 @@ export class TrappedPresences {
   async set(fullJid: string, entry: TrappedEntry): Promise<void> {
     this.unsent.delete(fullJid);
     try {
-      await this.cache.set(fullJid, entry as unknown as JsonValue);
+      await this.cache.set(fullJid, entry);
     } catch (err) {
       this.unsent.set(fullJid, entry);
       this.writeAgainLater(fullJid, entry);
@@ -59,7 +58,7 @@ export class TrappedPresences {
   private writeAgainLater(fullJid: string, entry: TrappedEntry): void {
     this.timers.setTimeout(() => {
       if (this.unsent.get(fullJid) !== entry) return;
-      this.cache.set(fullJid, entry as unknown as JsonValue).then(
+      this.cache.set(fullJid, entry).then(
         () => this.unsent.get(fullJid) === entry && this.unsent.delete(fullJid),
         () => this.writeAgainLater(fullJid, entry),
       );
@@ -68,7 +67,7 @@ export class TrappedPresences {
 
   /** Fires on every node for a change made on any node; `entry` is undefined on removal. */
   onEntry(listener: (fullJid: string, entry: TrappedEntry | undefined) => void): () => void {
-    const onEntry = (event: { key: string; value: JsonValue | undefined }): void => listener(event.key, event.value as unknown as TrappedEntry | undefined);
+    const onEntry = (event: { key: string; value: TrappedEntry | undefined }): void => listener(event.key, event.value);
     this.cache.on('entry', onEntry);
     return () => this.cache.off('entry', onEntry);
   }
@@ -76,7 +75,7 @@ export class TrappedPresences {
   /** Entries of sessions that lived on a node that is gone. */
   async forgetNode(node: string): Promise<void> {
     for (const [key, value] of this.cache.entries()) {
-      if ((value as unknown as TrappedEntry).node === node) await this.cache.delete(key);
+      if (value.node === node) await this.cache.delete(key);
     }
   }
 }

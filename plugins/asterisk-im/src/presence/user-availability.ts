@@ -1,13 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
 import { parse, type Element } from 'ltx';
-import type { ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
-import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
+import type { ClusterCache, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import type { UserPresenceChange } from '../runtime';
 import { isPhonePresence, showsAvailable } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
-interface SessionAvailability {
+/** One session's own availability, by full JID in the replicated cache. */
+export interface SessionAvailability {
   user: string;
   node: string;
   available: boolean;
@@ -23,7 +23,7 @@ export class UserAvailability {
 
   constructor(
     private readonly ctx: PluginContext<AsteriskImConfig>,
-    private readonly cache: ClusterCache<JsonValue>,
+    private readonly cache: ClusterCache<SessionAvailability>,
     private readonly trapped: TrappedPresences,
   ) {}
 
@@ -40,10 +40,10 @@ export class UserAvailability {
     ctx.events.on('sessionDestroyed', (session) => void this.forget(session.fullJid));
     ctx.cluster.on('memberLeft', (node) => {
       if (!ctx.cluster.isSenior()) return;
-      for (const [key, value] of this.cache.entries()) if ((value as unknown as SessionAvailability).node === node) void this.forget(key);
+      for (const [key, value] of this.cache.entries()) if (value.node === node) void this.forget(key);
     });
     this.cache.on('entry', (event) => {
-      const value = (event.value ?? event.previous) as unknown as SessionAvailability | undefined;
+      const value = event.value ?? event.previous;
       if (value) this.fold(value.user);
     });
   }
@@ -51,25 +51,22 @@ export class UserAvailability {
   onChange(listener: (change: UserPresenceChange) => void): () => void {
     this.emitter.on('change', listener);
     // Start-up: what the cluster already knows.
-    for (const user of new Set(this.cache.entries().map(([, v]) => (v as unknown as SessionAvailability).user))) {
+    for (const user of new Set(this.cache.entries().map(([, value]) => value.user))) {
       listener({ user, available: this.isAvailable(user) });
     }
     return () => this.emitter.off('change', listener);
   }
 
   isAvailable(user: string): boolean {
-    return this.cache.entries().some(([, v]) => {
-      const value = v as unknown as SessionAvailability;
-      return value.user === user && value.available;
-    });
+    return this.cache.entries().some(([, value]) => value.user === user && value.available);
   }
 
   private record(fullJid: string, user: string, presence: Element): void {
     if (presence.attrs.type === 'unavailable') return void this.forget(fullJid);
     const value: SessionAvailability = { user, node: this.ctx.nodeId, available: showsAvailable(presence) };
-    const current = this.cache.get(fullJid) as unknown as SessionAvailability | undefined;
+    const current = this.cache.get(fullJid);
     if (current?.available === value.available) return;
-    void this.cache.set(fullJid, value as unknown as JsonValue).catch((err: unknown) => this.ctx.logger.warn({ err }, 'availability not recorded'));
+    void this.cache.set(fullJid, value).catch((err: unknown) => this.ctx.logger.warn({ err }, 'availability not recorded'));
   }
 
   private async forget(fullJid: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Migration } from '@asterisk-im/server-core/src/storage';
+import type { Migration } from '@asterisk-im/server-core';
 
 /** Portable SQL (SQLite and PostgreSQL): booleans are INTEGER 0/1, settings are JSON text. */
 export const STORE_MIGRATIONS: Migration[] = [

@@ -1,8 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
-import type { Database, Queryable } from '@asterisk-im/server-core/src/storage';
-import type { Stores } from '@asterisk-im/server-core/src/storage/stores';
-import type { ClusterCache } from '@asterisk-im/server-core/src/cluster/types';
+import type { Database, Queryable, Stores, ClusterCache } from '@asterisk-im/server-core';
 import { normaliseDeviceName } from '../calls';
 import { deleteDevice, deleteServer, readAll, writeDevice, writeServer, writeSettings, type StoredData } from './store-tables';
 import {

@@ -1,4 +1,4 @@
-import type { Queryable } from '@asterisk-im/server-core/src/storage';
+import type { Queryable } from '@asterisk-im/server-core';
 import { DEFAULT_SETTINGS, settingsSchema } from './validation';
 import type { AsteriskServer, PhoneDevice, Settings } from './types';
 

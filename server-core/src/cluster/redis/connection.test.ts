@@ -1,9 +1,10 @@
 import net from 'node:net';
 import type Redis from 'ioredis';
 import { silentLogger } from '../../log';
-import { PrivateRedisServer } from '../testing';
+import { PrivateRedisServer } from '../../../testing/redis';
 import { connectRedis } from './connection';
-import { sleep, waitFor } from './test-cluster-world';
+import { sleep } from '../../../testing/cluster-world';
+import { eventually } from '../../../testing/eventually';
 
 /**
  * Just enough of a sentinel for ioredis: it names `master` as the master, can hold its answers
@@ -137,8 +138,8 @@ describe('connectRedis through Sentinel', () => {
     const c = connectRedis({ sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: NAME }, 'commands', 100, silentLogger(), onSwitch) as Redis;
     client = c;
     c.on('end', ended);
-    await waitFor('ready', () => c.status === 'ready');
-    await waitFor('the switch watch subscribed', () => sentinel.watchers === 1);
+    await eventually('ready', () => c.status === 'ready');
+    await eventually('the switch watch subscribed', () => sentinel.watchers === 1);
     return { c, ended };
   }
 
@@ -149,12 +150,12 @@ describe('connectRedis through Sentinel', () => {
     // The connection drops; the reconnect stops while it asks the sentinel, which still names the old master.
     sentinel.hold();
     c.disconnect(true);
-    await waitFor('the client asking the sentinel', () => c.status === 'connecting' && sentinel.heldQueries === 1);
+    await eventually('the client asking the sentinel', () => c.status === 'connecting' && sentinel.heldQueries === 1);
     sentinel.announceSwitch(newMaster.port);
-    await waitFor('the switch seen', () => switches === 1);
+    await eventually('the switch seen', () => switches === 1);
     sentinel.release();
 
-    await waitFor('on the new master', () => c.status === 'ready' && c.stream.remotePort === newMaster.port, 3000);
+    await eventually('on the new master', () => c.status === 'ready' && c.stream.remotePort === newMaster.port, 3000);
     expect(await c.ping()).toBe('PONG');
     expect(ended).not.toHaveBeenCalled();
   });
@@ -162,7 +163,7 @@ describe('connectRedis through Sentinel', () => {
   it('a sentinel repeating a switch the client already followed does not make it reconnect', async () => {
     const { c } = await readyClient();
     sentinel.announceSwitch(newMaster.port);
-    await waitFor('on the new master', () => c.status === 'ready' && c.stream.remotePort === newMaster.port, 3000);
+    await eventually('on the new master', () => c.status === 'ready' && c.stream.remotePort === newMaster.port, 3000);
     const queries = sentinel.masterQueries;
     const closed = jest.fn();
     c.on('close', closed);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Element } from 'ltx';
 import { runCliCaptured } from '../../../../test/support/cli-runner';
 import { readServerVersion } from '../../core/server-version';
-import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../service-test-world';
+import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../../../testing/world';
 import { BLOCKING_PROBE_NS } from '../../plugins/test-plugins/blocking-probe';
 
 const BLOCKING = 'urn:xmpp:blocking';

@@ -1,4 +1,4 @@
-import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../service-test-world';
+import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../../../testing/world';
 import type { Element } from 'ltx';
 
 const BLOCKING = 'urn:xmpp:blocking';

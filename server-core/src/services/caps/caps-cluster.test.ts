@@ -3,7 +3,7 @@ import { TestCluster, type ClusterNode } from '../../../../test/support/cluster-
 import { connectClient, xml, type TestClient } from '../../../../test/support/xmpp-client';
 import { chatClientCaps, type ClientCaps } from '../../../../test/support/client-caps';
 import { mutualSubscription } from '../../../../test/cluster/cluster-steps';
-import { capsSettled } from '../service-test-world';
+import { capsSettled } from '../../../testing/world';
 
 const TUNE = 'http://jabber.org/protocol/tune';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';

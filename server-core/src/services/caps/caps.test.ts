@@ -1,6 +1,6 @@
 import type { Element } from 'ltx';
-import { startWorld, roundTrip, xml, chatClientCaps, CHAT_CLIENT_FEATURES, notifyOf, type ClientCaps, type World } from '../service-test-world';
-import { mutualSubscription } from '../../im/presence-test-steps';
+import { startWorld, roundTrip, xml, chatClientCaps, CHAT_CLIENT_FEATURES, notifyOf, type ClientCaps, type World } from '../../../testing/world';
+import { mutualSubscription } from '../../../testing/presence-steps';
 import { ClientCapabilities } from '../../../../test/support/client-caps';
 import { MAX_FEATURES } from './caps-verification';
 import type { LocalEntityCaps } from '.';

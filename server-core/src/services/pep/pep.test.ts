@@ -1,6 +1,6 @@
 import { Element } from 'ltx';
-import { startWorld, iqFailure, roundTrip, xml, chatClientCaps, type World, type TestClient } from '../service-test-world';
-import { mutualSubscription } from '../../im/presence-test-steps';
+import { startWorld, iqFailure, roundTrip, xml, chatClientCaps, type World, type TestClient } from '../../../testing/world';
+import { mutualSubscription } from '../../../testing/presence-steps';
 
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';

@@ -1,4 +1,4 @@
-import type { Cluster } from '../types';
+import type { Cluster } from '../../src/cluster/types';
 
 export interface SeniorTenure {
   node: string;

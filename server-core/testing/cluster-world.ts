@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { RedisCluster } from './redis-cluster';
-import type { RedisClusterOptions } from './options';
-import { TEST_REDIS } from '../testing/test-redis';
+import { RedisCluster } from '../src/cluster/redis/redis-cluster';
+import type { RedisClusterOptions } from '../src/cluster/redis/options';
+import { TEST_REDIS } from './redis/test-redis';
 
 /** Short timings so lease and membership behaviour shows within a fraction of a second. */
 export const FAST_TIMINGS = { leaseMs: 600, renewEveryMs: 100, leaseSafetyMarginMs: 120, heartbeatMs: 100, memberTimeoutMs: 400, taskTimeoutMs: 1000, resyncRetryMs: 100, reconnectMaxDelayMs: 100 } as const;
@@ -31,15 +31,6 @@ export class TestClusterWorld {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
 
 /** Retries a write until Redis takes it: writes fail while the nodes reconnect (restart, failover). */
 export async function writeWhenReachable(write: () => Promise<void>, timeoutMs = 5000): Promise<void> {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { DatabaseOptions } from '../open-database';
+import type { DatabaseOptions } from '../../src/storage/open-database';
 
 /**
  * Throwaway databases for tests: a SQLite file in its own temp folder, or a freshly created

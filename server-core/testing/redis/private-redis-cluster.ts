@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { freePort } from './private-redis-server';
-import { RedisProcessGroup, parseInfo, pollUntil, redisCommand } from './redis-process-group';
+import { REDIS_POLL_MS, RedisProcessGroup, parseInfo, redisCommand } from './redis-process-group';
+import { eventually } from '../eventually';
 
 const run = promisify(execFile);
 
@@ -25,12 +26,12 @@ export class PrivateRedisCluster {
         ]);
       }
       await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20000 });
-      await pollUntil('cluster_state:ok on every node', async () => {
+      await eventually('cluster_state:ok on every node', async () => {
         for (const port of ports) {
           if (parseInfo(String(await redisCommand(port, 'CLUSTER', 'INFO'))).cluster_state !== 'ok') return false;
         }
         return true;
-      }, 15000);
+      }, { timeoutMs: 15000, intervalMs: REDIS_POLL_MS });
       return new PrivateRedisCluster(group, ports);
     } catch (err) {
       await group.dispose();

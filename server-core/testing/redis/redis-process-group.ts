@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { eventually } from '../eventually';
+
+/** How often a test asks a redis process whether it is there yet: each check opens a connection. */
+export const REDIS_POLL_MS = 50;
 
 /** Sends one command to the redis-server (or sentinel) on `port` over a short-lived connection. */
 export async function redisCommand(port: number, command: string, ...args: Array<string | number>): Promise<unknown> {
@@ -26,19 +30,6 @@ export function parseInfo(text: string): Record<string, string> {
   return fields;
 }
 
-/** Polls `check` until it resolves true; fails with `what` after `timeoutMs`. Errors of `check` count as "not yet". */
-export async function pollUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not reachable yet
-    }
-    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * redis-server processes (servers and sentinels) of one test, sharing a temporary directory for
@@ -72,10 +63,10 @@ export class RedisProcessGroup {
     child.once('exit', () => {
       if (this.children.get(port) === child) this.children.delete(port);
     });
-    await pollUntil(`redis process on port ${port}`, async () => {
+    await eventually(`redis process on port ${port}`, async () => {
       if (child.exitCode !== null) throw new Error(`redis process on port ${port} exited with ${child.exitCode}`);
       return (await redisCommand(port, 'PING')) === 'PONG';
-    }, startTimeoutMs);
+    }, { timeoutMs: startTimeoutMs, intervalMs: REDIS_POLL_MS });
   }
 
   isRunning(port: number): boolean {

@@ -1,5 +1,6 @@
 import { freePort } from './private-redis-server';
-import { RedisProcessGroup, parseInfo, pollUntil, redisCommand } from './redis-process-group';
+import { REDIS_POLL_MS, RedisProcessGroup, parseInfo, redisCommand } from './redis-process-group';
+import { eventually } from '../eventually';
 
 export interface PrivateSentinelOptions {
   /** Number of sentinels (quorum is a majority of them). Default 1. */
@@ -39,7 +40,7 @@ export class PrivateSentinel {
       const setup = new PrivateSentinel(group, name, [masterPort, replicaPort], sentinelPorts);
       await group.start(masterPort, ['--port', String(masterPort), ...SERVER_ARGS]);
       await group.start(replicaPort, ['--port', String(replicaPort), ...SERVER_ARGS, '--replicaof', '127.0.0.1', String(masterPort)]);
-      await pollUntil('replica in sync', async () => parseInfo(String(await redisCommand(replicaPort, 'INFO', 'replication'))).master_link_status === 'up', 10000);
+      await eventually('replica in sync', async () => parseInfo(String(await redisCommand(replicaPort, 'INFO', 'replication'))).master_link_status === 'up', { timeoutMs: 10000, intervalMs: REDIS_POLL_MS });
       const quorum = Math.floor(count / 2) + 1;
       for (const port of sentinelPorts) {
         const file = group.writeFile(`sentinel-${port}.conf`, [
@@ -54,13 +55,13 @@ export class PrivateSentinel {
         ].join('\n'));
         await group.start(port, [file, '--sentinel']);
       }
-      await pollUntil('sentinels know the replica and each other', async () => {
+      await eventually('sentinels know the replica and each other', async () => {
         for (const port of sentinelPorts) {
           const master = pairs(await redisCommand(port, 'SENTINEL', 'MASTER', name));
           if (Number(master['num-slaves']) < 1 || Number(master['num-other-sentinels']) < count - 1) return false;
         }
         return true;
-      }, 15000);
+      }, { timeoutMs: 15000, intervalMs: REDIS_POLL_MS });
       return setup;
     } catch (err) {
       await group.dispose();
@@ -105,13 +106,13 @@ export class PrivateSentinel {
 
   private async waitForNewMaster(before: number, timeoutMs: number): Promise<number> {
     const other = this.serverPorts.find((port) => port !== before) as number;
-    await pollUntil(`sentinels promote ${other}`, async () => {
+    await eventually(`sentinels promote ${other}`, async () => {
       for (const port of this.sentinelPorts) {
         const [, reported] = (await redisCommand(port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.name)) as [string, string];
         if (Number(reported) !== other) return false;
       }
       return parseInfo(String(await redisCommand(other, 'INFO', 'replication'))).role === 'master';
-    }, timeoutMs);
+    }, { timeoutMs, intervalMs: REDIS_POLL_MS });
     return other;
   }
 }

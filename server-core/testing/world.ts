@@ -2,14 +2,14 @@
  * The world the message and service tests run in: one real server and real clients that
  * log in as its users. Test support only; nothing in the server imports it.
  */
-import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
-import type { ClientCaps } from '../../../test/support/client-caps';
+import { startTestServer, type TestServer } from '../../test/support/server-harness';
+import { connectClient, xml, type TestClient } from '../../test/support/xmpp-client';
+import type { ClientCaps } from '../../test/support/client-caps';
 import type { Element } from 'ltx';
 
 export { xml };
 export type { TestClient };
-export { chatClientCaps, CHAT_CLIENT_FEATURES, notifyOf, type ClientCaps } from '../../../test/support/client-caps';
+export { chatClientCaps, CHAT_CLIENT_FEATURES, notifyOf, type ClientCaps } from '../../test/support/client-caps';
 
 export interface OnlineOptions {
   /** Initial presence priority; null stays unavailable (connected, no presence sent). */

@@ -3,7 +3,7 @@
  * Test support only; nothing in the server imports it.
  */
 import type { Element } from 'ltx';
-import { roundTrip, xml, type TestClient, type World } from '../services/service-test-world';
+import { roundTrip, xml, type TestClient, type World } from './world';
 
 const ROSTER = 'jabber:iq:roster';
 

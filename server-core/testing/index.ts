@@ -1,0 +1,54 @@
+/**
+ * The test kit: `@asterisk-im/server-core/testing`. Real servers on loopback, real XMPP
+ * clients, the in-process cluster and SQLite stores, for the tests of the server and of
+ * plugins. Never imported by the server itself. See docs/testing.md.
+ */
+
+// Waiting for a condition: the one poll helper of the tests.
+export { eventually } from './eventually';
+export type { EventuallyOptions } from './eventually';
+
+// One real node on free loopback ports (plugins loaded from their folders), and real clients.
+export { startTestServer as startNode } from '../../test/support/server-harness';
+export type { TestServer as TestNode, TestServerOptions as NodeOptions } from '../../test/support/server-harness';
+
+// A real server and clients logged in as its users.
+export {
+  startWorld,
+  roundTrip,
+  capsSettled,
+  chat,
+  bodyIs,
+  errorCondition,
+  iqFailure,
+  passwordOf,
+  xml,
+  chatClientCaps,
+  CHAT_CLIENT_FEATURES,
+  notifyOf,
+} from './world';
+export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from './world';
+export { connectClient } from '../../test/support/xmpp-client';
+export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
+
+// Running a node in-process, as the demo does.
+export { startServer } from '../src/server';
+export type { RunningServer } from '../src/server';
+export { parseConfig } from '../src/config';
+export { createLogger } from '../src/log/logger';
+
+// Building blocks for unit tests of plugin parts.
+export { InProcessCluster } from '../src/cluster/in-process-cluster';
+export { SqliteDatabase } from '../src/storage/sqlite-database';
+export { CORE_MIGRATIONS } from '../src/storage/core-migrations';
+export { runMigrations } from '../src/storage/migrations';
+export { createStores } from '../src/storage/create-stores';
+export { renderMetrics } from '../src/metrics/registry';
+
+// The command line and the admin token it reads.
+export { runCli } from '../src/cli/run-cli';
+export { COMMANDS } from '../src/cli/commands';
+export { ADMIN_TOKEN_FILE } from '../src/admin/admin-token';
+// The CLI in this process (with the plugin commands a config names), or as a child process.
+export { runCliInProcess, spawnCli, tempConfigFile } from '../../test/support/cli-in-process';
+export type { CliOutcome } from '../../test/support/cli-in-process';
