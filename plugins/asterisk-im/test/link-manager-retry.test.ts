@@ -3,61 +3,15 @@
  * again once the store takes writes, so the other nodes do not keep showing a call that ended
  * (or miss one in progress) until the user's next call.
  */
-import { EventEmitter } from 'eventemitter3';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
-import type { CacheEvents, ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import { silentLogger } from '@asterisk-im/server-core/src/log';
 import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
 import type { AsteriskImConfig } from '../src/config';
 import { LinkManager } from '../src/link';
 import { PhoneStateCache } from '../src/presence';
 import type { SqlPhoneStore } from '../src/store';
+import { FlakyCache, testTimers } from './flaky-cache';
 import { AMI_USER, until } from './phone-world';
-
-/**
- * A replicated cache as the writing node sees it: a write shows locally at once, and while the
- * store is down it rejects without reaching the store, which is what every other node reads.
- */
-class FlakyCache extends EventEmitter<CacheEvents<JsonValue>> implements ClusterCache<JsonValue> {
-  readonly name = 'phone-users';
-  readonly store = new Map<string, JsonValue>();
-  private readonly local = new Map<string, JsonValue>();
-  down = false;
-  get(key: string) {
-    return this.local.get(key);
-  }
-  has(key: string) {
-    return this.local.has(key);
-  }
-  keys() {
-    return [...this.local.keys()];
-  }
-  entries() {
-    return [...this.local.entries()];
-  }
-  get size() {
-    return this.local.size;
-  }
-  async set(key: string, value: JsonValue) {
-    this.local.set(key, value);
-    this.write(() => this.store.set(key, value));
-  }
-  async delete(key: string) {
-    this.local.delete(key);
-    this.write(() => this.store.delete(key));
-  }
-  async clear() {
-    this.local.clear();
-    this.write(() => this.store.clear());
-  }
-  ready() {
-    return Promise.resolve();
-  }
-  private write(apply: () => unknown): void {
-    if (this.down) throw new Error('Reached the max retries per request limit');
-    apply();
-  }
-}
 
 let sim: AmiSimulator | undefined;
 const stops: Array<() => unknown> = [];
@@ -82,12 +36,7 @@ async function seniorWithLink(users: FlakyCache): Promise<void> {
     logger: silentLogger(),
     config: { value: { link: { reconnectMinMs: 50, reconnectMaxMs: 200, actionTimeoutMs: 2000 } } },
     cluster: { on: () => undefined, isSenior: () => true, members: () => ['senior'] },
-    timers: {
-      setTimeout: (callback: () => unknown, ms: number) => {
-        const timer = setTimeout(callback, ms);
-        return { cancel: () => clearTimeout(timer) };
-      },
-    },
+    timers: testTimers(),
     onStop: (undo: () => unknown) => stops.push(undo),
   } as unknown as PluginContext<AsteriskImConfig>;
   const statusCache = new FlakyCache();

@@ -3,6 +3,7 @@ import type { PluginContext } from '@asterisk-im/server-core/src/plugins';
 import { LOST_NODE_GRACE_MS } from '@asterisk-im/server-core/src/server/node-loss';
 import type { ClientSession, InterceptorContext, InterceptorVerdict } from '@asterisk-im/server-core/src/routing';
 import type { AsteriskImConfig } from '../config';
+import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
@@ -19,6 +20,8 @@ export interface PhonePresenceDeps {
 
 /** Runs before other interceptors so that nobody sees a presence we trap. */
 const TRAP_PRIORITY = 1000;
+/** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
+const APPLY_RETRY_MS = 500;
 
 /**
  * Runs on every node for that node's sessions. While a user is on the phone (replicated phone
@@ -32,8 +35,15 @@ export class PhonePresenceApplier {
   private readonly own = new WeakSet<Element>();
   /** Per user, so two changes for the same user never interleave. */
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Users whose presence change failed half-way (Redis unreachable): the session already shows
+   * the new presence, but contacts on other nodes may never have received it. Sent again.
+   */
+  private readonly unapplied: KeyedRetry;
 
-  constructor(private readonly deps: PhonePresenceDeps) {}
+  constructor(private readonly deps: PhonePresenceDeps) {
+    this.unapplied = new KeyedRetry(deps.ctx.timers, APPLY_RETRY_MS, (user) => this.schedule(user, { resend: true }));
+  }
 
   start(): void {
     const { ctx, phoneState, trapped } = this.deps;
@@ -80,28 +90,33 @@ export class PhonePresenceApplier {
     for (const user of users) this.schedule(user);
   }
 
-  private schedule(user: string): void {
+  /** `resend`: send the wanted presence even where the session shows it already. */
+  private schedule(user: string, { resend = false } = {}): void {
     if (this.deps.ctx.sessions.ofUser(user).length === 0) return;
     const previous = this.chains.get(user) ?? Promise.resolve();
     const next = previous
-      .then(() => this.reconcileUser(user))
-      .catch((err: unknown) => this.warn(err, user))
+      .then(() => this.reconcileUser(user, resend))
+      .catch((err: unknown) => {
+        // One warning per outage and user, not one per retry.
+        if (!resend) this.warn(err, user);
+        this.unapplied.failed(user);
+      })
       .finally(() => {
         if (this.chains.get(user) === next) this.chains.delete(user);
       });
     this.chains.set(user, next);
   }
 
-  private async reconcileUser(user: string): Promise<void> {
+  private async reconcileUser(user: string, resend: boolean): Promise<void> {
     const onPhone = this.deps.phoneState.isOnPhone(user);
     for (const session of this.deps.ctx.sessions.ofUser(user)) {
       if (session.isEnded) continue;
-      if (onPhone) await this.showPhone(session);
-      else await this.restore(session);
+      if (onPhone) await this.showPhone(session, resend);
+      else await this.restore(session, resend);
     }
   }
 
-  private async showPhone(session: ClientSession): Promise<void> {
+  private async showPhone(session: ClientSession, resend = false): Promise<void> {
     const settings = this.deps.settings();
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (!session.available) {
@@ -109,7 +124,10 @@ export class PhonePresenceApplier {
       if (entry) await this.send(session, phonePresence(settings, entry));
       return;
     }
-    if (isCurrentPhonePresence(session.presence, settings)) return;
+    if (isCurrentPhonePresence(session.presence, settings)) {
+      if (resend) await this.send(session, session.presence!);
+      return;
+    }
     // What the phone presence cannot give back is kept; the cache shows a write locally at once,
     // so contacts need not wait for the other nodes to have it.
     const before = session.presence;
@@ -120,7 +138,7 @@ export class PhonePresenceApplier {
     await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
   }
 
-  private async restore(session: ClientSession): Promise<void> {
+  private async restore(session: ClientSession, resend = false): Promise<void> {
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (entry) {
       await Promise.all([this.deps.trapped.delete(session.fullJid), session.available ? this.send(session, entry) : undefined]);
@@ -129,6 +147,8 @@ export class PhonePresenceApplier {
     // Nothing stored: the presence before the call said no more than the phone presence keeps (or,
     // should an entry ever be lost, this is the closest to it): never leave the phone presence up.
     if (session.available && isPhonePresence(session.presence)) await this.send(session, withoutPhone(session.presence!));
+    // The restored presence is the session's already (its entry deleted), but may not have reached every contact.
+    else if (resend && session.available && session.presence) await this.send(session, session.presence);
   }
 
   /** Plugin stopping on this node: its sessions show what their users chose again. */
