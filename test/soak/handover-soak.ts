@@ -114,6 +114,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     history.presences.length = 0;
 
     const until = startedAt + options.durationMs;
+    // Progress lines count seconds from here; violations give the soak's clock in ms.
+    log(`clock at start: ${Math.round(startedAt)} ms`);
     const running = () => now() < until;
     // The simulator counts authenticated sessions; this says when two overlapped, and whether a
     // paused senior (whose socket stays open while it cannot run) was one of them.
