@@ -2,6 +2,7 @@
  * Test doubles for writes that fail while Redis is unreachable. Test support only.
  */
 import { EventEmitter } from 'eventemitter3';
+import { RESYNC_ORIGIN } from '@asterisk-im/server-core/src/cluster';
 import type { CacheEvents, ClusterCache, JsonValue } from '@asterisk-im/server-core/src/cluster/types';
 import type { TimerHandle } from '@asterisk-im/server-core/src/plugins';
 
@@ -47,6 +48,12 @@ export class FlakyCache extends EventEmitter<CacheEvents<JsonValue>> implements 
     this.local.delete(key);
     if (previous !== undefined) this.emit('entry', { key, value: undefined, previous, origin: this.origin });
     this.write(() => this.store.delete(key));
+  }
+  /** Gone from this copy as when a reload found Redis emptied (a removal nobody made). */
+  lose(key: string) {
+    const previous = this.local.get(key);
+    this.local.delete(key);
+    if (previous !== undefined) this.emit('entry', { key, value: undefined, previous, origin: RESYNC_ORIGIN });
   }
   async clear() {
     this.local.clear();
