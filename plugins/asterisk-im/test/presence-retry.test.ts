@@ -21,12 +21,15 @@ interface World {
   sent: Element[];
   /** How many of the next presences fail after the session took them. */
   failures: { next: number };
+  /** The plugin's settings changed (every user is looked at again). */
+  settingsChanged: () => void;
 }
 
 function startApplier(): World {
   const timers = testTimers();
   const sent: Element[] = [];
   const failures = { next: 0 };
+  let settingsChanged = (): void => undefined;
   const session = {
     fullJid: `${ALICE}/desk`,
     bareJid: ALICE,
@@ -55,8 +58,11 @@ function startApplier(): World {
   } as unknown as PluginContext<AsteriskImConfig>;
   const phone = new FlakyCache('phone-users');
   const settings = () => ({ presenceShow: 'away', statusText: 'On the phone' }) as Settings;
-  new PhonePresenceApplier({ ctx, phoneState: new PhoneStateCache(phone), trapped: new TrappedPresences(new FlakyCache('trapped', 'c'), timers), settings, onSettingsChange: () => () => undefined }).start();
-  return { phone, sent, failures };
+  new PhonePresenceApplier({ ctx, phoneState: new PhoneStateCache(phone), trapped: new TrappedPresences(new FlakyCache('trapped', 'c'), timers), settings, onSettingsChange: (listener) => {
+    settingsChanged = listener;
+    return () => undefined;
+  } }).start();
+  return { phone, sent, failures, settingsChanged: () => settingsChanged() };
 }
 
 const onPhone = { user: ALICE, onPhone: true, calls: [], devices: [] };
@@ -80,4 +86,18 @@ test('the presence after the call is sent again when sending it failed half-way'
   await until(() => count(sent, restored) === 1, 'the presence after the call sent');
   await until(() => count(sent, restored) === 2, 'the presence after the call sent again', 3000);
   expect(count(sent, isPhonePresence)).toBe(1);
+});
+
+test('within the grace after Redis lost the entry, nothing that asks restores the presence', async () => {
+  const { phone, sent, settingsChanged } = startApplier();
+  await phone.set(ALICE, onPhone);
+  await until(() => count(sent, isPhonePresence) === 1, 'the phone presence sent');
+  phone.lose(ALICE);
+  settingsChanged();
+  // The reconciliation asked for runs on promise ticks: a macrotask later it has run.
+  await new Promise((resolve) => setImmediate(resolve));
+  // The entry is back within the grace, as its writer puts it back.
+  await phone.set(ALICE, onPhone);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(count(sent, restored)).toBe(0);
 });

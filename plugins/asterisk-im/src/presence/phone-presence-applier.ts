@@ -40,6 +40,8 @@ export class PhonePresenceApplier {
    * the new presence, but contacts on other nodes may never have received it. Sent again.
    */
   private readonly unapplied: KeyedRetry;
+  /** When each user's entry last vanished with Redis's data (monotonic ms), until it changes again. */
+  private readonly lostAt = new Map<string, number>();
 
   constructor(private readonly deps: PhonePresenceDeps) {
     this.unapplied = new KeyedRetry(deps.ctx.timers, APPLY_RETRY_MS, (user) => this.schedule(user, { resend: true }));
@@ -50,8 +52,12 @@ export class PhonePresenceApplier {
     ctx.interceptors.add({ name: 'trap-presence-on-phone', priority: TRAP_PRIORITY, direction: 'incoming', intercept: (s, c) => this.intercept(s, c) });
     ctx.onStop(() => this.restoreAll());
     phoneState.onUserChange((user, { lostWithRedis }) => {
-      if (!lostWithRedis) return this.schedule(user);
+      if (!lostWithRedis) {
+        this.lostAt.delete(user);
+        return this.schedule(user);
+      }
       // Another node may not have put its entries back yet: look again once it had the time.
+      this.lostAt.set(user, performance.now());
       ctx.timers.setTimeout(() => this.schedule(user), REDIS_LOSS_GRACE_MS);
     });
     this.deps.onSettingsChange(() => this.reconcileAll());
@@ -108,6 +114,13 @@ export class PhonePresenceApplier {
   }
 
   private async reconcileUser(user: string, resend: boolean): Promise<void> {
+    // Within the grace nothing is known (whatever else asked: a retry, a settings change): the
+    // grace's end looks again. A resend still owed waits for after it.
+    const lost = this.lostAt.get(user);
+    if (lost !== undefined && performance.now() - lost < REDIS_LOSS_GRACE_MS) {
+      if (resend) this.unapplied.failed(user);
+      return;
+    }
     const onPhone = this.deps.phoneState.isOnPhone(user);
     for (const session of this.deps.ctx.sessions.ofUser(user)) {
       if (session.isEnded) continue;
