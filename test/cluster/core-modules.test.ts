@@ -14,7 +14,7 @@ function adminUrl(node: ClusterNode): string {
 
 /** The admin token from the file the node named at start. */
 function tokenOf(node: ClusterNode): string {
-  const match = /admin API token \(for the plugin and asterisk commands\): (\S+)/.exec(node.output);
+  const match = /admin API token \([^)]*\): (\S+)/.exec(node.output);
   if (!match) throw new Error(`node ${node.id} printed no admin token file`);
   return fs.readFileSync(match[1], 'utf8').trim();
 }
