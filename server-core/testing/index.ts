@@ -50,5 +50,5 @@ export { runCli } from '../src/cli/run-cli';
 export { COMMANDS } from '../src/cli/commands';
 export { ADMIN_TOKEN_FILE } from '../src/admin/admin-token';
 // The CLI in this process (with the plugin commands a config names), or as a child process.
-export { runCliInProcess, spawnCli, tempConfigFile } from '../../test/support/cli-in-process';
-export type { CliOutcome } from '../../test/support/cli-in-process';
+export { runCliInProcess, spawnCli, tempConfigFile, startCliServer } from '../../test/support/cli-in-process';
+export type { CliOutcome, CliServer } from '../../test/support/cli-in-process';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { cliCommands } from '../../server-core/src/cli/plugin-commands';
 import { runCli } from '../../server-core/src/cli/run-cli';
+import { startTestServer, type TestServer } from './server-harness';
 
 export interface CliOutcome {
   code: number;
@@ -23,6 +24,31 @@ export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv): P
   const commands = cliCommands(args, env, (warning) => (stderr += `${warning}\n`));
   const code = await runCli(args, commands, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), stdin: new PassThrough(), env });
   return { code, stdout, stderr };
+}
+
+export interface CliServer {
+  server: TestServer;
+  /** The environment that points the CLI at the server, as an operator's config file would. */
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A test server with its admin API on, and a config file in its own folder that names that API. */
+export async function startCliServer(config: Record<string, unknown> = {}): Promise<CliServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-cli-'));
+  const server = await startTestServer({ dataDir, config: { ...config, listeners: { admin: { host: '127.0.0.1', port: 0 } } } });
+  const configFile = path.join(dataDir, 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } } }));
+  return {
+    server,
+    env: { AIM_CONFIG: configFile },
+    dataDir,
+    async stop() {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -144,3 +144,23 @@ export async function connectClient(server: ServerAddress, options: ConnectOptio
     },
   };
 }
+
+/**
+ * Clients a test logs in as users it created with the password `pw-<username>`, all stopped
+ * together at the end. `server` is read at each login, so it may be started after the pool.
+ */
+export class ClientPool {
+  private readonly clients: TestClient[] = [];
+
+  constructor(private readonly server: () => ServerAddress) {}
+
+  async login(username: string, resource: string): Promise<TestClient> {
+    const client = await connectClient(this.server(), { username, password: `pw-${username}`, resource });
+    this.clients.push(client);
+    return client;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((client) => client.stop()));
+  }
+}

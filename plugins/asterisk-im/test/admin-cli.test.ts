@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCliInProcess } from '@asterisk-im/server-core/testing';
-import { PassThrough, Writable } from 'node:stream';
-import { COMMANDS, runCli, ADMIN_TOKEN_FILE } from '@asterisk-im/server-core/testing';
+import { ADMIN_TOKEN_FILE, runCliInProcess } from '@asterisk-im/server-core/testing';
 import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
 
 let w: PluginWorld;

@@ -2,26 +2,16 @@
  * The `asterisk` commands come with the bundled plugin (its package.json names their entry
  * module), and say so when the plugin is not running.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { runCliInProcess as cli, startNode as startTestServer, type TestNode as TestServer } from '@asterisk-im/server-core/testing';
+import { runCliInProcess as cli, startCliServer, type CliServer } from '@asterisk-im/server-core/testing';
 
-let dataDir: string;
-let server: TestServer;
+let server: CliServer;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-asterisk-cli-'));
-  server = await startTestServer({ dataDir, config: { listeners: { admin: { host: '127.0.0.1', port: 0 } } } });
-  const configFile = path.join(dataDir, 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } } }));
-  env = { AIM_CONFIG: configFile };
+  server = await startCliServer();
+  env = server.env;
 });
-afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => server?.stop());
 
 test('a bundled plugin is enabled by its name alone; its commands say when it is not enabled', async () => {
   const notEnabled = 'error: the asterisk-im plugin is not enabled; enable it with: asterisk-im plugin enable asterisk-im\n';

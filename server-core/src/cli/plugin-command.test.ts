@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { runCliInProcess as cli } from '../../../test/support/cli-in-process';
-import { startTestServer, type TestServer } from '../../../test/support/server-harness';
+import { runCliInProcess as cli, startCliServer, type CliServer } from '../../../test/support/cli-in-process';
+import type { TestServer } from '../../../test/support/server-harness';
 
 const REPO = path.resolve(__dirname, '../../..');
 const EXTENSION_POINTS = path.resolve(__dirname, '../plugins/test-plugins/extension-points');
@@ -11,24 +10,15 @@ describe('asterisk-im plugin', () => {
   let dataDir: string;
   let server: TestServer;
   let env: NodeJS.ProcessEnv;
+  let cliServer: CliServer;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-plugin-cli-'));
-    server = await startTestServer({
-      dataDir,
-      config: {
-        listeners: { admin: { host: '127.0.0.1', port: 0 } },
-        plugins: [{ name: 'motd', path: path.join(REPO, 'plugins/motd'), config: { text: 'hi' } }],
-      },
+    cliServer = await startCliServer({
+      plugins: [{ name: 'motd', path: path.join(REPO, 'plugins/motd'), config: { text: 'hi' } }],
     });
-    const configFile = path.join(dataDir, 'config.json');
-    fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } } }));
-    env = { AIM_CONFIG: configFile };
+    ({ server, env, dataDir } = cliServer);
   });
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => cliServer?.stop());
 
   test('list, disable, enable and install go through the running server', async () => {
     expect(await cli(['plugin', 'list'], env)).toEqual({ code: 0, stdout: 'motd 0.1.0\tenabled\trunning\n', stderr: '' });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
+import { ClientPool, xml } from '../../../test/support/xmpp-client';
 import { FAILING_NS } from './test-plugins/failing';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -18,12 +18,8 @@ const queryOf = (iq: Element) => iq.getChild('query')!;
 
 describe('plugins at run time', () => {
   let server: TestServer;
-  const clients: TestClient[] = [];
-  const login = async (username: string, resource: string) => {
-    const client = await connectClient(server, { username, password: `pw-${username}`, resource });
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server);
+  const login = (username: string, resource: string) => pool.login(username, resource);
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -38,7 +34,7 @@ describe('plugins at run time', () => {
     for (const user of ['alice', 'bob', 'carol', 'dave']) await server.createUser(user, `pw-${user}`);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.stop()));
+    await pool.stopAll();
     await server?.stop();
   });
 

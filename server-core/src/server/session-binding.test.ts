@@ -1,5 +1,5 @@
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
+import { ClientPool, xml } from '../../../test/support/xmpp-client';
 import type { ClientSession } from '../session';
 
 /** Resolves when the session of `fullJid` on this node is gone (routes and sessions updated). */
@@ -15,19 +15,15 @@ function destroyed(server: TestServer, fullJid: string): Promise<void> {
 
 describe('binding a resource', () => {
   let server: TestServer;
-  const clients: TestClient[] = [];
-  const login = async (username: string, resource: string) => {
-    const client = await connectClient(server, { username, password: `pw-${username}`, resource });
-    clients.push(client);
-    return client;
-  };
+  const pool = new ClientPool(() => server);
+  const login = (username: string, resource: string) => pool.login(username, resource);
 
   beforeAll(async () => {
     server = await startTestServer();
     for (const user of ['alice', 'bob']) await server.createUser(user, `pw-${user}`);
   });
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.stop()));
+    await pool.stopAll();
     await server?.stop();
   });
 

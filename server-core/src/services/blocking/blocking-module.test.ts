@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Element } from 'ltx';
-import { runCliCaptured } from '../../../../test/support/cli-runner';
+import { runCliInProcess as runCliCaptured } from '../../../../test/support/cli-in-process';
 import { readServerVersion } from '../../core/server-version';
 import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../../../testing/world';
 import { BLOCKING_PROBE_NS } from '../../plugins/test-plugins/blocking-probe';
