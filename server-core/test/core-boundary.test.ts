@@ -80,6 +80,24 @@ describe('the core without its plugins', () => {
     expect(intoPlugins.map(([, chain]) => chain.map((file) => path.relative(REPO, file)).join(' -> '))).toEqual([]);
   });
 
+  test("no core test loads a plugin of plugins/ (the core's tests pass with that folder deleted)", () => {
+    const shipped = fs.readdirSync(PLUGINS).filter((name) => fs.existsSync(path.join(PLUGINS, name, 'package.json')));
+    expect(shipped.length).toBeGreaterThan(0);
+    // A folder path into plugins/, or a config entry naming a shipped plugin (found as bundled).
+    const uses = shipped.flatMap((name) => [new RegExp(`plugins/${name}\\b`), new RegExp(`name: '${name}'`)]);
+    const found: string[] = [];
+    const tests = sourceFiles(CORE).filter((f) => f !== __filename && (f.endsWith('.test.ts') || ['test', 'testing'].includes(path.relative(CORE, f).split(path.sep)[0])));
+    expect(tests.length).toBeGreaterThan(50);
+    for (const file of tests) {
+      fs.readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (uses.some((pattern) => pattern.test(line))) found.push(`${path.relative(REPO, file)}:${index + 1}: ${line.trim().slice(0, 120)}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+
   test('no Asterisk-IM telephony code lives under server-core/', () => {
     const found: string[] = [];
     for (const file of sourceFiles(CORE)) {

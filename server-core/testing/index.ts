@@ -28,7 +28,7 @@ export {
   notifyOf,
 } from './world';
 export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from './world';
-export { connectClient } from '../../test/support/xmpp-client';
+export { connectClient, ClientPool } from '../../test/support/xmpp-client';
 export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
 
 // Running a node in-process, as the demo does.

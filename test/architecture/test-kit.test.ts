@@ -10,7 +10,7 @@ const TESTS = path.resolve(__dirname, '..');
 function serverModules(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) return entry.name === 'test-plugins' ? [] : serverModules(full);
+    if (entry.isDirectory()) return serverModules(full);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
   });
 }

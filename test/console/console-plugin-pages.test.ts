@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startConsoleServer, launchBrowser, signedInPage, type ConsoleServer, type ConsoleBrowser } from './console-world';
 
-const PLUGIN = path.resolve(__dirname, '../../server-core/src/plugins/test-plugins/extension-points');
+const PLUGIN = path.resolve(__dirname, '../../server-core/test/plugins/extension-points');
 
 describe('admin console: plugin pages', () => {
   let world: ConsoleServer;

@@ -4,10 +4,8 @@ import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { ADMIN_TOKEN_FILE } from './admin-token';
 
-const REPO = path.resolve(__dirname, '../../..');
-const MOTD = path.join(REPO, 'plugins/motd');
-const ECHO = path.join(REPO, 'plugins/echo-component');
-const EVERYTHING = path.join(REPO, 'server-core/src/plugins/test-plugins/everything');
+const EVERYTHING = path.resolve(__dirname, '../../test/plugins/everything');
+const STATEFUL = path.resolve(__dirname, '../../test/plugins/stateful');
 
 interface Answer {
   status: number;
@@ -26,7 +24,6 @@ describe('admin HTTP API', () => {
       config: {
         listeners: { admin: { host: '127.0.0.1', port: 0 } },
         plugins: [
-          { name: 'motd', path: MOTD, config: { text: 'hello' } },
           { name: 'everything', path: EVERYTHING, config: { label: 'one', password: 'hunter2' } },
         ],
       },
@@ -75,18 +72,27 @@ describe('admin HTTP API', () => {
   });
 
   test('bodies are validated and errors name the field', async () => {
-    expect(await call('PUT', '/api/plugins/motd/config', { body: { config: { text: '' } } })).toMatchObject({
+    expect(await call('PUT', '/api/plugins/everything/config', { body: { config: { label: '' } } })).toMatchObject({
       status: 400,
-      body: { error: { code: 'invalid-config', field: 'config.text' } },
+      body: { error: { code: 'invalid-config', field: 'config.label' } },
     });
-    expect(await call('PUT', '/api/plugins/motd/config', { body: { text: 'hi' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid-body', field: 'config' } } });
-    expect(await call('PUT', '/api/plugins/motd/config', { body: { config: 'hi' } })).toMatchObject({ status: 400, body: { error: { field: 'config' } } });
-    expect(await call('PUT', '/api/plugins/motd/config', { raw: '{"config": ' })).toMatchObject({ status: 400, body: { error: { code: 'invalid-json' } } });
+    expect(await call('PUT', '/api/plugins/everything/config', { body: { label: 'hi' } })).toMatchObject({ status: 400, body: { error: { code: 'invalid-body', field: 'config' } } });
+    expect(await call('PUT', '/api/plugins/everything/config', { body: { config: 'hi' } })).toMatchObject({ status: 400, body: { error: { field: 'config' } } });
+    expect(await call('PUT', '/api/plugins/everything/config', { raw: '{"config": ' })).toMatchObject({ status: 400, body: { error: { code: 'invalid-json' } } });
     expect(await call('POST', '/api/plugins/install', { body: {} })).toMatchObject({ status: 400, body: { error: { field: 'source' } } });
     expect(await call('POST', '/api/plugins/install', { body: { source: './no/such/plugin' } })).toMatchObject({ status: 400, body: { error: { code: 'load-failed', field: 'source' } } });
-    expect(await call('POST', '/api/plugins/install', { body: { source: MOTD } })).toMatchObject({ status: 409, body: { error: { code: 'already-installed' } } });
+    expect(await call('POST', '/api/plugins/install', { body: { source: EVERYTHING } })).toMatchObject({ status: 409, body: { error: { code: 'already-installed' } } });
     expect(await call('POST', '/api/plugins/nope/enable')).toMatchObject({ status: 404, body: { error: { field: 'name' } } });
-    expect(await call('DELETE', '/api/plugins/motd/config')).toMatchObject({ status: 405 });
+    expect(await call('DELETE', '/api/plugins/everything/config')).toMatchObject({ status: 405 });
+  });
+
+  test('plugin routes are mounted under /api/plugins/<name>/ and vanish when it is disabled', async () => {
+    expect(await call('GET', '/api/plugins/everything/label')).toMatchObject({ status: 200, body: { label: 'one' } });
+    expect(await call('PUT', '/api/plugins/everything/config', { body: { config: { label: 'new label', password: '***' } } })).toMatchObject({ status: 200, body: { plugin: { state: 'running' } } });
+    expect(await call('GET', '/api/plugins/everything/label')).toMatchObject({ status: 200, body: { label: 'new label' } });
+    expect(await call('POST', '/api/plugins/everything/disable')).toMatchObject({ status: 200, body: { plugin: { enabled: false, state: 'stopped' } } });
+    expect(await call('GET', '/api/plugins/everything/label')).toMatchObject({ status: 404 });
+    expect(await call('POST', '/api/plugins/everything/enable')).toMatchObject({ status: 200, body: { plugin: { state: 'running' } } });
   });
 
   test('a masked secret sent back unchanged keeps its value', async () => {
@@ -96,27 +102,17 @@ describe('admin HTTP API', () => {
     expect(JSON.parse(row!.config)).toEqual({ label: 'two', password: 'hunter2' });
   });
 
-  test('plugin routes are mounted under /api/plugins/<name>/ and vanish when it is disabled', async () => {
-    expect(await call('GET', '/api/plugins/motd/text')).toMatchObject({ status: 200, body: { text: 'hello', subject: 'Message of the day' } });
-    expect(await call('PUT', '/api/plugins/motd/config', { body: { config: { text: 'new text' } } })).toMatchObject({ status: 200, body: { plugin: { state: 'running' } } });
-    expect(await call('GET', '/api/plugins/motd/text')).toMatchObject({ status: 200, body: { text: 'new text' } });
-    expect(await call('POST', '/api/plugins/motd/disable')).toMatchObject({ status: 200, body: { plugin: { enabled: false, state: 'stopped' } } });
-    expect(await call('GET', '/api/plugins/motd/text')).toMatchObject({ status: 404 });
-    expect(await call('POST', '/api/plugins/motd/enable')).toMatchObject({ status: 200, body: { plugin: { state: 'running' } } });
-  });
-
   test('install registers a plugin, and run-time choices survive a restart', async () => {
-    const installed = await call('POST', '/api/plugins/install', { body: { source: ECHO, config: { prefix: '> ' } } });
-    expect(installed).toMatchObject({ status: 200, body: { plugin: { name: 'echo-component', state: 'running' } } });
-    expect(server.server.context.router.hasComponent(`echo.${server.domain}`)).toBe(true);
-    await call('POST', '/api/plugins/motd/disable');
+    const installed = await call('POST', '/api/plugins/install', { body: { source: STATEFUL, config: { label: 'installed' } } });
+    expect(installed).toMatchObject({ status: 200, body: { plugin: { name: 'stateful', state: 'running', config: { label: 'installed' } } } });
+    expect(server.server.plugins.get('stateful')).toMatchObject({ state: 'running' });
+    await call('POST', '/api/plugins/everything/disable');
 
     await server.stop();
     await start();
     const { body } = await call('GET', '/api/plugins');
     const byName = Object.fromEntries(body.plugins.map((p: { name: string }) => [p.name, p]));
-    expect(byName['echo-component']).toMatchObject({ state: 'running', config: { prefix: '> ' } });
-    expect(byName.motd).toMatchObject({ enabled: false, state: 'stopped', config: { text: 'new text' } });
-    expect(byName.everything).toMatchObject({ state: 'running', config: { label: 'two', password: '***' } });
+    expect(byName.stateful).toMatchObject({ state: 'running', config: { label: 'installed' } });
+    expect(byName.everything).toMatchObject({ enabled: false, state: 'stopped', config: { label: 'two', password: '***' } });
   });
 });

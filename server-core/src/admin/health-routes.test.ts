@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 
-const FAILING = path.resolve(__dirname, '../plugins/test-plugins/failing');
+const FAILING = path.resolve(__dirname, '../../test/plugins/failing');
 
 async function probe(base: string, route: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const response = await fetch(`${base}${route}`);

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { runCliInProcess as cli, startCliServer, type CliServer } from '../../../test/support/cli-in-process';
 import type { TestServer } from '../../../test/support/server-harness';
 
-const REPO = path.resolve(__dirname, '../../..');
-const EXTENSION_POINTS = path.resolve(__dirname, '../plugins/test-plugins/extension-points');
+const EVERYTHING = path.resolve(__dirname, '../../test/plugins/everything');
+const STATEFUL = path.resolve(__dirname, '../../test/plugins/stateful');
+const EXTENSION_POINTS = path.resolve(__dirname, '../../test/plugins/extension-points');
 
 describe('asterisk-im plugin', () => {
   let dataDir: string;
@@ -14,21 +15,23 @@ describe('asterisk-im plugin', () => {
 
   beforeAll(async () => {
     cliServer = await startCliServer({
-      plugins: [{ name: 'motd', path: path.join(REPO, 'plugins/motd'), config: { text: 'hi' } }],
+      plugins: [{ name: 'everything', path: EVERYTHING, config: { label: 'hi' } }],
     });
     ({ server, env, dataDir } = cliServer);
   });
   afterAll(() => cliServer?.stop());
 
   test('list, disable, enable and install go through the running server', async () => {
-    expect(await cli(['plugin', 'list'], env)).toEqual({ code: 0, stdout: 'motd 0.1.0\tenabled\trunning\n', stderr: '' });
-    expect(await cli(['plugin', 'disable', 'motd'], env)).toEqual({ code: 0, stdout: 'motd 0.1.0\tdisabled\tstopped\n', stderr: '' });
-    expect(server.server.plugins.get('motd')?.state).toBe('stopped');
-    expect(await cli(['plugin', 'enable', 'motd'], env)).toMatchObject({ code: 0, stdout: 'motd 0.1.0\tenabled\trunning\n' });
+    expect(await cli(['plugin', 'list'], env)).toEqual({ code: 0, stdout: 'everything 1.0.0\tenabled\trunning\n', stderr: '' });
+    expect(await cli(['plugin', 'disable', 'everything'], env)).toEqual({ code: 0, stdout: 'everything 1.0.0\tdisabled\tstopped\n', stderr: '' });
+    expect(server.server.plugins.get('everything')?.state).toBe('stopped');
+    expect(server.server.context.router.hasComponent(`everything.${server.domain}`)).toBe(false);
+    expect(await cli(['plugin', 'enable', 'everything'], env)).toMatchObject({ code: 0, stdout: 'everything 1.0.0\tenabled\trunning\n' });
+    expect(server.server.context.router.hasComponent(`everything.${server.domain}`)).toBe(true);
 
-    const installed = await cli(['plugin', 'install', `./${path.relative(process.cwd(), path.join(REPO, 'plugins/echo-component'))}`, '--plugin-config', '{"prefix":"> "}'], env);
-    expect(installed).toEqual({ code: 0, stdout: 'echo-component 0.1.0\tenabled\trunning\n', stderr: '' });
-    expect(server.server.context.router.hasComponent(`echo.${server.domain}`)).toBe(true);
+    const installed = await cli(['plugin', 'install', `./${path.relative(process.cwd(), STATEFUL)}`, '--plugin-config', '{"label":"installed"}'], env);
+    expect(installed).toEqual({ code: 0, stdout: 'stateful 1.0.0\tenabled\trunning\n', stderr: '' });
+    expect(server.server.plugins.get('stateful')).toMatchObject({ state: 'running', config: { label: 'installed' } });
   });
 
   test('errors from the server are reported with the field they concern', async () => {
@@ -63,14 +66,6 @@ describe('asterisk-im plugin', () => {
     const response = await fetch(`http://127.0.0.1:${server.server.addresses.admin.port}/api/plugins/no-such-plugin/servers`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'not-found', message: 'no plugin named no-such-plugin', field: 'name' } });
-  });
-
-  test('a bundled plugin is installed by its name alone', async () => {
-    const installed = await cli(['plugin', 'install', 'echo-component', '--plugin-config', '{"prefix":"< "}', '--disabled'], env);
-    // Installed by path in the first test: the name resolves to the same plugin, which is there already.
-    expect(installed).toEqual({ code: 1, stdout: '', stderr: 'error: plugin echo-component is already installed\n' });
-    const unknown = await cli(['plugin', 'install', 'no-such-plugin'], env);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot load plugin from no-such-plugin: .*\(bundled plugins: asterisk-im, echo-component, motd\)/) });
   });
 
   test('a server that is not running is named as the likely cause', async () => {

@@ -52,7 +52,7 @@ describe('defaults', () => {
         dataDir: 'var',
         listeners: { websocket: false, c2s: { port: 0 } },
         tls: { certFile: 'tls/cert.pem', keyFile: '/etc/key.pem' },
-        plugins: [{ name: 'motd', path: '../plugins/motd', config: { text: 'hi' } }],
+        plugins: [{ name: 'greeter', path: '../extensions/greeter', config: { text: 'hi' } }],
       }),
     );
     const dir = path.dirname(file);
@@ -64,7 +64,7 @@ describe('defaults', () => {
     expect(config.listeners.c2s).toEqual({ host: '0.0.0.0', port: 0, requireTls: true });
     expect(config.tls).toEqual({ certFile: path.join(dir, 'tls/cert.pem'), keyFile: '/etc/key.pem' });
     expect(config.plugins).toEqual([
-      { name: 'motd', path: path.resolve(dir, '../plugins/motd'), enabled: true, config: { text: 'hi' } },
+      { name: 'greeter', path: path.resolve(dir, '../extensions/greeter'), enabled: true, config: { text: 'hi' } },
     ]);
   });
 

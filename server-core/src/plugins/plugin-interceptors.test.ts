@@ -3,7 +3,7 @@ import type { Element } from 'ltx';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
 
-const PROBE = path.join(__dirname, 'test-plugins/interceptor-probe');
+const PROBE = path.join(__dirname, '../../test/plugins/interceptor-probe');
 
 const bodyIs = (text: string) => (stanza: Element) => stanza.name === 'message' && stanza.getChildText('body') === text;
 const errorOf = (stanza: Element) => stanza.getChild('error')?.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text')?.name;

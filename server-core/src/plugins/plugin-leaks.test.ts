@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import type { IqHandlers } from '../routing';
-import { EVERYTHING_NS, probe } from './test-plugins/everything';
+import { EVERYTHING_NS, probe } from '../../test/plugins/everything';
 
-const EVERYTHING = path.join(__dirname, 'test-plugins/everything');
+const EVERYTHING = path.join(__dirname, '../../test/plugins/everything');
 
 /** IqHandlers keeps its map private and has no count; the test reads it to see leaks directly. */
 const iqHandlerCount = (handlers: IqHandlers) => (handlers as unknown as { handlers: Map<string, unknown> }).handlers.size;

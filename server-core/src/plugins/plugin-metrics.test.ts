@@ -5,7 +5,7 @@ import { Scope } from '../lifecycle/scope';
 import { scopedMetrics } from './plugin-metrics';
 import { silentLogger } from '../log';
 
-const PLUGIN = path.join(__dirname, 'test-plugins/extension-points');
+const PLUGIN = path.join(__dirname, '../../test/plugins/extension-points');
 
 describe('ctx.metrics', () => {
   let server: TestServer;

@@ -3,9 +3,9 @@ import { startTestServer, type TestServer } from '../../../test/support/server-h
 import { TestClusterWorld } from '../../testing/cluster-world';
 import { eventually as waitFor } from '../../testing/eventually';
 import type { RedisCluster } from '../cluster';
-import { lostNodes } from './test-plugins/extension-points';
+import { lostNodes } from '../../test/plugins/extension-points';
 
-const PLUGIN = path.join(__dirname, 'test-plugins/extension-points');
+const PLUGIN = path.join(__dirname, '../../test/plugins/extension-points');
 
 /**
  * A node of the cluster that holds one available resource and then goes silent, as a crashed

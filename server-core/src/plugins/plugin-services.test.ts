@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 
-const BAD_PROVIDER = path.join(__dirname, 'test-plugins/bad-provider');
+const BAD_PROVIDER = path.join(__dirname, '../../test/plugins/bad-provider');
 
 describe('a plugin that gets services wrong fails to start, saying how', () => {
   let server: TestServer;

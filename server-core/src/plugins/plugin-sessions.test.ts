@@ -8,11 +8,11 @@ import { TestClusterWorld } from '../../testing/cluster-world';
 import type { RosterItem } from '../storage';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../test/support/xmpp-client';
-import { probe } from './test-plugins/session-verbs';
+import { probe } from '../../test/plugins/session-verbs';
 import type { PluginContext } from './types';
 import { eventually } from '../../testing/eventually';
 
-const PLUGIN = { name: 'session-verbs', path: path.join(__dirname, 'test-plugins/session-verbs') };
+const PLUGIN = { name: 'session-verbs', path: path.join(__dirname, '../../test/plugins/session-verbs') };
 const USERS = ['alice', 'bob', 'carol'];
 const password = (user: string) => `${user}-password`;
 const friend = (jid: string): RosterItem => ({ jid, name: null, subscription: 'both', askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });

@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
-import { probe } from './test-plugins/stateful';
+import { probe } from '../../test/plugins/stateful';
 
-const STATEFUL = path.join(__dirname, 'test-plugins/stateful');
-const MOTD = path.resolve(__dirname, '../../../plugins/motd');
+const STATEFUL = path.join(__dirname, '../../test/plugins/stateful');
+const EVERYTHING = path.join(__dirname, '../../test/plugins/everything');
 
 describe("a plugin's state", () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { plugins: [{ name: 'stateful', path: STATEFUL }, { name: 'motd', path: MOTD, config: { text: 'hello' } }] } });
+    server = await startTestServer({ config: { plugins: [{ name: 'stateful', path: STATEFUL }, { name: 'everything', path: EVERYTHING, config: { label: 'hello' } }] } });
   });
   afterAll(async () => {
     await server?.stop();
@@ -30,9 +30,9 @@ describe("a plugin's state", () => {
   });
 
   test('a plugin whose start returns nothing reconfigures and stops as before', async () => {
-    await server.server.plugins.reconfigure('motd', { text: 'changed' });
-    expect(server.server.plugins.get('motd')).toMatchObject({ state: 'running', error: null });
-    await server.server.plugins.disable('motd');
-    expect(server.server.plugins.get('motd')).toMatchObject({ state: 'stopped', error: null });
+    await server.server.plugins.reconfigure('everything', { label: 'changed' });
+    expect(server.server.plugins.get('everything')).toMatchObject({ state: 'running', error: null });
+    await server.server.plugins.disable('everything');
+    expect(server.server.plugins.get('everything')).toMatchObject({ state: 'stopped', error: null });
   });
 });

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../test/support/server-harness';
 import { RAW_SIGN_IN_CONFIG, rawSession } from '../../../test/attacks/raw-session';
 import type { RawStream } from '../../../test/attacks/attack-kit';
-import { FEATURE_NS } from './test-plugins/extension-points';
+import { FEATURE_NS } from '../../test/plugins/extension-points';
 
-const PLUGIN = path.join(__dirname, 'test-plugins/extension-points');
+const PLUGIN = path.join(__dirname, '../../test/plugins/extension-points');
 
 describe('ctx.streamFeatures', () => {
   let server: TestServer;

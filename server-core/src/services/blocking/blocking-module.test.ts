@@ -4,12 +4,12 @@ import type { Element } from 'ltx';
 import { runCliInProcess as runCliCaptured } from '../../../../test/support/cli-in-process';
 import { readServerVersion } from '../../core/server-version';
 import { startWorld, chat, bodyIs, errorCondition, iqFailure, roundTrip, xml, type World, type TestClient } from '../../../testing/world';
-import { BLOCKING_PROBE_NS } from '../../plugins/test-plugins/blocking-probe';
+import { BLOCKING_PROBE_NS } from '../../../test/plugins/blocking-probe';
 
 const BLOCKING = 'urn:xmpp:blocking';
 const DISCO_INFO = 'http://jabber.org/protocol/disco#info';
-const PROBE = path.resolve(__dirname, '../../plugins/test-plugins/blocking-probe');
-const MOTD = path.resolve(__dirname, '../../../../plugins/motd');
+const PROBE = path.resolve(__dirname, '../../../test/plugins/blocking-probe');
+const STATEFUL = path.resolve(__dirname, '../../../test/plugins/stateful');
 const VERSION = readServerVersion();
 
 const blocklistRequest = () => xml('iq', { type: 'get' }, xml('blocklist', { xmlns: BLOCKING }));
@@ -51,12 +51,12 @@ describe('blocking as a core module', () => {
   test('module list shows it among the core modules and the plugins; disabling it at run time turns XEP-0191 off, enabling restores it', async () => {
     world = await startWorld(['alice', 'bob', 'carol'], {
       listeners: { admin: { host: '127.0.0.1', port: 0 } },
-      plugins: [{ name: 'motd', path: MOTD, config: { text: 'hi' } }],
+      plugins: [{ name: 'stateful', path: STATEFUL }],
     });
     const cli = moduleCli(world);
     const listed = await cli('list');
     expect(listed.code).toBe(0);
-    expect(listed.stdout.split('\n')).toEqual(expect.arrayContaining([`blocking ${VERSION}\tenabled\trunning\tcore`, 'motd 0.1.0\tenabled\trunning\tplugin']));
+    expect(listed.stdout.split('\n')).toEqual(expect.arrayContaining([`blocking ${VERSION}\tenabled\trunning\tcore`, 'stateful 1.0.0\tenabled\trunning\tplugin']));
     // The plugin commands keep to plugins.
     expect(await runCliCaptured(['plugin', 'disable', 'blocking'], cliEnv(world))).toEqual({
       code: 1,

@@ -1,6 +1,5 @@
 /** The test plugin's command line: one command group reading the plugin's admin route. */
-import { CliError } from '../../../command/command';
-import { definePluginCli } from '../../plugin-cli';
+import { CliError, definePluginCli } from '@asterisk-im/server-core';
 
 export default definePluginCli({
   plugin: 'extension-points',

@@ -1,6 +1,6 @@
 /** Test plugin: registers a few things, then fails to start. */
 import { z } from 'zod';
-import { definePlugin } from '../../types';
+import { definePlugin } from '@asterisk-im/server-core';
 
 export const FAILING_NS = 'urn:test:failing';
 

@@ -1,6 +1,6 @@
 /** Test plugin: gets providing a service wrong, in the way its config says. */
 import { z } from 'zod';
-import { definePlugin } from '../../types';
+import { definePlugin } from '@asterisk-im/server-core';
 
 export default definePlugin({
   name: 'bad-provider',

@@ -1,6 +1,6 @@
 /** Test plugin: its state comes from start, and its hooks record the state they were handed. */
 import { z } from 'zod';
-import { definePlugin } from '../../types';
+import { definePlugin } from '@asterisk-im/server-core';
 
 export interface StatefulState {
   run: number;

@@ -1,7 +1,7 @@
 /** Test plugin: depends on the core's `blocking` service and answers, for the asker, whether they block a JID. */
 import { Element } from 'ltx';
 import { z } from 'zod';
-import { definePlugin } from '../../types';
+import { definePlugin } from '@asterisk-im/server-core';
 
 export const BLOCKING_PROBE_NS = 'urn:test:blocking-probe';
 

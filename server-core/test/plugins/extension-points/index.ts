@@ -2,8 +2,7 @@
 import path from 'node:path';
 import { Element } from 'ltx';
 import { z } from 'zod';
-import { html } from '../../../http/html';
-import { definePlugin } from '../../types';
+import { definePlugin, html } from '@asterisk-im/server-core';
 
 export const FEATURE_NS = 'urn:test:extension-points:feature';
 

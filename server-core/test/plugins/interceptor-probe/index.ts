@@ -1,8 +1,7 @@
 /** Test plugin: interceptors that reject, rewrite, throw, and mark their running order. */
 import { z } from 'zod';
 import { Element } from 'ltx';
-import { definePlugin } from '../../types';
-import { StanzaError } from '../../../xml';
+import { definePlugin, StanzaError } from '@asterisk-im/server-core';
 
 const bodyOf = (stanza: Element) => (stanza.name === 'message' ? stanza.getChildText('body') : null);
 

@@ -1,6 +1,7 @@
 /** Test plugin: registers one of everything the context offers, and counts what reaches it. */
+import { Element } from 'ltx';
 import { z } from 'zod';
-import { definePlugin } from '../../types';
+import { definePlugin } from '@asterisk-im/server-core';
 
 export const EVERYTHING_NS = 'urn:test:everything';
 
@@ -10,12 +11,12 @@ export const probe = { timerFires: 0, messages: 0, tasks: 0, cacheEntries: 0, se
 export default definePlugin({
   name: 'everything',
   version: '1.0.0',
-  configSchema: z.object({ label: z.string().default('x'), password: z.string().optional() }).strict(),
+  configSchema: z.object({ label: z.string().min(1, 'must not be empty').default('x'), password: z.string().optional() }).strict(),
   start(ctx) {
     ctx.interceptors.add({ name: 'noop', intercept: () => undefined });
-    ctx.iq.register('server', EVERYTHING_NS, () => undefined);
+    ctx.iq.register('server', EVERYTHING_NS, () => new Element('query', { xmlns: EVERYTHING_NS }).t(ctx.config.value.label));
     ctx.iq.register('account', EVERYTHING_NS, () => undefined);
-    ctx.components.register('everything', { name: 'Everything' });
+    ctx.components.register('everything', { name: 'Everything', features: [EVERYTHING_NS] });
     ctx.disco.addFeature(EVERYTHING_NS);
     ctx.disco.addItem({ jid: `${ctx.domain}`, node: 'everything' });
     ctx.events.on('sessionCreated', () => void probe.sessions++);

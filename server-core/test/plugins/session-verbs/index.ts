@@ -1,8 +1,7 @@
 /** Test plugin: hands its context to the test, and records what its interceptor and events see. */
 import type { Element } from 'ltx';
 import { z } from 'zod';
-import type { PluginSession } from '../../plugin-sessions';
-import { definePlugin, type PluginContext } from '../../types';
+import { definePlugin, type PluginContext, type PluginSession } from '@asterisk-im/server-core';
 
 /** Read by tests (one module instance per test file): the context on each node, what reached the plugin. */
 export const probe = {
