@@ -34,6 +34,7 @@ export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-clie
 // Running a node in-process, as the demo does.
 export { startServer } from '../src/server';
 export type { RunningServer } from '../src/server';
+export type { Stores } from '../src/storage/stores';
 export { parseConfig } from '../src/config';
 export { createLogger } from '../src/log/logger';
 

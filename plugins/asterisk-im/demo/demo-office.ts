@@ -2,7 +2,7 @@
  * Who is in the demo office: chat users, their phones, and the roster that lets each of them
  * see the others' presence. The phones are the AMI simulator's demo endpoints.
  */
-import type { Stores } from '@asterisk-im/server-core';
+import type { Stores } from '@asterisk-im/server-core/testing';
 
 export interface DemoUser {
   username: string;

@@ -28,7 +28,7 @@ export interface AsteriskImState {
 export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promise<AsteriskImState> {
   const store = new SqlPhoneStore({
     db: ctx.db,
-    stores: ctx.stores,
+    users: ctx.users,
     domain: ctx.domain,
     configSettings: () => ctx.config.value.settings,
     changes: ctx.cluster.createCache<number>(CACHES.storeChanges),

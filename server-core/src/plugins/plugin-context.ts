@@ -14,6 +14,7 @@ import { scopedConsole } from './plugin-console';
 import { scopedNodeLost } from './plugin-node-loss';
 import { scopedStreamFeatures } from './plugin-stream-features';
 import type { ConsoleExtensions } from './console-extensions';
+import { pluginUsers } from './plugin-users';
 import type { DiscoItem, PluginContext, PluginDefinition } from './types';
 import type { Jid } from '../xml';
 import type { PepService } from '../core/pep-api';
@@ -73,7 +74,7 @@ export function createPluginContext<C>(deps: PluginContextDeps<C>): PluginContex
     logger: deps.logger,
     config: deps.config,
     db: deps.db,
-    stores: core.stores,
+    users: pluginUsers(core.stores, core.domain),
     sessions: pluginSessions(core, published),
     router: {
       route: (stanza, from) => routeFrom(core, stanza, from ?? senderOf(stanza, core.domain)),

@@ -7,7 +7,7 @@ import type { Element } from 'ltx';
 import type { z } from 'zod';
 import type { Logger } from '../log';
 import type { Database, Migration } from '../storage';
-import type { Stores } from '../storage/stores';
+import type { PluginUsers } from './plugin-users';
 import type { ClusterCache, ClusterEvents, CacheOptions, JsonValue, TaskOptions, TaskResult, MessageHandler } from '../cluster/types';
 import type { JsonShaped } from '../cluster/jsonify';
 import type { CoreEvents } from '../core/core-context';
@@ -205,7 +205,8 @@ export interface PluginContext<C = unknown> {
   readonly logger: Logger;
   readonly config: PluginConfig<C>;
   readonly db: Database;
-  readonly stores: Stores;
+  /** Read-only: whether an account exists, roster entries, who may see whose presence. */
+  readonly users: PluginUsers;
   /** This node's sessions as read-only views, and the verbs a plugin may use on them. */
   readonly sessions: PluginSessions;
   readonly router: PluginRouter;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
-import type { Database, Queryable, Stores, ClusterCache } from '@asterisk-im/server-core';
+import type { Database, Queryable, PluginUsers, ClusterCache } from '@asterisk-im/server-core';
 import { normaliseDeviceName } from '../calls';
 import { deleteDevice, deleteServer, readAll, writeDevice, writeServer, writeSettings, type StoredData } from './store-tables';
 import {
@@ -17,7 +17,7 @@ import { DEFAULT_SETTINGS, describeZodError, deviceFields, serverFields, setting
 
 export interface PhoneStoreDeps {
   db: Database;
-  stores: Stores;
+  users: Pick<PluginUsers, 'exists'>;
   domain: string;
   /** Settings from the plugin config; saved settings override them. */
   configSettings: () => Partial<Settings>;
@@ -238,7 +238,7 @@ export class SqlPhoneStore implements PhoneStore {
     const parsed = parse(deviceSchema, input);
     if (!this.data.servers.some((s) => s.name === parsed.server)) throw new PhoneStoreError('not-found', 'server', `no Asterisk server named ${parsed.server}`);
     const [local, domain] = parsed.user.split('@') as [string, string];
-    if (options.requireAccount && (domain !== this.deps.domain.toLowerCase() || !(await this.deps.stores.accounts.exists(local)))) {
+    if (options.requireAccount && (domain !== this.deps.domain.toLowerCase() || !(await this.deps.users.exists(local)))) {
       throw new PhoneStoreError('not-found', 'user', `no account ${parsed.user} on this server`);
     }
     return { ...parsed, device: normaliseDeviceName(parsed.device), primary: parsed.primary ?? false };
