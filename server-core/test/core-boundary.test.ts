@@ -81,8 +81,9 @@ describe('the core without its plugins', () => {
   });
 
   test("no core test loads a plugin of plugins/ (the core's tests pass with that folder deleted)", () => {
-    const shipped = fs.readdirSync(PLUGINS).filter((name) => fs.existsSync(path.join(PLUGINS, name, 'package.json')));
-    expect(shipped.length).toBeGreaterThan(0);
+    // Without plugins/ (the core on its own) there is nothing a test could load.
+    const shipped = fs.existsSync(PLUGINS) ? fs.readdirSync(PLUGINS).filter((name) => fs.existsSync(path.join(PLUGINS, name, 'package.json'))) : [];
+    if (fs.existsSync(PLUGINS)) expect(shipped.length).toBeGreaterThan(0);
     // A folder path into plugins/, or a config entry naming a shipped plugin (found as bundled).
     const uses = shipped.flatMap((name) => [new RegExp(`plugins/${name}\\b`), new RegExp(`name: '${name}'`)]);
     const found: string[] = [];

@@ -30,6 +30,12 @@ export {
 export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from './world';
 export { connectClient, ClientPool } from '../../test/support/xmpp-client';
 export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
+// Rosters and presence between test clients.
+export { mutualSubscription, presence, presenceOf, rosterOnly } from './presence-steps';
+
+// Several nodes as processes, on Redis and a private PostgreSQL schema (each node is a ServerAddress).
+export { TestCluster } from '../../test/support/cluster-harness';
+export type { ClusterNode, ClusterHarnessOptions } from '../../test/support/cluster-harness';
 
 // Running a node in-process, as the demo does.
 export { startServer } from '../src/server';

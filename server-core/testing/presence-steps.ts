@@ -48,7 +48,7 @@ export async function rosterOnly(world: World, user: string, resource: string): 
 }
 
 /** `a` and `b` (both online and available) subscribe to each other; ends with `both` on both rosters. */
-export async function mutualSubscription(world: World, a: TestClient, b: TestClient): Promise<void> {
+export async function mutualSubscription(world: Pick<World, 'domain'>, a: TestClient, b: TestClient): Promise<void> {
   const [aBare, bBare] = [bare(a.jid), bare(b.jid)];
   await a.send(presence('subscribe', bBare));
   await b.waitFor(presenceOf(aBare, 'subscribe'));

@@ -34,12 +34,16 @@ export interface CliServer {
   stop(): Promise<void>;
 }
 
-/** A test server with its admin API on, and a config file in its own folder that names that API. */
+/**
+ * A test server with its admin API on, and a config file in its own folder that names that API
+ * and lists the same plugins (so their commands are there).
+ */
 export async function startCliServer(config: Record<string, unknown> = {}): Promise<CliServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-cli-'));
   const server = await startTestServer({ dataDir, config: { ...config, listeners: { admin: { host: '127.0.0.1', port: 0 } } } });
   const configFile = path.join(dataDir, 'config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } } }));
+  const plugins = config.plugins === undefined ? {} : { plugins: config.plugins };
+  fs.writeFileSync(configFile, JSON.stringify({ dataDir, listeners: { admin: { host: '127.0.0.1', port: server.server.addresses.admin.port } }, ...plugins }));
   return {
     server,
     env: { AIM_CONFIG: configFile },

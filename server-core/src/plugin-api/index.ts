@@ -58,6 +58,7 @@ export type { JsonValue, ClusterCache, CacheOptions, ClusterEvents, TaskHandler,
 // Durable data through ctx.db and ctx.stores.
 export type { Database, Migration, Queryable, Row, SqlValue } from '../storage/types';
 export type { PluginUsers, PluginRosterItem } from '../plugins/plugin-users';
+export type { ServiceMap, ServiceName, ServiceRef } from '../core/service-registry';
 
 // Personal eventing through ctx.pep.
 export type { PepItem, PepService } from '../core/pep-api';
