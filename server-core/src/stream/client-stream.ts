@@ -57,6 +57,7 @@ export class ClientStream {
   private username: string | undefined;
   private session: BoundSession | undefined;
   private busy: Promise<void> = Promise.resolve();
+  private connectionGone = false;
   /** Whether our header of the current stream (it restarts after TLS and SASL) went out. */
   private headerSent = false;
   readonly openedAt = Date.now();
@@ -72,7 +73,8 @@ export class ClientStream {
     this.view = this.featureView();
     this.parser.on('streamStart', (attrs) => this.onStreamStart(attrs));
     this.parser.on('stanza', (el) => this.enqueue(el));
-    this.parser.on('streamEnd', () => this.close());
+    // The client's close comes after what it sent before it: those stanzas are handled first.
+    this.parser.on('streamEnd', () => this.afterQueued(() => this.close()));
     this.parser.on('fault', (condition, text) => this.fail(new StreamError(condition, text)));
     connection.on('data', (text) => {
       this.lastReceivedAt = Date.now();
@@ -275,9 +277,22 @@ export class ClientStream {
     return undefined;
   }
 
+  /**
+   * The connection is gone, but the stanzas it delivered before are still handled, in order
+   * (a message sent just before the client hung up is not lost); then the session ends. What the
+   * server itself refused by closing the stream (phase already closed) is dropped.
+   */
   private onConnectionClosed(): void {
-    this.phase = 'closed';
-    this.session?.closed();
-    this.host.streamClosed(this);
+    if (this.connectionGone) return;
+    this.connectionGone = true;
+    this.afterQueued(() => {
+      this.phase = 'closed';
+      this.session?.closed();
+      this.host.streamClosed(this);
+    });
+  }
+
+  private afterQueued(step: () => void): void {
+    this.busy = this.busy.then(step).catch((err) => this.host.logger.error({ err, stream: this.id }, 'failed to end the stream'));
   }
 }
