@@ -29,9 +29,8 @@ export class LastLogoutStore {
   }
 
   async get(username: string): Promise<LastLogout | undefined> {
-    const row = await this.db.get<{ logout_at: number | string; status: string | null }>('SELECT logout_at, status FROM last_activity_logouts WHERE username = ?', [username]);
-    // PostgreSQL hands BIGINT back as a string.
-    return row && { username, at: Number(row.logout_at), status: row.status };
+    const row = await this.db.get<{ logout_at: number; status: string | null }>('SELECT logout_at, status FROM last_activity_logouts WHERE username = ?', [username]);
+    return row && { username, at: row.logout_at, status: row.status };
   }
 
   async forget(username: string): Promise<boolean> {

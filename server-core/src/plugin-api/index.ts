@@ -57,6 +57,7 @@ export type { JsonValue, ClusterCache, CacheOptions, ClusterEvents, TaskHandler,
 
 // Durable data through ctx.db and ctx.stores.
 export type { Database, Migration, Queryable, Row, SqlValue } from '../storage/types';
+export { isUniqueViolation, isForeignKeyViolation } from '../storage/sql-errors';
 export type { PluginUsers, PluginRosterItem } from '../plugins/plugin-users';
 export type { ServiceMap, ServiceName, ServiceRef } from '../core/service-registry';
 
@@ -80,3 +81,5 @@ export { formField, formError } from '../http/form-parts';
 export type { PluginLostNode } from '../plugins/plugin-node-loss';
 export type { PluginStreamFeatures } from '../plugins/plugin-stream-features';
 export type { StreamFeature, FeatureStream, StreamPhase } from '../stream/stream-features';
+export { StreamError } from '../stream/stream-errors';
+export type { StreamErrorCondition } from '../stream/stream-errors';
