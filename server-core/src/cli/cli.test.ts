@@ -80,6 +80,17 @@ describe('asterisk-im config check', () => {
     });
   });
 
+  it('checks the modules section: each name must be a core module, its config must pass that module\'s schema', async () => {
+    const configFile = tempConfig({ modules: { blokking: { enabled: false }, blocking: { config: { strict: true } } } });
+    const result = await cli(['config', 'check', '--config', configFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^config error at modules\.blokking: there is no core module of that name \(there are disco, .*blocking.*\)$/),
+      expect.stringMatching(/^config error at modules\.blocking\.config\.strict: unknown key/),
+      '',
+    ]);
+  });
+
   it('says ok when every plugin config passes', async () => {
     const configFile = tempConfig({ plugins: [{ name: 'stateful', path: stateful, config: { label: 'fine' } }] });
     expect(await cli(['config', 'check', '--config', configFile])).toEqual({ code: 0, stdout: 'config ok: domain localhost, storage sqlite, cluster none\n', stderr: '' });

@@ -5,6 +5,7 @@
  */
 import { formatIssues, type ServerConfig } from '../config';
 import { loadPluginDefinition } from './plugin-loader';
+import type { CoreModuleDefinition } from './core-module';
 
 export interface PluginConfigProblem {
   plugin: string;
@@ -17,6 +18,21 @@ export function pluginConfigProblems(entries: ServerConfig['plugins'], options: 
   return entries.flatMap((entry, index) => {
     if (options.enabledOnly && !entry.enabled) return [];
     return entryProblems(entry, index, options.baseDir ?? process.cwd()).map((problem) => ({ plugin: entry.name, problem }));
+  });
+}
+
+/**
+ * The `modules` section checked the way a start would apply it: each name must be a core
+ * module, and its `config` must pass that module's schema.
+ */
+export function moduleConfigProblems(entries: ServerConfig['modules'], coreModules: readonly CoreModuleDefinition[]): string[] {
+  const byName = new Map(coreModules.map((definition) => [definition.name, definition]));
+  return Object.entries(entries).flatMap(([name, entry]) => {
+    const definition = byName.get(name);
+    if (!definition) return [`config error at modules.${name}: there is no core module of that name (there are ${[...byName.keys()].join(', ')})`];
+    const parsed = definition.configSchema.safeParse(entry.config);
+    if (parsed.success) return [];
+    return formatIssues(parsed.error.issues, definition.configSchema, entry.config, new Map(), ['modules', name, 'config']);
   });
 }
 

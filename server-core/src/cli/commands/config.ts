@@ -1,6 +1,7 @@
 /** `config check`: validates the config without starting anything, optionally printing the result. */
 import { ConfigError } from '../../config';
-import { pluginConfigProblems } from '../../plugins/check-plugin-configs';
+import { moduleConfigProblems, pluginConfigProblems } from '../../plugins/check-plugin-configs';
+import { CORE_MODULES } from '../../server/modules';
 import type { Command, CommandGroup } from '../../command/command';
 
 const SECRET_KEY = /pass(word)?|secret|token|key$/i;
@@ -20,12 +21,12 @@ function masked(value: unknown, key = ''): unknown {
 
 const check: Command = {
   name: 'check',
-  summary: 'check the config file, and each listed plugin\'s config against that plugin\'s schema; report every problem',
+  summary: 'check the config file, the core modules it names and each listed plugin\'s config against its schema; report every problem',
   options: { show: { type: 'boolean', description: 'print the effective config (defaults filled in, passwords masked)' } },
   async run(input) {
     const config = input.loadConfig();
-    const refused = pluginConfigProblems(config.plugins);
-    if (refused.length > 0) throw new ConfigError('invalid', refused.map((entry) => entry.problem), input.options.config as string | undefined);
+    const refused = [...moduleConfigProblems(config.modules, CORE_MODULES), ...pluginConfigProblems(config.plugins).map((entry) => entry.problem)];
+    if (refused.length > 0) throw new ConfigError('invalid', refused, input.options.config as string | undefined);
     if (input.options.show) input.io.stdout.write(`${JSON.stringify(masked(config), null, 2)}\n`);
     else input.io.stdout.write(`config ok: domain ${config.domain}, storage ${config.storage.kind}, cluster ${config.cluster.kind}\n`);
   },
