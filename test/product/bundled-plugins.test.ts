@@ -20,8 +20,8 @@ describe('the bundled plugins', () => {
   });
   afterAll(() => cliServer?.stop());
 
-  test('are the three plugins of plugins/', () => {
-    expect(SHIPPED).toEqual(['asterisk-im', 'echo-component', 'motd']);
+  test('are the four plugins of plugins/', () => {
+    expect(SHIPPED).toEqual(['asterisk-im', 'echo-component', 'last-activity', 'motd']);
   });
 
   test('config check finds one by its name alone and checks its config', async () => {

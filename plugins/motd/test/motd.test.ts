@@ -38,7 +38,7 @@ describe('the motd plugin', () => {
 
   test('a new text applies at once, and an invalid one is refused naming the field', async () => {
     await plugins().reconfigure('motd', { text: 'Maintenance at 18:00' });
-    await expect(plugins().reconfigure('motd', { text: '' })).rejects.toMatchObject({ kind: 'invalid-config', issues: [{ field: 'text', message: 'must not be empty' }] });
+    await expect(plugins().reconfigure('motd', { text: '' })).rejects.toMatchObject({ kind: 'invalid-config', issues: [{ field: 'text', message: 'must not be empty, got ""' }] });
     await expect(plugins().reconfigure('motd', { text: 'ok', colour: 'red' })).rejects.toMatchObject({ kind: 'invalid-config' });
     const alice = await world.online('alice', 'reconfigured');
     expect((await alice.waitFor(isHeadline)).getChildText('body')).toBe('Maintenance at 18:00');

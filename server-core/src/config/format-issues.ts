@@ -1,8 +1,10 @@
 /**
- * Turns zod issues into lines a person can act on: the exact key path, what was expected and
- * what was found, e.g. `config error at listeners.c2s.port: expected a port number ..., got "abc"`.
+ * The one way zod issues become words a person can act on, for config files, plugin and module
+ * configs and HTTP bodies alike: the exact key path, what was expected and what was found
+ * (`listeners.c2s.port: expected a port number ..., got "abc"`), never the value of a secret.
  */
 import { z } from 'zod';
+import { isSecretKey } from './secret-keys';
 
 export type KeyPath = (string | number)[];
 
@@ -13,37 +15,51 @@ export function pathToString(path: KeyPath): string {
   return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
 }
 
-/** `prefix` is where `raw` sits in the whole file (a plugin's config is at `plugins[i].config`). */
-export function formatIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins, prefix: KeyPath = []): string[] {
-  return issues.flatMap((issue) => formatIssue(issue, schema, raw, origins, prefix));
+/** One problem: where (`field` is `path` written as in the file, `servers[0].host`) and what. */
+export interface Issue {
+  path: KeyPath;
+  field: string;
+  message: string;
 }
 
-function formatIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins, prefix: KeyPath): string[] {
+/** `prefix` is where `raw` sits in the whole (a plugin's config is at `plugins[i].config`). */
+export function describeIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny, raw: unknown, prefix: KeyPath = []): Issue[] {
+  return issues.flatMap((issue) => describeIssue(issue, schema, raw, prefix));
+}
+
+/** Config file lines: `config error at <key> (from <env var>): <message>`. */
+export function formatIssues(issues: z.ZodIssue[], schema: z.ZodTypeAny, raw: unknown, origins: ValueOrigins, prefix: KeyPath = []): string[] {
+  return describeIssues(issues, schema, raw, prefix).map((issue) => lineAt(issue, origins));
+}
+
+function describeIssue(issue: z.ZodIssue, schema: z.ZodTypeAny, raw: unknown, prefix: KeyPath): Issue[] {
   if (issue.code === 'invalid_union') {
     const closest = closestUnionBranch(issue);
-    if (closest) return formatIssues(closest, schema, raw, origins, prefix);
+    if (closest) return describeIssues(closest, schema, raw, prefix);
   }
-  const line = (path: KeyPath, origins: ValueOrigins, message: string) => lineAt([...prefix, ...path], origins, message);
+  const at = (path: KeyPath, message: string): Issue => {
+    const full = [...prefix, ...path];
+    return { path: full, field: pathToString(full), message };
+  };
   if (issue.code === 'unrecognized_keys') {
     const allowed = knownKeysAt(schema, issue.path, raw);
     const hint = allowed.length > 0 ? ` (known keys here: ${allowed.join(', ')})` : '';
-    return issue.keys.map((key) => line([...issue.path, key], origins, `unknown key${hint}`));
+    return issue.keys.map((key) => at([...issue.path, key], `unknown key${hint}`));
   }
   const value = valueAt(raw, issue.path);
   if (issue.code === 'invalid_type' && value === undefined) {
-    return [line(issue.path, origins, issue.message === 'Required' ? 'is required' : issue.message)];
+    return [at(issue.path, issue.message === 'Required' ? 'is required' : issue.message)];
   }
   let message = issue.message;
   if (issue.code === 'invalid_type' && message.startsWith('Expected ')) message = `expected ${issue.expected}`;
-  const showValue = issue.code !== 'custom' || issue.params?.showValue === true;
-  return [line(issue.path, origins, showValue ? `${message}, got ${describeValue(value)}` : message)];
+  const showValue = (issue.code !== 'custom' || issue.params?.showValue === true) && !isSecretKey(issue.path[issue.path.length - 1]);
+  return [at(issue.path, showValue ? `${message}, got ${describeValue(value)}` : message)];
 }
 
-function lineAt(path: KeyPath, origins: ValueOrigins, message: string): string {
-  const key = pathToString(path);
-  const origin = origins.get(key);
-  const where = key ? ` at ${key}${origin ? ` (from ${origin})` : ''}` : ' at the top level';
-  return `config error${where}: ${message}`;
+function lineAt(issue: Issue, origins: ValueOrigins): string {
+  const origin = origins.get(issue.field);
+  const where = issue.field ? ` at ${issue.field}${origin ? ` (from ${origin})` : ''}` : ' at the top level';
+  return `config error${where}: ${issue.message}`;
 }
 
 /**

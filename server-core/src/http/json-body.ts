@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { HttpError } from './http-error';
+import { describeIssues } from '../config/format-issues';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Deeper bodies are refused before parsing: no admin body needs more, and deep values overflow the stack of whatever walks them. */
@@ -53,10 +54,7 @@ export function jsonDepth(text: string, stopAbove = Infinity): number {
 export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.join('.');
-  const message = field ? `${field}: ${issue.message}` : issue.message;
-  throw new HttpError(400, 'invalid-body', message, field, {
-    issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-  });
+  const issues = describeIssues(parsed.error.issues, schema, body).map(({ field, message }) => ({ field, message }));
+  const [{ field, message }] = issues;
+  throw new HttpError(400, 'invalid-body', field ? `${field}: ${message}` : message, field, { issues });
 }

@@ -41,6 +41,9 @@ export type { StanzaErrorType, StanzaErrorCondition } from '../xml/stanza';
 
 // Admin routes answer errors with an HTTP status.
 export { HttpError } from '../http/http-error';
+export { parseBody } from '../http/json-body';
+export { describeIssues } from '../config/format-issues';
+export type { Issue } from '../config/format-issues';
 
 // Logging.
 export { silentLogger } from '../log/logger';

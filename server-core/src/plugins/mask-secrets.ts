@@ -1,11 +1,12 @@
 import type { JsonValue } from '../cluster/types';
 
-const SECRET_KEY = /secret|password|passwd|token|api[-_]?key|private[-_]?key/i;
+import { isSecretKey } from '../config';
+
 export const MASK = '***';
 
 /** A copy of a config with every value under a secret-looking key replaced, at any depth. */
 export function maskSecrets(value: unknown, key = ''): JsonValue {
-  if (SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') return MASK;
+  if (isSecretKey(key) && value !== null && value !== undefined && value !== '') return MASK;
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, maskSecrets(inner, name)]));
@@ -19,7 +20,7 @@ export function maskSecrets(value: unknown, key = ''): JsonValue {
  * unchanged; those keys keep their current value, so a round trip never overwrites a secret with "***".
  */
 export function restoreMaskedSecrets(next: unknown, current: unknown, key = ''): unknown {
-  if (next === MASK && SECRET_KEY.test(key)) return current;
+  if (next === MASK && isSecretKey(key)) return current;
   if (Array.isArray(next)) return next.map((item, index) => restoreMaskedSecrets(item, Array.isArray(current) ? current[index] : undefined));
   if (next !== null && typeof next === 'object') {
     const base = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { z } from 'zod';
+import { describeIssues } from '../config';
 import { PluginError, type ConfigIssue } from './plugin-errors';
 import type { PluginConfig } from './types';
 
@@ -7,7 +8,7 @@ import type { PluginConfig } from './types';
 export function validatePluginConfig<C>(pluginName: string, schema: z.ZodType<C, z.ZodTypeDef, unknown>, raw: unknown): C {
   const parsed = schema.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
-  const issues: ConfigIssue[] = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  const issues: ConfigIssue[] = describeIssues(parsed.error.issues, schema, raw ?? {}).map(({ field, message }) => ({ field, message }));
   const summary = issues.map((issue) => `${issue.field || '(config)'}: ${issue.message}`).join('; ');
   throw new PluginError('invalid-config', `invalid config for plugin ${pluginName}: ${summary}`, issues);
 }

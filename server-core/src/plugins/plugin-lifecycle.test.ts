@@ -63,7 +63,7 @@ describe('plugins at run time', () => {
   });
 
   test('an invalid config is refused with the field named, and the running config stays', async () => {
-    await expect(server.server.plugins.reconfigure('everything', { label: '' })).rejects.toMatchObject({ kind: 'invalid-config', issues: [{ field: 'label', message: 'must not be empty' }] });
+    await expect(server.server.plugins.reconfigure('everything', { label: '' })).rejects.toMatchObject({ kind: 'invalid-config', issues: [{ field: 'label', message: 'must not be empty, got ""' }] });
     await expect(server.server.plugins.reconfigure('everything', { label: 'ok', colour: 'red' })).rejects.toMatchObject({ kind: 'invalid-config' });
     expect(server.server.plugins.get('everything')?.config).toEqual({ label: 'Maintenance at 18:00' });
   });

@@ -1,14 +1,10 @@
 import type { z } from 'zod';
-import { HttpError } from '@asterisk-im/server-core';
+import { HttpError, parseBody as parseHttpBody } from '@asterisk-im/server-core';
 import { PhoneStoreError } from '../store/types';
-import { describeZodError } from '../store/validation';
 
-/** Validates a request body; a failure is a 400 naming the first field at fault (never echoing values). */
+/** Validates a request body (an absent one is `{}`); a failure is a 400 naming every field at fault, never quoting a secret. */
 export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const { field, message } = describeZodError(result.error);
-  throw new HttpError(400, 'invalid-body', message, field);
+  return parseHttpBody(schema, body ?? {});
 }
 
 const STATUS_OF_STORE_ERROR = { invalid: 400, 'not-found': 404, conflict: 409 } as const;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import type { Database, Queryable, PluginUsers, ClusterCache } from '@asterisk-im/server-core';
+import { describeIssues } from '@asterisk-im/server-core';
 import { normaliseDeviceName } from '../calls';
 import { deleteDevice, deleteServer, readAll, writeDevice, writeServer, writeSettings, type StoredData } from './store-tables';
 import {
@@ -13,7 +14,7 @@ import {
   type PhoneStore,
   type Settings,
 } from './types';
-import { DEFAULT_SETTINGS, describeZodError, deviceFields, serverFields, settingsSchema } from './validation';
+import { DEFAULT_SETTINGS, deviceFields, serverFields, settingsSchema } from './validation';
 
 export interface PhoneStoreDeps {
   db: Database;
@@ -33,8 +34,8 @@ const CHANGE_KEY = 'version';
 function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, prefix = ''): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const { field, message } = describeZodError(result.error, prefix);
-  throw new PhoneStoreError('invalid', field, message.replace(/^[^:]*: /, ''));
+  const [{ field, message }] = describeIssues(result.error.issues, schema, value, prefix ? [prefix] : []);
+  throw new PhoneStoreError('invalid', field || prefix || 'input', message);
 }
 
 export const info = (s: AsteriskServer): AsteriskServerInfo => ({ name: s.name, host: s.host, port: s.port, username: s.username, tls: s.tls, hasSecret: s.secret !== '' });

@@ -46,11 +46,3 @@ export const DEFAULT_SETTINGS: z.infer<typeof settingsSchema> = {
   ringingIsBusy: false,
   queuePresence: false,
 };
-
-/** A ZodError as one message naming every field at fault (never its value: it may be a secret). */
-export function describeZodError(error: z.ZodError, prefix = ''): { field: string; message: string } {
-  const first = error.issues[0];
-  const field = [prefix, ...(first?.path ?? [])].filter((p) => p !== '').join('.') || prefix || 'input';
-  const message = error.issues.map((i) => `${[prefix, ...i.path].filter((p) => p !== '').join('.') || 'input'}: ${i.message}`).join('; ');
-  return { field, message };
-}

@@ -1,15 +1,13 @@
 /** `config check`: validates the config without starting anything, optionally printing the result. */
-import { ConfigError } from '../../config';
+import { ConfigError, isSecretKey } from '../../config';
 import { moduleConfigProblems, pluginConfigProblems } from '../../plugins/check-plugin-configs';
 import { CORE_MODULES } from '../../server/modules';
 import type { Command, CommandGroup } from '../../command/command';
 
-const SECRET_KEY = /pass(word)?|secret|token|key$/i;
-
 /** Masks URL passwords and secret-looking keys (plugin configs hold credentials). */
 function masked(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
-    if (SECRET_KEY.test(key) && !key.endsWith('File')) return '***';
+    if (isSecretKey(key)) return '***';
     return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
   }
   if (Array.isArray(value)) return value.map((item) => masked(item));
