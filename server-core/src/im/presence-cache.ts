@@ -4,6 +4,9 @@ import type { ClusterCache } from '../cluster/types';
 import type { LostNode } from '../cluster/node-lost-handlers';
 import type { CoreContext } from '../core/core-context';
 
+/** The replicated cache's name; entity caps read the presences it holds. */
+export const PRESENCE_CACHE = 'xmpp-presence';
+
 /**
  * The last available presence of every available resource in the cluster (full JID ->
  * presence XML), replicated so any node answers a probe from local memory instead of
@@ -14,7 +17,7 @@ export class PresenceCache {
   private readonly cache: ClusterCache<string>;
 
   constructor(private readonly ctx: CoreContext) {
-    this.cache = ctx.cluster.createCache<string>('xmpp-presence');
+    this.cache = ctx.cluster.createCache<string>(PRESENCE_CACHE);
   }
 
   set(fullJid: string, presence: Element): Promise<void> {

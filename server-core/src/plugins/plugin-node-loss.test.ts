@@ -3,6 +3,9 @@ import { startTestServer, type TestServer } from '../../../test/support/server-h
 import { TestClusterWorld } from '../../testing/cluster-world';
 import { eventually as waitFor } from '../../testing/eventually';
 import type { RedisCluster } from '../cluster';
+import { ROUTES_CACHE } from '../session';
+import { PRESENCE_CACHE } from '../im/presence-cache';
+import { CARBONS_CACHE } from '../im/carbons-enabled-resources';
 import { lostNodes } from '../../test/plugins/extension-points';
 
 const PLUGIN = path.join(__dirname, '../../test/plugins/extension-points');
@@ -14,9 +17,9 @@ const PLUGIN = path.join(__dirname, '../../test/plugins/extension-points');
 async function crashingNode(world: TestClusterWorld, nodeId: string, fullJid: string): Promise<RedisCluster> {
   const node = world.node(nodeId);
   await node.start();
-  await node.createCache('xmpp-routes').set(fullJid, { node: nodeId, priority: 0, available: true });
-  await node.createCache('xmpp-presence').set(fullJid, `<presence from='${fullJid}'/>`);
-  await node.createCache('xmpp-carbons').set(fullJid, nodeId);
+  await node.createCache(ROUTES_CACHE).set(fullJid, { node: nodeId, priority: 0, available: true });
+  await node.createCache(PRESENCE_CACHE).set(fullJid, `<presence from='${fullJid}'/>`);
+  await node.createCache(CARBONS_CACHE).set(fullJid, nodeId);
   return node;
 }
 
@@ -42,8 +45,8 @@ describe('ctx.cluster.onNodeLost', () => {
     await waitFor('b handled', () => lostNodes.some((lost) => lost.nodeId === 'b'), 10_000);
     expect(lostNodes).toEqual([{ nodeId: 'b', resources: ['ghost@localhost/b'] }]);
     expect(core.routes.get('ghost@localhost/b')).toBeUndefined();
-    expect(core.cluster.createCache('xmpp-presence').has('ghost@localhost/b')).toBe(false);
-    expect(core.cluster.createCache('xmpp-carbons').has('ghost@localhost/b')).toBe(false);
+    expect(core.cluster.createCache(PRESENCE_CACHE).has('ghost@localhost/b')).toBe(false);
+    expect(core.cluster.createCache(CARBONS_CACHE).has('ghost@localhost/b')).toBe(false);
 
     // A second loss is the marker that every sweep since has run: b is not handled again.
     const c = await crashingNode(world, 'c', 'ghost@localhost/c');

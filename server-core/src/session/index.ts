@@ -5,7 +5,7 @@
 export { ClientSession } from './client-session';
 export type { SessionHost } from './client-session';
 export { LocalSessions } from './local-sessions';
-export { RouteTable } from './route-table';
+export { RouteTable, ROUTES_CACHE } from './route-table';
 export type { Route, ResourceRoute } from './route-table';
 export { SessionEnding } from './session-ending';
 export type { EndSessionsRequest } from './session-ending';

@@ -12,6 +12,9 @@ export interface ResourceRoute extends Route {
   fullJid: string;
 }
 
+/** The replicated cache behind the route table; read it through RouteTable only. */
+export const ROUTES_CACHE = 'xmpp-routes';
+
 /**
  * The cluster-wide route table (full JID -> node), kept in a replicated cache so every
  * lookup is local; the bare JID index is derived from it on each node.
@@ -21,7 +24,7 @@ export class RouteTable {
   private readonly byBare = new Map<string, Set<string>>();
 
   constructor(cluster: Cluster) {
-    this.cache = cluster.createCache('xmpp-routes');
+    this.cache = cluster.createCache(ROUTES_CACHE);
     for (const [full] of this.cache.entries()) this.index(full);
     this.cache.on('entry', ({ key, value }) => (value === undefined ? this.unindex(key) : this.index(key)));
     this.cache.on('cleared', () => this.rebuildIndex());

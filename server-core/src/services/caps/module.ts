@@ -9,6 +9,7 @@ import { CapsQueries } from './caps-queries';
 import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
 import type { EntityCaps } from '../../core/caps-api';
+import { PRESENCE_CACHE } from '../../im/presence-cache';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
@@ -17,8 +18,6 @@ declare module '../../core/service-registry' {
   }
 }
 
-/** The replicated cache the IM module keeps every available resource's presence in (see PresenceCache). */
-const PRESENCE_CACHE = 'xmpp-presence';
 
 export default defineCoreModule({
   name: 'caps',

@@ -3,7 +3,6 @@ import type { JsonValue } from '../../../cluster/types';
 import type { AdminRoute } from '../../admin-routes';
 import { route } from './route-builder';
 import { NODE_INFO_TASK, type NodeInfo } from './node-tasks';
-import { routeEntries } from './session-routes';
 
 const NODE_INFO_TIMEOUT_MS = 2000;
 
@@ -19,7 +18,7 @@ export function clusterRoutes(core: CoreContext): AdminRoute[] {
         { nodeId: core.nodeId, ok: false as const, error: err instanceof Error ? err.message : String(err) },
       ]);
       const perNode = new Map<string, number>();
-      for (const [, r] of routeEntries(core)) perNode.set(r.node, (perNode.get(r.node) ?? 0) + 1);
+      for (const r of core.routes.entries()) perNode.set(r.node, (perNode.get(r.node) ?? 0) + 1);
       const members = new Set([...core.cluster.members(), ...results.map((r) => r.nodeId), ...perNode.keys()]);
       const senior = core.cluster.seniorId();
       const nodes = [...members].sort().map((nodeId) => {

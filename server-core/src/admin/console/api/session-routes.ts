@@ -1,13 +1,7 @@
 import type { CoreContext } from '../../../core/core-context';
-import type { Route } from '../../../session';
 import type { AdminRoute } from '../../admin-routes';
 import { HttpError } from '../../../http/http-error';
 import { route } from './route-builder';
-
-/** Every route of the cluster; the route table's replicated cache is shared by name. */
-export function routeEntries(core: CoreContext): Array<[string, Route]> {
-  return core.cluster.createCache<{ node: string; priority: number; available: boolean }>('xmpp-routes').entries();
-}
 
 /** Kicks a resource wherever it is bound: locally, or on its node through a cluster task. */
 export async function kickSession(core: CoreContext, fullJid: string): Promise<{ jid: string; node: string; kicked: boolean }> {
@@ -21,8 +15,9 @@ export async function kickSession(core: CoreContext, fullJid: string): Promise<{
 export function sessionRoutes(core: CoreContext): AdminRoute[] {
   return [
     route('GET', '/api/sessions', () => {
-      const sessions = routeEntries(core)
-        .map(([jid, r]) => {
+      const sessions = core.routes
+        .entries()
+        .map(({ fullJid: jid, ...r }) => {
           const local = r.node === core.nodeId ? core.sessions.get(jid) : undefined;
           return { jid, node: r.node, available: r.available, priority: r.priority, since: local ? new Date(local.createdAt).toISOString() : null };
         })
