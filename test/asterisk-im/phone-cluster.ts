@@ -8,6 +8,7 @@ import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-
 import { seniorityHistory, TestCluster, type ClusterHarnessOptions, type ClusterNode } from '../support/cluster-harness';
 import type { TestClient } from '../support/xmpp-client';
 import { online } from '../cluster/cluster-steps';
+import { eventually } from '../../server-core/testing/eventually';
 
 export const AMI_USER = { username: 'asteriskim', secret: 'pbx-secret-1', read: ['call', 'agent', 'system'], write: ['all'] };
 export const PLUGIN_PATH = path.resolve(__dirname, '../../plugins/asterisk-im');
@@ -103,12 +104,8 @@ export class PhoneCluster {
     return client;
   }
 
-  async untilTrue(check: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+  untilTrue(check: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
+    return eventually(what, check, { timeoutMs, intervalMs: 5 });
   }
 
   async stop(): Promise<void> {

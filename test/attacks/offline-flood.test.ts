@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../support/server-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 import { HonestClient, MAX_HONEST_SLOWDOWN } from './attack-kit';
 import { RawSession } from './raw-iq-session';
+import { eventually } from '../../server-core/testing/eventually';
 
 const PLAIN_ALLOWED = { listeners: { c2s: { requireTls: false } }, auth: { allowPlainWithoutTls: true } };
 
@@ -25,12 +26,8 @@ interface Delivered {
 }
 
 async function storedCountReaches(server: TestServer, user: string, expected: number, timeoutMs = 10000): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await server.server.context.stores.offline.count(user);
-    if (count === expected || Date.now() > until) return count;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(`${user} has ${expected} offline messages`, async () => (await server.server.context.stores.offline.count(user)) === expected, { timeoutMs, intervalMs: 50 });
+  return server.server.context.stores.offline.count(user);
 }
 
 describe('offline flood with the default limits', () => {

@@ -6,6 +6,7 @@
 import type { Element } from 'ltx';
 import { openStorage } from '../../server-core/src/storage';
 import { TEST_POSTGRES_URL } from '../../server-core/testing/databases';
+import { eventually } from '../../server-core/testing/eventually';
 import { TestCluster } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
@@ -13,12 +14,8 @@ const MESSAGES = 300;
 const BODY_BYTES = 50 * 1024;
 
 async function countReaches(count: () => Promise<number>, expected: number, timeoutMs = 10_000): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const now = await count();
-    if (now === expected || Date.now() > until) return now;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(`the count reaches ${expected}`, async () => (await count()) === expected, { timeoutMs, intervalMs: 50 });
+  return count();
 }
 
 const tagOf = (stanza: Element): string | undefined => (stanza.is('message') ? stanza.getChildText('body')?.split(' ')[0] : undefined);

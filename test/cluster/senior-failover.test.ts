@@ -1,6 +1,7 @@
 import { hostMonotonicMs, seniorityIntervals, TestCluster, type ClusterNode } from '../support/cluster-harness';
 import type { TestClient } from '../support/xmpp-client';
 import { mutualSubscription, online, stopAll } from './cluster-steps';
+import { eventually } from '../../server-core/testing/eventually';
 
 const LEASE_MS = 1000;
 
@@ -13,13 +14,9 @@ function currentSenior(nodes: ClusterNode[]): ClusterNode | undefined {
 }
 
 async function waitForSenior(nodes: ClusterNode[], exclude: ClusterNode | undefined, timeoutMs: number): Promise<ClusterNode> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const senior = currentSenior(nodes.filter((n) => n !== exclude));
-    if (senior) return senior;
-    if (Date.now() > until) throw new Error('no senior');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  let senior: ClusterNode | undefined;
+  await eventually('a senior among the nodes', () => (senior = currentSenior(nodes.filter((n) => n !== exclude))) !== undefined, timeoutMs);
+  return senior!;
 }
 
 /** No two fencing tokens were ever held at once, and tokens grow with time. */

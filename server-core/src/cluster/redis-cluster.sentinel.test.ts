@@ -11,13 +11,16 @@ import { eventually } from '../../testing/eventually';
 jest.setTimeout(40000);
 /** Until `runOnAll` from `from` is answered by `count` nodes; the last answers are in the error. */
 async function answeredByAll(from: RedisCluster, count: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const all = await from.runOnAll('whoami', 'after');
-    if (all.filter((r) => r.ok).length === count) return;
-    if (Date.now() > until) throw new Error(`runOnAll answered by ${all.filter((r) => r.ok).length} of ${count}: ${JSON.stringify(all)}`);
-    await sleep(100);
-  }
+  await eventually(
+    `runOnAll answered by ${count} nodes`,
+    async () => {
+      const all = await from.runOnAll('whoami', 'after');
+      const answered = all.filter((r) => r.ok).length;
+      if (answered !== count) throw new Error(`answered by ${answered} of ${count}: ${JSON.stringify(all)}`);
+      return true;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 const seniors = (nodes: RedisCluster[]) => nodes.filter((n) => n.isSenior());
