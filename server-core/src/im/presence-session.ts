@@ -1,5 +1,5 @@
 import { Element, clone } from 'ltx';
-import { parseJid, JidError, StanzaError, errorReply, type Jid } from '../xml';
+import { parseJid, JidError, StanzaError, errorReply, refusalFields, type Jid } from '../xml';
 import type { ClientSession } from '../session';
 import type { RosterItem } from '../storage/stores';
 import type { CoreContext } from '../core/core-context';
@@ -155,6 +155,7 @@ export class SessionPresenceHandler implements SessionPresence {
 
   private refuse(session: ClientSession, stanza: Element, error: StanzaError): void {
     stanza.attrs.from = session.fullJid;
+    this.ctx.logger.debug(refusalFields(stanza, error), 'presence refused');
     session.deliver(errorReply(stanza, error, stanza.attrs.to ?? this.ctx.domain));
   }
 }

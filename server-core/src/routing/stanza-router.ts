@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
-import { parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, JidError, type Jid } from '../xml';
+import { parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, refusalFields, JidError, type Jid } from '../xml';
 import type { LocalSessions } from '../session/local-sessions';
 import type { RouteTable } from '../session/route-table';
 import type { IqHandlers } from './iq-handlers';
@@ -100,6 +100,7 @@ export class StanzaRouter {
   /** Sends the error reply for `stanza` to its sender (never answers an error). */
   reject(stanza: Element, error: StanzaError): void {
     if (!canReplyWithError(stanza) || !stanza.attrs.from) return;
+    this.deps.logger.debug(refusalFields(stanza, error), 'request refused');
     const reply = errorReply(stanza, error);
     // The error comes from the address the sender used, unless that address is itself the problem.
     const from = tryParseJid(reply.attrs.from as string | undefined) ?? parseJid(this.deps.domain);

@@ -1,5 +1,5 @@
 import type { Element } from 'ltx';
-import { makeJid, parseJid, StanzaError, errorReply, canReplyWithError, JidError, type Jid } from '../xml';
+import { makeJid, parseJid, StanzaError, errorReply, refusalFields, canReplyWithError, JidError, type Jid } from '../xml';
 import { StreamError, type ClientStream } from '../stream';
 import type { EventBus } from '../lifecycle/event-bus';
 import type { Logger } from '../log';
@@ -79,6 +79,7 @@ export class SessionManager implements SessionHost {
     }
     const verdict = await this.throughInterceptors(session, original);
     if (verdict.kind === 'reject' && verdict.error !== 'drop' && canReplyWithError(original)) {
+      this.ctx.logger.debug({ ...refusalFields(original, verdict.error), from: session.fullJid }, 'request refused by an interceptor');
       session.deliver(errorReply(original, verdict.error, original.attrs.to ?? this.ctx.domain));
     }
   }

@@ -90,6 +90,25 @@ export function errorReply(stanza: Element, error: StanzaError, from?: string): 
   return reply;
 }
 
+/**
+ * What a log line says about a refused stanza, so an operator sees who asked what and why it
+ * failed: addresses, kind, type, the IQ payload's element and namespace, the condition and its
+ * text. Never the payload itself (private data, message bodies).
+ */
+export function refusalFields(stanza: Element, error: StanzaError): Record<string, string | undefined> {
+  const payload = stanza.name === 'iq' ? stanza.children.find((child): child is Element => typeof child !== 'string') : undefined;
+  return {
+    from: stanza.attrs.from,
+    to: stanza.attrs.to,
+    kind: stanza.name,
+    type: stanza.attrs.type,
+    id: stanza.attrs.id,
+    payload: payload ? `${payload.name} ${payload.attrs.xmlns ?? ''}`.trim() : undefined,
+    condition: error.condition,
+    text: error.text && error.text !== error.condition ? error.text : undefined,
+  };
+}
+
 /** An empty IQ result for `iq`, optionally carrying a payload. */
 export function iqResult(iq: Element, payload?: Element): Element {
   const reply = new Element('iq', { type: 'result', id: iq.attrs.id });
