@@ -20,7 +20,7 @@ describe('describeIssues', () => {
   });
 
   test('never quotes the value of a secret', () => {
-    const raw = { servers: [{ host: 'pbx', password: 'hunter2' }], label: 'x' };
+    const raw = { servers: [{ host: 'db.internal', password: 'hunter2' }], label: 'x' };
     const [issue] = describeIssues(issuesOf(raw), schema, raw, ['plugins', 0, 'config']);
     expect(issue).toEqual({ path: ['plugins', 0, 'config', 'servers', 0, 'password'], field: 'plugins[0].config.servers[0].password', message: 'String must contain at least 8 character(s)' });
     expect(formatIssues(issuesOf(raw), schema, raw, new Map()).join('\n')).not.toContain('hunter2');
