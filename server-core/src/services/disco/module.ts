@@ -39,6 +39,7 @@ export default defineCoreModule({
       if (pep.current) query.c('identity', { ...PEP_IDENTITY });
       query.c('feature', { var: NS.DISCO_INFO });
       if (pep.current) for (const feature of PEP_FEATURES) query.c('feature', { var: feature });
+      for (const feature of [...ctx.disco.accountFeatures].sort()) query.c('feature', { var: feature });
       return query;
     };
     const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {

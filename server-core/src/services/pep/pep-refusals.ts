@@ -4,16 +4,16 @@ import type { Logger } from '../../log';
 import type { IqHandler, IqRequest } from '../../routing';
 
 /**
- * Wraps an IQ handler so every refused request leaves one debug line: who asked, of whom,
- * which action on which node, and the condition with its reason. Payloads are never logged:
+ * Wraps an IQ handler (PEP's, private storage's) so every refused request leaves one debug line: who asked, of whom,
+ * which action (the first element of the payload) on which node, and the condition with its reason. Payloads are never logged:
  * private nodes hold bookmarks, keys and the like.
  */
-export function logRefusals(logger: Logger, handler: IqHandler): IqHandler {
+export function logRefusals(logger: Logger, handler: IqHandler, message = 'PEP request refused'): IqHandler {
   return async (request: IqRequest) => {
     try {
       return await handler(request);
     } catch (err) {
-      if (err instanceof StanzaError) logger.debug(describe(request, err), 'PEP request refused');
+      if (err instanceof StanzaError) logger.debug(describe(request, err), message);
       throw err;
     }
   };
