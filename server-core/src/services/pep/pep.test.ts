@@ -187,3 +187,37 @@ describe('personal eventing (XEP-0163)', () => {
     expect((await pep.item(jid('alice'), TUNE))?.payload.getChildText('artist')).toBe('from the server');
   });
 });
+
+describe('node configuration and access models', () => {
+  let world: World;
+  const jid = (user: string) => `${user}@${world.domain}`;
+  beforeEach(async () => {
+    world = await startWorld(['alice', 'bob', 'carol']);
+  });
+  afterEach(() => world.stop());
+
+  const options = (fields: Record<string, string>) =>
+    xml(
+      'publish-options',
+      {},
+      xml(
+        'x',
+        { xmlns: 'jabber:x:data', type: 'submit' },
+        xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
+        ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
+      ),
+    );
+  const publishWith = (node: string, id: string, fields: Record<string, string>) =>
+    xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, tune(id))), options(fields)));
+  const ids = (result: Element) => result.getChild('pubsub', PUBSUB)!.getChild('items')!.getChildren('item').map((item) => item.attrs.id);
+
+  test('a node published with access_model open is read by strangers and keeps max_items', async () => {
+    const alice = await world.online('alice', 'pc');
+    const carol = await world.online('carol', 'pc');
+    for (const id of ['one', 'two', 'three']) await alice.iq(publishWith('urn:example:open', id, { access_model: 'open', max_items: '2' }));
+    expect(ids(await carol.iq(items(jid('alice'), 'urn:example:open')))).toEqual(['two', 'three']);
+    const failure = await iqFailure(alice, publishWith('urn:example:open', 'four', { access_model: 'open', max_items: '5' }));
+    expect(failure.condition).toBe('conflict');
+    expect(failure.application?.name).toBe('precondition-not-met');
+  });
+});
