@@ -5,6 +5,7 @@ import { mutualSubscription } from '../../../testing/presence-steps';
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
 const ERRORS = 'http://jabber.org/protocol/pubsub#errors';
+const OWNER = 'http://jabber.org/protocol/pubsub#owner';
 const TUNE = 'http://jabber.org/protocol/tune';
 
 const tune = (artist: string) => xml('tune', { xmlns: TUNE }, xml('artist', {}, artist));
@@ -220,4 +221,75 @@ describe('node configuration and access models', () => {
     expect(failure.condition).toBe('conflict');
     expect(failure.application?.name).toBe('precondition-not-met');
   });
+
+  const owner = (action: Element) => xml('iq', { type: action.name === 'configure' && action.children.length === 0 ? 'get' : 'set' }, xml('pubsub', { xmlns: OWNER }, action));
+  const configForm = (fields: Record<string, string>) =>
+    xml(
+      'x',
+      { xmlns: 'jabber:x:data', type: 'submit' },
+      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#node_config`)),
+      ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
+    );
+  const fieldOf = (result: Element, name: string) =>
+    result.getChild('pubsub', OWNER)?.getChild('configure')?.getChild('x', 'jabber:x:data')?.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value');
+
+  test('the owner reads and changes the configuration; a smaller max_items drops the oldest items; bad values are refused', async () => {
+    const alice = await world.online('alice', 'pc');
+    for (const id of ['a', 'b', 'c']) await alice.iq(publishWith('urn:example:log', id, { max_items: '10' }));
+    const form = await alice.iq(owner(xml('configure', { node: 'urn:example:log' })));
+    expect(fieldOf(form, 'pubsub#access_model')).toBe('presence');
+    expect(fieldOf(form, 'pubsub#max_items')).toBe('10');
+    await alice.iq(owner(xml('configure', { node: 'urn:example:log' }, configForm({ max_items: '2', access_model: 'open' }))));
+    expect(fieldOf(await alice.iq(owner(xml('configure', { node: 'urn:example:log' }))), 'pubsub#access_model')).toBe('open');
+    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:log')))).toEqual(['b', 'c']);
+    const bad = await iqFailure(alice, owner(xml('configure', { node: 'urn:example:log' }, configForm({ access_model: 'authorize' }))));
+    expect(bad.condition).toBe('not-acceptable');
+    expect(bad.application?.name).toBe('invalid-options');
+    expect((await iqFailure(alice, owner(xml('configure', { node: 'urn:example:none' })))).condition).toBe('item-not-found');
+    const bob = await world.online('bob', 'pc');
+    expect((await iqFailure(bob, xml('iq', { type: 'get', to: jid('alice') }, xml('pubsub', { xmlns: OWNER }, xml('configure', { node: 'urn:example:log' }))))).condition).toBe('forbidden');
+  });
+
+  test('explicit create with a whitelist configuration: a second create conflicts, contacts are refused, the owner reads', async () => {
+    const { alice, bob } = await contacts();
+    const create = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('create', { node: 'urn:example:private' }), xml('configure', {}, configForm({ access_model: 'whitelist', persist_items: '1' }))));
+    await alice.iq(create);
+    expect((await iqFailure(alice, create)).condition).toBe('conflict');
+    await alice.iq(publish(tune('mine'), { node: 'urn:example:private', id: 'only' }));
+    const refused = await iqFailure(bob, items(jid('alice'), 'urn:example:private'));
+    expect(refused.condition).toBe('not-allowed');
+    expect(refused.application?.name).toBe('closed-node');
+    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:private')))).toEqual(['only']);
+  });
+
+  test('the roster access model lets only contacts in the allowed groups read', async () => {
+    const { alice, bob } = await contacts();
+    const carol = await world.online('carol', 'pc');
+    await mutualSubscription(world, alice, carol);
+    const stores = world.server.server.context.stores;
+    const bobItem = (await stores.rosters.getItem('alice', jid('bob')))!;
+    await stores.rosters.put('alice', { ...bobItem, groups: ['Family'] });
+    await alice.iq(publishWith('urn:example:family', 'news', { access_model: 'roster', roster_groups_allowed: 'Family' }));
+    expect(ids(await bob.iq(items(jid('alice'), 'urn:example:family')))).toEqual(['news']);
+    const refused = await iqFailure(carol, items(jid('alice'), 'urn:example:family'));
+    expect(refused.condition).toBe('not-authorized');
+    expect(refused.application?.name).toBe('not-in-roster-group');
+  });
+
+  test('persist_items false keeps the newest item only; purge empties, delete removes the node', async () => {
+    const alice = await world.online('alice', 'pc');
+    for (const id of ['x', 'y']) await alice.iq(publishWith('urn:example:volatile', id, { persist_items: 'false', max_items: '5' }));
+    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual(['y']);
+    await alice.iq(owner(xml('purge', { node: 'urn:example:volatile' })));
+    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual([]);
+    await alice.iq(owner(xml('delete', { node: 'urn:example:volatile' })));
+    expect((await iqFailure(alice, items(jid('alice'), 'urn:example:volatile'))).condition).toBe('item-not-found');
+  });
+
+  async function contacts(): Promise<{ alice: TestClient; bob: TestClient }> {
+    const alice = await world.online('alice', 'pc');
+    const bob = await world.online('bob', 'pc');
+    await mutualSubscription(world, alice, bob);
+    return { alice, bob };
+  }
 });
