@@ -28,7 +28,8 @@ export default defineCoreModule({
           const items = await pep.items(owner, BOOKMARKS_NODE);
           const stored = await privateStorage.stored(owner, LEGACY_BOOKMARKS);
           // Before any XEP-0402 client wrote, the legacy copy is all there is.
-          return items ? itemsToLegacy(items, stored) : stored;
+          // Oldest first, as the bookmarks were added.
+          return items ? itemsToLegacy([...items].reverse(), stored) : stored;
         },
         async set(owner, storage) {
           const current = new Map(((await pep.items(owner, BOOKMARKS_NODE)) ?? []).map((item) => [item.id, item.payload]));
