@@ -27,10 +27,14 @@ declare module '../../core/service-registry' {
   }
 }
 
+const itemCount = z.number({ invalid_type_error: 'must be a number of items' }).int('must be a whole number').min(1, 'must be at least 1').max(100000, 'must be at most 100000');
+
 const configSchema = z
   .object({
     /** What pubsub#max_items = max means (XEP-0402 bookmarks ask for it), and the most any node keeps. */
-    maxItemsPerNode: z.number({ invalid_type_error: 'must be a number of items' }).int('must be a whole number').min(1, 'must be at least 1').max(100000, 'must be at most 100000').default(1000),
+    maxItemsPerNode: itemCount.default(1000),
+    /** The most items one account keeps over all its nodes (with limits.maxPepItemBytes, what an account may store). */
+    maxItemsPerUser: itemCount.default(2000),
   })
   .strict();
 
@@ -49,8 +53,8 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
     const store = new PepStore(ctx.db);
     const audience = new PepAudience(core, caps, ctx.useOptional('blocking'));
     // Read once per start: a new maximum applies by restarting the module (no reconfigure hook).
-    const { maxItemsPerNode } = ctx.config.value;
-    const service = new LocalPepService(core, store, audience, { maxItemsPerNode });
+    const { maxItemsPerNode, maxItemsPerUser } = ctx.config.value;
+    const service = new LocalPepService(core, store, audience, { maxItemsPerNode, maxItemsPerUser });
     ctx.provide('pep', service);
     const ignored = logIgnoredFields(ctx.logger);
     ctx.iq.register('account', PUBSUB, logRefusals(ctx.logger, pepIqHandler(service, maxItemsPerNode, ignored)));

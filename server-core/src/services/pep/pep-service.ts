@@ -19,6 +19,8 @@ export const DEFAULT_ITEM_ID = 'current';
 export interface PepSettings {
   /** What `pubsub#max_items` = `max` means, and the most any node keeps. */
   maxItemsPerNode: number;
+  /** The most items one account keeps across its nodes: what it may store is bounded in bytes too. */
+  maxItemsPerUser: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export class LocalPepService implements PepService {
     const config = await this.nodeForPublish(ownerJid, node, options);
     const keep = itemsKept(config, this.settings.maxItemsPerNode);
     const id = itemId ?? (keep === 1 ? DEFAULT_ITEM_ID : randomUUID());
+    await this.checkItemLimit(ownerJid, node, id, keep);
     await this.store.publish(localOf(ownerJid), node, { id, xml, publisher: ownerJid }, keep);
     const item: PepItem = { node, id, payload };
     await this.notify(ownerJid, node, config, (to) => itemEvent(ownerJid, to, item));
@@ -169,6 +172,15 @@ export class LocalPepService implements PepService {
     if ((await this.store.nodeCount(localOf(owner))) >= limits.pepNodesPerUser) {
       throw limitError('resource-constraint', 'this account already has as many PEP nodes as it may', limits, 'pepNodesPerUser');
     }
+  }
+
+  /** A new item beyond the account's total is refused, unless it replaces one or pushes the node's oldest out. */
+  private async checkItemLimit(owner: string, node: string, id: string, keep: number): Promise<void> {
+    const username = localOf(owner);
+    const { maxItemsPerUser } = this.settings;
+    if ((await this.store.itemCount(username)) < maxItemsPerUser || (await this.store.hasItem(username, node, id))) return;
+    if ((await this.store.items(username, node, { max: keep })).length >= keep) return;
+    throw new StanzaError('resource-constraint', `this account already keeps ${maxItemsPerUser} PEP items (pep module maxItemsPerUser); retract or purge some first`, 'wait');
   }
 
   private async recipientsOf(owner: string, node: string, config: PepNodeConfig): Promise<string[]> {

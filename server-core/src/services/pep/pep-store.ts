@@ -75,6 +75,16 @@ export class PepStore {
     return (await this.db.run('DELETE FROM pep_nodes WHERE username = ? AND node = ?', [owner, node])) > 0;
   }
 
+  /** Items the owner keeps across all nodes. */
+  async itemCount(owner: string): Promise<number> {
+    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM pep_items WHERE username = ?', [owner]);
+    return Number(row?.n ?? 0);
+  }
+
+  async hasItem(owner: string, node: string, id: string): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS present FROM pep_items WHERE username = ? AND node = ? AND item_id = ?', [owner, node, id])) !== undefined;
+  }
+
   /** Adds the item (or replaces the one of the same id, which becomes the newest), keeping the newest `keep`. */
   async publish(owner: string, node: string, item: { id: string; xml: string; publisher: string }, keep: number): Promise<void> {
     await this.db.transaction(async (tx) => {

@@ -18,6 +18,20 @@ function publish(payload: Element, options: { node?: string; id?: string; to?: s
 const items = (owner: string, node = TUNE) => xml('iq', { type: 'get', to: owner }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })));
 const retract = (id: string, node = TUNE) => xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('retract', { node, notify: 'true' }, xml('item', { id }))));
 
+const options = (fields: Record<string, string>) =>
+  xml(
+    'publish-options',
+    {},
+    xml(
+      'x',
+      { xmlns: 'jabber:x:data', type: 'submit' },
+      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
+      ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
+    ),
+  );
+const publishWith = (node: string, id: string, fields: Record<string, string>) =>
+  xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, tune(id))), options(fields)));
+
 /** A PEP notification from `owner` carrying a tune by `artist`. */
 const tuneEvent = (owner: string, artist: string) => (s: Element) =>
   s.is('message') &&
@@ -197,19 +211,6 @@ describe('node configuration and access models', () => {
   });
   afterEach(() => world.stop());
 
-  const options = (fields: Record<string, string>) =>
-    xml(
-      'publish-options',
-      {},
-      xml(
-        'x',
-        { xmlns: 'jabber:x:data', type: 'submit' },
-        xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
-        ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
-      ),
-    );
-  const publishWith = (node: string, id: string, fields: Record<string, string>) =>
-    xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, tune(id))), options(fields)));
   const ids = (result: Element) => result.getChild('pubsub', PUBSUB)!.getChild('items')!.getChildren('item').map((item) => item.attrs.id);
 
   test('a node published with access_model open is read by strangers and keeps max_items', async () => {
@@ -292,4 +293,23 @@ describe('node configuration and access models', () => {
     await mutualSubscription(world, alice, bob);
     return { alice, bob };
   }
+});
+
+describe('the per-account item limit', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld(['alice'], { modules: { pep: { config: { maxItemsPerUser: 3 } } } });
+  });
+  afterEach(() => world.stop());
+
+  test('a new item past maxItemsPerUser is refused; replacing one, or one that pushes the oldest out, is not', async () => {
+    const alice = await world.online('alice', 'pc');
+    for (const id of ['a', 'b']) await alice.iq(publishWith('urn:example:many', id, { max_items: '10' }));
+    await alice.iq(publish(tune('current')));
+    const full = await iqFailure(alice, publishWith('urn:example:many', 'c', { max_items: '10' }));
+    expect(full.condition).toBe('resource-constraint');
+    await alice.iq(publishWith('urn:example:many', 'b', { max_items: '10' }));
+    await alice.iq(publish(tune('replaces current')));
+    expect((await iqFailure(alice, publish(tune('x'), { node: 'urn:example:other' }))).condition).toBe('resource-constraint');
+  });
 });
