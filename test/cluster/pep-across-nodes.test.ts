@@ -6,33 +6,18 @@
  */
 import type { Element } from 'ltx';
 import { capsSettled, iqFailure } from '../../server-core/testing/world';
+import { getItems, itemIds, publishItem } from '../../server-core/testing/pep-steps';
 import { chatClientCaps } from '../support/client-caps';
 import { TestCluster, type ClusterNode } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 import { mutualSubscription, stopAll } from './cluster-steps';
 
-const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
 const DEVICELIST = 'eu.siacs.conversations.axolotl.devicelist';
 const AXOLOTL = 'eu.siacs.conversations.axolotl';
 const BOOKMARKS = 'urn:xmpp:bookmarks:1';
 const HISTORY = 'urn:example:history';
 
-const options = (fields: Record<string, string>) =>
-  xml(
-    'publish-options',
-    {},
-    xml(
-      'x',
-      { xmlns: 'jabber:x:data', type: 'submit' },
-      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
-      ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
-    ),
-  );
-const publish = (node: string, id: string, payload: Element, fields: Record<string, string>) =>
-  xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, payload)), options(fields)));
-const items = (owner: string, node: string) => xml('iq', { type: 'get', to: owner }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })));
-const idsOf = (result: Element) => result.getChild('pubsub', PUBSUB)!.getChild('items')!.getChildren('item').map((item) => item.attrs.id);
 const devices = (...ids: string[]) => xml('list', { xmlns: AXOLOTL }, ...ids.map((id) => xml('device', { id })));
 const deviceEvent = (id: string) => (s: Element) =>
   s.is('message') && s.getChild('event', EVENT)?.getChild('items')?.attrs.node === DEVICELIST && s.getChild('event', EVENT)?.getChild('items')?.getChild('item')?.getChild('list', AXOLOTL)?.getChild('device')?.attrs.id === id;
@@ -63,30 +48,30 @@ describe('PEP across cluster nodes', () => {
     await mutualSubscription(alice, bob);
 
     // OMEMO device list with access_model open, published on a: bob on b hears of it, carol (a stranger) on b reads it.
-    await alice.iq(publish(DEVICELIST, 'current', devices('1001'), { access_model: 'open' }));
+    await alice.iq(publishItem(DEVICELIST, 'current', devices('1001'), { access_model: 'open' }));
     await bob.waitFor(deviceEvent('1001'), 5000, 'the device list event on node b');
-    expect(idsOf(await carol.iq(items('alice@localhost', DEVICELIST)))).toEqual(['current']);
+    expect(itemIds(await carol.iq(getItems('alice@localhost', DEVICELIST)))).toEqual(['current']);
 
     // A node keeping every item (max_items=max), written on a, read whole on b.
-    for (const id of ['one', 'two', 'three']) await alice.iq(publish(HISTORY, id, xml('entry', { xmlns: HISTORY }, id), { max_items: 'max' }));
-    expect(idsOf(await bob.iq(items('alice@localhost', HISTORY)))).toEqual(['one', 'two', 'three']);
+    for (const id of ['one', 'two', 'three']) await alice.iq(publishItem(HISTORY, id, xml('entry', { xmlns: HISTORY }, id), { max_items: 'max' }));
+    expect(itemIds(await bob.iq(getItems('alice@localhost', HISTORY)))).toEqual(['one', 'two', 'three']);
     // The node exists with max_items=max: asking 1 on node b fails the precondition there too.
     const phone = await followerOnline(b, 'alice', 'phone');
     clients.push(phone);
-    const failure = await iqFailure(phone, publish(HISTORY, 'four', xml('entry', { xmlns: HISTORY }, 'four'), { max_items: '1' }));
+    const failure = await iqFailure(phone, publishItem(HISTORY, 'four', xml('entry', { xmlns: HISTORY }, 'four'), { max_items: '1' }));
     expect(failure.condition).toBe('conflict');
     expect(failure.application?.name).toBe('precondition-not-met');
 
     // Bookmarks published on a, read by the same account through XEP-0049 on b.
     const conference = xml('conference', { xmlns: BOOKMARKS, name: 'Tea room', autojoin: 'true' }, xml('nick', {}, 'secret-nick'));
-    await alice.iq(publish(BOOKMARKS, 'tea@conference.example', conference, { persist_items: 'true', max_items: 'max', send_last_published_item: 'never', access_model: 'whitelist' }));
+    await alice.iq(publishItem(BOOKMARKS, 'tea@conference.example', conference, { persist_items: 'true', max_items: 'max', send_last_published_item: 'never', access_model: 'whitelist' }));
     const legacy = await phone.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:private' }, xml('storage', { xmlns: 'storage:bookmarks' }))));
     const entry = legacy.getChild('query', 'jabber:iq:private')?.getChild('storage', 'storage:bookmarks')?.getChild('conference');
     expect(entry?.attrs).toMatchObject({ jid: 'tea@conference.example', name: 'Tea room', autojoin: 'true' });
     expect(entry?.getChildText('nick')).toBe('secret-nick');
 
     // bob may not read them; node b logs who asked for what and why it refused, not the bookmark.
-    const refused = await iqFailure(bob, items('alice@localhost', BOOKMARKS));
+    const refused = await iqFailure(bob, getItems('alice@localhost', BOOKMARKS));
     expect(refused.condition).toBe('not-allowed');
     const line = await b.waitForLog((l) => l.msg === 'PEP request refused' && l.node === BOOKMARKS, 5000, 'the refusal on node b');
     expect(line).toMatchObject({ from: bob.jid, owner: 'alice@localhost', action: 'items', condition: 'not-allowed', pubsubCondition: 'closed-node' });
@@ -94,7 +79,7 @@ describe('PEP across cluster nodes', () => {
     expect(a.logs.some((l) => JSON.stringify(l).includes('secret-nick'))).toBe(false);
 
     // A follower that comes online on b later gets the newest device list, published on a.
-    await alice.iq(publish(DEVICELIST, 'current', devices('1001', '1002'), { access_model: 'open' }));
+    await alice.iq(publishItem(DEVICELIST, 'current', devices('1001', '1002'), { access_model: 'open' }));
     await bob.waitFor(deviceEvent('1001'), 5000);
     const late = await followerOnline(b, 'bob', 'late');
     clients.push(late);

@@ -11,12 +11,12 @@ import path from 'node:path';
 import type { Element } from 'ltx';
 import { eventually } from '../../server-core/testing';
 import { capsSettled } from '../../server-core/testing/world';
+import { getItems, itemsOf } from '../../server-core/testing/pep-steps';
 import { chatClientCaps } from '../support/client-caps';
 import { launchBrowser, type ConsoleBrowser } from '../console/console-world';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
-const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const AXOLOTL = 'eu.siacs.conversations.axolotl';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
 const DIST = path.resolve(__dirname, '../../node_modules/converse.js/dist');
@@ -63,8 +63,6 @@ async function serveConverse(websocketUrl: string): Promise<{ url: string; close
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const itemsOf = (result: Element) => result.getChild('pubsub', PUBSUB)?.getChild('items')?.getChildren('item') ?? [];
-const getItems = (node: string) => xml('iq', { type: 'get', to: 'alice@localhost' }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })));
 
 describe('converse.js initialises OMEMO against the server', () => {
   let server: TestServer;
@@ -109,7 +107,7 @@ describe('converse.js initialises OMEMO against the server', () => {
     await eventually(
       `converse publishes alice's OMEMO device list (browser log tail: ${browserLog.slice(-5).join(' | ')})`,
       async () => {
-        const list = itemsOf(await bob.iq(getItems(`${AXOLOTL}.devicelist`)))[0]?.getChild('list', AXOLOTL);
+        const list = itemsOf(await bob.iq(getItems('alice@localhost', `${AXOLOTL}.devicelist`)))[0]?.getChild('list', AXOLOTL);
         deviceIds = list?.getChildren('device').map((device) => String(device.attrs.id)) ?? [];
         return deviceIds.length > 0;
       },
@@ -125,7 +123,7 @@ describe('converse.js initialises OMEMO against the server', () => {
       "converse publishes the device's bundle",
       async () => {
         // carol, who is no contact, reads it too: converse published it with access_model open.
-        bundle = itemsOf(await carol.iq(getItems(`${AXOLOTL}.bundles:${deviceIds[0]}`)))[0]?.getChild('bundle', AXOLOTL);
+        bundle = itemsOf(await carol.iq(getItems('alice@localhost', `${AXOLOTL}.bundles:${deviceIds[0]}`)))[0]?.getChild('bundle', AXOLOTL);
         return bundle !== undefined;
       },
       { timeoutMs: 20000, intervalMs: 500 },
@@ -133,6 +131,6 @@ describe('converse.js initialises OMEMO against the server', () => {
     expect(bundle!.getChildText('identityKey')).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
     expect(bundle!.getChild('signedPreKeyPublic')?.attrs.signedPreKeyId).toBeDefined();
     expect(bundle!.getChild('prekeys')?.getChildren('preKeyPublic').length).toBeGreaterThan(0);
-    expect(itemsOf(await carol.iq(getItems(`${AXOLOTL}.devicelist`)))[0]?.attrs.id).toBe('current');
+    expect(itemsOf(await carol.iq(getItems('alice@localhost', `${AXOLOTL}.devicelist`)))[0]?.attrs.id).toBe('current');
   }, 90000);
 });

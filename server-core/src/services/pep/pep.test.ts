@@ -1,6 +1,7 @@
 import { Element } from 'ltx';
 import { startWorld, iqFailure, roundTrip, xml, chatClientCaps, type World, type TestClient } from '../../../testing/world';
 import { mutualSubscription } from '../../../testing/presence-steps';
+import { itemIds, nodeConfigForm, publishItem } from '../../../testing/pep-steps';
 
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
@@ -18,19 +19,7 @@ function publish(payload: Element, options: { node?: string; id?: string; to?: s
 const items = (owner: string, node = TUNE) => xml('iq', { type: 'get', to: owner }, xml('pubsub', { xmlns: PUBSUB }, xml('items', { node })));
 const retract = (id: string, node = TUNE) => xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('retract', { node, notify: 'true' }, xml('item', { id }))));
 
-const options = (fields: Record<string, string>) =>
-  xml(
-    'publish-options',
-    {},
-    xml(
-      'x',
-      { xmlns: 'jabber:x:data', type: 'submit' },
-      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#publish-options`)),
-      ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
-    ),
-  );
-const publishWith = (node: string, id: string, fields: Record<string, string>) =>
-  xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node }, xml('item', { id }, tune(id))), options(fields)));
+const publishWith = (node: string, id: string, fields: Record<string, string>) => publishItem(node, id, tune(id), fields);
 
 /** A PEP notification from `owner` carrying a tune by `artist`. */
 const tuneEvent = (owner: string, artist: string) => (s: Element) =>
@@ -211,26 +200,18 @@ describe('node configuration and access models', () => {
   });
   afterEach(() => world.stop());
 
-  const ids = (result: Element) => result.getChild('pubsub', PUBSUB)!.getChild('items')!.getChildren('item').map((item) => item.attrs.id);
 
   test('a node published with access_model open is read by strangers and keeps max_items', async () => {
     const alice = await world.online('alice', 'pc');
     const carol = await world.online('carol', 'pc');
     for (const id of ['one', 'two', 'three']) await alice.iq(publishWith('urn:example:open', id, { access_model: 'open', max_items: '2' }));
-    expect(ids(await carol.iq(items(jid('alice'), 'urn:example:open')))).toEqual(['two', 'three']);
+    expect(itemIds(await carol.iq(items(jid('alice'), 'urn:example:open')))).toEqual(['two', 'three']);
     const failure = await iqFailure(alice, publishWith('urn:example:open', 'four', { access_model: 'open', max_items: '5' }));
     expect(failure.condition).toBe('conflict');
     expect(failure.application?.name).toBe('precondition-not-met');
   });
 
   const owner = (action: Element) => xml('iq', { type: action.name === 'configure' && action.children.length === 0 ? 'get' : 'set' }, xml('pubsub', { xmlns: OWNER }, action));
-  const configForm = (fields: Record<string, string>) =>
-    xml(
-      'x',
-      { xmlns: 'jabber:x:data', type: 'submit' },
-      xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, `${PUBSUB}#node_config`)),
-      ...Object.entries(fields).map(([name, value]) => xml('field', { var: `pubsub#${name}` }, xml('value', {}, value))),
-    );
   const fieldOf = (result: Element, name: string) =>
     result.getChild('pubsub', OWNER)?.getChild('configure')?.getChild('x', 'jabber:x:data')?.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value');
 
@@ -240,10 +221,10 @@ describe('node configuration and access models', () => {
     const form = await alice.iq(owner(xml('configure', { node: 'urn:example:log' })));
     expect(fieldOf(form, 'pubsub#access_model')).toBe('presence');
     expect(fieldOf(form, 'pubsub#max_items')).toBe('10');
-    await alice.iq(owner(xml('configure', { node: 'urn:example:log' }, configForm({ max_items: '2', access_model: 'open' }))));
+    await alice.iq(owner(xml('configure', { node: 'urn:example:log' }, nodeConfigForm({ max_items: '2', access_model: 'open' }))));
     expect(fieldOf(await alice.iq(owner(xml('configure', { node: 'urn:example:log' }))), 'pubsub#access_model')).toBe('open');
-    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:log')))).toEqual(['b', 'c']);
-    const bad = await iqFailure(alice, owner(xml('configure', { node: 'urn:example:log' }, configForm({ access_model: 'authorize' }))));
+    expect(itemIds(await alice.iq(items(jid('alice'), 'urn:example:log')))).toEqual(['b', 'c']);
+    const bad = await iqFailure(alice, owner(xml('configure', { node: 'urn:example:log' }, nodeConfigForm({ access_model: 'authorize' }))));
     expect(bad.condition).toBe('not-acceptable');
     expect(bad.application?.name).toBe('invalid-options');
     expect((await iqFailure(alice, owner(xml('configure', { node: 'urn:example:none' })))).condition).toBe('item-not-found');
@@ -253,14 +234,14 @@ describe('node configuration and access models', () => {
 
   test('explicit create with a whitelist configuration: a second create conflicts, contacts are refused, the owner reads', async () => {
     const { alice, bob } = await contacts();
-    const create = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('create', { node: 'urn:example:private' }), xml('configure', {}, configForm({ access_model: 'whitelist', persist_items: '1' }))));
+    const create = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('create', { node: 'urn:example:private' }), xml('configure', {}, nodeConfigForm({ access_model: 'whitelist', persist_items: '1' }))));
     await alice.iq(create);
     expect((await iqFailure(alice, create)).condition).toBe('conflict');
     await alice.iq(publish(tune('mine'), { node: 'urn:example:private', id: 'only' }));
     const refused = await iqFailure(bob, items(jid('alice'), 'urn:example:private'));
     expect(refused.condition).toBe('not-allowed');
     expect(refused.application?.name).toBe('closed-node');
-    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:private')))).toEqual(['only']);
+    expect(itemIds(await alice.iq(items(jid('alice'), 'urn:example:private')))).toEqual(['only']);
   });
 
   test('the roster access model lets only contacts in the allowed groups read', async () => {
@@ -271,7 +252,7 @@ describe('node configuration and access models', () => {
     const bobItem = (await stores.rosters.getItem('alice', jid('bob')))!;
     await stores.rosters.put('alice', { ...bobItem, groups: ['Family'] });
     await alice.iq(publishWith('urn:example:family', 'news', { access_model: 'roster', roster_groups_allowed: 'Family' }));
-    expect(ids(await bob.iq(items(jid('alice'), 'urn:example:family')))).toEqual(['news']);
+    expect(itemIds(await bob.iq(items(jid('alice'), 'urn:example:family')))).toEqual(['news']);
     const refused = await iqFailure(carol, items(jid('alice'), 'urn:example:family'));
     expect(refused.condition).toBe('not-authorized');
     expect(refused.application?.name).toBe('not-in-roster-group');
@@ -280,9 +261,9 @@ describe('node configuration and access models', () => {
   test('persist_items false keeps the newest item only; purge empties, delete removes the node', async () => {
     const alice = await world.online('alice', 'pc');
     for (const id of ['x', 'y']) await alice.iq(publishWith('urn:example:volatile', id, { persist_items: 'false', max_items: '5' }));
-    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual(['y']);
+    expect(itemIds(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual(['y']);
     await alice.iq(owner(xml('purge', { node: 'urn:example:volatile' })));
-    expect(ids(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual([]);
+    expect(itemIds(await alice.iq(items(jid('alice'), 'urn:example:volatile')))).toEqual([]);
     await alice.iq(owner(xml('delete', { node: 'urn:example:volatile' })));
     expect((await iqFailure(alice, items(jid('alice'), 'urn:example:volatile'))).condition).toBe('item-not-found');
   });
