@@ -46,4 +46,12 @@ export interface PepService {
   item(owner: string, node: string): Promise<PepItem | undefined>;
   /** The node's items, newest first, or undefined when there is no such node. */
   items(owner: string, node: string): Promise<PepItem[] | undefined>;
+  /**
+   * Calls `listener` after each publish on this cluster node (by a client or through `publish`),
+   * once the item is stored and its events sent. A listener that throws is logged and skipped.
+   * The returned undo removes it.
+   */
+  onPublished(listener: PepPublishedListener): () => void;
 }
+
+export type PepPublishedListener = (owner: string, item: PepItem) => void | Promise<void>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Element } from 'ltx';
 import { StanzaError, parseJid, parseXml, JidError } from '../../xml';
 import type { CoreContext } from '../../core/core-context';
-import type { PepItem, PepNodeConfig, PepService } from '../../core/pep-api';
+import type { PepItem, PepNodeConfig, PepPublishedListener, PepService } from '../../core/pep-api';
 import { limitError } from '../../core/limit-error';
 import { localOf, type PepAudience } from './pep-audience';
 import { payloadTooBig, pubsubError } from './pep-errors';
@@ -29,6 +29,8 @@ export interface PepSettings {
  * `reader` and `subscriber` are the JIDs asking.
  */
 export class LocalPepService implements PepService {
+  private readonly published = new Set<PepPublishedListener>();
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly store: PepStore,
@@ -53,7 +55,18 @@ export class LocalPepService implements PepService {
     await this.store.publish(localOf(ownerJid), node, { id, xml, publisher: ownerJid }, keep);
     const item: PepItem = { node, id, payload };
     await this.notify(ownerJid, node, config, (to) => itemEvent(ownerJid, to, item));
+    for (const listener of this.published) {
+      // A listener's failure is its own: the publish succeeded.
+      void Promise.resolve()
+        .then(() => listener(ownerJid, item))
+        .catch((err: unknown) => this.ctx.logger.error({ err, owner: ownerJid, node }, 'a PEP publish listener failed'));
+    }
     return id;
+  }
+
+  onPublished(listener: PepPublishedListener): () => void {
+    this.published.add(listener);
+    return () => this.published.delete(listener);
   }
 
   async retract(owner: string, node: string, itemId: string, { notify = false }: { notify?: boolean } = {}): Promise<boolean> {
