@@ -5,12 +5,12 @@
  * refused it, without the payload.
  */
 import type { Element } from 'ltx';
-import { capsSettled, iqFailure } from '../../server-core/testing/world';
+import { iqFailure } from '../../server-core/testing/world';
 import { getItems, itemIds, publishItem } from '../../server-core/testing/pep-steps';
 import { chatClientCaps } from '../support/client-caps';
 import { TestCluster, type ClusterNode } from '../support/cluster-harness';
-import { connectClient, xml, type TestClient } from '../support/xmpp-client';
-import { mutualSubscription, stopAll } from './cluster-steps';
+import { xml, type TestClient } from '../support/xmpp-client';
+import { mutualSubscription, online, stopAll } from './cluster-steps';
 
 const EVENT = 'http://jabber.org/protocol/pubsub#event';
 const DEVICELIST = 'eu.siacs.conversations.axolotl.devicelist';
@@ -22,13 +22,8 @@ const devices = (...ids: string[]) => xml('list', { xmlns: AXOLOTL }, ...ids.map
 const deviceEvent = (id: string) => (s: Element) =>
   s.is('message') && s.getChild('event', EVENT)?.getChild('items')?.attrs.node === DEVICELIST && s.getChild('event', EVENT)?.getChild('items')?.getChild('item')?.getChild('list', AXOLOTL)?.getChild('device')?.attrs.id === id;
 
-async function followerOnline(node: ClusterNode, user: string, resource: string): Promise<TestClient> {
-  const client = await connectClient(node, { username: user, password: `${user}-secret`, resource, caps: chatClientCaps(DEVICELIST, HISTORY) });
-  await client.send(xml('presence'));
-  await client.waitFor((s) => s.is('presence') && s.attrs.from === client.jid && s.attrs.type === undefined, 5000, 'its own presence');
-  await capsSettled(client, 'localhost');
-  return client;
-}
+/** An OMEMO-like client: it follows device lists and the history node. */
+const followerOnline = (node: ClusterNode, user: string, resource: string): Promise<TestClient> => online(node, user, resource, true, chatClientCaps(DEVICELIST, HISTORY));
 
 describe('PEP across cluster nodes', () => {
   const cluster = new TestCluster({ config: { log: { level: 'debug' } } });

@@ -7,14 +7,14 @@ alice and bob are contacts, carol is a stranger. Prints one JSON line with what 
 import asyncio
 import base64
 import json
-import ssl
 import sys
 import xml.etree.ElementTree as ET
 
-import slixmpp
 from slixmpp.exceptions import IqError
 from slixmpp.xmlstream import ElementBase
 from slixmpp.plugins.xep_0048 import Bookmarks
+
+from slixmpp_support import TestPeer, wait_until
 
 PUBSUB_ERRORS = '{http://jabber.org/protocol/pubsub#errors}'
 AXOLOTL_DEVICELIST = 'eu.siacs.conversations.axolotl.devicelist'
@@ -27,20 +27,14 @@ TUNE = 'http://jabber.org/protocol/tune'
 FOLLOWED = [AXOLOTL_DEVICELIST, OMEMO2_DEVICES, LOG, TUNE, BOOKMARKS]
 
 
-class Peer(slixmpp.ClientXMPP):
+class Peer(TestPeer):
     def __init__(self, jid, password, port):
-        super().__init__(jid, password, sasl_mech='SCRAM-SHA-256')
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.port = port
+        super().__init__(jid, password, port)
         for plugin in ('xep_0030', 'xep_0004', 'xep_0060', 'xep_0115', 'xep_0163', 'xep_0223', 'xep_0049', 'xep_0048', 'xep_0084'):
             self.register_plugin(plugin)
         self.events = []
-        self.ready = asyncio.get_event_loop().create_future()
-        self.add_event_handler('session_start', self.on_start)
         for kind in ('publish', 'retract', 'purge', 'delete'):
             self.add_event_handler(f'pubsub_{kind}', lambda msg, kind=kind: self.on_event(kind, msg))
-        self.add_event_handler('failed_auth', lambda _e: self.ready.done() or self.ready.set_exception(RuntimeError('auth failed')))
 
     async def on_start(self, _event):
         await self.get_roster()
@@ -102,15 +96,6 @@ async def expect_failure(coroutine):
 async def item_ids(peer, owner, node, **kwargs):
     result = await peer['xep_0060'].get_items(owner, node, **kwargs)
     return [item['id'] for item in result['pubsub']['items']]
-
-
-async def wait_until(predicate, timeout=10):
-    deadline = asyncio.get_event_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_event_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 def axolotl_bundle():
