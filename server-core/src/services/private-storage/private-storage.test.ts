@@ -1,5 +1,6 @@
 import type { Element } from 'ltx';
 import { startWorld, iqFailure, xml, type World } from '../../../testing/world';
+import { publishOptions } from '../../../testing/pep-steps';
 
 const PRIVATE = 'jabber:iq:private';
 const PUBSUB = 'http://jabber.org/protocol/pubsub';
@@ -29,6 +30,23 @@ describe('private XML storage (XEP-0049)', () => {
     const bob = await world.online('bob', 'pc');
     expect(stored(await bob.iq(get('prefs', 'urn:example:prefs'))).getText()).toBe('');
     expect((await iqFailure(bob, get('prefs', 'urn:example:prefs', `alice@${world.domain}`))).condition).toBe('forbidden');
+  });
+
+  test("deleting an account removes its private storage and PEP nodes, items and subscriptions", async () => {
+    const alice = await world.online('alice', 'pc');
+    const bob = await world.online('bob', 'pc');
+    await alice.iq(set(xml('prefs', { xmlns: 'urn:example:prefs' }, 'dark')));
+    await alice.iq(set(legacyBookmarks('one@conference.example')));
+    const open = xml('iq', { type: 'set' }, xml('pubsub', { xmlns: PUBSUB }, xml('publish', { node: 'urn:example:open' }, xml('item', { id: 'x' }, xml('x', { xmlns: 'urn:example:open' }))), publishOptions({ access_model: 'open' })));
+    await alice.iq(open);
+    await bob.iq(xml('iq', { type: 'set', to: `alice@${world.domain}` }, xml('pubsub', { xmlns: PUBSUB }, xml('subscribe', { node: 'urn:example:open', jid: `bob@${world.domain}` }))));
+    const { db } = world.server.server;
+    const count = async (table: string) => Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE username = ?`, ['alice']))?.n);
+    expect(await count('pep_subscriptions')).toBe(1);
+    expect(await count('private_storage')).toBeGreaterThan(0);
+    await alice.stop();
+    expect(await world.server.server.context.stores.accounts.delete('alice')).toBe(true);
+    for (const table of ['pep_nodes', 'pep_items', 'pep_subscriptions', 'private_storage']) expect([table, await count(table)]).toEqual([table, 0]);
   });
 
   test('refuses jabber:* namespaces, elements without one, and elements over the size limit', async () => {
