@@ -60,7 +60,7 @@ export type { Database, Migration, Queryable, Row, SqlValue } from '../storage/t
 export type { Stores } from '../storage/stores';
 
 // Personal eventing through ctx.pep.
-export type { PepItem, PepService } from '../core/pep-api';
+export type { PepItem, PepService, PepNodeConfig, PepAccessModel, PepSendLast, PepPublishedListener } from '../core/pep-api';
 
 // Metrics in the process-wide registry `/metrics` renders.
 export { counter, gauge, histogram } from '../metrics/registry';
