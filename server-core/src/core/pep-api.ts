@@ -52,6 +52,8 @@ export interface PepService {
    * The returned undo removes it.
    */
   onPublished(listener: PepPublishedListener): () => void;
+  /** The names of the owner's nodes that `reader` (a bare JID) may read, for disco#items (XEP-0060 section 5.2). */
+  nodesVisibleTo(owner: string, reader: string): Promise<string[]>;
 }
 
 export type PepPublishedListener = (owner: string, item: PepItem) => void | Promise<void>;

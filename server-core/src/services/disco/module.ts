@@ -45,7 +45,10 @@ export default defineCoreModule({
     const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {
       expectGetWithoutNode(iq, payload);
       await requireAccountVisible(ctx, from, to);
-      return new Element('query', { xmlns: NS.DISCO_ITEMS });
+      const query = new Element('query', { xmlns: NS.DISCO_ITEMS });
+      // XEP-0060 section 5.2: the account's PEP nodes, those the asker may read.
+      for (const node of (await pep.current?.nodesVisibleTo(to.bare, from.bare)) ?? []) query.c('item', { jid: to.bare, node });
+      return query;
     };
 
     module.iq.register('server', NS.DISCO_INFO, serverInfo);

@@ -64,6 +64,14 @@ export class LocalPepService implements PepService {
     return id;
   }
 
+  async nodesVisibleTo(owner: string, reader: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const { node, config } of await this.store.nodesOf([localOf(owner)])) {
+      if (await this.audience.mayRead(owner, reader, config)) out.push(node);
+    }
+    return out;
+  }
+
   onPublished(listener: PepPublishedListener): () => void {
     this.published.add(listener);
     return () => this.published.delete(listener);

@@ -268,6 +268,20 @@ describe('node configuration and access models', () => {
     expect((await iqFailure(alice, items(jid('alice'), 'urn:example:volatile'))).condition).toBe('item-not-found');
   });
 
+  test("the account's disco#items lists the nodes the asker may read", async () => {
+    const { alice, bob } = await contacts();
+    await alice.iq(publishWith('urn:example:open', 'a', { access_model: 'open' }));
+    await alice.iq(publishWith('urn:example:presence', 'b', {}));
+    await alice.iq(publishWith('urn:example:private', 'c', { access_model: 'whitelist' }));
+    const nodes = async (asker: TestClient) =>
+      (await asker.iq(xml('iq', { type: 'get', to: jid('alice') }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' }))))
+        .getChild('query')!
+        .getChildren('item')
+        .map((item) => `${item.attrs.jid} ${item.attrs.node}`);
+    expect(await nodes(alice)).toEqual([`${jid('alice')} urn:example:open`, `${jid('alice')} urn:example:presence`, `${jid('alice')} urn:example:private`]);
+    expect(await nodes(bob)).toEqual([`${jid('alice')} urn:example:open`, `${jid('alice')} urn:example:presence`]);
+  });
+
   async function contacts(): Promise<{ alice: TestClient; bob: TestClient }> {
     const alice = await world.online('alice', 'pc');
     const bob = await world.online('bob', 'pc');
