@@ -48,10 +48,21 @@ export class LocalPepService implements PepService {
     if (size > limits.maxPepItemBytes) {
       throw limitError('not-acceptable', `this PEP payload has ${size} bytes, more than an item may hold`, limits, 'maxPepItemBytes', payloadTooBig());
     }
-    const config = await this.nodeForPublish(ownerJid, node, options);
-    const keep = itemsKept(config, this.settings.maxItemsPerNode);
+    const username = localOf(ownerJid);
+    const existing = await this.store.config(username, node);
+    if (existing) checkPreconditions(node, options, existing);
+    else await this.checkNodeLimit(ownerJid);
+    let config = existing ?? { ...DEFAULT_NODE_CONFIG, ...options };
+    let keep = itemsKept(config, this.settings.maxItemsPerNode);
     const id = itemId ?? (keep === 1 ? DEFAULT_ITEM_ID : randomUUID());
     await this.checkItemLimit(ownerJid, node, id, keep);
+    // Created only now, so a refused publish leaves no empty node. Another publish may create it
+    // at the same moment, on any cluster node: then its configuration holds.
+    if (!existing && !(await this.store.create(username, node, config))) {
+      config = (await this.store.config(username, node)) ?? config;
+      checkPreconditions(node, options, config);
+      keep = itemsKept(config, this.settings.maxItemsPerNode);
+    }
     await this.store.publish(localOf(ownerJid), node, { id, xml, publisher: ownerJid }, keep);
     const item: PepItem = { node, id, payload };
     await this.notify(ownerJid, node, config, (to) => itemEvent(ownerJid, to, item));
@@ -170,24 +181,6 @@ export class LocalPepService implements PepService {
     return this.store.subscriptionsOf(localOf(owner), reader);
   }
 
-  /** The node's configuration for a publish: created with `options` when new, else checked against them. */
-  private async nodeForPublish(owner: string, node: string, options: Partial<PepNodeConfig>): Promise<PepNodeConfig> {
-    const username = localOf(owner);
-    let config = await this.store.config(username, node);
-    if (!config) {
-      await this.checkNodeLimit(owner);
-      const wanted = { ...DEFAULT_NODE_CONFIG, ...options };
-      // Another publish may create it at the same moment, on any cluster node: then its configuration holds.
-      if (await this.store.create(username, node, wanted)) return wanted;
-      config = (await this.store.config(username, node)) ?? wanted;
-    }
-    const unmet = unmetPrecondition(options, config);
-    if (unmet) {
-      throw pubsubError('conflict', 'precondition-not-met', `publish-options ask ${unmet.field} = ${unmet.wanted}; node ${node} has ${unmet.actual} (reconfigure the node first)`);
-    }
-    return config;
-  }
-
   private async checkNodeLimit(owner: string): Promise<void> {
     const { limits } = this.ctx;
     if ((await this.store.nodeCount(localOf(owner))) >= limits.pepNodesPerUser) {
@@ -237,6 +230,14 @@ export class LocalPepService implements PepService {
       throw new StanzaError('item-not-found', `${owner} is not an account of this server`);
     }
     return jid.bare;
+  }
+}
+
+/** XEP-0060 section 7.1.5: publish-options are preconditions on an existing node. */
+function checkPreconditions(node: string, options: Partial<PepNodeConfig>, config: PepNodeConfig): void {
+  const unmet = unmetPrecondition(options, config);
+  if (unmet) {
+    throw pubsubError('conflict', 'precondition-not-met', `publish-options ask ${unmet.field} = ${unmet.wanted}; node ${node} has ${unmet.actual} (reconfigure the node first)`);
   }
 }
 

@@ -306,5 +306,7 @@ describe('the per-account item limit', () => {
     await alice.iq(publishWith('urn:example:many', 'b', { max_items: '10' }));
     await alice.iq(publish(tune('replaces current')));
     expect((await iqFailure(alice, publish(tune('x'), { node: 'urn:example:other' }))).condition).toBe('resource-constraint');
+    // The refused publish left no empty node behind.
+    expect((await iqFailure(alice, items(`alice@${world.domain}`, 'urn:example:other'))).condition).toBe('item-not-found');
   });
 });
