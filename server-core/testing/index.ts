@@ -29,6 +29,8 @@ export {
 } from './world';
 export type { World, OnlineOptions, TestClient, IqFailure, ClientCaps } from './world';
 export { connectClient, ClientPool } from '../../test/support/xmpp-client';
+// PEP requests: publish with publish-options, items, node configuration forms.
+export { publishItem, publishOptions, nodeConfigForm, pubsubForm, getItems, itemsOf, itemIds } from './pep-steps';
 export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
 // Rosters and presence between test clients.
 export { mutualSubscription, presence, presenceOf, rosterOnly } from './presence-steps';

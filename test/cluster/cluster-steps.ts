@@ -1,16 +1,22 @@
 /** Steps the multi-process cluster tests share: users logged in on chosen nodes, mutual subscriptions. */
 import { presence, presenceOf, bare } from '../../server-core/testing/presence-steps';
+import { capsSettled } from '../../server-core/testing/world';
+import type { ClientCaps } from '../support/client-caps';
 import type { ClusterNode } from '../support/cluster-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
 export { presence, presenceOf, bare };
 
-/** Logs `user` in on `node` with `resource`; `available` sends initial presence and waits for its echo. */
-export async function online(node: ClusterNode, user: string, resource: string, available = true): Promise<TestClient> {
-  const client = await connectClient(node, { username: user, password: `${user}-secret`, resource });
+/**
+ * Logs `user` in on `node` with `resource`; `available` sends initial presence and waits for its
+ * echo. With `caps`, the client advertises them and this waits until the server learnt them.
+ */
+export async function online(node: ClusterNode, user: string, resource: string, available = true, caps?: ClientCaps): Promise<TestClient> {
+  const client = await connectClient(node, { username: user, password: `${user}-secret`, resource, caps });
   if (available) {
     await client.send(xml('presence'));
     await client.waitFor((s) => s.is('presence') && s.attrs.from === client.jid && s.attrs.type === undefined, 5000, 'its own presence');
+    if (caps) await capsSettled(client, node.domain);
   }
   return client;
 }

@@ -2,25 +2,18 @@
 presence between contacts, a message each way. Prints one JSON line with what each saw."""
 import asyncio
 import json
-import ssl
 import sys
 
-import slixmpp
+from slixmpp_support import TestPeer, wait_until
 
 
-class Peer(slixmpp.ClientXMPP):
+class Peer(TestPeer):
     def __init__(self, jid, password, port):
-        super().__init__(jid, password, sasl_mech='SCRAM-SHA-256')
-        self.ssl_context.check_hostname = False
-        self.ssl_context.verify_mode = ssl.CERT_NONE
-        self.port = port
+        super().__init__(jid, password, port)
         self.seen = {'presence_from': [], 'messages': [], 'roster': [], 'mechanism': None}
-        self.ready = asyncio.get_event_loop().create_future()
-        self.add_event_handler('session_start', self.on_start)
         self.add_event_handler('message', self.on_message)
         self.add_event_handler('presence_available', self.on_presence)
         self.add_event_handler('auth_success', self.on_auth)
-        self.add_event_handler('failed_auth', lambda _e: self.ready.done() or self.ready.set_exception(RuntimeError('auth failed')))
 
     def on_auth(self, _event):
         self.seen['mechanism'] = self['feature_mechanisms'].mech.name
@@ -37,15 +30,6 @@ class Peer(slixmpp.ClientXMPP):
 
     def on_presence(self, pres):
         self.seen['presence_from'].append(str(pres['from'].bare))
-
-
-async def wait_until(predicate, timeout):
-    deadline = asyncio.get_event_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_event_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 async def main(port, domain):

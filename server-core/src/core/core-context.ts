@@ -32,6 +32,8 @@ export interface BlockingCheck {
 /** Server identity, features and items for service discovery (XEP-0030). */
 export interface DiscoInfoProvider {
   features: Set<string>;
+  /** Features every account's bare JID shows in its disco#info, next to PEP's (e.g. XEP-0402's bookmarks compatibility). */
+  accountFeatures: Set<string>;
   identities: Array<{ category: string; type: string; name?: string }>;
   items: Array<{ jid: string; name?: string; node?: string }>;
 }

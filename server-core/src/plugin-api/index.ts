@@ -65,7 +65,7 @@ export type { PluginUsers, PluginRosterItem } from '../plugins/plugin-users';
 export type { ServiceMap, ServiceName, ServiceRef } from '../core/service-registry';
 
 // Personal eventing through ctx.pep.
-export type { PepItem, PepService } from '../core/pep-api';
+export type { PepItem, PepService, PepNodeConfig, PepAccessModel, PepSendLast, PepPublishedListener } from '../core/pep-api';
 
 // Metrics in the process-wide registry `/metrics` renders.
 export { counter, gauge, histogram } from '../metrics/registry';

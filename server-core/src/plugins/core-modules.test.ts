@@ -11,8 +11,8 @@ describe('core modules in the config file', () => {
     await expect(startTestServer({ config: { modules: { blockin: { enabled: false } } } })).rejects.toThrow(/^modules\.blockin: there is no core module of that name \(there are .*\bblocking, .*\bpresence\)$/);
   });
 
-  test('the dependant turned off too, the server starts without either', async () => {
-    const server = await startTestServer({ config: { modules: { caps: { enabled: false }, pep: { enabled: false } } } });
+  test('the dependants turned off too (pep, and bookmarks and avatar-conversion on pep), the server starts without them', async () => {
+    const server = await startTestServer({ config: { modules: { caps: { enabled: false }, pep: { enabled: false }, bookmarks: { enabled: false }, 'avatar-conversion': { enabled: false } } } });
     try {
       const modules = server.server.plugins.modules();
       expect(modules.filter((module) => module.core).map((module) => [module.name, module.state])).toEqual(

@@ -197,7 +197,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
       maxSessionsPerUser: config.limits.maxSessionsPerUser,
       capsQueryTimeoutMs: config.limits.capsQueryTimeoutMs,
     },
-    disco: { features: new Set(), identities: [{ category: 'server', type: 'im', name: 'Asterisk-IM' }], items: [] },
+    disco: { features: new Set(), accountFeatures: new Set(), identities: [{ category: 'server', type: 'im', name: 'Asterisk-IM' }], items: [] },
     services: new ServiceRegistry(),
     updateRoute: (session: ClientSession) =>
       routes.set(session.fullJid, { node: cluster.nodeId, priority: session.priority, available: session.available }),

@@ -1,6 +1,7 @@
 /**
  * The server's own XEP services, each a core module: service discovery, ping, software
- * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP) and the legacy
+ * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
+ * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion and the legacy
  * session IQ.
  */
 export { addDiscoFeatures } from '../core/disco-features';
@@ -8,6 +9,9 @@ export { readServerVersion, SERVER_NAME } from '../core/server-version';
 export { blockingModule } from './blocking';
 export { capsModule } from './caps';
 export { pepModule } from './pep';
+export { privateStorageModule } from './private-storage';
+export { bookmarksModule } from './bookmarks';
+export { avatarConversionModule } from './avatar-conversion';
 export { default as discoModule } from './disco/module';
 export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';

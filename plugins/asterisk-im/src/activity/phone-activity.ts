@@ -5,8 +5,8 @@ import { ACTIVITY_NS, isOnThePhone, noActivity, onThePhone } from './activity-pa
 
 /**
  * Keeps each user's XEP-0108 activity in line with the phone: `on_the_phone` while on a call,
- * empty when the last call ends. The user's current PEP item is the memory (replicated with
- * PEP), so whichever node is senior acts once, and a new senior starts from the truth. An
+ * empty when the last call ends. The user's current PEP item is the memory (stored by
+ * PEP in SQL), so whichever node is senior acts once, and a new senior starts from the truth. An
  * activity the user set themselves during the call is left alone at hang-up.
  */
 export class PhoneActivity {
@@ -47,7 +47,7 @@ export class PhoneActivity {
   }
 
   private async update(user: string, onPhone: boolean): Promise<void> {
-    const current = this.pep.item(user, ACTIVITY_NS);
+    const current = await this.pep.item(user, ACTIVITY_NS);
     const shown = current !== undefined && isOnThePhone(current.payload);
     if (onPhone === shown || !this.ctx.cluster.isSenior()) return;
     await this.pep.publish(user, ACTIVITY_NS, onPhone ? onThePhone() : noActivity());

@@ -39,12 +39,16 @@ export default defineCoreModule({
       if (pep.current) query.c('identity', { ...PEP_IDENTITY });
       query.c('feature', { var: NS.DISCO_INFO });
       if (pep.current) for (const feature of PEP_FEATURES) query.c('feature', { var: feature });
+      for (const feature of [...ctx.disco.accountFeatures].sort()) query.c('feature', { var: feature });
       return query;
     };
     const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {
       expectGetWithoutNode(iq, payload);
       await requireAccountVisible(ctx, from, to);
-      return new Element('query', { xmlns: NS.DISCO_ITEMS });
+      const query = new Element('query', { xmlns: NS.DISCO_ITEMS });
+      // XEP-0060 section 5.2: the account's PEP nodes, those the asker may read.
+      for (const node of (await pep.current?.nodesVisibleTo(to.bare, from.bare)) ?? []) query.c('item', { jid: to.bare, node });
+      return query;
     };
 
     module.iq.register('server', NS.DISCO_INFO, serverInfo);

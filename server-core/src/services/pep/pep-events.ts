@@ -3,16 +3,16 @@ import { Element, clone } from 'ltx';
 import type { PepItem } from '../../core/pep-api';
 import { PUBSUB_EVENT } from './pep-namespaces';
 
-/** `<items node>` with the item and its payload, as in publish results, retrievals and events. */
-export function itemsElement(item: PepItem): Element {
-  const items = new Element('items', { node: item.node });
-  items.c('item', { id: item.id }).cnode(clone(item.payload));
-  return items;
+/** `<items node>` with the items and their payloads, as in publish results, retrievals and events. */
+export function itemsElement(node: string, items: readonly PepItem[]): Element {
+  const element = new Element('items', { node });
+  for (const item of items) element.c('item', { id: item.id }).cnode(clone(item.payload));
+  return element;
 }
 
 /** XEP-0060 section 7.1.2.1: the headline a subscriber gets for a new item. */
 export function itemEvent(owner: string, to: string, item: PepItem): Element {
-  return eventMessage(owner, to, itemsElement(item));
+  return eventMessage(owner, to, itemsElement(item.node, [item]));
 }
 
 /** XEP-0060 section 7.2.2.1: the headline a subscriber gets for a retracted item. */
@@ -22,8 +22,13 @@ export function retractEvent(owner: string, to: string, node: string, itemId: st
   return eventMessage(owner, to, items);
 }
 
-function eventMessage(owner: string, to: string, items: Element): Element {
+/** XEP-0060 sections 8.4.2 and 8.5.2: the node is gone, or emptied. */
+export function nodeEvent(owner: string, to: string, kind: 'delete' | 'purge', node: string): Element {
+  return eventMessage(owner, to, new Element(kind, { node }));
+}
+
+function eventMessage(owner: string, to: string, payload: Element): Element {
   const message = new Element('message', { type: 'headline', from: owner, to, id: randomUUID() });
-  message.c('event', { xmlns: PUBSUB_EVENT }).cnode(items);
+  message.c('event', { xmlns: PUBSUB_EVENT }).cnode(payload);
   return message;
 }

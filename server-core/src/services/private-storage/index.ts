@@ -1,0 +1,3 @@
+/** XEP-0049 Private XML Storage as a core module (see module.ts). */
+export { default as privateStorageModule } from './module';
+export type { PrivateStorage, PrivateNamespaceBackend } from './private-storage-api';
