@@ -5,6 +5,7 @@ import { blockingModule, capsModule, pepModule, discoModule, pingModule, version
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
+import mamModule from '../im/mam/module';
 import rosterModule from '../im/roster/module';
 import presenceModule from '../im/presence/module';
 
@@ -23,6 +24,7 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   pepModule,
   carbonsModule,
   offlineModule,
+  mamModule,
   messagesModule,
   rosterModule,
   presenceModule,
@@ -36,8 +38,8 @@ export function deliverThroughModules(ctx: CoreContext): void {
   const messages = ctx.services.ref('messages');
   const presence = ctx.services.ref('presence');
   ctx.router.setUserDelivery({
-    message: async (stanza, to, from) => {
-      if (messages.current) return messages.current.message(stanza, to, from);
+    message: async (stanza, to, from, options) => {
+      if (messages.current) return messages.current.message(stanza, to, from, options);
       if (stanza.attrs.type !== 'error') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     },
     presence: async (stanza, to, from) => presence.current?.inbound(stanza, to, from),

@@ -14,10 +14,11 @@ import { PEP_FEATURES, PEP_IDENTITY } from '../pep';
 export default defineCoreModule({
   name: 'disco',
   description: 'XEP-0030 Service Discovery',
-  optional: ['pep'],
+  optional: ['pep', 'mam'],
   start(module) {
     const ctx = module.core;
     const pep = module.useOptional('pep');
+    const mam = module.useOptional('mam');
     const serverInfo = ({ iq, payload }: IqRequest): Element => {
       expectGetWithoutNode(iq, payload);
       const query = new Element('query', { xmlns: NS.DISCO_INFO });
@@ -39,6 +40,7 @@ export default defineCoreModule({
       if (pep.current) query.c('identity', { ...PEP_IDENTITY });
       query.c('feature', { var: NS.DISCO_INFO });
       if (pep.current) for (const feature of PEP_FEATURES) query.c('feature', { var: feature });
+      for (const feature of mam.current?.accountFeatures ?? []) query.c('feature', { var: feature });
       return query;
     };
     const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {
