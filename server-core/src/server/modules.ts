@@ -1,7 +1,7 @@
 import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
 import type { CoreModuleDefinition } from '../plugins/core-module';
-import { blockingModule, capsModule, pepModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
+import { blockingModule, capsModule, pepModule, discoModule, pingModule, versionModule, vcardModule, sessionModule, registerModule, hostMetaModule } from '../services';
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
@@ -19,6 +19,8 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   versionModule,
   vcardModule,
   sessionModule,
+  registerModule,
+  hostMetaModule,
   blockingModule,
   capsModule,
   pepModule,

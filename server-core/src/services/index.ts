@@ -1,7 +1,7 @@
 /**
  * The server's own XEP services, each a core module: service discovery, ping, software
- * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP) and the legacy
- * session IQ.
+ * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), the legacy
+ * session IQ, in-band registration (XEP-0077) and host-meta (XEP-0156).
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -13,3 +13,5 @@ export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';
 export { default as vcardModule } from './vcard/module';
 export { default as sessionModule } from './session/module';
+export { default as registerModule } from './register/module';
+export { default as hostMetaModule } from './host-meta/module';

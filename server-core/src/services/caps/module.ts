@@ -9,6 +9,7 @@ import { CapsQueries } from './caps-queries';
 import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
 import type { EntityCaps } from '../../core/caps-api';
+import { serverCapsElement } from './server-caps';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
@@ -36,5 +37,9 @@ export default defineCoreModule({
     ctx.provide('caps', caps);
     ctx.events.on('presenceChanged', (session, presence) => caps.presenceChanged(session, presence));
     ctx.events.on('sessionDestroyed', (session) => caps.sessionEnded(session));
+    // The server's own capabilities, before and after login, so a client knows them without asking.
+    for (const offeredIn of ['pre-auth', 'post-auth'] as const) {
+      ctx.streamFeatures.add({ name: `server-caps-${offeredIn}`, offeredIn, advertise: () => serverCapsElement(core.disco) });
+    }
   },
 });
