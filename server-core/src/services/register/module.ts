@@ -75,6 +75,7 @@ export default defineCoreModule<RegisterConfig>({
     const register = async (iq: Element, stream: FeatureStream): Promise<Element | undefined> => {
       if (!ctx.config.value.allowRegistration) throw new StanzaError('not-allowed', 'this server does not register accounts over XMPP; ask an administrator');
       if (iq.attrs.type === 'get') return registrationForm();
+      if (!stream.secure && stream.canStartTls) throw new StanzaError('not-allowed', 'start TLS before sending a password');
       const credentials = readCredentials(iqPayload(iq)!, ctx.config.value.minPasswordLength);
       if (!(await limit.take(stream.remoteAddress))) {
         ctx.logger.warn({ address: stream.remoteAddress }, 'register: too many registrations from one address');
