@@ -136,3 +136,43 @@ describe('XEP-0313 message archive (one node, SQLite)', () => {
     expect(features).toEqual(expect.arrayContaining([MAM, 'urn:xmpp:mam:2#extended']));
   });
 });
+
+describe('XEP-0313 retention and switching the module', () => {
+  it('removes messages past the retention period on the senior node, and keeps the rest', async () => {
+    const world = await startWorld(['alice', 'bob'], { modules: { mam: { config: { retentionDays: 30, cleanupIntervalSeconds: 1 } } } });
+    try {
+      const alice = await world.online('alice', 'desk');
+      const bob = await world.online('bob', 'pc');
+      await bob.send(chat('alice@localhost', 'old'));
+      await bob.send(chat('alice@localhost', 'recent'));
+      await alice.waitFor(bodyIs('recent'));
+      const [old] = (await queryArchive(alice)).messages;
+      const db = world.server.server.db;
+      await db.run('UPDATE mam_messages SET ts = ? WHERE id = ?', [Date.now() - 31 * 24 * 3600 * 1000, old!.id]);
+      await eventually('the old message is removed', async () => (await db.get('SELECT 1 AS found FROM mam_messages WHERE id = ?', [old!.id])) === undefined);
+      expect((await queryArchive(alice)).messages.map((m) => m.body)).toEqual(['recent']);
+    } finally {
+      await world.stop();
+    }
+  });
+
+  it('archives nothing while disabled, answers queries with service-unavailable, and keeps the archive for when it is back', async () => {
+    const world = await startWorld(['alice', 'bob']);
+    try {
+      const alice = await world.online('alice', 'desk');
+      const bob = await world.online('bob', 'pc');
+      await bob.send(chat('alice@localhost', 'before'));
+      await alice.waitFor(bodyIs('before'));
+      await world.server.server.plugins.disable('mam');
+      await bob.send(chat('alice@localhost', 'while off', 'chat', xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', by: 'alice@localhost', id: 'forged' })));
+      const off = await alice.waitFor(bodyIs('while off'));
+      // Nothing strips or adds ids while the module is off: the client's own element passes as sent.
+      expect(stanzaIdOf(off, 'alice@localhost')).toBe('forged');
+      expect((await iqFailure(alice, xml('iq', { type: 'set' }, xml('query', { xmlns: MAM })))).condition).toBe('service-unavailable');
+      await world.server.server.plugins.enable('mam');
+      expect((await queryArchive(alice)).messages.map((m) => m.body)).toEqual(['before']);
+    } finally {
+      await world.stop();
+    }
+  });
+});

@@ -87,6 +87,6 @@ export default defineCoreModule<MamConfig>({
     ctx.timers.setTimeout(cleanup, 0);
     ctx.timers.setInterval(cleanup, ctx.config.value.cleanupIntervalSeconds * 1000);
 
-    ctx.provide('mam', { record: (message, owner, from) => archiver.record(message, owner, from), accountFeatures: [NS.MAM, NS.MAM_EXTENDED] });
+    ctx.provide('mam', { record: (message, owner, from) => archiver.record(message, owner, from), accountFeatures: [NS.MAM, NS.MAM_EXTENDED, NS.STANZA_ID] });
   },
 });
