@@ -7,6 +7,8 @@ import sys
 
 import slixmpp
 
+from slix_support import wait_until
+
 
 class Peer(slixmpp.ClientXMPP):
     def __init__(self, jid, password, port):
@@ -37,15 +39,6 @@ class Peer(slixmpp.ClientXMPP):
 
     def on_presence(self, pres):
         self.seen['presence_from'].append(str(pres['from'].bare))
-
-
-async def wait_until(predicate, timeout):
-    deadline = asyncio.get_event_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_event_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 async def main(port, domain):

@@ -11,6 +11,8 @@ import ssl
 import sys
 
 import slixmpp
+
+from slix_support import wait_until
 from slixmpp.exceptions import IqError
 
 
@@ -46,15 +48,6 @@ class Peer(slixmpp.ClientXMPP):
     async def stop(self):
         self.disconnect()
         await asyncio.sleep(0.2)
-
-
-async def wait_until(predicate, timeout):
-    deadline = asyncio.get_event_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_event_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
 
 
 async def mam(port, domain):
