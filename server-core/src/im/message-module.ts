@@ -17,9 +17,9 @@ export interface MessageDelivery {
   message(stanza: Element, to: Jid, from: Jid, options?: { redelivered?: boolean }): Promise<void>;
 }
 
-/** XEP-0313 archiving on the way to a local user; answers the message to deliver (with its `<stanza-id/>`). */
+/** XEP-0313 archiving on the way to a local user (`to` as addressed); answers the message to deliver (with its `<stanza-id/>`). */
 export interface MessageArchive {
-  record(message: Element, owner: Jid, from: Jid): Promise<Element>;
+  record(message: Element, to: Jid, from: Jid): Promise<Element>;
 }
 
 /** Stores a message for an absent user: undefined when stored, else the error for the sender. */
@@ -81,7 +81,7 @@ export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, off
     const archive = async (): Promise<void> => {
       if (archived || !mam.current) return;
       archived = true;
-      stanza = await mam.current.record(stanza, owner, from);
+      stanza = await mam.current.record(stanza, to, from);
     };
     if (to.resource !== null && ctx.routes.get(to.full)) {
       if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);

@@ -39,6 +39,9 @@ export interface ArchiverDeps {
   ids: ArchiveIds;
   inRoster(owner: string, contact: string): Promise<boolean>;
   logger: Logger;
+  /** Metrics: copies written, and messages delivered unarchived because the write failed. */
+  onArchived(copies: number): void;
+  onFailure(): void;
 }
 
 /**
@@ -51,7 +54,9 @@ export interface ArchiverDeps {
 export class MessageArchiver {
   constructor(private readonly deps: ArchiverDeps) {}
 
-  async record(message: Element, owner: Jid, from: Jid): Promise<Element> {
+  /** `to` as addressed (bare or full): its resource is what the sender's copy was exchanged with. */
+  async record(message: Element, to: Jid, from: Jid): Promise<Element> {
+    const owner = { local: to.local!, bare: to.bare, full: to.bare };
     const { domain, store, prefs, ids, logger } = this.deps;
     stripForgedStanzaIds(message, domain);
     if (!isArchivable(message)) return message;
@@ -59,20 +64,22 @@ export class MessageArchiver {
     const xml = message.toString();
     let recipientId: string | undefined;
     try {
-      if (await prefs.archives(owner.local!, from, () => this.deps.inRoster(owner.local!, from.bare))) {
+      if (await prefs.archives(owner.local, from, () => this.deps.inRoster(owner.local, from.bare))) {
         const { id, ms } = ids.next();
         recipientId = id;
-        rows.push({ owner: owner.local!, id, withJid: from.bare, withResource: from.resource ?? '', ts: ms, stanza: xml });
+        rows.push({ owner: owner.local, id, withJid: from.bare, withResource: from.resource ?? '', ts: ms, stanza: xml });
       }
       // Sent to oneself: one copy, the one received.
       const localSender = from.domain === domain && from.local !== null && from.bare !== owner.bare;
-      if (localSender && (await prefs.archives(from.local!, owner, () => this.deps.inRoster(from.local!, owner.bare)))) {
+      if (localSender && (await prefs.archives(from.local!, to, () => this.deps.inRoster(from.local!, to.bare)))) {
         const { id, ms } = ids.next();
-        rows.push({ owner: from.local!, id, withJid: owner.bare, withResource: '', ts: ms, stanza: xml });
+        rows.push({ owner: from.local!, id, withJid: to.bare, withResource: to.resource ?? '', ts: ms, stanza: xml });
       }
       await store.insert(rows);
+      this.deps.onArchived(rows.length);
     } catch (err) {
       // The message matters more than its archive copy: deliver it without a stanza-id.
+      this.deps.onFailure();
       logger.error({ err, to: owner.bare }, 'mam: could not archive a message; delivering it unarchived');
       return message;
     }

@@ -50,6 +50,9 @@ export default defineCoreModule<MamConfig>({
   start(ctx) {
     const store = new ArchiveStore(ctx.db);
     const prefs = new ArchivePrefs(store, () => ctx.config.value.defaultPolicy);
+    const archived = ctx.metrics.counter({ name: 'aim_mam_archived_copies_total', help: 'Message copies written to archives (one per archive a message goes into)' });
+    const failures = ctx.metrics.counter({ name: 'aim_mam_archive_failures_total', help: 'Messages delivered without archiving because the database write failed' });
+    const removed = ctx.metrics.counter({ name: 'aim_mam_expired_total', help: 'Archived messages removed past the retention period' });
     const archiver = new MessageArchiver({
       domain: ctx.domain,
       store,
@@ -57,6 +60,8 @@ export default defineCoreModule<MamConfig>({
       ids: new ArchiveIds(),
       inRoster: async (owner, contact) => (await ctx.core.stores.rosters.getItem(owner, contact)) !== undefined,
       logger: ctx.logger,
+      onArchived: (copies) => archived.inc(copies),
+      onFailure: () => failures.inc(),
     });
 
     ctx.cluster.registerTask('prefs-changed', (payload) => {
@@ -81,12 +86,13 @@ export default defineCoreModule<MamConfig>({
       const { retentionDays } = ctx.config.value;
       // One node deletes for the cluster; every node would run the same DELETE otherwise.
       if (retentionDays === 0 || !ctx.cluster.isSenior()) return;
-      const removed = await store.deleteOlderThan(Date.now() - retentionDays * DAY_MS);
-      if (removed > 0) ctx.logger.info({ removed, retentionDays }, 'mam: removed archived messages past the retention period');
+      const count = await store.deleteOlderThan(Date.now() - retentionDays * DAY_MS);
+      removed.inc(count);
+      if (count > 0) ctx.logger.info({ removed: count, retentionDays }, 'mam: removed archived messages past the retention period');
     };
     ctx.timers.setTimeout(cleanup, 0);
     ctx.timers.setInterval(cleanup, ctx.config.value.cleanupIntervalSeconds * 1000);
 
-    ctx.provide('mam', { record: (message, owner, from) => archiver.record(message, owner, from), accountFeatures: [NS.MAM, NS.MAM_EXTENDED, NS.STANZA_ID] });
+    ctx.provide('mam', { record: (message, to, from) => archiver.record(message, to, from), accountFeatures: [NS.MAM, NS.MAM_EXTENDED, NS.STANZA_ID] });
   },
 });
