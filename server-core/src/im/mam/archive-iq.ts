@@ -28,7 +28,8 @@ function resultMessage(owner: string, requester: string, queryId: string | undef
 
 /**
  * The `urn:xmpp:mam:2` IQs to a user's own bare JID: the query form, queries (results as
- * messages to the asking resource, then `<fin/>`), and the archiving preferences.
+ * messages to the asking resource, then `<fin/>`), the archiving preferences and the
+ * archive's metadata (first and last message).
  */
 export function archiveIqHandler(deps: ArchiveIqDeps) {
   const query = async ({ iq, payload, from, to }: IqRequest): Promise<Element | void> => {
@@ -45,7 +46,7 @@ export function archiveIqHandler(deps: ArchiveIqDeps) {
     const page = parsed.criteria.fromEnd ? rows.slice(more ? rows.length - limit : 0) : rows.slice(0, limit);
     const sent = parsed.flipPage ? [...page].reverse() : page;
     for (const archived of sent) deps.deliverToResource(from.full, resultMessage(to.bare, from.full, parsed.queryId, archived));
-    const fin = new Element('fin', { xmlns: NS.MAM, ...(more ? {} : { complete: 'true' }), ...(parsed.queryId !== undefined ? { queryid: parsed.queryId } : {}) });
+    const fin = new Element('fin', { xmlns: NS.MAM, ...(more ? {} : { complete: 'true' }) });
     const set = fin.c('set', { xmlns: NS.RSM });
     if (page.length > 0) {
       set.c('first').t(page[0]!.id);
@@ -65,11 +66,26 @@ export function archiveIqHandler(deps: ArchiveIqDeps) {
     return prefsElement(await deps.prefs.get(owner));
   };
 
+  // #extended: where the archive starts and ends, so a client knows what it has yet to fetch.
+  const metadata = async ({ iq, to }: IqRequest): Promise<Element> => {
+    if (iq.attrs.type !== 'get') throw new StanzaError('bad-request', 'archive metadata is read with an IQ get');
+    const owner = to.local!;
+    const [first] = await deps.store.page({ owner, fromEnd: false, limit: 1 });
+    const [last] = await deps.store.page({ owner, fromEnd: true, limit: 1 });
+    const element = new Element('metadata', { xmlns: NS.MAM });
+    if (first && last) {
+      element.c('start', { id: first.id, timestamp: new Date(first.ts).toISOString() });
+      element.c('end', { id: last.id, timestamp: new Date(last.ts).toISOString() });
+    }
+    return element;
+  };
+
   return async (request: IqRequest): Promise<Element | void> => {
     // A user's archive is the user's own: nobody else may read it or change how it is kept.
     if (request.from.bare !== request.to.bare) throw new StanzaError('forbidden', 'only the owner of an archive may query it');
     if (request.payload.name === 'query') return query(request);
     if (request.payload.name === 'prefs') return prefs(request);
-    throw new StanzaError('feature-not-implemented', `<${request.payload.name}/> is not a MAM request this server answers; ask with <query/> or <prefs/>`);
+    if (request.payload.name === 'metadata') return metadata(request);
+    throw new StanzaError('feature-not-implemented', `<${request.payload.name}/> is not a MAM request this server answers; ask with <query/>, <prefs/> or <metadata/>`);
   };
 }

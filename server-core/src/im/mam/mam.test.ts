@@ -126,11 +126,21 @@ describe('XEP-0313 message archive (one node, SQLite)', () => {
     expect(page.messages.map((m) => m.id)).toEqual([stanzaIdOf(offline, 'alice@localhost')]);
   });
 
-  it('answers the query form and lists MAM in the account disco#info', async () => {
+  it('answers the query form and the metadata, and lists MAM in the account disco#info', async () => {
     const alice = await world.online('alice', 'desk');
     const form = await alice.iq(xml('iq', { type: 'get' }, xml('query', { xmlns: MAM })));
     const fields = form.getChild('query', MAM)!.getChild('x', 'jabber:x:data')!.getChildren('field').map((f) => f.attrs.var);
     expect(fields).toEqual(expect.arrayContaining(['with', 'start', 'end', 'before-id', 'after-id', 'ids']));
+    const empty = await alice.iq(xml('iq', { type: 'get' }, xml('metadata', { xmlns: MAM })));
+    expect(empty.getChild('metadata', MAM)?.children).toEqual([]);
+    const bob = await world.online('bob', 'pc');
+    for (const body of ['first', 'last']) await bob.send(chat('alice@localhost', body));
+    await alice.waitFor(bodyIs('last'));
+    const archive = await queryArchive(alice);
+    const metadata = (await alice.iq(xml('iq', { type: 'get' }, xml('metadata', { xmlns: MAM })))).getChild('metadata', MAM)!;
+    expect(metadata.getChild('start')?.attrs.id).toBe(archive.messages[0]!.id);
+    expect(metadata.getChild('end')?.attrs.id).toBe(archive.messages[1]!.id);
+    expect(metadata.getChild('end')?.attrs.timestamp).toBe(archive.messages[1]!.stamp);
     const info = await alice.iq(xml('iq', { type: 'get', to: 'alice@localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
     const features = info.getChild('query')!.getChildren('feature').map((f) => f.attrs.var);
     expect(features).toEqual(expect.arrayContaining([MAM, 'urn:xmpp:mam:2#extended']));

@@ -60,7 +60,7 @@ describe('in-band registration, host-meta and the server caps', () => {
   let node: TestNode;
   afterEach(() => node.stop());
 
-  it('refuses registration by default and advertises neither the feature nor accepts an account', async () => {
+  it('refuses registration by default, neither advertising the feature nor accepting an account, until an administrator switches it on', async () => {
     node = await startNode();
     const stream = await rawStream(node);
     const features = await stream.element('features');
@@ -73,6 +73,16 @@ describe('in-band registration, host-meta and the server caps', () => {
     expect(answer.getChild('error')?.getChild('not-allowed')).toBeDefined();
     stream.close();
     expect(await node.server.context.stores.accounts.exists('mallory')).toBe(false);
+
+    // The administrator's switch (PUT /api/modules/register/config) applies to the next stream.
+    await node.server.plugins.reconfigure('register', { allowRegistration: true });
+    const secure = await (await rawStream(node)).startTls();
+    secure.open(node.domain);
+    expect((await secure.element('features')).getChild('register', 'http://jabber.org/features/iq-register')).toBeDefined();
+    secure.send(registerIq('r2', 'mallory', 'long-enough-pw'));
+    expect((await secure.element('iq')).attrs.type).toBe('result');
+    secure.close();
+    expect(await node.server.context.stores.accounts.exists('mallory')).toBe(true);
   });
 
   it('registers over TLS when switched on, at most the configured number per address', async () => {
