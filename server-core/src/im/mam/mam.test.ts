@@ -166,6 +166,26 @@ describe('XEP-0313 retention and switching the module', () => {
     }
   });
 
+  it('caps a page at maxPageSize, and pages on from there', async () => {
+    const world = await startWorld(['alice', 'bob'], { modules: { mam: { config: { defaultPageSize: 2, maxPageSize: 4 } } } });
+    try {
+      const alice = await world.online('alice', 'desk');
+      const bob = await world.online('bob', 'pc');
+      for (let n = 1; n <= 6; n++) await bob.send(chat('alice@localhost', `m${n}`));
+      await alice.waitFor(bodyIs('m6'));
+      const unasked = await queryArchive(alice);
+      expect(unasked.messages.map((m) => m.body)).toEqual(['m1', 'm2']);
+      const capped = await queryArchive(alice, {}, { max: 50 });
+      expect(capped.messages.map((m) => m.body)).toEqual(['m1', 'm2', 'm3', 'm4']);
+      expect(capped.complete).toBe(false);
+      const rest = await queryArchive(alice, {}, { max: 50, after: capped.last! });
+      expect(rest.messages.map((m) => m.body)).toEqual(['m5', 'm6']);
+      expect(rest.complete).toBe(true);
+    } finally {
+      await world.stop();
+    }
+  });
+
   it('archives nothing while disabled, answers queries with service-unavailable, and keeps the archive for when it is back', async () => {
     const world = await startWorld(['alice', 'bob']);
     try {
