@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** What a public route sees of a request: enough to name the server's own URLs back to the client. */
 export interface PublicRequest {
   path: string;
-  /** The Host header the client used (how it reaches this listener, proxies included). */
+  /** The host the client used: a proxy's `X-Forwarded-Host`, else the `Host` header. */
   host: string | undefined;
   /** TLS in front of the listener (`X-Forwarded-Proto: https`). */
   secure: boolean;
@@ -47,7 +47,9 @@ export class PublicRoutes {
       res.end('only GET\n');
       return true;
     }
-    const answer = handler({ path, host: req.headers.host, secure: req.headers['x-forwarded-proto'] === 'https' });
+    const forwardedHost = req.headers['x-forwarded-host'];
+    const host = (Array.isArray(forwardedHost) ? forwardedHost[0] : forwardedHost)?.split(',')[0]?.trim() || req.headers.host;
+    const answer = handler({ path, host, secure: req.headers['x-forwarded-proto'] === 'https' });
     // XEP-0156 4: web clients of other origins read host-meta, so it is open to every origin.
     res.writeHead(answer.status, { 'content-type': answer.contentType, 'access-control-allow-origin': '*' });
     res.end(req.method === 'HEAD' ? undefined : answer.body);

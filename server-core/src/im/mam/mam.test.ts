@@ -116,6 +116,18 @@ describe('XEP-0313 message archive (one node, SQLite)', () => {
     expect((await queryArchive(bob)).messages.map((m) => m.body)).toEqual(['not kept']);
   });
 
+  it("with the roster policy keeps only what is exchanged with the owner's contacts", async () => {
+    await world.server.server.context.stores.rosters.put('alice', { jid: 'bob@localhost', name: null, subscription: 'both', askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
+    const alice = await world.online('alice', 'desk');
+    const bob = await world.online('bob', 'pc');
+    const carol = await world.online('carol', 'pc');
+    await alice.iq(xml('iq', { type: 'set' }, xml('prefs', { xmlns: MAM, default: 'roster' })));
+    await bob.send(chat('alice@localhost', 'from a contact'));
+    await carol.send(chat('alice@localhost', 'from a stranger'));
+    await alice.waitFor(bodyIs('from a stranger'));
+    expect((await queryArchive(alice)).messages.map((m) => m.body)).toEqual(['from a contact']);
+  });
+
   it('archives messages for an offline user, who finds them with their stanza-id', async () => {
     const bob = await world.online('bob', 'pc');
     await bob.send(chat('alice@localhost', 'while you were out'));

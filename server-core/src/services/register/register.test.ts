@@ -117,6 +117,9 @@ describe('in-band registration, host-meta and the server caps', () => {
     const jrd = (await (await fetch(`${base}/.well-known/host-meta.json`)).json()) as { links: Array<{ rel: string; href: string }> };
     expect(jrd.links).toEqual([{ rel: 'urn:xmpp:alt-connections:websocket', href: node.websocketUrl }]);
     expect((await fetch(`${base}/elsewhere`)).status).toBe(426);
+    // Behind a TLS proxy the address is the proxy's, with wss.
+    const proxied = (await (await fetch(`${base}/.well-known/host-meta.json`, { headers: { 'x-forwarded-host': 'chat.example.com', 'x-forwarded-proto': 'https' } })).json()) as { links: Array<{ href: string }> };
+    expect(proxied.links[0]!.href).toBe('wss://chat.example.com/xmpp-websocket');
 
     const stream = await rawStream(node);
     const ver = String((await stream.element('features')).getChild('c')?.attrs.ver);
