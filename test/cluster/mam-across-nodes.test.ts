@@ -7,9 +7,8 @@ import { TestCluster } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { queryArchive, stanzaIdOf, MAM } from '../support/mam-steps';
 import { online, stopAll } from './cluster-steps';
+import { bodyIs, chat } from '../../server-core/testing/world';
 
-const bodyIs = (text: string) => (s: { is(name: string): boolean; getChildText(name: string): string | null }) => s.is('message') && s.getChildText('body') === text;
-const chat = (to: string, body: string) => xml('message', { to, type: 'chat' }, xml('body', {}, body));
 
 describe('the message archive across two nodes', () => {
   const cluster = new TestCluster();

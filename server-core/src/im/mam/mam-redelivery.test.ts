@@ -5,8 +5,7 @@
  * archiving it a second time.
  */
 import { TestClusterWorld } from '../../../testing/cluster-world';
-import { randomBytes } from 'node:crypto';
-import { onAdminConnection, TEST_POSTGRES_URL } from '../../../testing/databases';
+import { nodeStorage, type NodeStorage } from '../../../../test/support/node-storage';
 import { startTestServer, type TestServer } from '../../../../test/support/server-harness';
 import { connectClient, xml, type TestClient } from '../../../../test/support/xmpp-client';
 import { queryArchive, stanzaIdOf } from '../../../../test/support/mam-steps';
@@ -14,16 +13,15 @@ import { bodyIs, roundTrip } from '../../../testing/world';
 
 describe('the archive when another node delivers', () => {
   const world = new TestClusterWorld();
-  const schema = `t_mam_${randomBytes(4).toString('hex')}`;
-  const storage = { kind: 'postgres', url: `${TEST_POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, poolSize: 3 };
+  let storage: NodeStorage;
   let a: TestServer;
   let b: TestServer;
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    await onAdminConnection(`CREATE SCHEMA ${schema}`);
-    a = await startTestServer({ cluster: world.node('node-a'), config: { storage } });
-    b = await startTestServer({ cluster: world.node('node-b'), config: { storage } });
+    storage = await nodeStorage('postgres');
+    a = await startTestServer({ cluster: world.node('node-a'), config: storage.config });
+    b = await startTestServer({ cluster: world.node('node-b'), config: storage.config });
     await a.createUser('alice', 'alice-password');
     await a.createUser('bob', 'bob-password');
   });
@@ -32,7 +30,7 @@ describe('the archive when another node delivers', () => {
     await b?.stop();
     await a?.stop();
     await world.stopAll();
-    await onAdminConnection(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await storage?.dispose();
   });
 
   it('keeps one copy per archive when the message is handed back on the other node', async () => {

@@ -1,12 +1,18 @@
 import { startWorld, chat, bodyIs, iqFailure, xml, roundTrip, eventually, type World } from '../../../testing';
 import { queryArchive, stanzaIdOf, MAM } from '../../../../test/support/mam-steps';
+import { nodeStorage, type NodeStorage } from '../../../../test/support/node-storage';
 
-describe('XEP-0313 message archive (one node, SQLite)', () => {
+describe.each(['sqlite', 'postgres'] as const)('XEP-0313 message archive (one node, %s)', (backend) => {
   let world: World;
+  let storage: NodeStorage;
   beforeEach(async () => {
-    world = await startWorld(['alice', 'bob', 'carol']);
+    storage = await nodeStorage(backend);
+    world = await startWorld(['alice', 'bob', 'carol'], storage.config);
   });
-  afterEach(() => world.stop());
+  afterEach(async () => {
+    await world.stop();
+    await storage.dispose();
+  });
 
   it('archives what arrived while one device was online, for a second device, once per message in each archive', async () => {
     const desk = await world.online('alice', 'desk');
