@@ -104,9 +104,12 @@ export class ArchiveStore {
     return criteria.fromEnd ? page.reverse() : page;
   }
 
-  /** Removes what is older than `cutoffMs`; answers how many messages went. */
-  deleteOlderThan(cutoffMs: number): Promise<number> {
-    return this.db.run('DELETE FROM mam_messages WHERE ts < ?', [cutoffMs]);
+  /**
+   * Removes up to `limit` messages older than `cutoffMs`; answers how many went. In batches, so
+   * the first clean-up of a large archive never holds one long write transaction.
+   */
+  deleteOlderThan(cutoffMs: number, limit: number): Promise<number> {
+    return this.db.run('DELETE FROM mam_messages WHERE (owner, id) IN (SELECT owner, id FROM mam_messages WHERE ts < ? LIMIT ?)', [cutoffMs, limit]);
   }
 
   async prefs(owner: string): Promise<StoredPrefs | undefined> {

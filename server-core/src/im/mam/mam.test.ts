@@ -165,9 +165,15 @@ describe.each(['sqlite', 'postgres'] as const)('XEP-0313 message archive (one no
   });
 });
 
-describe('XEP-0313 retention and switching the module', () => {
+describe.each(['sqlite', 'postgres'] as const)('XEP-0313 retention, page limits and switching the module (%s)', (backend) => {
+  let storage: NodeStorage;
+  beforeEach(async () => {
+    storage = await nodeStorage(backend);
+  });
+  afterEach(() => storage.dispose());
+
   it('removes messages past the retention period on the senior node, and keeps the rest', async () => {
-    const world = await startWorld(['alice', 'bob'], { modules: { mam: { config: { retentionDays: 30, cleanupIntervalSeconds: 1 } } } });
+    const world = await startWorld(['alice', 'bob'], { ...storage.config, modules: { mam: { config: { retentionDays: 30, cleanupIntervalSeconds: 1 } } } });
     try {
       const alice = await world.online('alice', 'desk');
       const bob = await world.online('bob', 'pc');
@@ -185,7 +191,7 @@ describe('XEP-0313 retention and switching the module', () => {
   });
 
   it('caps a page at maxPageSize, and pages on from there', async () => {
-    const world = await startWorld(['alice', 'bob'], { modules: { mam: { config: { defaultPageSize: 2, maxPageSize: 4 } } } });
+    const world = await startWorld(['alice', 'bob'], { ...storage.config, modules: { mam: { config: { defaultPageSize: 2, maxPageSize: 4 } } } });
     try {
       const alice = await world.online('alice', 'desk');
       const bob = await world.online('bob', 'pc');
@@ -205,7 +211,7 @@ describe('XEP-0313 retention and switching the module', () => {
   });
 
   it('archives nothing while disabled, answers queries with service-unavailable, and keeps the archive for when it is back', async () => {
-    const world = await startWorld(['alice', 'bob']);
+    const world = await startWorld(['alice', 'bob'], storage.config);
     try {
       const alice = await world.online('alice', 'desk');
       const bob = await world.online('bob', 'pc');

@@ -21,6 +21,8 @@ declare module '../../core/service-registry' {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Messages one DELETE of the retention clean-up removes at most. */
+const CLEANUP_BATCH = 5000;
 
 const configSchema = z
   .object({
@@ -86,8 +88,15 @@ export default defineCoreModule<MamConfig>({
       const { retentionDays } = ctx.config.value;
       // One node deletes for the cluster; every node would run the same DELETE otherwise.
       if (retentionDays === 0 || !ctx.cluster.isSenior()) return;
-      const count = await store.deleteOlderThan(Date.now() - retentionDays * DAY_MS);
-      removed.inc(count);
+      const cutoff = Date.now() - retentionDays * DAY_MS;
+      let count = 0;
+      for (;;) {
+        const batch = await store.deleteOlderThan(cutoff, CLEANUP_BATCH);
+        count += batch;
+        removed.inc(batch);
+        // Seniority can move while a long clean-up runs: the new senior goes on from there.
+        if (batch < CLEANUP_BATCH || !ctx.cluster.isSenior()) break;
+      }
       if (count > 0) ctx.logger.info({ removed: count, retentionDays }, 'mam: removed archived messages past the retention period');
     };
     ctx.timers.setTimeout(cleanup, 0);
