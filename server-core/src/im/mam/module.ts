@@ -26,11 +26,14 @@ const CLEANUP_BATCH = 5000;
 
 const configSchema = z
   .object({
-    defaultPolicy: z.enum(['always', 'never', 'roster'], { message: "must be 'always', 'never' or 'roster'" }).default('always'),
-    retentionDays: z.number().int('must be whole days').min(0, 'must be 0 (keep forever) or more').default(365),
-    defaultPageSize: z.number().int().min(1).max(1000).default(50),
-    maxPageSize: z.number().int().min(1).max(1000).default(100),
-    cleanupIntervalSeconds: z.number().int().min(1).default(3600),
+    defaultPolicy: z
+      .enum(['always', 'never', 'roster'], { message: "must be 'always', 'never' or 'roster'" })
+      .default('always')
+      .describe('What users who set no preferences archive: always, never, or only messages with roster contacts'),
+    retentionDays: z.number().int('must be whole days').min(0, 'must be 0 (keep forever) or more').default(365).describe('Days archived messages are kept; 0 keeps them forever'),
+    defaultPageSize: z.number().int().min(1).max(1000).default(50).describe('Messages per page when a query does not say'),
+    maxPageSize: z.number().int().min(1).max(1000).default(100).describe('The most messages one page holds'),
+    cleanupIntervalSeconds: z.number().int().min(1).default(3600).describe('How often the senior node removes messages past the retention period'),
   })
   .strict()
   .refine((c) => c.defaultPageSize <= c.maxPageSize, { message: 'defaultPageSize must not exceed maxPageSize', path: ['defaultPageSize'] });

@@ -13,8 +13,7 @@ const wsUrl = z
 
 const configSchema = z
   .object({
-    /** The address clients use, when a proxy puts the WebSocket listener elsewhere; absent: derived from each request. */
-    websocketUrl: wsUrl.optional(),
+    websocketUrl: wsUrl.optional().describe('The WebSocket address clients use (behind a proxy); empty: built from each request'),
   })
   .strict();
 

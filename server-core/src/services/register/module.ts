@@ -10,10 +10,12 @@ import { RegistrationLimit } from './registration-limit';
 
 const configSchema = z
   .object({
-    /** New accounts over XMPP, before login. Off: only administrators create accounts. */
-    allowRegistration: z.boolean({ invalid_type_error: 'expected true or false' }).default(false),
-    registrationsPerAddressPerHour: z.number().int().min(1).max(10_000).default(3),
-    minPasswordLength: z.number().int().min(1).max(1024).default(8),
+    allowRegistration: z
+      .boolean({ invalid_type_error: 'expected true or false' })
+      .default(false)
+      .describe('Anyone may create an account over XMPP before logging in (over TLS); off, only administrators create accounts'),
+    registrationsPerAddressPerHour: z.number().int().min(1).max(10_000).default(3).describe('New accounts one client address may register per hour'),
+    minPasswordLength: z.number().int().min(1).max(1024).default(8).describe('Shortest password for a new account or a password change'),
   })
   .strict();
 
