@@ -56,7 +56,7 @@ export class MessageArchiver {
 
   /** `to` as addressed (bare or full): its resource is what the sender's copy was exchanged with. */
   async record(message: Element, to: Jid, from: Jid): Promise<Element> {
-    const owner = { local: to.local!, bare: to.bare, full: to.bare };
+    const owner = { local: to.local!, bare: to.bare };
     const { domain, store, prefs, ids, logger } = this.deps;
     stripForgedStanzaIds(message, domain);
     if (!isArchivable(message)) return message;
