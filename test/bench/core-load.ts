@@ -30,6 +30,8 @@ export interface LoadResult {
   latencyP50Ms: number;
   latencyP99Ms: number;
   delivered: number;
+  /** Server CPU from the first message sent to the last one delivered, per message. */
+  cpuMsPerMessage: number;
 }
 
 const nowMs = () => Number(process.hrtime.bigint() / 1000n) / 1000;
@@ -68,6 +70,7 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
       pending.delete(body);
     };
   }
+  const messageCpu0 = target.cpuSeconds();
   for (let m = 0; m < options.messages; m++) {
     const from = clients[(m * 7) % clients.length];
     const to = clients[(m * 7 + 1) % clients.length];
@@ -78,6 +81,7 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
   }
   const deadline = Date.now() + 10000;
   while (pending.size > 0 && Date.now() < deadline) await sleep(20);
+  const messageCpu = target.cpuSeconds() - messageCpu0;
   latencies.sort((a, b) => a - b);
   for (const client of clients) client.close();
   return {
@@ -92,6 +96,7 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
     latencyP50Ms: percentile(latencies, 50),
     latencyP99Ms: percentile(latencies, 99),
     delivered: latencies.length,
+    cpuMsPerMessage: (messageCpu * 1000) / options.messages,
   };
 }
 
@@ -104,6 +109,7 @@ export function printResults(results: LoadResult[], messages: number): void {
     ['server CPU / load generator CPU during logins (s)', (r) => `${r.serverCpuSeconds.toFixed(1)} / ${r.loadCpuSeconds.toFixed(1)}`],
     ['message latency p50 / p99 (ms)', (r) => `${r.latencyP50Ms.toFixed(2)} / ${r.latencyP99Ms.toFixed(2)}`],
     [`messages delivered of ${messages}`, (r) => String(r.delivered)],
+    ['server CPU per message, sending to delivered (ms)', (r) => r.cpuMsPerMessage.toFixed(3)],
   ];
   console.log(`| figure | ${results.map((r) => r.target).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---').join('|')}|`);

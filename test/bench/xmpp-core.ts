@@ -53,6 +53,8 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '200' },
       messages: { type: 'string', default: '2000' },
       'no-prosody': { type: 'boolean', default: false },
+      // Core modules to turn off (`--disable mam`), to measure what one costs.
+      disable: { type: 'string', multiple: true, default: [] },
     },
   });
   const options: LoadOptions = { sessions: Number(values.sessions), concurrency: Number(values.concurrency), messages: Number(values.messages), account };
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     await provisionOurs(dbFile, options.sessions);
     console.log(`provisioned ${options.sessions} accounts with ${CONTACTS}-contact rosters in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     results.push(
-      await measure('Asterisk-IM', async () => {
+      await measure(values.disable.length > 0 ? `Asterisk-IM without ${values.disable.join(', ')}` : 'Asterisk-IM', async () => {
         const port = await freePort();
         const config = path.join(dir, 'config.json');
         fs.writeFileSync(
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
             // Every simulated user connects from 127.0.0.1.
             limits: { idleTimeoutMs: 3600000, keepaliveIntervalMs: 3600000, loginAttemptsPerMinute: 0, connectionsPerAddress: 0, unauthenticatedPerAddress: 0 },
             log: { level: 'warn' },
+            modules: Object.fromEntries(values.disable.map((name) => [name, { enabled: false }])),
           }),
         );
         return { server: await startServerProcess(config, /^ready/m), port };
