@@ -8,10 +8,8 @@ import { ArchivePrefs } from './archive-prefs';
 import { MessageArchiver } from './message-archiver';
 import { archiveIqHandler } from './archive-iq';
 
-/** What the mam module offers: archiving in the message path, and what a user's disco#info lists. */
-export interface ArchiveService extends MessageArchive {
-  readonly accountFeatures: readonly string[];
-}
+/** What the mam module offers: archiving in the message path. */
+export type ArchiveService = MessageArchive;
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
@@ -105,6 +103,11 @@ export default defineCoreModule<MamConfig>({
     ctx.timers.setTimeout(cleanup, 0);
     ctx.timers.setInterval(cleanup, ctx.config.value.cleanupIntervalSeconds * 1000);
 
-    ctx.provide('mam', { record: (message, to, from) => archiver.record(message, to, from), accountFeatures: [NS.MAM, NS.MAM_EXTENDED, NS.STANZA_ID] });
+    // What a user's disco#info lists while the archive runs.
+    for (const feature of [NS.MAM, NS.MAM_EXTENDED, NS.STANZA_ID]) {
+      ctx.core.disco.accountFeatures.add(feature);
+      ctx.onStop(() => ctx.core.disco.accountFeatures.delete(feature));
+    }
+    ctx.provide('mam', { record: (message, to, from) => archiver.record(message, to, from) });
   },
 });

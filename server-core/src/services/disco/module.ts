@@ -15,11 +15,10 @@ import { SERVER_CAPS_NODE, serverCapsVer } from '../caps';
 export default defineCoreModule({
   name: 'disco',
   description: 'XEP-0030 Service Discovery',
-  optional: ['pep', 'mam'],
+  optional: ['pep'],
   start(module) {
     const ctx = module.core;
     const pep = module.useOptional('pep');
-    const mam = module.useOptional('mam');
     const serverInfo = ({ iq, payload }: IqRequest): Element => {
       // XEP-0115 6.2: the node of the server's own caps answers as the server does.
       const capsNode = `${SERVER_CAPS_NODE}#${serverCapsVer(ctx.disco)}`;
@@ -46,7 +45,6 @@ export default defineCoreModule({
       query.c('feature', { var: NS.DISCO_INFO });
       if (pep.current) for (const feature of PEP_FEATURES) query.c('feature', { var: feature });
       for (const feature of [...ctx.disco.accountFeatures].sort()) query.c('feature', { var: feature });
-      for (const feature of mam.current?.accountFeatures ?? []) query.c('feature', { var: feature });
       return query;
     };
     const accountItems = async ({ iq, payload, from, to }: IqRequest): Promise<Element> => {
