@@ -1,7 +1,7 @@
 import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
 import type { CoreModuleDefinition } from '../plugins/core-module';
-import { blockingModule, capsModule, pepModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
+import { blockingModule, capsModule, pepModule, discoModule, pingModule, versionModule, vcardModule, sessionModule, streamManagementModule, csiModule } from '../services';
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
@@ -26,6 +26,8 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   messagesModule,
   rosterModule,
   presenceModule,
+  streamManagementModule,
+  csiModule,
 ];
 
 /**

@@ -47,7 +47,7 @@ export class SessionEnding {
       this.logger.info({ jid: session.fullJid, condition: request.condition }, 'ending session');
       if (request.replaced) this.sessions.remove(session);
       session.kick(new StreamError(request.condition, request.text));
-      if (request.replaced) session.closed();
+      if (request.replaced) session.end();
     }
     return targets.length;
   }

@@ -106,7 +106,7 @@ export class SessionManager implements SessionHost {
     if (session.isEnded) return;
     const verdict = this.ctx.interceptors.before(original, session, 'outgoing');
     if (verdict.kind === 'reject') return;
-    session.stream.send(verdict.stanza);
+    session.output.write(verdict.stanza);
     this.ctx.interceptors.after(verdict.stanza, session, 'outgoing');
   }
 
