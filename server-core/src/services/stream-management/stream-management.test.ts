@@ -1,0 +1,218 @@
+/**
+ * XEP-0198 on the wire, byte for byte: what is advertised, the counters both ways, the server's
+ * acknowledgement requests, the bound on unacknowledged stanzas, errors, and what ends a
+ * session rather than detaching it. Resumption with a real client is in test/interop.
+ */
+import { startTestServer, type TestServer } from '../../../../test/support/server-harness';
+import { RAW_SIGN_IN_CONFIG, rawSession } from '../../../../test/attacks/raw-session';
+import { RawStream, streamHeader } from '../../../../test/attacks/attack-kit';
+import { eventually } from '../../../testing/eventually';
+
+const SM = "xmlns='urn:xmpp:sm:3'";
+const ping = (id: string) => `<iq type='get' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`;
+const count = (text: string, what: string) => text.split(what).length - 1;
+
+/** Signed in with SASL PLAIN, the stream restarted, not bound: where a resumption is asked. */
+async function signedInUnbound(server: TestServer, username: string, password: string): Promise<RawStream> {
+  const raw = await RawStream.open(server);
+  await raw.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\u0000${username}\u0000${password}`).toString('base64')}</auth>`);
+  await raw.waitForText('<success');
+  await raw.write(streamHeader(server.domain));
+  await raw.waitForText('urn:ietf:params:xml:ns:xmpp-bind');
+  return raw;
+}
+
+async function enabled(raw: RawStream, resume = true): Promise<string> {
+  await raw.write(`<enable ${SM}${resume ? " resume='true'" : ''}/>`);
+  await raw.waitForText('<enabled');
+  return /<enabled [^>]*id="([^"]+)"/.exec(raw.received)?.[1] ?? '';
+}
+
+describe('stream management on the wire', () => {
+  let server: TestServer;
+  const streams: RawStream[] = [];
+  const session = async (resource: string) => {
+    const stream = await rawSession(server, 'alice', 'wonderland', resource);
+    streams.push(stream);
+    return stream;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 } } } },
+    });
+    await server.createUser('alice', 'wonderland');
+  });
+  afterEach(() => streams.splice(0).forEach((stream) => stream.destroy()));
+  afterAll(() => server?.stop());
+
+  test('<sm/> is offered once authenticated, next to bind, not before', async () => {
+    const raw = await RawStream.open(server);
+    streams.push(raw);
+    expect(raw.received).not.toContain('urn:xmpp:sm:3');
+    const bound = await session('features');
+    expect(bound.received).toMatch(/<bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"\/>.*<sm xmlns="urn:xmpp:sm:3"\/>.*<\/stream:features>/);
+  });
+
+  test('<enable resume/> answers <enabled/> with an id, resume and the maximum; a second enable fails', async () => {
+    const raw = await session('enable');
+    await raw.write(`<enable ${SM} resume='true'/>`);
+    await raw.waitForText('<enabled');
+    expect(raw.received).toMatch(/<enabled xmlns="urn:xmpp:sm:3" id="[\w.-]+" resume="true" max="120"\/>/);
+    await raw.write(`<enable ${SM}/>`);
+    await raw.waitForText('<failed');
+    expect(raw.received).toContain('<unexpected-request xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/>');
+  });
+
+  test('a client asking for a shorter maximum gets it; without resume there is no id', async () => {
+    const short = await session('short');
+    await short.write(`<enable ${SM} resume='1' max='30'/>`);
+    await short.waitForText('<enabled');
+    expect(short.received).toMatch(/<enabled [^>]*max="30"\/>/);
+    const plain = await session('plain');
+    await plain.write(`<enable ${SM}/>`);
+    await plain.waitForText('<enabled');
+    expect(plain.received).toContain('<enabled xmlns="urn:xmpp:sm:3"/>');
+  });
+
+  test('enable before bind fails; r and a before enable fail', async () => {
+    const unbound = await signedInUnbound(server, 'alice', 'wonderland');
+    streams.push(unbound);
+    await unbound.write(`<enable ${SM}/>`);
+    await unbound.waitForText('<failed');
+    expect(unbound.received).toContain('unexpected-request');
+    const raw = await session('not-enabled');
+    await raw.write(`<r ${SM}/>`);
+    await raw.waitForText('<failed');
+    expect(raw.received).toContain('stream management is not enabled');
+  });
+
+  test('the server counts what it handled: <r/> is answered with h = stanzas since <enable/>', async () => {
+    const raw = await session('inbound');
+    await enabled(raw, false);
+    for (const id of ['p1', 'p2', 'p3', 'p4']) await raw.write(ping(id));
+    await raw.write(`<r ${SM}/>`);
+    await raw.waitForText('<a xmlns="urn:xmpp:sm:3" h="4"/>');
+    // The answer comes after the four results: each stanza before <r/> was handled first.
+    expect(raw.received.indexOf('<a xmlns="urn:xmpp:sm:3" h="4"/>')).toBeGreaterThan(raw.received.indexOf('id="p4"'));
+  });
+
+  test('the server asks for an acknowledgement after N stanzas and after a delay, and takes acknowledgements', async () => {
+    const raw = await session('outbound');
+    await enabled(raw, false);
+    for (const id of ['q1', 'q2', 'q3']) await raw.write(ping(id));
+    await raw.waitForText('<r xmlns="urn:xmpp:sm:3"/>');
+    // Requested once the third unacknowledged stanza went out, not before.
+    expect(raw.received.indexOf('<r xmlns="urn:xmpp:sm:3"/>')).toBeGreaterThan(raw.received.indexOf('id="q3"'));
+    await raw.write(`<a ${SM} h='3'/>`);
+    const mark = raw.received.length;
+    await raw.write(ping('q4'));
+    // One stanza, below N: the request comes from the timer (300 ms).
+    await eventually('a timed <r/>', () => raw.received.slice(mark).includes('<r xmlns="urn:xmpp:sm:3"/>'), 3000);
+    await raw.write(`<a ${SM} h='4'/>`);
+    await raw.write(ping('q5'));
+    await raw.waitForText('id="q5"');
+    expect(raw.closed).toBe(false);
+  });
+
+  test('acknowledging more than was sent is a stream error (undefined-condition)', async () => {
+    const raw = await session('too-high');
+    await enabled(raw, false);
+    await raw.write(ping('x1'));
+    await raw.waitForText('id="x1"');
+    await raw.write(`<a ${SM} h='7'/>`);
+    expect(await raw.streamError()).toBe('undefined-condition');
+    expect(raw.received).toContain('you acknowledged 7 stanzas, but only 1 were sent');
+  });
+
+  test('more unacknowledged stanzas than the bound closes the stream with policy-violation', async () => {
+    const raw = await session('bound');
+    await enabled(raw, false);
+    for (let i = 0; i < 11; i++) await raw.write(ping(`b${i}`));
+    expect(await raw.streamError()).toBe('policy-violation');
+    expect(raw.received).toContain('more than 10 stanzas unacknowledged');
+    await eventually('the session ended', () => server.server.context.sessions.get('alice@localhost/bound') === undefined);
+  });
+
+  test('a clean stream end terminates a resumable session; a dropped connection detaches it', async () => {
+    const clean = await session('clean');
+    await enabled(clean);
+    await clean.write('</stream:stream>');
+    await clean.whenClosed();
+    await eventually('the cleanly closed session ended', () => server.server.context.sessions.get('alice@localhost/clean') === undefined);
+
+    const dropped = await session('dropped');
+    await enabled(dropped);
+    dropped.destroy();
+    await eventually('the dropped session detached', () => server.server.context.sessions.get('alice@localhost/dropped')?.isDetached === true);
+  });
+
+  test('resumption answers <resumed/> with the server h and resends the unacknowledged stanzas', async () => {
+    const raw = await session('resume');
+    const id = await enabled(raw);
+    await raw.write(ping('r1'));
+    await raw.write(ping('r2'));
+    await raw.waitForText('id="r2"');
+    raw.destroy();
+    await eventually('detached', () => server.server.context.sessions.get('alice@localhost/resume')?.isDetached === true);
+
+    const next = await signedInUnbound(server, 'alice', 'wonderland');
+    streams.push(next);
+    // The client says it handled one of the two results: the second is sent again.
+    await next.write(`<resume ${SM} previd='${id}' h='1'/>`);
+    await next.waitForText('<resumed');
+    expect(next.received).toContain(`<resumed xmlns="urn:xmpp:sm:3" previd="${id}" h="2"/>`);
+    await next.waitForText('id="r2"');
+    expect(count(next.received, 'id="r1"')).toBe(0);
+    // Still the same session, counting on: one more stanza makes h = 3.
+    await next.write(ping('r3'));
+    await next.write(`<r ${SM}/>`);
+    await next.waitForText('<a xmlns="urn:xmpp:sm:3" h="3"/>');
+    // The id is spent on another user's stream too, and unknown ids fail.
+    const bogus = await signedInUnbound(server, 'alice', 'wonderland');
+    streams.push(bogus);
+    await bogus.write(`<resume ${SM} previd='nope' h='0'/>`);
+    await bogus.waitForText('<failed');
+    expect(bogus.received).toContain('<item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/>');
+  });
+
+  test('resuming while the old connection still looks alive closes the old stream', async () => {
+    const old = await session('takeover');
+    const id = await enabled(old);
+    const next = await signedInUnbound(server, 'alice', 'wonderland');
+    streams.push(next);
+    await next.write(`<resume ${SM} previd='${id}' h='0'/>`);
+    await next.waitForText('<resumed');
+    expect(await old.streamError()).toBe('conflict');
+    await next.write(ping('t1'));
+    await next.waitForText('id="t1"');
+    expect(server.server.context.sessions.get('alice@localhost/takeover')?.stream).toBeDefined();
+  });
+
+  test('an acknowledgement h that is not a 32-bit unsigned integer is refused', async () => {
+    const raw = await session('bad-h');
+    await enabled(raw, false);
+    await raw.write(`<a ${SM} h='4294967296'/>`);
+    expect(await raw.streamError()).toBe('undefined-condition');
+  });
+
+  test('a new bind of the same full JID replaces the detached session, whose id then fails', async () => {
+    const raw = await session('rebind');
+    const id = await enabled(raw);
+    raw.destroy();
+    await eventually('detached', () => server.server.context.sessions.get('alice@localhost/rebind')?.isDetached === true);
+    const detached = server.server.context.sessions.get('alice@localhost/rebind')!;
+    const fresh = await session('rebind');
+    expect(detached.isEnded).toBe(true);
+    const current = server.server.context.sessions.get('alice@localhost/rebind')!;
+    expect(current).not.toBe(detached);
+    expect(current.isDetached).toBe(false);
+    const late = await signedInUnbound(server, 'alice', 'wonderland');
+    streams.push(late);
+    await late.write(`<resume ${SM} previd='${id}' h='0'/>`);
+    await late.waitForText('<failed');
+    expect(late.received).toContain('item-not-found');
+    await fresh.write(ping('f1'));
+    await fresh.waitForText('id="f1"');
+  });
+});
