@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../../../../test/support/serve
 import { RAW_SIGN_IN_CONFIG, rawSession } from '../../../../test/attacks/raw-session';
 import { RawStream, streamHeader } from '../../../../test/attacks/attack-kit';
 import { eventually } from '../../../testing/eventually';
+import { parseJid, parseXml } from '../../xml';
 
 const SM = "xmlns='urn:xmpp:sm:3'";
 const ping = (id: string) => `<iq type='get' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`;
@@ -214,5 +215,30 @@ describe('stream management on the wire', () => {
     expect(late.received).toContain('item-not-found');
     await fresh.write(ping('f1'));
     await fresh.waitForText('id="f1"');
+  });
+
+  test('turning the module off ends the sessions that use it, keeps what they had not acknowledged, and stops offering <sm/>', async () => {
+    const attached = await session('off-attached');
+    await enabled(attached);
+    const detached = await session('off-detached');
+    await enabled(detached);
+    detached.destroy();
+    await eventually('detached', () => server.server.context.sessions.get('alice@localhost/off-detached')?.isDetached === true);
+    // Unacknowledged on the attached stream: a message from a contact, which must not be lost.
+    await server.server.context.router.route(
+      parseXml("<message from='bob@localhost/x' to='alice@localhost/off-attached' type='chat'><body>kept when SM stops</body></message>"),
+      parseJid('bob@localhost/x'),
+    );
+    await attached.waitForText('kept when SM stops');
+    await server.server.plugins.disable('stream-management');
+    expect(await attached.streamError()).toBe('policy-violation');
+    await eventually('both sessions ended', () => ['off-attached', 'off-detached'].every((r) => server.server.context.sessions.get(`alice@localhost/${r}`) === undefined));
+    const stored = await server.server.context.stores.offline.peek('alice', { afterId: 0, maxMessages: 10, maxBytes: 100000 });
+    expect(stored.map((entry) => entry.xml).filter((x) => x.includes('kept when SM stops'))).toHaveLength(1);
+    const fresh = await session('off-fresh');
+    expect(fresh.received).not.toContain('urn:xmpp:sm:3');
+    await server.server.plugins.enable('stream-management');
+    const back = await session('on-again');
+    expect(back.received).toContain('<sm xmlns="urn:xmpp:sm:3"/>');
   });
 });
