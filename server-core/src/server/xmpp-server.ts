@@ -143,7 +143,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       const listenersClosed = Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
       // Sessions stream management keeps without a connection cannot be resumed on a node going down: they end now.
-      for (const session of [...ctx.sessions.all()]) if (session.isDetached) session.end();
+      for (const session of [...ctx.sessions.all()]) if (session.isDetached) void session.end();
       await waitForSessionsToEnd(ctx.sessions, 2000);
       await listenersClosed;
       sweeper.dispose();

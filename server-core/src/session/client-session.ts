@@ -9,7 +9,8 @@ export interface SessionHost {
   /** Presence broadcast on the session's behalf; false when an interceptor rejected it. */
   publishPresence(session: ClientSession, presence: Element): Promise<boolean>;
   deliverTo(session: ClientSession, stanza: Element): void;
-  sessionClosed(session: ClientSession): void;
+  /** The session ended; resolves once its end was handled (presence, route, events). */
+  sessionClosed(session: ClientSession): Promise<void>;
 }
 
 /**
@@ -21,6 +22,8 @@ export interface SessionContinuity {
   keepAfter(cause: StreamEndCause): boolean;
   /** Resolves true once every stanza delivered so far was acknowledged or taken care of. */
   handedOver(): Promise<boolean>;
+  /** The session is ending, before its presence and route go: settle what the client never acknowledged. */
+  ending(): Promise<void>;
 }
 
 /** Counters are unsigned 32-bit and wrap (XEP-0198 4). */
@@ -49,6 +52,7 @@ export class ClientSession implements BoundSession {
   /** Set by stream management while it manages this session. */
   continuity: SessionContinuity | undefined;
   private ended = false;
+  private endDone: Promise<void> | undefined;
   private current: ClientStream | undefined;
   private handled = 0;
 
@@ -130,7 +134,7 @@ export class ClientSession implements BoundSession {
       this.current = undefined;
       return;
     }
-    this.end();
+    void this.end();
   }
 
   reattach(stream: ClientStream): void {
@@ -144,16 +148,18 @@ export class ClientSession implements BoundSession {
     return previous;
   }
 
-  /** Ends the session now, with or without a stream: its presence and route go. */
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.host.sessionClosed(this);
+  /** Ends the session now, with or without a stream: its presence and route go. Resolves once that is done. */
+  end(): Promise<void> {
+    if (!this.endDone) {
+      this.ended = true;
+      this.endDone = this.host.sessionClosed(this);
+    }
+    return this.endDone;
   }
 
   /** Disconnects the client, with a stream error when given (e.g. conflict on resource takeover); a detached session just ends. */
   kick(error?: StreamError): void {
     if (this.current) this.current.close(error);
-    else this.end();
+    else void this.end();
   }
 }

@@ -110,11 +110,13 @@ export class SessionManager implements SessionHost {
     this.ctx.interceptors.after(verdict.stanza, session, 'outgoing');
   }
 
-  sessionClosed(session: ClientSession): void {
-    void this.end(session).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'failed to end session'));
+  sessionClosed(session: ClientSession): Promise<void> {
+    return this.end(session).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'failed to end session'));
   }
 
   private async end(session: ClientSession): Promise<void> {
+    // Stream management settles what was never acknowledged while the route still leads here.
+    await session.continuity?.ending();
     await this.presence.current?.sessionEnded(session);
     await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);

@@ -20,6 +20,10 @@ export interface ManagedSessionOptions {
   logger: Logger;
   /** The session detached (true) or was resumed (false). */
   onDetachedChange(detached: boolean): void;
+  /** Stores or bounces what the client never acknowledged, when the session ends. */
+  settle(unacked: Unacked[]): Promise<void>;
+  /** Stream management is done with the session. */
+  released(): void;
 }
 
 /** What an `<a h='...'/>` from the client did to the count of unacknowledged stanzas. */
@@ -188,12 +192,22 @@ export class ManagedSession implements SessionContinuity {
   }
 
   /**
-   * Stream management is done with this session (it ended, or the module stops): what was
-   * never acknowledged is returned for the caller to store or bounce.
+   * The session ends (or the module stops): what was never acknowledged is stored or bounced
+   * before anyone waiting for it (offline delivery) is told it can forget it.
    */
-  finish(): Unacked[] {
+  async ending(): Promise<void> {
+    const unacked = this.finish();
+    try {
+      if (unacked.length > 0) await this.options.settle(unacked);
+    } finally {
+      this.settleWaiters(true, true);
+    }
+  }
+
+  private finish(): Unacked[] {
     if (this.finished) return [];
     this.finished = true;
+    this.options.released();
     clearTimeout(this.ackTimer);
     clearTimeout(this.detachTimer);
     if (this.detached) this.options.onDetachedChange((this.detached = false));
@@ -202,11 +216,6 @@ export class ManagedSession implements SessionContinuity {
     const unacked = this.unacked;
     this.unacked = [];
     return unacked;
-  }
-
-  /** Once the unacknowledged stanzas were stored or bounced, whoever waited for them may forget them. */
-  settled(): void {
-    this.settleWaiters(true, true);
   }
 
   private settleWaiters(ok: boolean, all = false): void {

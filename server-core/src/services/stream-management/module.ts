@@ -6,7 +6,7 @@ import { StreamError, type FeatureStream } from '../../stream';
 import { parseH } from './counter';
 import { smConfigSchema, type SmConfig } from './config';
 import { ManagedSession, SM_NS } from './managed-session';
-import { settleUnacked } from './unacked';
+import { settleUnacked, type Unacked } from './unacked';
 
 /**
  * XEP-0198 Stream Management: acknowledgements both ways, and resumption of a session whose
@@ -33,19 +33,9 @@ export default defineCoreModule<SmConfig>({
       stream.write(el);
     };
 
-    /** The session ended: what it never acknowledged is stored or bounced before anyone forgets it. */
-    const finish = async (entry: ManagedSession) => {
-      managed.delete(entry.session);
-      if (entry.id) resumable.delete(entry.id);
-      const unacked = entry.finish();
-      try {
-        if (unacked.length > 0) {
-          const outcome = await settleUnacked(ctx.core, offline, entry.session.username, unacked);
-          ctx.logger.info({ jid: entry.session.fullJid, ...outcome }, 'unacknowledged stanzas of an ended session settled');
-        }
-      } finally {
-        entry.settled();
-      }
+    const settle = async (session: ClientSession, unacked: Unacked[]) => {
+      const outcome = await settleUnacked(ctx.core, offline, session.username, unacked);
+      ctx.logger.info({ jid: session.fullJid, ...outcome }, 'unacknowledged stanzas of an ended session settled');
     };
 
     const enable = (element: Element, stream: FeatureStream) => {
@@ -67,6 +57,11 @@ export default defineCoreModule<SmConfig>({
         config,
         logger: ctx.logger,
         onDetachedChange: (detached) => (detached ? detachedGauge.inc() : detachedGauge.dec()),
+        settle: (unacked) => settle(session, unacked),
+        released: () => {
+          managed.delete(session);
+          if (id) resumable.delete(id);
+        },
       });
       managed.set(session, entry);
       if (id) resumable.set(id, entry);
@@ -145,12 +140,7 @@ export default defineCoreModule<SmConfig>({
       },
     });
 
-    ctx.events.on('sessionDestroyed', (session) => {
-      const entry = managed.get(session);
-      if (entry) return finish(entry);
-    });
-
-    ctx.onStop(() => stopAll(ctx, managed, finish));
+    ctx.onStop(() => stopAll(ctx, managed));
   },
 });
 
@@ -159,13 +149,13 @@ export default defineCoreModule<SmConfig>({
  * count acknowledgements are disconnected (they would wait for answers nobody sends); what
  * they had not acknowledged is stored or bounced as for any ended session.
  */
-async function stopAll(ctx: CoreModuleContext<SmConfig>, managed: Map<ClientSession, ManagedSession>, finish: (entry: ManagedSession) => Promise<void>): Promise<void> {
+async function stopAll(ctx: CoreModuleContext<SmConfig>, managed: Map<ClientSession, ManagedSession>): Promise<void> {
   const entries = [...managed.values()];
   if (entries.length > 0) ctx.logger.info({ sessions: entries.length }, 'stream management stopping; ending the sessions that use it');
   await Promise.all(
     entries.map(async (entry) => {
       const { session } = entry;
-      await finish(entry);
+      await entry.ending();
       if (session.stream) session.stream.close(new StreamError('policy-violation', 'stream management was turned off on this server; reconnect'));
       else session.end();
     }),
