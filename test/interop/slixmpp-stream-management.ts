@@ -17,6 +17,7 @@ export class SlixmppSmClient {
   private stderr = '';
   private waiters: Array<() => void> = [];
   private exited = false;
+  /** The text of the last <failed/> is in the event as `condition`. */
 
   constructor(port: number, jid: string, password: string) {
     this.process = spawn(PYTHON, [path.join(__dirname, 'slixmpp_sm.py'), String(port), jid, password]);

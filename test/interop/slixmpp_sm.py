@@ -52,7 +52,7 @@ async def commands(client):
         name = cmd['cmd']
         sm = client['xep_0198']
         if name == 'connect':
-            client.connect(('127.0.0.1', client.port))
+            client.connect(('127.0.0.1', cmd.get('port', client.port)))
         elif name == 'presence':
             client.send_presence()
             emit('presence_sent')
