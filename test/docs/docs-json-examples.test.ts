@@ -11,10 +11,11 @@ import path from 'node:path';
 import { parseConfig } from '../../server-core/src/config';
 import { pluginConfigProblems } from '../../server-core/src/plugins/check-plugin-configs';
 import { validateScenario } from '../../fixtures/ami-sim/scenario';
+import { CORE_MODULES } from '../../server-core/src/server/modules';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOCS = path.join(ROOT, 'docs');
-const CONFIG_KEYS = new Set(['domain', 'dataDir', 'listeners', 'tls', 'storage', 'cluster', 'auth', 'limits', 'plugins', 'log']);
+const CONFIG_KEYS = new Set(['domain', 'dataDir', 'listeners', 'tls', 'storage', 'cluster', 'auth', 'limits', 'plugins', 'modules', 'log']);
 
 interface Example {
   where: string;
@@ -49,6 +50,13 @@ function check(example: Example): void {
   if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).every((key) => CONFIG_KEYS.has(key))) {
     const config = parseConfig(value, { baseDir: ROOT });
     expect(pluginConfigProblems(config.plugins, { baseDir: ROOT }).map((entry) => entry.problem)).toEqual([]);
+    // A core module's settings go through that module's schema, as the server's start does.
+    for (const [name, entry] of Object.entries(config.modules)) {
+      const definition = CORE_MODULES.find((module) => module.name === name);
+      if (!definition) throw new Error(`${example.where}: modules.${name} is no core module`);
+      const parsed = definition.configSchema.safeParse(entry.config ?? {});
+      if (!parsed.success) throw new Error(`${example.where}: modules.${name}.config: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    }
     return;
   }
   if (value && typeof value === 'object' && 'panels' in value && example.where === 'docs/ops/grafana-dashboard.json') return;
