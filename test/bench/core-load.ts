@@ -39,6 +39,9 @@ export interface LoadResult {
   /** Messages per second delivered in the unpaced burst, and how many of it arrived. */
   burstPerSecond: number;
   burstDelivered: number;
+  /** Server and load generator CPU per burst message (ms): which side limits the throughput. */
+  burstServerCpuPerMessageMs: number;
+  burstLoadCpuPerMessageMs: number;
 }
 
 const nowMs = () => Number(process.hrtime.bigint() / 1000n) / 1000;
@@ -97,6 +100,8 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
   let burstDelivered = 0;
   let burstLast = nowMs();
   const burstStart = nowMs();
+  const burstCpu0 = target.cpuSeconds();
+  const burstLoadCpu0 = process.cpuUsage();
   for (const client of clients) {
     client.onMessage = (body) => {
       if (!body.startsWith('b') || !pending.delete(body)) return;
@@ -112,6 +117,8 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
   }
   const burstDeadline = Date.now() + 30000;
   while (pending.size > 0 && Date.now() < burstDeadline) await sleep(10);
+  const burstCpu = target.cpuSeconds() - burstCpu0;
+  const burstLoadCpu = process.cpuUsage(burstLoadCpu0);
   for (const client of clients) client.close();
   return {
     target: target.name,
@@ -128,6 +135,8 @@ export async function runCoreLoad(target: LoadTarget, options: LoadOptions): Pro
     serverCpuPerMessageMs: (messageCpu * 1000) / Math.max(1, options.messages),
     burstPerSecond: burst > 0 ? burstDelivered / Math.max(0.001, (burstLast - burstStart) / 1000) : 0,
     burstDelivered,
+    burstServerCpuPerMessageMs: (burstCpu * 1000) / Math.max(1, burstDelivered),
+    burstLoadCpuPerMessageMs: (burstLoadCpu.user + burstLoadCpu.system) / 1000 / Math.max(1, burstDelivered),
   };
 }
 
@@ -142,6 +151,7 @@ export function printResults(results: LoadResult[], messages: number): void {
     [`messages delivered of ${messages}`, (r) => String(r.delivered)],
     ['server CPU per paced message (ms)', (r) => r.serverCpuPerMessageMs.toFixed(3)],
     ['burst throughput (messages/s, delivered)', (r) => (r.burstDelivered > 0 ? `${r.burstPerSecond.toFixed(0)} (${r.burstDelivered})` : '-')],
+    ['server / load generator CPU per burst message (ms)', (r) => (r.burstDelivered > 0 ? `${r.burstServerCpuPerMessageMs.toFixed(3)} / ${r.burstLoadCpuPerMessageMs.toFixed(3)}` : '-')],
   ];
   console.log(`| figure | ${results.map((r) => r.target).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---').join('|')}|`);

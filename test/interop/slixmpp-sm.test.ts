@@ -11,6 +11,18 @@ const chat = (to: string, body: string) => xml('message', { to, type: 'chat' }, 
 /** Bob's stanzas are handled in order: once his ping is answered, every message before it was delivered. */
 const handled = (client: TestClient) => client.iq(xml('iq', { type: 'get' }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
 
+/**
+ * A node whose stream management never asks for acknowledgements during a test (what the client
+ * got before the drop stays unacknowledged), with alice and bob as mutual contacts.
+ */
+async function smNode(resumeTimeoutSeconds: number): Promise<TestNode> {
+  const node = await startNode({ config: { modules: { 'stream-management': { config: { resumeTimeoutSeconds, requestAckAfterStanzas: 10000, requestAckAfterMs: 600000 } } } } });
+  await node.createUser('alice', 'alice-pw');
+  await node.createUser('bob', 'bob-pw');
+  await befriend(node);
+  return node;
+}
+
 async function befriend(node: TestNode): Promise<void> {
   const both = (jid: string) => ({ jid, name: null, subscription: 'both' as const, askOut: false, pendingIn: false, pendingInStanza: null, preApproved: false, groups: [] });
   await node.server.context.stores.rosters.put('alice', both('bob@localhost'));
@@ -30,11 +42,7 @@ describe('stream management with slixmpp', () => {
   const clients: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    // No acknowledgement requests during the test: what the client got before the drop stays unacknowledged.
-    node = await startNode({ config: { modules: { 'stream-management': { config: { resumeTimeoutSeconds: 60, requestAckAfterStanzas: 10000, requestAckAfterMs: 600000 } } } } });
-    await node.createUser('alice', 'alice-pw');
-    await node.createUser('bob', 'bob-pw');
-    await befriend(node);
+    node = await smNode(60);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.stop()));
@@ -108,10 +116,7 @@ describe('stream management: a session nobody resumes', () => {
   const clients: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    node = await startNode({ config: { modules: { 'stream-management': { config: { resumeTimeoutSeconds: 1, requestAckAfterStanzas: 10000, requestAckAfterMs: 600000 } } } } });
-    await node.createUser('alice', 'alice-pw');
-    await node.createUser('bob', 'bob-pw');
-    await befriend(node);
+    node = await smNode(1);
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.stop()));

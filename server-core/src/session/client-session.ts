@@ -141,6 +141,10 @@ export class ClientSession implements BoundSession {
     this.current = stream;
   }
 
+  sendFromFeature(stanza: Element): void {
+    if (!this.ended) this.output.write(stanza);
+  }
+
   /** Leaves the current stream without ending (a resumption takes the session to a new one). */
   detach(): ClientStream | undefined {
     const previous = this.current;

@@ -27,6 +27,8 @@ export interface BoundSession {
   closed(cause: StreamEndCause, stream: ClientStream): void;
   /** A new stream resumed this session (XEP-0198); stanzas for the client go to it from now on. */
   reattach(stream: ClientStream): void;
+  /** Writes a stanza a stream feature sends once bound, through the session's output stages (so stream management counts it). */
+  sendFromFeature(stanza: Element): void;
 }
 
 /** What the stream layer needs from the server. */
@@ -224,7 +226,7 @@ export class ClientStream {
         return stream.session;
       },
       write: (element) => this.sendElement(element),
-      send: (stanza) => this.send(stanza),
+      send: (stanza) => (this.phase === 'bound' && this.session ? this.session.sendFromFeature(stanza) : this.send(stanza)),
       fail: (error) => this.fail(error),
       local: <T>(owner: object, create: () => T): T => {
         if (!this.locals.has(owner)) this.locals.set(owner, create());

@@ -31,7 +31,10 @@ export interface FeatureStream {
   readonly session: BoundSession | undefined;
   /** Writes an element as it is (nonzas, negotiation answers). */
   write(element: Element): void;
-  /** Writes a stanza, qualified with jabber:client so WebSocket frames stand alone. */
+  /**
+   * Writes a stanza, qualified with jabber:client so WebSocket frames stand alone. Once bound it
+   * goes through the session's output stages, so stream management counts it.
+   */
   send(stanza: Element): void;
   /** Ends the stream with a stream error. */
   fail(error: StreamError): void;

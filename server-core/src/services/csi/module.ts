@@ -56,4 +56,9 @@ export default defineCoreModule<CsiConfig>({
       states.clear();
     });
   },
+
+  // The bound is read when used; a change applies without a restart (which would flush everything held).
+  reconfigure(ctx, next) {
+    ctx.logger.info({ config: next }, 'client state indication settings changed');
+  },
 });

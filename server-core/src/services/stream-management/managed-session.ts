@@ -16,7 +16,8 @@ export interface ManagedSessionOptions {
   id: string | undefined;
   /** Seconds a detached session waits to be resumed. */
   resumeSeconds: number;
-  config: SmConfig;
+  /** The module's settings now (they may change while the session runs). */
+  config(): SmConfig;
   logger: Logger;
   /** The session detached (true) or was resumed (false). */
   onDetachedChange(detached: boolean): void;
@@ -87,17 +88,17 @@ export class ManagedSession implements SessionContinuity {
     if (this.finished) return next(stanza);
     this.sent++;
     this.unacked.push({ stanza, at: Date.now() });
-    if (this.unacked.length > this.options.config.maxUnackedStanzas) return this.overflow();
+    if (this.unacked.length > this.options.config().maxUnackedStanzas) return this.overflow();
     if (!this.session.stream) return;
     next(stanza);
     this.sinceRequest++;
-    if (this.sinceRequest >= this.options.config.requestAckAfterStanzas) this.requestAck();
-    else this.ackTimer ??= setTimeout(() => this.requestAck(), this.options.config.requestAckAfterMs).unref();
+    if (this.sinceRequest >= this.options.config().requestAckAfterStanzas) this.requestAck();
+    else this.ackTimer ??= setTimeout(() => this.requestAck(), this.options.config().requestAckAfterMs).unref();
   }
 
   /** The bound on kept stanzas: a client that never acknowledges cannot make the server hold everything. */
   private overflow(): void {
-    const max = this.options.config.maxUnackedStanzas;
+    const max = this.options.config().maxUnackedStanzas;
     this.options.logger.warn({ jid: this.session.fullJid, max, detached: this.session.isDetached }, 'too many unacknowledged stanzas; ending the session');
     if (this.session.stream) this.session.stream.close(new StreamError('policy-violation', `more than ${max} stanzas unacknowledged`));
     else this.session.end();
@@ -184,7 +185,9 @@ export class ManagedSession implements SessionContinuity {
     if (this.finished || this.session.isEnded) return { ok: false, condition: 'item-not-found', text: 'the session ended while it was being resumed' };
     stream.resume(this.session);
     stream.write(new Element('resumed', { xmlns: SM_NS, previd: this.options.id!, h: String(this.inboundH) }));
-    for (const { stanza } of this.unacked) stream.send(stanza);
+    // Straight to the new connection: these were counted when they were first written.
+    const attached = this.session.stream!;
+    for (const { stanza } of this.unacked) attached.send(stanza);
     this.sinceRequest = 0;
     this.requestAck();
     if (this.detached) this.options.onDetachedChange((this.detached = false));

@@ -26,8 +26,8 @@ export default defineCoreModule<SmConfig>({
     const resumptions = ctx.metrics.counter({ name: 'aim_sm_resumptions_total', help: 'Stream resumption attempts by result', labelNames: ['result'] as const });
     const nodeTag = Buffer.from(ctx.nodeId).toString('base64url');
 
-    const failed = (stream: FeatureStream, condition: string, text?: string, h?: number) => {
-      const el = new Element('failed', { xmlns: SM_NS, ...(h === undefined ? {} : { h: String(h) }) });
+    const failed = (stream: FeatureStream, condition: string, text?: string) => {
+      const el = new Element('failed', { xmlns: SM_NS });
       el.c(condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' });
       if (text) el.c('text', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas', 'xml:lang': 'en' }).t(text);
       stream.write(el);
@@ -54,7 +54,7 @@ export default defineCoreModule<SmConfig>({
       const entry = new ManagedSession(session, {
         id,
         resumeSeconds,
-        config,
+        config: () => ctx.config.value,
         logger: ctx.logger,
         onDetachedChange: (detached) => (detached ? detachedGauge.inc() : detachedGauge.dec()),
         settle: (unacked) => settle(session, unacked),
@@ -141,6 +141,12 @@ export default defineCoreModule<SmConfig>({
     });
 
     ctx.onStop(() => stopAll(ctx, managed));
+  },
+
+  // Settings are read when used: the bound and the acknowledgement pace apply at once, a new
+  // resumption timeout to sessions enabled from now on. No restart, so no session is cut off.
+  reconfigure(ctx, next) {
+    ctx.logger.info({ config: next }, 'stream management settings changed');
   },
 });
 

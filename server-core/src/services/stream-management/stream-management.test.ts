@@ -217,6 +217,21 @@ describe('stream management on the wire', () => {
     await fresh.waitForText('id="f1"');
   });
 
+  test('new settings apply to running sessions without cutting them off', async () => {
+    const raw = await session('reconfigure');
+    await enabled(raw, false);
+    await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 1, requestAckAfterMs: 600000, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 });
+    try {
+      await raw.write(ping('c1'));
+      // One stanza is enough now, and no timer would fire for ten minutes.
+      await raw.waitForText('<r xmlns="urn:xmpp:sm:3"/>');
+      expect(raw.closed).toBe(false);
+      expect(server.server.context.sessions.get('alice@localhost/reconfigure')?.isEnded).toBe(false);
+    } finally {
+      await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 });
+    }
+  });
+
   test('turning the module off ends the sessions that use it, keeps what they had not acknowledged, and stops offering <sm/>', async () => {
     const attached = await session('off-attached');
     await enabled(attached);
