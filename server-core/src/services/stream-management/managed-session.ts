@@ -101,7 +101,7 @@ export class ManagedSession implements SessionContinuity {
     const max = this.options.config().maxUnackedStanzas;
     this.options.logger.warn({ jid: this.session.fullJid, max, detached: this.session.isDetached }, 'too many unacknowledged stanzas; ending the session');
     if (this.session.stream) this.session.stream.close(new StreamError('policy-violation', `more than ${max} stanzas unacknowledged`));
-    else this.session.end();
+    else void this.session.end();
   }
 
   requestAck(): void {
@@ -155,7 +155,7 @@ export class ManagedSession implements SessionContinuity {
     this.ackTimer = undefined;
     this.detachTimer = setTimeout(() => {
       this.options.logger.info({ jid: this.session.fullJid, seconds: this.options.resumeSeconds, unacked: this.unacked.length }, 'detached session not resumed in time; ending it');
-      this.session.end();
+      void this.session.end();
     }, this.options.resumeSeconds * 1000).unref();
     this.options.logger.info({ jid: this.session.fullJid, seconds: this.options.resumeSeconds, unacked: this.unacked.length }, 'connection lost; session kept for resumption');
     this.detached = true;

@@ -163,7 +163,7 @@ async function stopAll(ctx: CoreModuleContext<SmConfig>, managed: Map<ClientSess
       const { session } = entry;
       await entry.ending();
       if (session.stream) session.stream.close(new StreamError('policy-violation', 'stream management was turned off on this server; reconnect'));
-      else session.end();
+      else await session.end();
     }),
   );
 }
