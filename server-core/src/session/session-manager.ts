@@ -55,7 +55,7 @@ export class SessionManager implements SessionHost {
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
     const jid = makeJid(username, this.ctx.domain, resource);
     const others = this.ctx.routes.resourcesOf(jid.bare).filter((r) => r.fullJid !== jid.full);
-    if (others.length >= this.ctx.limits.maxSessionsPerUser) {
+    if (others.length >= this.ctx.limits.maxSessionsPerUser && !(await this.makeRoomFor(jid))) {
       return new StanzaError('resource-constraint', `at most ${this.ctx.limits.maxSessionsPerUser} sessions per account`);
     }
     await this.replaceExisting(jid.full);
@@ -148,6 +148,20 @@ export class SessionManager implements SessionHost {
       return;
     }
     await this.ctx.router.route(stanza, sender, session);
+  }
+
+  /**
+   * A client that reconnects without resuming (a new random resource each time) must not lock
+   * itself out with the sessions stream management keeps for it: at the limit, the oldest
+   * detached session of the account on this node ends (its undelivered stanzas settled) to make room.
+   */
+  private async makeRoomFor(jid: Jid): Promise<boolean> {
+    const detached = this.ctx.sessions.ofUser(jid.bare).filter((s) => s.isDetached && s.fullJid !== jid.full);
+    if (detached.length === 0) return false;
+    const oldest = detached.reduce((a, b) => (b.createdAt < a.createdAt ? b : a));
+    this.ctx.logger.info({ jid: oldest.fullJid, for: jid.full }, 'ending a detached session to make room for a new one');
+    await oldest.end();
+    return true;
   }
 
   private async replaceExisting(fullJid: string): Promise<void> {

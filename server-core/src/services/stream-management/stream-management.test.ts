@@ -257,3 +257,38 @@ describe('stream management on the wire', () => {
     expect(back.received).toContain('<sm xmlns="urn:xmpp:sm:3"/>');
   });
 });
+
+describe('detached sessions and the sessions-per-account limit', () => {
+  let server: TestServer;
+  const streams: RawStream[] = [];
+  afterAll(async () => {
+    streams.forEach((stream) => stream.destroy());
+    await server?.stop();
+  });
+
+  test('at the limit, a new bind ends the oldest detached session instead of failing', async () => {
+    server = await startTestServer({ config: { ...RAW_SIGN_IN_CONFIG, limits: { maxSessionsPerUser: 2 } } });
+    await server.createUser('carol', 'secret');
+    const sessions = server.server.context.sessions;
+    for (const resource of ['r1', 'r2']) {
+      const raw = await rawSession(server, 'carol', 'secret', resource);
+      await enabled(raw);
+      raw.destroy();
+      await eventually(`${resource} detached`, () => sessions.get(`carol@localhost/${resource}`)?.isDetached === true);
+    }
+    const r1 = sessions.get('carol@localhost/r1')!;
+    const third = await rawSession(server, 'carol', 'secret', 'r3');
+    streams.push(third);
+    expect(r1.isEnded).toBe(true);
+    expect(sessions.get('carol@localhost/r2')?.isDetached).toBe(true);
+    expect(sessions.get('carol@localhost/r3')?.isDetached).toBe(false);
+    // Attached sessions are never pushed out: with r2 detached and r3 attached, a fourth ends r2, a fifth is refused.
+    const fourth = await rawSession(server, 'carol', 'secret', 'r4');
+    streams.push(fourth);
+    expect(sessions.get('carol@localhost/r2')).toBeUndefined();
+    const fifth = await signedInUnbound(server, 'carol', 'secret');
+    streams.push(fifth);
+    await fifth.write(`<iq type='set' id='bind-5'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>r5</resource></bind></iq>`);
+    await fifth.waitForText('resource-constraint');
+  });
+});
