@@ -22,8 +22,11 @@ export default defineCoreModule<SmConfig>({
     const managed = new Map<ClientSession, ManagedSession>();
     const resumable = new Map<string, ManagedSession>();
     const offline = ctx.useOptional('offline');
-    const detachedGauge = ctx.metrics.gauge({ name: 'aim_sm_detached_sessions', help: 'Sessions kept after their connection dropped, waiting to be resumed' });
-    const resumptions = ctx.metrics.counter({ name: 'aim_sm_resumptions_total', help: 'Stream resumption attempts by result', labelNames: ['result'] as const });
+    const detachedGauge = ctx.metrics.gauge({ name: 'aim_sm_detached_sessions', help: 'Sessions kept after their connection dropped, waiting to be resumed', labelNames: ['node'] as const });
+    const resumptionsTotal = ctx.metrics.counter({ name: 'aim_sm_resumptions_total', help: 'Stream resumption attempts by result', labelNames: ['node', 'result'] as const });
+    const node = ctx.nodeId;
+    const resumptions = { inc: ({ result }: { result: 'resumed' | 'failed' | 'unknown' }) => resumptionsTotal.inc({ node, result }) };
+    detachedGauge.set({ node }, 0);
     const nodeTag = Buffer.from(ctx.nodeId).toString('base64url');
 
     const failed = (stream: FeatureStream, condition: string, text?: string) => {
@@ -56,7 +59,7 @@ export default defineCoreModule<SmConfig>({
         resumeSeconds,
         config: () => ctx.config.value,
         logger: ctx.logger,
-        onDetachedChange: (detached) => (detached ? detachedGauge.inc() : detachedGauge.dec()),
+        onDetachedChange: (detached) => (detached ? detachedGauge.inc({ node }) : detachedGauge.dec({ node })),
         settle: (unacked) => settle(session, unacked),
         released: () => {
           managed.delete(session);

@@ -8,6 +8,7 @@ import { RAW_SIGN_IN_CONFIG, rawSession } from '../../../../test/attacks/raw-ses
 import { RawStream, streamHeader } from '../../../../test/attacks/attack-kit';
 import { eventually } from '../../../testing/eventually';
 import { parseJid, parseXml } from '../../xml';
+import { renderMetrics } from '../../metrics/registry';
 
 const SM = "xmlns='urn:xmpp:sm:3'";
 const ping = (id: string) => `<iq type='get' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`;
@@ -169,7 +170,11 @@ describe('stream management on the wire', () => {
     await next.write(ping('r3'));
     await next.write(`<r ${SM}/>`);
     await next.waitForText('<a xmlns="urn:xmpp:sm:3" h="3"/>');
-    // The id is spent on another user's stream too, and unknown ids fail.
+    const metrics = (await renderMetrics()).text;
+    const node = server.server.context.nodeId;
+    expect(metrics).toMatch(new RegExp(`aim_sm_resumptions_total\\{node="${node}",result="resumed"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`aim_sm_detached_sessions\\{node="${node}"\\} \\d`));
+    // Unknown ids fail.
     const bogus = await signedInUnbound(server, 'alice', 'wonderland');
     streams.push(bogus);
     await bogus.write(`<resume ${SM} previd='nope' h='0'/>`);
