@@ -88,12 +88,19 @@ export class ManagedSession implements SessionContinuity {
     if (this.finished) return next(stanza);
     this.sent++;
     this.unacked.push({ stanza, at: Date.now() });
-    if (this.unacked.length > this.options.config().maxUnackedStanzas) return this.overflow();
+    if (this.overflowing()) return this.overflow();
     if (!this.session.stream) return;
     next(stanza);
     this.sinceRequest++;
     if (this.sinceRequest >= this.options.config().requestAckAfterStanzas) this.requestAck();
     else this.ackTimer ??= setTimeout(() => this.requestAck(), this.options.config().requestAckAfterMs).unref();
+  }
+
+  /** Over the bound: detached (nobody can acknowledge), or attached with the oldest waiting past the grace. */
+  private overflowing(): boolean {
+    const { maxUnackedStanzas, unackedGraceSeconds } = this.options.config();
+    if (this.unacked.length <= maxUnackedStanzas) return false;
+    return !this.session.stream || Date.now() - this.unacked[0].at >= unackedGraceSeconds * 1000;
   }
 
   /** The bound on kept stanzas: a client that never acknowledges cannot make the server hold everything. */

@@ -9,6 +9,7 @@ import { RawStream, streamHeader } from '../../../../test/attacks/attack-kit';
 import { eventually } from '../../../testing/eventually';
 import { parseJid, parseXml } from '../../xml';
 import { renderMetrics } from '../../metrics/registry';
+import { connectClient } from '../../../../test/support/xmpp-client';
 
 const SM = "xmlns='urn:xmpp:sm:3'";
 const ping = (id: string) => `<iq type='get' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`;
@@ -41,7 +42,7 @@ describe('stream management on the wire', () => {
 
   beforeAll(async () => {
     server = await startTestServer({
-      config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 } } } },
+      config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, unackedGraceSeconds: 0, resumeTimeoutSeconds: 120 } } } },
     });
     await server.createUser('alice', 'wonderland');
   });
@@ -136,6 +137,31 @@ describe('stream management on the wire', () => {
     await eventually('the session ended', () => server.server.context.sessions.get('alice@localhost/bound') === undefined);
   });
 
+  test('with a grace, a burst may outgrow the bound while the client catches up; one that never acknowledges is cut off', async () => {
+    const settings = { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 };
+    await server.server.plugins.reconfigure('stream-management', { ...settings, unackedGraceSeconds: 1 });
+    try {
+      const raw = await session('grace');
+      await enabled(raw, false);
+      for (let i = 0; i < 15; i++) await raw.write(ping(`g${i}`));
+      await raw.waitForText('id="g14"');
+      await raw.write(`<a ${SM} h='15'/>`);
+      await raw.write(ping('g15'));
+      await raw.waitForText('id="g15"');
+      expect(raw.closed).toBe(false);
+      // Now eleven more that are never acknowledged: once the oldest waited a second, the next stanza closes the stream.
+      for (let i = 16; i < 27; i++) await raw.write(ping(`g${i}`));
+      let n = 27;
+      await eventually('closed by the bound after the grace', async () => {
+        await raw.write(ping(`g${n++}`));
+        return raw.closed;
+      }, { timeoutMs: 5000, intervalMs: 200 });
+      expect(raw.received).toContain('more than 10 stanzas unacknowledged');
+    } finally {
+      await server.server.plugins.reconfigure('stream-management', { ...settings, unackedGraceSeconds: 0 });
+    }
+  });
+
   test('a clean stream end terminates a resumable session; a dropped connection detaches it', async () => {
     const clean = await session('clean');
     await enabled(clean);
@@ -222,10 +248,29 @@ describe('stream management on the wire', () => {
     await fresh.waitForText('id="f1"');
   });
 
+  test('@xmpp/client enables it and its acknowledgements match what the server counted', async () => {
+    const client = await connectClient(server, { username: 'alice', password: 'wonderland', resource: 'xmppjs' });
+    try {
+      const sm = (client.raw as unknown as { streamManagement: { enabled: boolean; id: string } }).streamManagement;
+      await eventually('stream management enabled', () => sm.enabled && sm.id !== '');
+      const session = server.server.context.sessions.get('alice@localhost/xmppjs')!;
+      // Eight at once: below this server's bound of ten unacknowledged, above its request threshold of three.
+      for (let i = 0; i < 8; i++) {
+        session.deliver(parseXml(`<message from='localhost' to='alice@localhost/xmppjs' type='headline'><body>n${i}</body></message>`));
+      }
+      // Resolves only once the client acknowledged all eight (an h too high would have closed the stream).
+      await expect(session.handedOver()).resolves.toBe(true);
+      await client.waitFor((stanza) => stanza.getChildText('body') === 'n7');
+      expect(session.isEnded).toBe(false);
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('new settings apply to running sessions without cutting them off', async () => {
     const raw = await session('reconfigure');
     await enabled(raw, false);
-    await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 1, requestAckAfterMs: 600000, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 });
+    await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 1, requestAckAfterMs: 600000, maxUnackedStanzas: 10, unackedGraceSeconds: 0, resumeTimeoutSeconds: 120 });
     try {
       await raw.write(ping('c1'));
       // One stanza is enough now, and no timer would fire for ten minutes.
@@ -233,7 +278,7 @@ describe('stream management on the wire', () => {
       expect(raw.closed).toBe(false);
       expect(server.server.context.sessions.get('alice@localhost/reconfigure')?.isEnded).toBe(false);
     } finally {
-      await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, resumeTimeoutSeconds: 120 });
+      await server.server.plugins.reconfigure('stream-management', { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, unackedGraceSeconds: 0, resumeTimeoutSeconds: 120 });
     }
   });
 
