@@ -342,3 +342,57 @@ describe('detached sessions and the sessions-per-account limit', () => {
     await fifth.waitForText('resource-constraint');
   });
 });
+
+describe('a connection the server gives up on', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  test('an idle timeout detaches a resumable session instead of ending it, and the client resumes', async () => {
+    server = await startTestServer({ config: { ...RAW_SIGN_IN_CONFIG, limits: { idleTimeoutMs: 600, keepaliveIntervalMs: 60000 } } });
+    await server.createUser('dave', 'secret');
+    const raw = await rawSession(server, 'dave', 'secret', 'quiet');
+    const id = await enabled(raw);
+    expect(await raw.streamError(5000)).toBe('connection-timeout');
+    await eventually('detached after the idle timeout', () => server.server.context.sessions.get('dave@localhost/quiet')?.isDetached === true);
+    const next = await signedInUnbound(server, 'dave', 'secret');
+    try {
+      await next.write(`<resume ${SM} previd='${id}' h='0'/>`);
+      await next.waitForText('<resumed');
+    } finally {
+      next.destroy();
+    }
+  });
+});
+
+describe('client state indication and stream management together', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  test('stanzas held while inactive are not counted until they are sent', async () => {
+    server = await startTestServer({ config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 2, requestAckAfterMs: 600000 } } } } });
+    await server.createUser('erin', 'secret');
+    const raw = await rawSession(server, 'erin', 'secret', 'phone');
+    try {
+      await enabled(raw, false);
+      await raw.write("<inactive xmlns='urn:xmpp:csi:0'/>");
+      await raw.write(`<r ${SM}/>`);
+      await raw.waitForText('<a xmlns="urn:xmpp:sm:3" h="0"/>');
+      const session = server.server.context.sessions.get('erin@localhost/phone')!;
+      const chatState = (n: number) => parseXml(`<message from='frank@localhost/x' to='erin@localhost/phone' type='chat' id='cs${n}'><active xmlns='http://jabber.org/protocol/chatstates'/></message>`);
+      session.deliver(chatState(1));
+      session.deliver(chatState(2));
+      // Two held stanzas: nothing written, so nothing to acknowledge.
+      await expect(session.handedOver()).resolves.toBe(true);
+      expect(raw.received).not.toContain('id="cs1"');
+      await raw.write("<active xmlns='urn:xmpp:csi:0'/>");
+      await raw.waitForText('id="cs2"');
+      // Sent now, and counted now: two stanzas make the server ask.
+      await raw.waitForText('<r xmlns="urn:xmpp:sm:3"/>');
+      expect(raw.received.indexOf('<r xmlns="urn:xmpp:sm:3"/>')).toBeGreaterThan(raw.received.indexOf('id="cs2"'));
+      await raw.write(`<a ${SM} h='2'/>`);
+      await expect(session.handedOver()).resolves.toBe(true);
+    } finally {
+      raw.destroy();
+    }
+  });
+});
