@@ -4,7 +4,7 @@
  * session rather than detaching it. Resumption with a real client is in test/interop.
  */
 import { startTestServer, type TestServer } from '../../../../test/support/server-harness';
-import { RAW_SIGN_IN_CONFIG, rawSession } from '../../../../test/attacks/raw-session';
+import { RAW_SIGN_IN_CONFIG, RawWebSocket, rawSession } from '../../../../test/attacks/raw-session';
 import { RawStream, streamHeader } from '../../../../test/attacks/attack-kit';
 import { eventually } from '../../../testing/eventually';
 import { parseJid, parseXml } from '../../xml';
@@ -394,5 +394,43 @@ describe('client state indication and stream management together', () => {
     } finally {
       raw.destroy();
     }
+  });
+});
+
+describe('stream management over WebSocket', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  test('a dropped WebSocket detaches, a new one resumes with every stanza standing alone, <close/> ends the session', async () => {
+    server = await startTestServer({ config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 10000, requestAckAfterMs: 600000 } } } } });
+    await server.createUser('grace', 'secret');
+    const sessions = server.server.context.sessions;
+    const first = await RawWebSocket.session(server, 'grace', 'secret', 'web');
+    await first.send(`<enable ${SM} resume='true'/>`);
+    await first.waitForText('<enabled');
+    const id = /<enabled [^>]*id="([^"]+)"/.exec(first.received)![1];
+    const message = (body: string) => parseXml(`<message from='henry@localhost/x' to='grace@localhost/web' type='chat'><body>${body}</body></message>`);
+    sessions.get('grace@localhost/web')!.deliver(message('before the drop'));
+    await first.waitForText('before the drop');
+    await first.dispose();
+    await eventually('detached', () => sessions.get('grace@localhost/web')?.isDetached === true);
+    sessions.get('grace@localhost/web')!.deliver(message('while away'));
+
+    const second = await RawWebSocket.open(server);
+    await second.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from('\u0000grace\u0000secret').toString('base64')}</auth>`);
+    await second.waitForText('<success');
+    await second.send(RawWebSocket.openFrame(server.domain));
+    await second.waitForText('</stream:features>');
+    await second.send(`<resume ${SM} previd='${id}' h='0'/>`);
+    await second.waitForText('while away');
+    expect(second.received).toContain(`<resumed xmlns="urn:xmpp:sm:3" previd="${id}" h="0"/>`);
+    // h=0: the client says it got nothing, so the message before the drop comes again, first.
+    const resent = second.received.slice(second.received.indexOf('<resumed'));
+    expect(resent.indexOf('before the drop')).toBeLessThan(resent.indexOf('while away'));
+    expect(resent.match(/<message [^>]*xmlns="jabber:client"/g)).toHaveLength(2);
+
+    await second.send("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
+    await eventually('ended by <close/>', () => sessions.get('grace@localhost/web') === undefined);
+    await second.dispose();
   });
 });
