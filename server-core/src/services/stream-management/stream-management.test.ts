@@ -45,6 +45,7 @@ describe('stream management on the wire', () => {
       config: { ...RAW_SIGN_IN_CONFIG, modules: { 'stream-management': { config: { requestAckAfterStanzas: 3, requestAckAfterMs: 300, maxUnackedStanzas: 10, unackedGraceSeconds: 0, resumeTimeoutSeconds: 120 } } } },
     });
     await server.createUser('alice', 'wonderland');
+    await server.createUser('bob', 'builder');
   });
   afterEach(() => streams.splice(0).forEach((stream) => stream.destroy()));
   afterAll(() => server?.stop());
@@ -246,6 +247,29 @@ describe('stream management on the wire', () => {
     expect(late.received).toContain('item-not-found');
     await fresh.write(ping('f1'));
     await fresh.waitForText('id="f1"');
+  });
+
+  test('with offline storage off, what a session never acknowledged bounces to its senders when it ends', async () => {
+    const bob = await rawSession(server, 'bob', 'builder', 'desk');
+    streams.push(bob);
+    const raw = await session('bounce');
+    await enabled(raw, false);
+    await server.server.plugins.disable('offline');
+    try {
+      await bob.write("<message to='alice@localhost/bounce' type='chat' id='lost-1'><body>never acknowledged</body></message>");
+      await bob.write("<iq to='alice@localhost/bounce' type='get' id='ask-1'><query xmlns='jabber:iq:version'/></iq>");
+      await raw.waitForText('id="ask-1"');
+      await raw.write('</stream:stream>');
+      await eventually('both bounced', () => /<message type="error" id="lost-1"/.test(bob.received) && /<iq type="error" id="ask-1"/.test(bob.received));
+      const bounced = /<message type="error" id="lost-1"[\s\S]*?<\/message>/.exec(bob.received)![0];
+      expect(bounced).toContain('<service-unavailable xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/>');
+      expect(bounced).toContain('offline storage is off');
+      // The sender gets its message back as it sent it, without the server's stamp.
+      expect(bounced).not.toContain('urn:xmpp:delay');
+      expect(/<iq type="error" id="ask-1"[\s\S]*?<\/iq>/.exec(bob.received)![0]).toContain('service-unavailable');
+    } finally {
+      await server.server.plugins.enable('offline');
+    }
   });
 
   test('@xmpp/client enables it and its acknowledgements match what the server counted', async () => {

@@ -1,4 +1,4 @@
-import { Element } from 'ltx';
+import { Element, clone } from 'ltx';
 import { NS, StanzaError } from '../../xml';
 import type { CoreContext } from '../../core/core-context';
 import type { ServiceRef } from '../../core/service-registry';
@@ -45,7 +45,7 @@ export async function settleUnacked(ctx: CoreContext, offline: ServiceRef<Offlin
       ctx.router.reject(stanza, new StanzaError('service-unavailable'));
       outcome.bounced++;
     } else if ((type === 'chat' || type === 'normal') && OfflineMessages.isStorable(stanza)) {
-      if (await store(ctx, offline, username, stamped(ctx.domain, stanza, at))) outcome.stored++;
+      if (await store(ctx, offline, username, stanza, at)) outcome.stored++;
       else outcome.bounced++;
     } else {
       outcome.dropped++;
@@ -54,13 +54,13 @@ export async function settleUnacked(ctx: CoreContext, offline: ServiceRef<Offlin
   return outcome;
 }
 
-/** True when stored; otherwise the sender was told why not. */
-async function store(ctx: CoreContext, offline: ServiceRef<OfflineStore>, username: string, message: Element): Promise<boolean> {
+/** True when stored; otherwise the sender was told why not (with the message as it sent it). */
+async function store(ctx: CoreContext, offline: ServiceRef<OfflineStore>, username: string, message: Element, at: number): Promise<boolean> {
   if (!offline.current) {
     ctx.router.reject(message, new StanzaError('service-unavailable', 'the recipient disconnected and offline storage is off'));
     return false;
   }
-  const refused = await offline.current.store(username, message);
+  const refused = await offline.current.store(username, stamped(ctx.domain, message, at));
   if (refused) ctx.router.reject(message, refused);
   return refused === undefined;
 }
@@ -68,6 +68,7 @@ async function store(ctx: CoreContext, offline: ServiceRef<OfflineStore>, userna
 /** XEP-0203: a message that waits says since when; one that already says so (an offline delivery) keeps it. */
 function stamped(domain: string, message: Element, at: number): Element {
   if (message.getChildren('delay', NS.DELAY).some((delay) => delay.attrs.from === domain)) return message;
-  message.cnode(new Element('delay', { xmlns: NS.DELAY, from: domain, stamp: new Date(at).toISOString() }).t('Offline Storage'));
-  return message;
+  const copy = clone(message);
+  copy.cnode(new Element('delay', { xmlns: NS.DELAY, from: domain, stamp: new Date(at).toISOString() }).t('Offline Storage'));
+  return copy;
 }
