@@ -31,7 +31,7 @@ async function befriend(node: TestNode): Promise<void> {
 
 async function online(slix: SlixmppSmClient, node: TestNode, fullJid: string): Promise<void> {
   slix.command('connect');
-  await slix.waitFor('sm_enabled', (e) => e.resume === true || e.resume === 'true' || Boolean(e.id));
+  await slix.waitFor('sm_enabled', (e) => Boolean(e.id));
   await slix.waitFor('session_start');
   slix.command('presence');
   await eventually(`${fullJid} available`, () => node.server.context.sessions.get(fullJid)?.available === true);
