@@ -112,7 +112,8 @@ export class StanzaRouter {
   /** Delivers to one resource on any node. False when that resource is not online. */
   deliverToResource(fullJid: string, stanza: Element): boolean {
     const local = this.deps.sessions.get(fullJid);
-    if (local) {
+    // A session that is ending takes nothing more: the message falls back as if it were gone.
+    if (local && !local.isEnded) {
       local.deliver(stanza);
       return true;
     }

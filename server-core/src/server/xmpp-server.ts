@@ -143,6 +143,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // Stop accepting first; a listener finishes closing only once its connections are gone.
       const listenersClosed = Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
+      // Sessions stream management keeps without a connection cannot be resumed on a node going down: they end now.
+      for (const session of [...ctx.sessions.all()]) if (session.isDetached) void session.end();
       await waitForSessionsToEnd(ctx.sessions, 2000);
       await listenersClosed;
       sweeper.dispose();
