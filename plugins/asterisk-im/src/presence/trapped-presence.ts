@@ -21,9 +21,10 @@ export class TrappedPresences {
   /**
    * Entries whose write failed (Redis down): the cache drops a write the store never took, but
    * this node still answers with them and writes them again until Redis takes them or they are
-   * replaced, so a presence trapped during an outage is not lost.
+   * replaced, so a presence trapped during an outage is not lost. `null` is a removal Redis did
+   * not take: the cache's reload would bring the entry back, and with it a presence already restored.
    */
-  private readonly unsent = new Map<string, TrappedEntry>();
+  private readonly unsent = new Map<string, TrappedEntry | null>();
 
   constructor(
     private readonly cache: ClusterCache<TrappedEntry>,
@@ -31,7 +32,9 @@ export class TrappedPresences {
   ) {}
 
   get(fullJid: string): TrappedEntry | undefined {
-    return this.unsent.get(fullJid) ?? this.cache.get(fullJid);
+    const unsent = this.unsent.get(fullJid);
+    if (unsent === null) return undefined;
+    return unsent ?? this.cache.get(fullJid);
   }
 
   presenceOf(fullJid: string): Element | undefined {
@@ -51,14 +54,24 @@ export class TrappedPresences {
   }
 
   async delete(fullJid: string): Promise<void> {
+    const unsent = this.unsent.get(fullJid);
     this.unsent.delete(fullJid);
-    if (this.cache.has(fullJid)) await this.cache.delete(fullJid);
+    // An entry whose write failed may have reached Redis all the same.
+    if (!this.cache.has(fullJid) && unsent === undefined) return;
+    try {
+      await this.cache.delete(fullJid);
+    } catch (err) {
+      this.unsent.set(fullJid, null);
+      this.writeAgainLater(fullJid, null);
+      throw err;
+    }
   }
 
-  private writeAgainLater(fullJid: string, entry: TrappedEntry): void {
+  private writeAgainLater(fullJid: string, entry: TrappedEntry | null): void {
     this.timers.setTimeout(() => {
       if (this.unsent.get(fullJid) !== entry) return;
-      this.cache.set(fullJid, entry).then(
+      const write = entry === null ? this.cache.delete(fullJid) : this.cache.set(fullJid, entry);
+      write.then(
         () => this.unsent.get(fullJid) === entry && this.unsent.delete(fullJid),
         () => this.writeAgainLater(fullJid, entry),
       );
