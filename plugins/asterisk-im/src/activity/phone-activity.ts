@@ -1,4 +1,4 @@
-import type { PepService, PluginContext } from '@asterisk-im/server-core';
+import type { PepService, PluginCluster, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
 import type { PhoneStateView } from '../runtime';
@@ -6,6 +6,9 @@ import { ACTIVITY_NS, isNoActivity, isOnThePhone, noActivity, onThePhone } from 
 
 /** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
 const PUBLISH_RETRY_MS = 500;
+
+/** What the phone activity uses of the plugin context (a test gives just that). */
+export type PhoneActivityContext = Pick<PluginContext<AsteriskImConfig>, 'logger' | 'timers'> & { cluster: Pick<PluginCluster, 'isSenior'> };
 
 /**
  * Keeps each user's XEP-0108 activity in line with the phone: `on_the_phone` while on a call,
@@ -20,9 +23,9 @@ export class PhoneActivity {
   private readonly unpublished: KeyedRetry;
 
   constructor(
-    private readonly ctx: PluginContext<AsteriskImConfig>,
-    private readonly pep: PepService,
-    private readonly phoneState: PhoneStateView,
+    private readonly ctx: PhoneActivityContext,
+    private readonly pep: Pick<PepService, 'item' | 'publish'>,
+    private readonly phoneState: Pick<PhoneStateView, 'userState'>,
   ) {
     this.unpublished = new KeyedRetry(ctx.timers, PUBLISH_RETRY_MS, (user) => this.onUserChange(user, { retry: true }));
   }

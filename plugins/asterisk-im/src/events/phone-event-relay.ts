@@ -1,4 +1,4 @@
-import type { PluginContext, PluginSession } from '@asterisk-im/server-core';
+import type { PluginContext, PluginRouter, PluginSession, PluginSessions } from '@asterisk-im/server-core';
 import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';
@@ -21,6 +21,12 @@ interface Told {
   endedAt?: number;
 }
 
+/** What the relay uses of the plugin context (a test gives just that). */
+export type PhoneEventRelayContext = Pick<PluginContext<AsteriskImConfig>, 'timers' | 'onStop' | 'events'> & {
+  sessions: Pick<PluginSessions, 'ofUser'>;
+  router: Pick<PluginRouter, 'deliverToResource'>;
+};
+
 /**
  * Phone events follow the replicated phone state instead of travelling as messages of their
  * own: each call in a user's entry lists the events due to its clients (`announced`, kept by
@@ -34,7 +40,7 @@ export class PhoneEventRelay {
   private readonly told = new Map<string, Map<string, Told>>();
 
   constructor(
-    private readonly ctx: PluginContext<AsteriskImConfig>,
+    private readonly ctx: PhoneEventRelayContext,
     private readonly phoneState: PhoneStateCache,
     private readonly componentDomain: string,
   ) {}

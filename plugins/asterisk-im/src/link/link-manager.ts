@@ -1,4 +1,4 @@
-import type { ClusterCache, PluginContext } from '@asterisk-im/server-core';
+import type { ClusterCache, PluginCluster, PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
 import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
@@ -12,8 +12,13 @@ import { ServerLink } from './server-link';
 /** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
 const PUBLISH_RETRY_MS = 500;
 
+/** What the link manager uses of the plugin context (a test gives just that). */
+export type LinkManagerContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'config' | 'timers' | 'onStop'> & {
+  cluster: Pick<PluginCluster, 'on' | 'isSenior' | 'members'>;
+};
+
 export interface LinkManagerDeps {
-  ctx: PluginContext<AsteriskImConfig>;
+  ctx: LinkManagerContext;
   store: SqlPhoneStore;
   phoneState: PhoneStateCache;
   /** Replicated: server name -> its link's status, written by the senior. */

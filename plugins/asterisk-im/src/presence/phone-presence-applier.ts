@@ -1,5 +1,13 @@
 import { clone, type Element } from 'ltx';
-import { LOST_NODE_GRACE_MS, type InterceptorContext, type InterceptorVerdict, type PluginContext, type PluginSession } from '@asterisk-im/server-core';
+import {
+  LOST_NODE_GRACE_MS,
+  type InterceptorContext,
+  type InterceptorVerdict,
+  type PluginCluster,
+  type PluginContext,
+  type PluginSession,
+  type PluginSessions,
+} from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
@@ -7,8 +15,14 @@ import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
+/** What the applier uses of the plugin context (a test gives just that). */
+export type PhonePresenceContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'interceptors' | 'events' | 'timers' | 'onStop'> & {
+  cluster: Pick<PluginCluster, 'on' | 'isSenior' | 'members'>;
+  sessions: Pick<PluginSessions, 'all' | 'ofUser' | 'publishPresence'>;
+};
+
 export interface PhonePresenceDeps {
-  ctx: PluginContext<AsteriskImConfig>;
+  ctx: PhonePresenceContext;
   phoneState: PhoneStateCache;
   trapped: TrappedPresences;
   settings: () => Settings;
