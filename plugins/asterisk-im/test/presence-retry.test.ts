@@ -5,7 +5,7 @@
  * lost a user's entry nothing that asks (a retry, a settings change) restores the presence.
  */
 import { Element } from 'ltx';
-import { silentLogger } from '@asterisk-im/server-core';
+import { silentLogger, type InterceptorVerdict, type PluginInterceptor } from '@asterisk-im/server-core';
 import { eventually } from '@asterisk-im/server-core/testing';
 import type { UserPhoneState } from '../src/calls';
 import { isPhonePresence, PhonePresenceApplier, PhoneStateCache, TrappedPresences, type TrappedEntry } from '../src/presence';
@@ -25,19 +25,27 @@ interface World {
   failures: { next: number };
   /** The plugin's settings changed (every user is looked at again). */
   settingsChanged: () => void;
+  /** The user's session sends a broadcast presence: the plugin's interceptor's verdict. */
+  intercept: (presence: Element) => InterceptorVerdict;
 }
 
 function startApplier(): World {
   const sent: Element[] = [];
   const failures = { next: 0 };
   let settingsChanged = (): void => undefined;
+  const interceptors: PluginInterceptor[] = [];
   const session = sessionDouble(`${ALICE}/desk`, new Element('presence', { from: `${ALICE}/desk` }).c('status').t('Reading').up());
   const phone = new FlakyCache<UserPhoneState>('phone-users');
   const applier = new PhonePresenceApplier({
     ctx: {
       nodeId: 'c',
       logger: silentLogger(),
-      interceptors: { add: () => () => undefined },
+      interceptors: {
+        add: (interceptor) => {
+          interceptors.push(interceptor);
+          return () => undefined;
+        },
+      },
       events: { on: () => () => undefined },
       cluster: { on: () => () => undefined, isSenior: () => false, members: () => ['c'] },
       sessions: {
@@ -64,7 +72,12 @@ function startApplier(): World {
     },
   });
   applier.start();
-  return { phone, sent, failures, settingsChanged: () => settingsChanged() };
+  const intercept = (presence: Element) => {
+    let verdict: InterceptorVerdict;
+    for (const interceptor of interceptors) verdict ??= interceptor.intercept(presence, { session, direction: 'incoming', processed: false });
+    return verdict;
+  };
+  return { phone, sent, failures, settingsChanged: () => settingsChanged(), intercept };
 }
 
 const onPhone: UserPhoneState = { user: ALICE, onPhone: true, calls: [], devices: [] };
@@ -102,4 +115,19 @@ test('within the grace after Redis lost the entry, nothing that asks restores th
   await phone.set(ALICE, onPhone);
   await new Promise((resolve) => setImmediate(resolve));
   expect(count(sent, restored)).toBe(0);
+});
+
+test('a status set while the entry is missing within the grace after Redis lost it is trapped, and shown after the call', async () => {
+  const { phone, sent, intercept } = startApplier();
+  await phone.set(ALICE, onPhone);
+  await eventually('the phone presence sent', () => count(sent, isPhonePresence) === 1);
+  phone.lose(ALICE);
+  // The user picks a status during the call, while this node's copy has no entry for a moment.
+  const lunch = new Element('presence').c('show').t('xa').up().c('status').t('Lunch').up();
+  expect(intercept(lunch)).toEqual({ reject: 'drop' });
+  // The senior puts the entry back; the call ends later.
+  await phone.set(ALICE, onPhone);
+  await phone.delete(ALICE);
+  await eventually('the presence after the call sent', () => sent.some((s) => !isPhonePresence(s)));
+  expect(sent.filter((s) => !isPhonePresence(s)).map((s) => s.getChildText('status'))).toEqual(['Lunch']);
 });

@@ -92,13 +92,22 @@ export class PhonePresenceApplier {
       void this.deps.trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid));
       return undefined;
     }
-    // What this plugin publishes itself never reaches its own interceptor.
-    if (type !== undefined || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
+    // What this plugin publishes itself never reaches its own interceptor. An entry that vanished
+    // with Redis's data is taken as it was for the grace (the senior is putting it back): a status
+    // the user picks meanwhile is trapped, or the phone presence would be shown over it after the
+    // call with the status from before.
+    if (type !== undefined || !(this.deps.phoneState.isOnPhone(session.bareJid) || this.lostWithinGrace(session.bareJid))) return undefined;
     const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
     void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
     // A session connecting mid-call: it becomes available with the phone presence instead.
     if (!session.available) this.schedule(session.bareJid);
     return { reject: 'drop' };
+  }
+
+  /** The user's entry vanished with Redis's data less than the grace ago (and has not come back). */
+  private lostWithinGrace(user: string): boolean {
+    const lost = this.lostAt.get(user);
+    return lost !== undefined && performance.now() - lost < REDIS_LOSS_GRACE_MS;
   }
 
   private reconcileAll(): void {
@@ -127,8 +136,7 @@ export class PhonePresenceApplier {
   private async reconcileUser(user: string, resend: boolean): Promise<void> {
     // Within the grace nothing is known (whatever else asked: a retry, a settings change): the
     // grace's end looks again. A resend still owed waits for after it.
-    const lost = this.lostAt.get(user);
-    if (lost !== undefined && performance.now() - lost < REDIS_LOSS_GRACE_MS) {
+    if (this.lostWithinGrace(user)) {
       if (resend) this.unapplied.failed(user);
       return;
     }
