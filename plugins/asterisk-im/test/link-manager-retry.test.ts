@@ -4,21 +4,19 @@
  * (or miss one in progress) until the user's next call. The AMI simulator, the link and the
  * phone store (SQLite) are real; the replicated cache is one whose writes can fail.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
 import { counter, gauge, histogram, silentLogger } from '@asterisk-im/server-core';
-import { CORE_MIGRATIONS, InProcessCluster, SqliteDatabase, createStores, eventually, runMigrations } from '@asterisk-im/server-core/testing';
+import { eventually } from '@asterisk-im/server-core/testing';
 import type { UserPhoneState } from '../src/calls';
 import { configSchema } from '../src/config';
 import { LinkManager } from '../src/link';
 import { PhoneStateCache } from '../src/presence';
 import type { AmiLinkStatus } from '../src/runtime';
-import { STORE_MIGRATIONS, SqlPhoneStore } from '../src/store';
+import type { SqlPhoneStore } from '../src/store';
 import { registerTelephonyMetrics } from '../src/telephony-metrics';
 import { FlakyCache, testTimers } from './flaky-cache';
 import { AMI_USER } from './phone-world';
+import { openSqlitePhoneStore } from './sqlite-phone-store';
 
 const ALICE = 'alice@localhost';
 const timers = testTimers();
@@ -30,22 +28,7 @@ afterEach(async () => {
 
 /** A phone store with the simulator's server and alice's phone 1001. */
 async function phoneStore(sim: AmiSimulator): Promise<SqlPhoneStore> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-link-retry-'));
-  const db = SqliteDatabase.open({ file: path.join(dir, 'store.db') });
-  await runMigrations(db, 'core', CORE_MIGRATIONS);
-  await runMigrations(db, 'asterisk-im', STORE_MIGRATIONS);
-  const stores = createStores(db, { scramIterations: 1 });
-  await stores.accounts.create('alice', 'pw');
-  const cluster = new InProcessCluster();
-  await cluster.start();
-  const store = new SqlPhoneStore({ db, stores, domain: 'localhost', configSettings: () => ({}), changes: cluster.createCache<number>('store-changes') });
-  const stopFollowing = await store.open();
-  cleanups.push(async () => {
-    stopFollowing();
-    await cluster.stop();
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const store = await openSqlitePhoneStore(cleanups);
   await store.servers.add({ name: 'pbx', host: sim.host, port: sim.port, username: AMI_USER.username, secret: AMI_USER.secret });
   await store.devices.add({ device: 'PJSIP/1001', user: ALICE, server: 'pbx', extension: '1001' });
   return store;
