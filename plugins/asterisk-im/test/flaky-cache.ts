@@ -19,6 +19,8 @@ export class FlakyCache<V> extends EventEmitter<FlakyCacheEvents<V>> implements 
   readonly store = new Map<string, V>();
   private readonly local = new Map<string, V>();
   down = false;
+  /** The next write stays on its way to the store until released (see `holdNext`). */
+  private holding: Array<() => void> | null = null;
 
   /** `origin`: the node every write is reported from. */
   constructor(
@@ -47,18 +49,18 @@ export class FlakyCache<V> extends EventEmitter<FlakyCacheEvents<V>> implements 
     const previous = this.local.get(key);
     this.local.set(key, value);
     this.emit('entry', { key, value, previous, origin: this.origin });
-    this.write(() => this.store.set(key, value));
+    await this.write(() => this.store.set(key, value));
   }
   async delete(key: string): Promise<void> {
     const previous = this.local.get(key);
     this.local.delete(key);
     if (previous !== undefined) this.emit('entry', { key, value: undefined, previous, origin: this.origin });
-    this.write(() => this.store.delete(key));
+    await this.write(() => this.store.delete(key));
   }
   async clear(): Promise<void> {
     this.local.clear();
     this.emit('cleared', this.origin);
-    this.write(() => this.store.clear());
+    await this.write(() => this.store.clear());
   }
   ready(): Promise<void> {
     return Promise.resolve();
@@ -69,9 +71,26 @@ export class FlakyCache<V> extends EventEmitter<FlakyCacheEvents<V>> implements 
     this.local.delete(key);
     if (previous !== undefined) this.emit('entry', { key, value: undefined, previous, origin: RESYNC_ORIGIN });
   }
-  private write(apply: () => unknown): void {
+  /**
+   * The next write reaches the store only when the returned function is called, as a write the
+   * Redis client sent just before Redis went down, and sends again once it reconnects.
+   */
+  holdNext(): () => void {
+    const held: Array<() => void> = [];
+    this.holding = held;
+    return () => {
+      for (const land of held.splice(0)) land();
+    };
+  }
+  private write(apply: () => unknown): Promise<void> {
+    const held = this.holding;
+    if (held) {
+      this.holding = null;
+      return new Promise((resolve) => held.push(() => resolve(void apply())));
+    }
     if (this.down) throw new Error('Reached the max retries per request limit (which is 2)');
     apply();
+    return Promise.resolve();
   }
 }
 

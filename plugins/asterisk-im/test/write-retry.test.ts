@@ -28,6 +28,28 @@ test('a trapped presence whose removal Redis did not take is removed again', asy
   await eventually('the removal in the store', () => !cache.store.has(`${ALICE}/desk`), 3000);
 });
 
+test("a trapped presence is not overtaken by the session's older entry still on its way when Redis went down", async () => {
+  const cache = new FlakyCache<TrappedEntry>('trapped', 'c');
+  const trapped = new TrappedPresences(cache, timers);
+  const desk = `${ALICE}/desk`;
+  const entry = (kind: TrappedEntry['kind'], status: string): TrappedEntry => ({ node: 'c', user: ALICE, kind, xml: `<presence><status>${status}</status></presence>` });
+  // The presence before the call is stored as the call starts; its write is under way as Redis goes down.
+  const landStale = cache.holdNext();
+  const beforeCall = trapped.set(desk, entry('before-call', 'Reading'));
+  cache.down = true;
+  // The user picks a status during the call: it must be what comes back after the call.
+  const during = trapped.set(desk, entry('trapped', 'Lunch')).catch(() => undefined);
+  expect(trapped.get(desk)?.kind).toBe('trapped');
+  cache.down = false;
+  // Time for writes failed in the outage to be made again, then the Redis client resends the old one.
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  landStale();
+  await beforeCall;
+  await during;
+  await eventually('the status picked during the call in the store', () => cache.store.get(desk)?.kind === 'trapped', 3000);
+  expect(trapped.get(desk)?.xml).toContain('Lunch');
+});
+
 /** PEP as the senior sees it: a publish shows locally at once and, while Redis is down, fails before the other nodes have it. */
 class FlakyPep implements Pick<PepService, 'publish' | 'item'> {
   readonly local = new Map<string, PepItem>();
