@@ -1,4 +1,4 @@
-import type { ClusterCache, PluginCluster, PluginContext } from '@asterisk-im/server-core';
+import { FencedWriteError, type ClusterCache, type PluginCluster, type PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
 import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
@@ -163,6 +163,8 @@ export class LinkManager implements LinkDirectory {
         if (!done && retry) this.unwritten.failed(user);
       },
       (err: unknown) => {
+        // Refused by the fence: this node's lease ended before the write landed; the next senior writes its own.
+        if (err instanceof FencedWriteError) return this.deps.ctx.logger.info({ user, token: err.token }, 'phone state write refused: the lease it was made under is over');
         // One warning per outage and user, not one per retry.
         if (!retry) this.deps.ctx.logger.warn({ err, user }, 'could not publish a phone state; retrying');
         this.unwritten.failed(user);
