@@ -46,6 +46,13 @@ const WATCHERS = ['w0', 'w1'];
 const RESTORE_BOUND_MS = 12000;
 /** How long a senior woken after a pause past its lease may keep its stale AMI session open. */
 const WOKEN_CLOSE_BOUND_MS = 2000;
+/**
+ * The server closes a stream silent for `limits.idleTimeoutMs` (5 min, docs/configuration.md),
+ * as RFC 6120 4.6.1 allows; real clients send whitespace keepalives. Without them a watcher
+ * (which only listens) is disconnected after 5 minutes, and so is a phone user once it stops
+ * setting statuses (it sets one only when a watcher showed its call).
+ */
+const CLIENT_KEEPALIVE_MS = 60000;
 
 const now = (): number => performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,6 +77,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const faults: Record<Fault, number> = { kill: 0, stop: 0, redis: 0, ami: 0 };
   /** The node under SIGSTOP, if any. */
   let paused: ClusterNode | null = null;
+  let stopKeepalive = (): void => undefined;
+  /** Set once the history is checked: what happens to the clients afterwards is teardown. */
+  let checked = false;
   const redis = await PrivateRedisServer.start();
   let pc: PhoneCluster | undefined;
   const startedAt = now();
@@ -89,16 +99,27 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     watchers.forEach((client, i) => record(client, (s) => recordPresence(WATCHERS[i]!, s)));
     const phones = await Promise.all(users.map((u, i) => cluster.online(clientNode(i + 1), u, 'soak')));
     phones.forEach((client, i) => record(client, (s) => recordPhoneEvent(users[i]!, s)));
+    const keepalive = setInterval(() => {
+      for (const client of [...watchers, ...phones]) if (client.raw.status === 'online') client.raw.write(' ').catch(() => undefined);
+    }, CLIENT_KEEPALIVE_MS);
+    stopKeepalive = () => clearInterval(keepalive);
     for (const client of [...watchers, ...phones]) {
+      // A stream error from the server (its condition and text) says why, if it gave a reason.
+      let lastError = '';
+      client.raw.on('error', (err: Error & { condition?: string; text?: string }) => (lastError = err.condition ? `${err.condition}: ${err.text ?? ''}` : err.message));
       client.raw.on('disconnect', () => {
+        // Every client goes when the cluster stops at the end: that is no loss.
+        if (checked) return;
         sessionsLost.push(client.jid);
-        log(`${Math.round((now() - startedAt) / 1000)} s: ${client.jid} was disconnected`);
+        log(`${Math.round((now() - startedAt) / 1000)} s: ${client.jid} was disconnected${lastError ? ` (${lastError})` : ''}`);
       });
     }
     await cluster.untilTrue(() => users.every((u) => WATCHERS.every((w) => history.presences.some((p) => p.user === u && p.watcher === w))), 'every watcher sees every phone user', 20000);
     history.presences.length = 0;
 
     const until = startedAt + options.durationMs;
+    // Progress lines count seconds from here; violations give the soak's clock in ms.
+    log(`clock at start: ${Math.round(startedAt)} ms`);
     const running = () => now() < until;
     // The simulator counts authenticated sessions; this says when two overlapped, and whether a
     // paused senior (whose socket stays open while it cannot run) was one of them.
@@ -115,10 +136,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const connected = (client: TestClient) => !sessionsLost.includes(client.jid);
     await markers(watchers.filter(connected), phones.filter(connected));
     history.maxAmiSessions = cluster.sim.maxConcurrentSessions(AMI_USER.username);
+    checked = true;
     const verdict = checkHistory(history, { restoreBoundMs: RESTORE_BOUND_MS });
     for (const jid of sessionsLost) verdict.violations.push(`${jid} was disconnected`);
     return { ...verdict, faults, durationMs: Math.round(now() - startedAt) };
   } finally {
+    stopKeepalive();
     if (pc && options.logFile) writeNodeLogs(pc.nodes, options.logFile);
     await pc?.stop();
     await redis.stop();

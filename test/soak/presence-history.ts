@@ -113,14 +113,14 @@ export function checkHistory(history: SoakHistory, options: CheckOptions): Verdi
   }
 
   const calls = new Map(history.calls.map((c) => [c.callID, c]));
-  const byCall = new Map<string, Map<string, number>>();
+  const byCall = new Map<string, Map<string, number[]>>();
   for (const event of history.phoneEvents) {
     if (!calls.has(event.callID)) {
       violations.push(`${event.user}: phone event ${event.type} for a call the soak did not place (${event.callID})`);
       continue;
     }
-    const ofCall = byCall.get(event.callID) ?? new Map<string, number>();
-    ofCall.set(event.type, (ofCall.get(event.type) ?? 0) + 1);
+    const ofCall = byCall.get(event.callID) ?? new Map<string, number[]>();
+    ofCall.set(event.type, [...(ofCall.get(event.type) ?? []), event.at]);
     byCall.set(event.callID, ofCall);
   }
   for (const call of history.calls) {
@@ -129,7 +129,7 @@ export function checkHistory(history: SoakHistory, options: CheckOptions): Verdi
       counts.callsNoListenerSaw! += 1;
       continue;
     }
-    for (const [type, n] of ofCall) if (n > 1) violations.push(`${call.user}: phone event ${type} ${n} times for the call ${call.callID}`);
+    for (const [type, times] of ofCall) if (times.length > 1) violations.push(`${call.user}: phone event ${type} ${times.length} times for the call ${call.callID} (at ${times.map(Math.round).join(', ')}; answered ${Math.round(call.answeredAt)}, ended ${Math.round(call.endedAt)})`);
     // A call answered and ended while no one listened to Asterisk was never known answered.
     const due = shownCalls.has(call.callID) ? ['ON_PHONE', 'HANG_UP'] : ['HANG_UP'];
     for (const type of due) {

@@ -12,6 +12,8 @@ declare module '@xmpp/client' {
     start(): Promise<{ toString(): string }>;
     stop(): Promise<void>;
     send(stanza: Element): Promise<void>;
+    /** Raw text on the stream (a whitespace keepalive). */
+    write(text: string): Promise<void>;
     on(event: 'stanza', listener: (stanza: Element) => void): void;
     on(event: 'error' | 'offline' | 'online' | 'status' | string, listener: (...args: any[]) => void): void;
     reconnect: { stop(): void };

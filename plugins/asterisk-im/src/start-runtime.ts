@@ -40,13 +40,16 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // The senior is the authority for phone states and each node for its sessions' trapped presences:
   // after Redis lost its data, only they put entries back, so an ended call never comes back.
   const restoredBy = 'writer' as const;
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<UserPhoneState>(CACHES.phoneUsers, { restoredBy }));
+  // What the senior writes is fenced by its lease: a senior woken from a pause past its lease, with
+  // writes still on their way to Redis, cannot replace the new senior's phone states with older ones.
+  const writtenBy = 'senior' as const;
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<UserPhoneState>(CACHES.phoneUsers, { restoredBy, writtenBy }));
   const trapped = new TrappedPresences(ctx.cluster.createCache<TrappedEntry>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const links = new LinkManager({
     ctx,
     store,
     phoneState,
-    statusCache: ctx.cluster.createCache<AmiLinkStatus>(CACHES.linkStatus),
+    statusCache: ctx.cluster.createCache<AmiLinkStatus>(CACHES.linkStatus, { writtenBy }),
     metrics: registerTelephonyMetrics(ctx.metrics),
   });
   const availability = new UserAvailability(ctx, ctx.cluster.createCache<SessionAvailability>(CACHES.ownAvailability), trapped);

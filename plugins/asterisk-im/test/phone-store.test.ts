@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { InProcessCluster, CORE_MIGRATIONS, SqliteDatabase, createStores, runMigrations } from '@asterisk-im/server-core/testing';
-import { PhoneStoreError, STORE_MIGRATIONS, SqlPhoneStore, type Settings } from '../src/store';
+import { PhoneStoreError, type Settings, type SqlPhoneStore } from '../src/store';
+import { openSqlitePhoneStore } from './sqlite-phone-store';
 
 /** A patch as the admin API receives it: JSON whose shape is checked by the store, not the compiler. */
 const fromTheWire = (body: Record<string, unknown>): Partial<Settings> => JSON.parse(JSON.stringify(body));
@@ -13,22 +10,7 @@ afterEach(async () => {
 });
 
 async function openStore(): Promise<SqlPhoneStore> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-store-'));
-  const db = SqliteDatabase.open({ file: path.join(dir, 'store.db') });
-  await runMigrations(db, 'core', CORE_MIGRATIONS);
-  await runMigrations(db, 'asterisk-im', STORE_MIGRATIONS);
-  const stores = createStores(db, { scramIterations: 1 });
-  await stores.accounts.create('alice', 'pw');
-  const cluster = new InProcessCluster();
-  await cluster.start();
-  const store = new SqlPhoneStore({ db, users: stores.accounts, domain: 'localhost', configSettings: () => ({}), changes: cluster.createCache<number>('store-changes') });
-  const stopFollowing = await store.open();
-  cleanups.push(async () => {
-    stopFollowing();
-    await cluster.stop();
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const store = await openSqlitePhoneStore(cleanups);
   await store.servers.add({ name: 'pbx', host: '127.0.0.1', username: 'im', secret: 'pbx-secret' });
   return store;
 }

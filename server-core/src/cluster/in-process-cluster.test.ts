@@ -1,3 +1,4 @@
+import { FencedWriteError, InMemoryCacheStore } from './cache';
 import { InProcessCluster } from './in-process-cluster';
 import { ClusterTaskError } from './tasks';
 import type { CacheEntryEvent, JsonValue } from './types';
@@ -124,5 +125,28 @@ describe('InProcessCluster', () => {
     const cache = cluster.createCache<JsonValue>('json');
     expect(() => cluster.createCache('bad', { maxEntries: 0 })).toThrow(/maxEntries/);
     expect(cache.name).toBe('json');
+  });
+
+  it("a senior-only cache takes the senior's writes and refuses a node that is not senior, before its copy changes", async () => {
+    const cache = cluster.createCache<string>('senior-state', { writtenBy: 'senior' });
+    await expect(cache.set('alice', 'early')).rejects.toBeInstanceOf(FencedWriteError);
+    expect(cache.has('alice')).toBe(false);
+    await cluster.start();
+    await cache.set('alice', 'on the phone');
+    expect(cache.get('alice')).toBe('on the phone');
+    expect(() => cluster.createCache('bad-writer', { writtenBy: 'everyone' as 'any' })).toThrow(/writtenBy/);
+  });
+
+  it('the in-process store refuses a fenced write whose lease is no longer the current one, as the Redis script does', async () => {
+    let current: number | null = 1;
+    const delivered: string[] = [];
+    const store = new InMemoryCacheStore('solo', (_name, change) => delivered.push(`${change.op} ${change.key}`), () => current);
+    await store.write('state', {}, { op: 'set', key: 'alice', value: 'on the phone', writeId: 1, fence: 1 });
+    current = 2;
+    await expect(store.write('state', {}, { op: 'set', key: 'alice', value: 'available', writeId: 2, fence: 1 })).rejects.toBeInstanceOf(FencedWriteError);
+    await store.write('state', {}, { op: 'delete', key: 'alice', writeId: 3, fence: 2 });
+    // Unfenced writes are not checked.
+    await store.write('other', {}, { op: 'set', key: 'bob', value: 1, writeId: 4 });
+    expect(delivered).toEqual(['set alice', 'delete alice', 'set bob']);
   });
 });

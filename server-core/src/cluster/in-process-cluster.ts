@@ -34,8 +34,8 @@ export class InProcessCluster extends EventEmitter<ClusterEvents> implements Clu
     this.nodeId = options.nodeId ?? defaultNodeId();
     this.logger = (options.logger ?? silentLogger()).child({ component: 'cluster', nodeId: this.nodeId });
     this.taskTimeoutMs = options.taskTimeoutMs ?? IN_PROCESS_DEFAULTS.taskTimeoutMs;
-    this.caches = new CacheRegistry(this.nodeId, this.logger);
-    this.store = new InMemoryCacheStore(this.nodeId, (name, change) => this.caches.deliver(name, change));
+    this.caches = new CacheRegistry(this.nodeId, this.logger, () => this.seniorToken());
+    this.store = new InMemoryCacheStore(this.nodeId, (name, change) => this.caches.deliver(name, change), () => this.seniorToken());
     this.topics = new TopicHandlers(this.logger);
   }
 

@@ -13,4 +13,4 @@ export { createCluster } from './create-cluster';
 export type { ClusterConfig } from './create-cluster';
 export { ClusterTaskError } from './tasks';
 export type { TaskErrorKind } from './tasks';
-export { RESYNC_ORIGIN } from './cache';
+export { RESYNC_ORIGIN, FencedWriteError } from './cache';

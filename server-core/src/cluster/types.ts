@@ -32,6 +32,15 @@ export interface CacheOptions {
    * removal that Redis lost cannot then be undone by another node's older copy.
    */
   restoredBy?: 'any' | 'writer';
+  /**
+   * Who writes the cache. `any` (default): every node. `senior`: only the senior, and its writes
+   * are fenced: each carries the fencing token of the lease it was issued under, and the store
+   * refuses it unless that lease is still the current one. A senior paused past its lease (or
+   * cut off) may wake with writes still on their way to Redis; without the fence they would land
+   * after the new senior's and replace its state. A refused write, or one made while this node is
+   * not senior, rejects with `FencedWriteError`; the local copy then reloads the store's content.
+   */
+  writtenBy?: 'any' | 'senior';
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

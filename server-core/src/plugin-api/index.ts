@@ -52,7 +52,7 @@ export { AggregatedWarnings } from '../log/aggregated-warnings';
 export type { AggregatedWarningsOptions } from '../log/aggregated-warnings';
 
 // The cluster as plugins see it through ctx.cluster.
-export { RESYNC_ORIGIN } from '../cluster/cache';
+export { RESYNC_ORIGIN, FencedWriteError } from '../cluster/cache';
 export { LOST_NODE_GRACE_MS } from '../server/node-loss';
 export { toJsonValue } from '../cluster/jsonify';
 export type { Jsonify, JsonShaped } from '../cluster/jsonify';

@@ -16,6 +16,11 @@ export function noActivity(): Element {
   return new Element('activity', { xmlns: ACTIVITY_NS });
 }
 
+/** The empty activity `noActivity` publishes. */
+export function isNoActivity(payload: Element): boolean {
+  return payload.is('activity', ACTIVITY_NS) && payload.getChildElements().length === 0;
+}
+
 export function isOnThePhone(payload: Element): boolean {
   return payload.is('activity', ACTIVITY_NS) && payload.getChild('talking')?.getChild('on_the_phone') !== undefined;
 }

@@ -1,7 +1,14 @@
-import type { PepService, PluginContext } from '@asterisk-im/server-core';
+import type { PepService, PluginCluster, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
+import { KeyedRetry } from '../retry';
 import type { PhoneStateView } from '../runtime';
-import { ACTIVITY_NS, isOnThePhone, noActivity, onThePhone } from './activity-payload';
+import { ACTIVITY_NS, isNoActivity, isOnThePhone, noActivity, onThePhone } from './activity-payload';
+
+/** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
+const PUBLISH_RETRY_MS = 500;
+
+/** What the phone activity uses of the plugin context (a test gives just that). */
+export type PhoneActivityContext = Pick<PluginContext<AsteriskImConfig>, 'logger' | 'timers'> & { cluster: Pick<PluginCluster, 'isSenior'> };
 
 /**
  * Keeps each user's XEP-0108 activity in line with the phone: `on_the_phone` while on a call,
@@ -12,21 +19,33 @@ import { ACTIVITY_NS, isOnThePhone, noActivity, onThePhone } from './activity-pa
 export class PhoneActivity {
   /** One update per user at a time, in the order the changes arrived. */
   private readonly pending = new Map<string, Promise<void>>();
+  /** Users whose activity could not be published (Redis unreachable): published again. */
+  private readonly unpublished: KeyedRetry;
 
   constructor(
-    private readonly ctx: PluginContext<AsteriskImConfig>,
-    private readonly pep: PepService,
-    private readonly phoneState: PhoneStateView,
-  ) {}
+    private readonly ctx: PhoneActivityContext,
+    private readonly pep: Pick<PepService, 'item' | 'publish'>,
+    private readonly phoneState: Pick<PhoneStateView, 'userState'>,
+  ) {
+    this.unpublished = new KeyedRetry(ctx.timers, PUBLISH_RETRY_MS, (user) => this.onUserChange(user, { retry: true }));
+  }
 
-  /** A user's phone state changed (on any node): the senior brings the activity in line. */
-  onUserChange(user: string): void {
+  /**
+   * A user's phone state changed (on any node): the senior brings the activity in line. A retry
+   * publishes even what the local copy shows already: after a failed publish it shows an item
+   * the other nodes never received.
+   */
+  onUserChange(user: string, { retry = false } = {}): void {
     if (!this.ctx.cluster.isSenior()) return;
     const previous = this.pending.get(user) ?? Promise.resolve();
-    const next = previous.then(() => this.update(user, this.phoneState.userState(user)?.onPhone === true));
+    const next = previous.then(() => this.update(user, this.phoneState.userState(user)?.onPhone === true, retry));
     this.pending.set(user, next);
     void next
-      .catch((err) => this.ctx.logger.warn({ err, user }, 'could not publish the phone activity'))
+      .catch((err) => {
+        // One warning per outage and user, not one per retry.
+        if (!retry) this.ctx.logger.warn({ err, user }, 'could not publish the phone activity; retrying');
+        this.unpublished.failed(user);
+      })
       .finally(() => {
         if (this.pending.get(user) === next) this.pending.delete(user);
       });
@@ -46,10 +65,12 @@ export class PhoneActivity {
     }
   }
 
-  private async update(user: string, onPhone: boolean): Promise<void> {
+  private async update(user: string, onPhone: boolean, again = false): Promise<void> {
     const current = await this.pep.item(user, ACTIVITY_NS);
     const shown = current !== undefined && isOnThePhone(current.payload);
-    if (onPhone === shown || !this.ctx.cluster.isSenior()) return;
+    // Again: what this class published last (not an activity the user set) is published once more.
+    const ours = current !== undefined && (isOnThePhone(current.payload) || isNoActivity(current.payload));
+    if ((onPhone === shown && !(again && ours)) || !this.ctx.cluster.isSenior()) return;
     await this.pep.publish(user, ACTIVITY_NS, onPhone ? onThePhone() : noActivity());
   }
 }

@@ -1,4 +1,4 @@
-import type { PluginContext, PluginSession } from '@asterisk-im/server-core';
+import type { PluginContext, PluginRouter, PluginSession, PluginSessions } from '@asterisk-im/server-core';
 import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';
@@ -7,11 +7,25 @@ import { phoneEventMessage } from './phone-event-message';
 /** The order a call's events happen in, so two told at once arrive in that order. */
 const ORDER: readonly PhoneEventType[] = ['RING', 'DIALED', 'ON_PHONE'];
 
+/**
+ * How long a session remembers a call it was told the end of. An entry that vanished with
+ * Redis's data longer than the grace and came back must not tell the call again.
+ */
+const ENDED_MEMORY_MS = 5 * 60000;
+
 /** What one session was told about one call. */
 interface Told {
   device: string;
   types: Set<PhoneEventType>;
+  /** When it was told `HANG_UP` (monotonic ms). */
+  endedAt?: number;
 }
+
+/** What the relay uses of the plugin context (a test gives just that). */
+export type PhoneEventRelayContext = Pick<PluginContext<AsteriskImConfig>, 'timers' | 'onStop' | 'events'> & {
+  sessions: Pick<PluginSessions, 'ofUser'>;
+  router: Pick<PluginRouter, 'deliverToResource'>;
+};
 
 /**
  * Phone events follow the replicated phone state instead of travelling as messages of their
@@ -26,7 +40,7 @@ export class PhoneEventRelay {
   private readonly told = new Map<string, Map<string, Told>>();
 
   constructor(
-    private readonly ctx: PluginContext<AsteriskImConfig>,
+    private readonly ctx: PhoneEventRelayContext,
     private readonly phoneState: PhoneStateCache,
     private readonly componentDomain: string,
   ) {}
@@ -52,10 +66,20 @@ export class PhoneEventRelay {
       let told = this.told.get(session.fullJid);
       if (!told) this.told.set(session.fullJid, (told = this.asAlreadyTold(user)));
       for (const call of calls) this.tellNews(session, call, told);
+      const now = performance.now();
       for (const [callID, about] of told) {
+        if (about.endedAt !== undefined) {
+          if (now - about.endedAt > ENDED_MEMORY_MS) told.delete(callID);
+          continue;
+        }
         if (calls.some((call) => call.callID === callID)) continue;
-        told.delete(callID);
-        if (about.types.size > 0 && !about.types.has('HANG_UP')) this.deliver(session, { user, device: about.device, callID, type: 'HANG_UP' });
+        if (about.types.size === 0) {
+          told.delete(callID);
+          continue;
+        }
+        about.types.add('HANG_UP');
+        about.endedAt = now;
+        this.deliver(session, { user, device: about.device, callID, type: 'HANG_UP' });
       }
     }
   }
@@ -63,6 +87,8 @@ export class PhoneEventRelay {
   private tellNews(session: PluginSession, call: UserCall, told: Map<string, Told>): void {
     let about = told.get(call.callID);
     if (!about) told.set(call.callID, (about = { device: call.device, types: new Set() }));
+    // Told its end already: an entry back after Redis lost it brings no news of that call.
+    if (about.endedAt !== undefined) return;
     const announced = Array.isArray(call.announced) ? call.announced : [];
     for (const type of ORDER) {
       if (!announced.includes(type) || about.types.has(type)) continue;

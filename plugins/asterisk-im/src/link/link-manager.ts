@@ -1,15 +1,24 @@
-import type { ClusterCache, PluginContext } from '@asterisk-im/server-core';
+import { FencedWriteError, type ClusterCache, type PluginCluster, type PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
 import type { UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
+import { KeyedRetry } from '../retry';
 import type { SqlPhoneStore } from '../store';
 import type { TelephonyMetrics } from '../telephony-metrics';
 import { ServerLink } from './server-link';
 
+/** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
+const PUBLISH_RETRY_MS = 500;
+
+/** What the link manager uses of the plugin context (a test gives just that). */
+export type LinkManagerContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'config' | 'timers' | 'onStop'> & {
+  cluster: Pick<PluginCluster, 'on' | 'isSenior' | 'members'>;
+};
+
 export interface LinkManagerDeps {
-  ctx: PluginContext<AsteriskImConfig>;
+  ctx: LinkManagerContext;
   store: SqlPhoneStore;
   phoneState: PhoneStateCache;
   /** Replicated: server name -> its link's status, written by the senior. */
@@ -30,8 +39,12 @@ export class LinkManager implements LinkDirectory {
   /** Links connected and resynced since they last connected: their trackers know the truth. */
   private readonly synced = new Set<ServerLink>();
   private correctionQueued = false;
+  /** Users whose phone state could not be written (Redis unreachable): written again, not diffed against the local copy. */
+  private readonly unwritten: KeyedRetry;
 
-  constructor(private readonly deps: LinkManagerDeps) {}
+  constructor(private readonly deps: LinkManagerDeps) {
+    this.unwritten = new KeyedRetry(deps.ctx.timers, PUBLISH_RETRY_MS, (user) => this.publish(user, { retry: true }));
+  }
 
   start(): void {
     const { ctx } = this.deps;
@@ -43,7 +56,8 @@ export class LinkManager implements LinkDirectory {
       await this.queue;
       const wasSenior = ctx.cluster.isSenior();
       await this.closeAll();
-      if (wasSenior) for (const name of this.deps.statusCache.keys()) await this.deps.statusCache.delete(name);
+      // Seniority may have moved on meanwhile: then the new senior owns the entries (a write would be refused).
+      if (wasSenior) for (const name of this.deps.statusCache.keys()) if (ctx.cluster.isSenior()) await this.deps.statusCache.delete(name);
     });
     this.schedule();
   }
@@ -103,19 +117,19 @@ export class LinkManager implements LinkDirectory {
       link.start();
     }
     for (const link of [...this.links.values()]) if (!wanted.has(link.name)) await this.close(link);
-    await this.republishAll();
+    this.republishAll();
   }
 
   private wire(link: ServerLink): void {
     const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
-    link.on('userPhoneState', (state) => void this.publishUser(state.user).catch(report('a phone state')));
+    link.on('userPhoneState', (state) => this.publish(state.user));
     link.on('status', () => {
       if (link.state !== 'connected') this.synced.delete(link);
       void this.publishStatus(link).catch(report('a link status'));
     });
     link.on('resynced', () => {
       this.synced.add(link);
-      void this.republishAll().catch(report('phone states'));
+      this.republishAll();
     });
   }
 
@@ -133,18 +147,40 @@ export class LinkManager implements LinkDirectory {
       this.correctionQueued = false;
       const everyLinkSynced = this.links.size > 0 && [...this.links.values()].every((link) => this.synced.has(link));
       if (!everyLinkSynced) return;
-      this.republishAll().catch((err: unknown) => this.deps.ctx.logger.warn({ err }, 'could not correct stale phone states'));
+      this.republishAll();
     });
+  }
+
+  /**
+   * Publishes one user; a failed write is retried until one succeeds. A retry writes even what
+   * the local copy already shows: after a failed write that copy shows a value the store never
+   * took (until it reloads), and other nodes never saw it. A retry that has to wait for a link's
+   * resync waits in the retry too, so a senior never forgets a write it owes.
+   */
+  private publish(user: string, { retry = false } = {}): void {
+    this.publishUser(user, retry).then(
+      (done) => {
+        if (!done && retry) this.unwritten.failed(user);
+      },
+      (err: unknown) => {
+        // Refused by the fence: this node's lease ended before the write landed; the next senior writes its own.
+        if (err instanceof FencedWriteError) return this.deps.ctx.logger.info({ user, token: err.token }, 'phone state write refused: the lease it was made under is over');
+        // One warning per outage and user, not one per retry.
+        if (!retry) this.deps.ctx.logger.warn({ err, user }, 'could not publish a phone state; retrying');
+        this.unwritten.failed(user);
+      },
+    );
   }
 
   /**
    * A user may have devices on several servers: merge what every tracker knows. Not while a
    * link with devices of the user has not resynced since it (re)connected: its tracker may
    * not know of calls in progress or ended, and contacts must see no state in between.
+   * Resolves false when it had to wait for such a link (nothing written).
    */
-  private async publishUser(user: string): Promise<void> {
-    if (!this.deps.ctx.cluster.isSenior()) return;
-    for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return;
+  private async publishUser(user: string, force = false): Promise<boolean> {
+    if (!this.deps.ctx.cluster.isSenior()) return true;
+    for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return false;
     const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
     for (const link of this.links.values()) {
       const state = link.tracker.userPhoneState(user);
@@ -152,7 +188,8 @@ export class LinkManager implements LinkDirectory {
       merged.calls.push(...state.calls);
       merged.devices.push(...state.devices);
     }
-    await this.deps.phoneState.publishUser(merged);
+    await this.deps.phoneState.publishUser(merged, { force });
+    return true;
   }
 
   /**
@@ -160,11 +197,12 @@ export class LinkManager implements LinkDirectory {
    * is published again, so a user whose calls ended unseen (or whose server was removed, or
    * who was on the phone under a previous senior) never stays "on the phone".
    */
-  private async republishAll(): Promise<void> {
+  private republishAll(): void {
     if (!this.deps.ctx.cluster.isSenior()) return;
     const users = new Set(this.deps.phoneState.usersKnown());
     for (const device of this.deps.store.devices.list()) users.add(device.user);
-    for (const user of users) await this.publishUser(user);
+    // Each on its own: one failed write must not leave the users after it unpublished.
+    for (const user of users) this.publish(user);
   }
 
   private async publishStatus(link: ServerLink): Promise<void> {

@@ -1,13 +1,28 @@
 import { clone, type Element } from 'ltx';
-import { LOST_NODE_GRACE_MS, type InterceptorContext, type InterceptorVerdict, type PluginContext, type PluginSession } from '@asterisk-im/server-core';
+import {
+  LOST_NODE_GRACE_MS,
+  type InterceptorContext,
+  type InterceptorVerdict,
+  type PluginCluster,
+  type PluginContext,
+  type PluginSession,
+  type PluginSessions,
+} from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
+import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
 import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
+/** What the applier uses of the plugin context (a test gives just that). */
+export type PhonePresenceContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'interceptors' | 'events' | 'timers' | 'onStop'> & {
+  cluster: Pick<PluginCluster, 'on' | 'isSenior' | 'members'>;
+  sessions: Pick<PluginSessions, 'all' | 'ofUser' | 'publishPresence'>;
+};
+
 export interface PhonePresenceDeps {
-  ctx: PluginContext<AsteriskImConfig>;
+  ctx: PhonePresenceContext;
   phoneState: PhoneStateCache;
   trapped: TrappedPresences;
   settings: () => Settings;
@@ -17,6 +32,8 @@ export interface PhonePresenceDeps {
 
 /** Runs before other interceptors so that nobody sees a presence we trap. */
 const TRAP_PRIORITY = 1000;
+/** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
+const APPLY_RETRY_MS = 500;
 
 /**
  * Runs on every node for that node's sessions. While a user is on the phone (replicated phone
@@ -28,16 +45,29 @@ const TRAP_PRIORITY = 1000;
 export class PhonePresenceApplier {
   /** Per user, so two changes for the same user never interleave. */
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Users whose presence change failed half-way (Redis unreachable): the session already shows
+   * the new presence, but contacts on other nodes may never have received it. Sent again.
+   */
+  private readonly unapplied: KeyedRetry;
+  /** When each user's entry last vanished with Redis's data (monotonic ms), until it changes again. */
+  private readonly lostAt = new Map<string, number>();
 
-  constructor(private readonly deps: PhonePresenceDeps) {}
+  constructor(private readonly deps: PhonePresenceDeps) {
+    this.unapplied = new KeyedRetry(deps.ctx.timers, APPLY_RETRY_MS, (user) => this.schedule(user, { resend: true }));
+  }
 
   start(): void {
     const { ctx, phoneState, trapped } = this.deps;
     ctx.interceptors.add({ name: 'trap-presence-on-phone', priority: TRAP_PRIORITY, direction: 'incoming', intercept: (s, c) => this.intercept(s, c) });
     ctx.onStop(() => this.restoreAll());
     phoneState.onUserChange((user, { lostWithRedis }) => {
-      if (!lostWithRedis) return this.schedule(user);
+      if (!lostWithRedis) {
+        this.lostAt.delete(user);
+        return this.schedule(user);
+      }
       // Another node may not have put its entries back yet: look again once it had the time.
+      this.lostAt.set(user, performance.now());
       ctx.timers.setTimeout(() => this.schedule(user), REDIS_LOSS_GRACE_MS);
     });
     this.deps.onSettingsChange(() => this.reconcileAll());
@@ -62,13 +92,22 @@ export class PhonePresenceApplier {
       void this.deps.trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid));
       return undefined;
     }
-    // What this plugin publishes itself never reaches its own interceptor.
-    if (type !== undefined || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
+    // What this plugin publishes itself never reaches its own interceptor. An entry that vanished
+    // with Redis's data is taken as it was for the grace (the senior is putting it back): a status
+    // the user picks meanwhile is trapped, or the phone presence would be shown over it after the
+    // call with the status from before.
+    if (type !== undefined || !(this.deps.phoneState.isOnPhone(session.bareJid) || this.lostWithinGrace(session.bareJid))) return undefined;
     const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
     void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
     // A session connecting mid-call: it becomes available with the phone presence instead.
     if (!session.available) this.schedule(session.bareJid);
     return { reject: 'drop' };
+  }
+
+  /** The user's entry vanished with Redis's data less than the grace ago (and has not come back). */
+  private lostWithinGrace(user: string): boolean {
+    const lost = this.lostAt.get(user);
+    return lost !== undefined && performance.now() - lost < REDIS_LOSS_GRACE_MS;
   }
 
   private reconcileAll(): void {
@@ -77,28 +116,39 @@ export class PhonePresenceApplier {
     for (const user of users) this.schedule(user);
   }
 
-  private schedule(user: string): void {
+  /** `resend`: send the wanted presence even where the session shows it already. */
+  private schedule(user: string, { resend = false } = {}): void {
     if (this.deps.ctx.sessions.ofUser(user).length === 0) return;
     const previous = this.chains.get(user) ?? Promise.resolve();
     const next = previous
-      .then(() => this.reconcileUser(user))
-      .catch((err: unknown) => this.warn(err, user))
+      .then(() => this.reconcileUser(user, resend))
+      .catch((err: unknown) => {
+        // One warning per outage and user, not one per retry.
+        if (!resend) this.warn(err, user);
+        this.unapplied.failed(user);
+      })
       .finally(() => {
         if (this.chains.get(user) === next) this.chains.delete(user);
       });
     this.chains.set(user, next);
   }
 
-  private async reconcileUser(user: string): Promise<void> {
+  private async reconcileUser(user: string, resend: boolean): Promise<void> {
+    // Within the grace nothing is known (whatever else asked: a retry, a settings change): the
+    // grace's end looks again. A resend still owed waits for after it.
+    if (this.lostWithinGrace(user)) {
+      if (resend) this.unapplied.failed(user);
+      return;
+    }
     const onPhone = this.deps.phoneState.isOnPhone(user);
     for (const session of this.deps.ctx.sessions.ofUser(user)) {
       if (session.isEnded) continue;
-      if (onPhone) await this.showPhone(session);
-      else await this.restore(session);
+      if (onPhone) await this.showPhone(session, resend);
+      else await this.restore(session, resend);
     }
   }
 
-  private async showPhone(session: PluginSession): Promise<void> {
+  private async showPhone(session: PluginSession, resend = false): Promise<void> {
     const settings = this.deps.settings();
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (!session.available) {
@@ -106,7 +156,10 @@ export class PhonePresenceApplier {
       if (entry) await this.send(session, phonePresence(settings, entry));
       return;
     }
-    if (isCurrentPhonePresence(session.presence, settings)) return;
+    if (isCurrentPhonePresence(session.presence, settings)) {
+      if (resend) await this.send(session, session.presence!);
+      return;
+    }
     // What the phone presence cannot give back is kept; the cache shows a write locally at once,
     // so contacts need not wait for the other nodes to have it.
     const before = session.presence;
@@ -117,7 +170,7 @@ export class PhonePresenceApplier {
     await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
   }
 
-  private async restore(session: PluginSession): Promise<void> {
+  private async restore(session: PluginSession, resend = false): Promise<void> {
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (entry) {
       await Promise.all([this.deps.trapped.delete(session.fullJid), session.available ? this.send(session, entry) : undefined]);
@@ -126,6 +179,8 @@ export class PhonePresenceApplier {
     // Nothing stored: the presence before the call said no more than the phone presence keeps (or,
     // should an entry ever be lost, this is the closest to it): never leave the phone presence up.
     if (session.available && isPhonePresence(session.presence)) await this.send(session, withoutPhone(session.presence!));
+    // The restored presence is the session's already (its entry deleted), but may not have reached every contact.
+    else if (resend && session.available && session.presence) await this.send(session, session.presence);
   }
 
   /** Plugin stopping on this node: its sessions show what their users chose again. */

@@ -35,15 +35,18 @@ export class PhoneStateCache implements PhoneStateView {
     return this.users.entries().flatMap(([user, value]) => (value.devices ?? []).map(({ device, state }) => ({ device, user, state })));
   }
 
-  /** Senior only. Writes only what differs, so replicas see one change per real change. */
-  async publishUser(state: UserPhoneState): Promise<void> {
+  /**
+   * Senior only. Writes only what differs, so replicas see one change per real change; `force`
+   * writes anyway (after a failed write the local copy shows what the store never took).
+   */
+  async publishUser(state: UserPhoneState, { force = false }: { force?: boolean } = {}): Promise<void> {
     const keep = state.onPhone || state.calls.length > 0 || state.devices.length > 0;
     const current = this.users.get(state.user);
     if (!keep) {
-      if (current !== undefined) await this.users.delete(state.user);
+      if (current !== undefined || force) await this.users.delete(state.user);
       return;
     }
-    if (JSON.stringify(current) !== JSON.stringify(state)) await this.users.set(state.user, state);
+    if (force || JSON.stringify(current) !== JSON.stringify(state)) await this.users.set(state.user, state);
   }
 
   /**

@@ -19,11 +19,20 @@ export interface TrappedEntry {
 
 export class TrappedPresences {
   /**
-   * Entries whose write failed (Redis down): the cache drops a write the store never took, but
-   * this node still answers with them and writes them again until Redis takes them or they are
-   * replaced, so a presence trapped during an outage is not lost.
+   * What this node wants stored for a session and the store has not confirmed yet (`null`: the
+   * entry removed). This node answers with it meanwhile: the cache drops a write the store never
+   * took, and its reload would bring back an entry whose removal Redis missed (a presence already
+   * restored). Written again until Redis takes it or something newer replaces it, so a presence
+   * trapped during an outage is not lost.
    */
-  private readonly unsent = new Map<string, TrappedEntry>();
+  private readonly wanted = new Map<string, TrappedEntry | null>();
+  /**
+   * One write per session at a time, in order. A write still on its way when Redis went down is
+   * sent again by the Redis client once it reconnects; a newer write for the same session that
+   * failed fast meanwhile, and was written again, would otherwise be overtaken by it, and the
+   * older presence (the one before the call, or the previous call's) would be restored.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly cache: ClusterCache<TrappedEntry>,
@@ -31,7 +40,8 @@ export class TrappedPresences {
   ) {}
 
   get(fullJid: string): TrappedEntry | undefined {
-    return this.unsent.get(fullJid) ?? this.cache.get(fullJid);
+    if (this.wanted.has(fullJid)) return this.wanted.get(fullJid) ?? undefined;
+    return this.cache.get(fullJid);
   }
 
   presenceOf(fullJid: string): Element | undefined {
@@ -39,29 +49,45 @@ export class TrappedPresences {
     return entry ? (parse(entry.xml) as Element) : undefined;
   }
 
-  async set(fullJid: string, entry: TrappedEntry): Promise<void> {
-    this.unsent.delete(fullJid);
-    try {
-      await this.cache.set(fullJid, entry);
-    } catch (err) {
-      this.unsent.set(fullJid, entry);
-      this.writeAgainLater(fullJid, entry);
-      throw err;
-    }
+  /** Resolves once the store took this entry (or a newer one for the session). */
+  set(fullJid: string, entry: TrappedEntry): Promise<void> {
+    return this.write(fullJid, entry);
   }
 
   async delete(fullJid: string): Promise<void> {
-    this.unsent.delete(fullJid);
-    if (this.cache.has(fullJid)) await this.cache.delete(fullJid);
+    // An entry whose write failed may have reached Redis all the same.
+    if (!this.cache.has(fullJid) && !this.wanted.has(fullJid)) return;
+    await this.write(fullJid, null);
   }
 
-  private writeAgainLater(fullJid: string, entry: TrappedEntry): void {
+  private write(fullJid: string, entry: TrappedEntry | null): Promise<void> {
+    this.wanted.set(fullJid, entry);
+    const previous = this.writing.get(fullJid) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.flush(fullJid));
+    this.writing.set(fullJid, next);
+    const forget = () => {
+      if (this.writing.get(fullJid) === next) this.writing.delete(fullJid);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** Writes what is wanted now for the session (a later call may have replaced what was asked). */
+  private async flush(fullJid: string): Promise<void> {
+    if (!this.wanted.has(fullJid)) return;
+    const entry = this.wanted.get(fullJid)!;
+    try {
+      await (entry === null ? this.cache.delete(fullJid) : this.cache.set(fullJid, entry));
+    } catch (err) {
+      this.writeAgainLater(fullJid, entry);
+      throw err;
+    }
+    if (this.wanted.get(fullJid) === entry) this.wanted.delete(fullJid);
+  }
+
+  private writeAgainLater(fullJid: string, entry: TrappedEntry | null): void {
     this.timers.setTimeout(() => {
-      if (this.unsent.get(fullJid) !== entry) return;
-      this.cache.set(fullJid, entry).then(
-        () => this.unsent.get(fullJid) === entry && this.unsent.delete(fullJid),
-        () => this.writeAgainLater(fullJid, entry),
-      );
+      if (this.wanted.get(fullJid) === entry && !this.writing.has(fullJid)) this.write(fullJid, entry).catch(() => undefined);
     }, RETRY_MS);
   }
 

@@ -1,10 +1,15 @@
 import type { CacheOptions, JsonValue } from '../types';
 
-/** A write as a node asks for it; `writeId` lets the writer recognise its own change in the ordered stream. */
-export type CacheWrite =
+/**
+ * A write as a node asks for it; `writeId` lets the writer recognise its own change in the ordered
+ * stream. `fence`: the lease token of a senior-only cache's writer; the store refuses the write
+ * unless that lease is still the current one.
+ */
+export type CacheWrite = (
   | { op: 'set'; key: string; value: JsonValue; writeId: number }
   | { op: 'delete'; key: string; writeId: number }
-  | { op: 'clear'; writeId: number };
+  | { op: 'clear'; writeId: number }
+) & { fence?: number };
 
 /**
  * One change in the cache's single cluster-wide order. `seq` increases by one per change.
@@ -45,6 +50,7 @@ export interface CacheAck {
  * to the cache's `applyChange`, and resolve `write` with the change's place in the order.
  */
 export interface CacheBackend {
+  /** Rejects with `FencedWriteError` when `write.fence` is not the current lease's token. */
   write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<CacheAck>;
   /** The local copy may have missed changes: reload it from the store. */
   requestResync(cacheName: string): void;

@@ -1,6 +1,7 @@
 import { monotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { CacheOptions } from '../types';
 import type { CacheAck, CacheBackend, CacheChange, CacheWrite } from './cache-change';
+import { FencedWriteError } from './fenced-write-error';
 
 /** The in-process store never loses its data, so it has a single epoch. */
 const LOCAL_EPOCH = 'local';
@@ -21,10 +22,14 @@ export class InMemoryCacheStore implements CacheBackend {
   constructor(
     private readonly nodeId: string,
     private readonly deliver: (cacheName: string, change: CacheChange) => void,
+    /** The token of the current lease, as the Redis write script reads it from the lease key. */
+    private readonly currentToken: () => number | null = () => null,
     private readonly now: MonotonicClock = monotonicNow,
   ) {}
 
   write(cacheName: string, options: CacheOptions, write: CacheWrite): Promise<CacheAck> {
+    // The same check as the Redis write script: a fenced write lands only under the current lease.
+    if (write.fence !== undefined && write.fence !== this.currentToken()) return Promise.reject(new FencedWriteError(cacheName, write.fence));
     const log = this.logFor(cacheName);
     const now = this.now();
     const removed = this.expire(log, options, now);

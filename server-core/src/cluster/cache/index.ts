@@ -2,4 +2,5 @@
 export { ReplicatedCache, RESYNC_ORIGIN } from './replicated-cache';
 export { CacheRegistry } from './cache-registry';
 export { InMemoryCacheStore } from './in-memory-cache-store';
+export { FencedWriteError } from './fenced-write-error';
 export type { CacheAck, CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';

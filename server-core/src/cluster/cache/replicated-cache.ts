@@ -3,6 +3,7 @@ import type { Logger } from '../../log';
 import { monotonicNow, type MonotonicClock } from '../monotonic-clock';
 import type { CacheEvents, CacheOptions, ClusterCache, JsonValue } from '../types';
 import type { CacheAck, CacheBackend, CacheChange, CacheSnapshot, CacheWrite } from './cache-change';
+import { FencedWriteError } from './fenced-write-error';
 
 /** Origin reported for differences a reload discovered when the store does not know the writer (removals). */
 export const RESYNC_ORIGIN = 'resync';
@@ -53,6 +54,8 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     private readonly nodeId: string,
     private readonly backend: CacheBackend,
     private readonly logger: Logger,
+    /** The lease token a write of a senior-only cache carries (`writtenBy: 'senior'`). */
+    private readonly seniorToken: () => number | null = () => null,
     private readonly now: MonotonicClock = monotonicNow,
   ) {
     super();
@@ -82,21 +85,24 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   }
 
   async set(key: string, value: V): Promise<void> {
+    const fence = this.fence();
     const writeId = this.beginWrite(key);
     this.put(key, value, this.nodeId, 0);
-    await this.send({ op: 'set', key, value, writeId });
+    await this.send({ op: 'set', key, value, writeId, ...fence });
   }
 
   async delete(key: string): Promise<void> {
+    const fence = this.fence();
     const writeId = this.beginWrite(key);
     this.remove(key, this.nodeId);
-    await this.send({ op: 'delete', key, writeId });
+    await this.send({ op: 'delete', key, writeId, ...fence });
   }
 
   async clear(): Promise<void> {
+    const fence = this.fence();
     const writeId = this.beginWrite(null);
     this.removeAll(this.nodeId, () => false);
-    await this.send({ op: 'clear', writeId });
+    await this.send({ op: 'clear', writeId, ...fence });
   }
 
   ready(): Promise<void> {
@@ -189,6 +195,19 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
     this.removeAllListeners();
+  }
+
+  /**
+   * The token a write of a senior-only cache carries, taken when the write is made (not when it
+   * reaches the store, which may be after this node lost the lease). Not senior: refused before
+   * the local copy changes.
+   */
+  private fence(): { fence?: number } {
+    if (this.options.writtenBy !== 'senior') return {};
+    if (this.disposed) throw new Error(`cache '${this.name}' is closed`);
+    const token = this.seniorToken();
+    if (token === null) throw new FencedWriteError(this.name, null);
+    return { fence: token };
   }
 
   private beginWrite(key: string | null): number {

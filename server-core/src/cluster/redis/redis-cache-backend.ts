@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log';
-import type { CacheAck, CacheBackend, CacheChange, CacheRegistry, CacheSnapshot, CacheWrite, ReplicatedCache } from '../cache';
+import { FencedWriteError, type CacheAck, type CacheBackend, type CacheChange, type CacheRegistry, type CacheSnapshot, type CacheWrite, type ReplicatedCache } from '../cache';
 import type { CacheOptions, JsonValue } from '../types';
 import type { ChannelSubscriber } from './channel-subscriber';
 import type { RedisClient } from './connection';
@@ -64,8 +64,10 @@ export class RedisCacheBackend implements CacheBackend {
     const key = write.op === 'clear' ? '' : write.key;
     const value = write.op === 'set' ? JSON.stringify(write.value) : '';
     const origin = this.registry.nodeId;
-    const args = [write.op, key, value, origin, write.writeId, options.maxEntries ?? 0, options.ttlMs ?? 0, this.keys.cacheChannel(cacheName), randomUUID()];
-    const [seq, epoch] = (await runScript(this.client, 'aimCacheWrite', keys, args)) as [number, string];
+    const args = [write.op, key, value, origin, write.writeId, options.maxEntries ?? 0, options.ttlMs ?? 0, this.keys.cacheChannel(cacheName), randomUUID(), write.fence ?? 0];
+    const [seq, epoch] = (await runScript(this.client, 'aimCacheWrite', [...keys, this.keys.lease()], args)) as [number, string];
+    // The script refuses a fenced write whose lease is over with seq 0 (a real change has seq >= 1).
+    if (Number(seq) === 0) throw new FencedWriteError(cacheName, write.fence ?? null);
     return { seq: Number(seq), epoch };
   }
 

@@ -51,7 +51,7 @@ export class RedisCluster extends EventEmitter<ClusterEvents> implements Cluster
     this.subscriberClient = connectRedis(o.redis, 'subscriber', o.reconnectMaxDelayMs, this.logger);
     defineScripts(this.commands);
     this.subscriber = new ChannelSubscriber(this.subscriberClient, this.logger, () => this.onReconnected());
-    this.caches = new CacheRegistry(this.nodeId, this.logger);
+    this.caches = new CacheRegistry(this.nodeId, this.logger, () => this.lease.token());
     this.cacheBackend = new RedisCacheBackend(this.commands, this.subscriber, this.keys, this.caches, o.resyncRetryMs, this.logger);
     this.topics = new TopicHandlers(this.logger);
     this.channel = new NodeChannel(this.nodeId, this.commands, this.keys, this.tasks, this.topics, this.logger);

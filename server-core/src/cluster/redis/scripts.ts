@@ -82,15 +82,23 @@ end
 return 0`,
   },
   /**
-   * KEYS: hash, order (zset key -> seq), seq counter, epoch.
-   * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel, candidate epoch.
+   * KEYS: hash, order (zset key -> seq), seq counter, epoch, seniority lease.
+   * ARGV: op, key, valueJson, origin, writeId, maxEntries (0 = none), ttlMs (0 = none), channel, candidate epoch,
+   * fence (0 = none). A fenced write lands only while the lease it was made under is the current one: when the
+   * lease key is gone (expired, or lost with Redis's data) or holds another token the write is refused, changing
+   * nothing, and the script returns {0, ''}.
    * Hash values are {"t": written at (ms), "o": origin node, "v": value}, "v" always last. Expired entries at the head
    * of the order are pruned first, the write applied, then the oldest written entries beyond maxEntries evicted;
    * the change is published with its epoch and sequence number in the same atomic step. Returns {seq, epoch}.
    */
   aimCacheWrite: {
-    numberOfKeys: 4,
-    lua: `${NOW}
+    numberOfKeys: 5,
+    lua: `local fence = tonumber(ARGV[10])
+if fence > 0 then
+  local lease = redis.call('GET', KEYS[5])
+  if not lease or tonumber(cjson.decode(lease).token) ~= fence then return {0, ''} end
+end
+${NOW}
 ${epochFrom('ARGV[9]')}
 local op, key, origin = ARGV[1], ARGV[2], ARGV[4]
 local maxEntries, ttl = tonumber(ARGV[6]), tonumber(ARGV[7])

@@ -1,0 +1,2 @@
+export { KeyedRetry } from './keyed-retry';
+export type { RetryTimers } from './keyed-retry';

@@ -1,0 +1,119 @@
+/**
+ * Fenced cache writes (`writtenBy: 'senior'`): a senior cut off from Redis past its lease (a
+ * pause, a stalled socket) may still have writes on their way. When they arrive after another
+ * node took the lease and wrote, the store refuses them, so the new senior's state stays.
+ * Node a reaches Redis through a TCP relay that can hold what a sends, as a frozen process or
+ * a stalled socket would; Redis, the nodes and their sockets are real.
+ */
+import net from 'node:net';
+import { eventually } from '../../testing/eventually';
+import { TestClusterWorld } from '../../testing/cluster-world';
+import { TEST_REDIS } from '../../testing/redis/test-redis';
+import { FencedWriteError } from './cache';
+import type { RedisCluster } from './redis';
+
+/** Relays TCP to Redis; `hold()` keeps what clients send until `release()` (replies still flow). */
+class HoldingRelay {
+  private held: Array<() => void> | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  private constructor(private readonly server: net.Server) {}
+
+  static async start(target: { host: string; port: number }): Promise<HoldingRelay> {
+    let relay: HoldingRelay | undefined;
+    const server = net.createServer((client) => {
+      const upstream = net.connect(target.port, target.host);
+      for (const socket of [client, upstream]) {
+        relay!.sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          relay!.sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.on('data', (chunk) => (relay!.held ? relay!.held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
+      upstream.on('data', (chunk) => client.write(chunk));
+    });
+    relay = new HoldingRelay(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return relay;
+  }
+
+  get endpoint(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: (this.server.address() as net.AddressInfo).port };
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const send of held) send();
+  }
+
+  async stop(): Promise<void> {
+    this.release();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+let world: TestClusterWorld;
+let relay: HoldingRelay;
+beforeEach(async () => {
+  world = new TestClusterWorld();
+  relay = await HoldingRelay.start(TEST_REDIS);
+});
+afterEach(async () => {
+  await world.stopAll();
+  await relay.stop();
+});
+
+/** a (behind the relay) senior, b waiting; both with the cache `state` created with `options`. */
+async function seniorBehindRelay(writtenBy: 'senior' | 'any') {
+  const a = world.node('a', { redis: relay.endpoint });
+  const stateA = a.createCache<string>('state', { writtenBy });
+  await a.start();
+  await eventually('a senior', () => a.isSenior());
+  const b = world.node('b');
+  const stateB = b.createCache<string>('state', { writtenBy });
+  await b.start();
+  await stateA.set('alice', 'on the phone');
+  await eventually('b has the first write', () => stateB.get('alice') === 'on the phone');
+  return { a, stateA, b, stateB };
+}
+
+/** Cuts a off, writes on a while cut off, and lets b take the lease and write its own value. */
+async function staleWriteAfterHandover(a: RedisCluster, stateA: { set(k: string, v: string): Promise<void> }, b: RedisCluster, stateB: { set(k: string, v: string): Promise<void> }) {
+  relay.hold();
+  // Still senior by its own clock: the write carries a's token and waits in the relay.
+  expect(a.isSenior()).toBe(true);
+  const stale = stateA.set('alice', 'available');
+  await eventually('b took the lease', () => b.isSenior(), 5000);
+  await stateB.set('alice', 'still on the phone');
+  relay.release();
+  return stale.then(
+    () => 'landed',
+    (err: unknown) => err,
+  );
+}
+
+test("a senior's write that reaches Redis after its lease ended is refused, and the new senior's value stays", async () => {
+  const { a, stateA, b, stateB } = await seniorBehindRelay('senior');
+  const outcome = await staleWriteAfterHandover(a, stateA, b, stateB);
+  expect(outcome).toBeInstanceOf(FencedWriteError);
+  // a's copy showed its own write at once; the refusal makes it reload what Redis holds.
+  await eventually("a's copy back to the new senior's value", () => stateA.get('alice') === 'still on the phone');
+  expect(stateB.get('alice')).toBe('still on the phone');
+  // And a, no longer senior, cannot write at all: refused before its copy changes.
+  await expect(stateA.set('alice', 'away')).rejects.toBeInstanceOf(FencedWriteError);
+  expect(stateA.get('alice')).toBe('still on the phone');
+});
+
+test('without the fence the same stale write lands over the new senior (why senior-written caches are fenced)', async () => {
+  const { a, stateA, b, stateB } = await seniorBehindRelay('any');
+  expect(await staleWriteAfterHandover(a, stateA, b, stateB)).toBe('landed');
+  await eventually("b's copy overtaken by the stale write", () => stateB.get('alice') === 'available');
+});
