@@ -1,8 +1,8 @@
 /**
  * The server's own XEP services, each a core module: service discovery, ping, software
  * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
- * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion and the legacy
- * session IQ.
+ * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, XEP-0045
+ * multi-user chat and the legacy session IQ.
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -17,3 +17,4 @@ export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';
 export { default as vcardModule } from './vcard/module';
 export { default as sessionModule } from './session/module';
+export { mucModule } from './muc';

@@ -1,0 +1,89 @@
+/**
+ * XEP-0045 Multi-User Chat at conference.<domain>: rooms created on first join (instant or
+ * reserved), affiliations and roles, moderation, members-only and password-protected rooms,
+ * invitations, history, XEP-0410 self-ping and XEP-0421 occupant ids. Persistent rooms are kept
+ * in SQL; the rooms' live state is on the senior node (see docs/clustering.md).
+ */
+import { z } from 'zod';
+import { componentDomain } from '../../plugins/plugin-component';
+import { defineCoreModule } from '../../plugins/core-module';
+import { parseJid } from '../../xml';
+import { FORWARD_TOPIC, MucForwarder } from './muc-cluster';
+import { MUC_MIGRATIONS } from './muc-migrations';
+import { RoomRegistry } from './muc-rooms';
+import { MucService } from './muc-service';
+import { MucStore } from './muc-store';
+import type { MucOutput } from './muc-stanzas';
+import type { RoomConfig, RoomState } from './muc-types';
+
+const flag = z.boolean({ invalid_type_error: 'must be true or false' });
+
+const roomDefaults = z
+  .object({
+    persistent: flag.default(false),
+    public: flag.default(true),
+    membersOnly: flag.default(false),
+    moderated: flag.default(false),
+    whois: z.enum(['moderators', 'anyone'], { errorMap: () => ({ message: 'must be moderators or anyone' }) }).default('moderators'),
+    changeSubject: flag.default(false),
+    allowInvites: flag.default(false),
+    allowPrivateMessages: flag.default(true),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    /** A label (conference → conference.<domain>) or a full domain. */
+    address: z.string().min(1, 'must not be empty').regex(/^[a-z0-9][a-z0-9.-]*$/i, 'must be a DNS label or domain, e.g. conference').default('conference'),
+    /** The service's name in disco. */
+    name: z.string().max(200, 'must be at most 200 characters').default('Chat rooms'),
+    /** Groupchat messages a room keeps for people who join. */
+    historyLength: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(20),
+    /** The most occupants any room may have. */
+    maxUsers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(200),
+    /** How a new room is configured before its owner changes anything. */
+    roomDefaults: roomDefaults.default({}),
+  })
+  .strict();
+
+export type MucConfig = z.infer<typeof configSchema>;
+
+export default defineCoreModule<MucConfig>({
+  name: 'muc',
+  description: 'XEP-0045 Multi-User Chat (group chat rooms)',
+  configSchema,
+  migrations: MUC_MIGRATIONS,
+  async start(ctx) {
+    const { core } = ctx;
+    const config = ctx.config.value;
+    const domain = componentDomain(config.address, core.domain);
+    const defaults: RoomConfig = { name: '', description: '', password: '', maxUsers: config.maxUsers, ...config.roomDefaults };
+    const snapshots = ctx.cluster.createCache<RoomState>('rooms', { restoredBy: 'writer' });
+    await snapshots.ready();
+    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers }, ctx.logger);
+    const out: MucOutput = {
+      deliver: (jid, stanza) => void core.router.deliverToResource(jid, stanza),
+      route: (stanza, from) => core.router.route(stanza, parseJid(from)),
+    };
+    const reject = core.router.reject.bind(core.router);
+    const service = new MucService(rooms, out, { domain, name: config.name }, reject);
+    const forwarder = new MucForwarder({ cluster: ctx.cluster, logger: ctx.logger, timers: ctx.timers, reject, handle: (s, from, to) => service.handle(s, from, to) });
+
+    ctx.cluster.onMessage(FORWARD_TOPIC, (payload, fromNode) => forwarder.received(payload, fromNode));
+    ctx.cluster.on('lostSeniority', () => rooms.forget());
+    ctx.cluster.onNodeLost(({ resources }) => service.resourcesLost(resources.map((r) => r.fullJid)));
+    ctx.onStop(core.router.registerComponent(domain, (stanza, from, to) => forwarder.accept(stanza, from, to)));
+    ctx.disco.addItem({ jid: domain, name: config.name });
+
+    const roomsGauge = ctx.metrics.gauge({ name: 'aim_muc_rooms', help: 'Active chat rooms (with occupants) in the cluster' });
+    const occupantsGauge = ctx.metrics.gauge({ name: 'aim_muc_occupants', help: 'Resources joined to chat rooms in the cluster' });
+    const measure = () => {
+      const { rooms: active, occupants } = rooms.count();
+      roomsGauge.set(active);
+      occupantsGauge.set(occupants);
+    };
+    snapshots.on('entry', measure);
+    ctx.onStop(() => snapshots.off('entry', measure));
+    ctx.logger.info({ domain }, 'multi-user chat service ready');
+  },
+});
