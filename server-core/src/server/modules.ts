@@ -24,12 +24,12 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   privateStorageModule,
   bookmarksModule,
   avatarConversionModule,
+  mucModule,
   carbonsModule,
   offlineModule,
   messagesModule,
   rosterModule,
   presenceModule,
-  mucModule,
 ];
 
 /**
