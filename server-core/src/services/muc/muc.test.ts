@@ -109,7 +109,7 @@ describe('multi-user chat (XEP-0045)', () => {
     expect(statusCodes(selfLeft)).toEqual([110]);
   });
 
-  test('history on join honours maxstanzas, maxchars and since', async () => {
+  test('history on join honours maxstanzas and maxchars', async () => {
     const alice = await world.online('alice', 'pc');
     await createRoom(alice, room, 'Alice');
     for (const body of ['one', 'two', 'three']) await alice.send(groupchat(room, body));
@@ -180,6 +180,26 @@ describe('multi-user chat (XEP-0045)', () => {
     await alice.iq(adminItem(secret, { jid: `bob@${world.domain}`, affiliation: 'member' }));
     await expect(join(bob, secret, 'Bob')).rejects.toMatchObject({ condition: 'not-authorized' });
     expect(itemOf(await join(bob, secret, 'Bob', { password: 'sesame' }))?.attrs).toMatchObject({ affiliation: 'member', role: 'participant' });
+  });
+
+  test('a persistent room outlives its occupants with its subject, history and affiliations', async () => {
+    const alice = await world.online('alice', 'pc');
+    const carol = await world.online('carol', 'pc');
+    await createRoom(alice, room, 'Alice', { persistentroom: '1', roomname: 'Kept' });
+    await alice.send(xml('message', { to: room, type: 'groupchat' }, xml('subject', {}, 'Standing topic')));
+    await alice.send(groupchat(room, 'remember me'));
+    await alice.waitFor(groupchatFrom(`${room}/Alice`, 'remember me'));
+    await alice.iq(adminItem(room, { jid: `carol@${world.domain}`, affiliation: 'outcast' }));
+    await alice.send(xml('presence', { to: `${room}/Alice`, type: 'unavailable' }));
+    await alice.waitFor(presenceFrom(`${room}/Alice`, 'unavailable'));
+
+    const bob = await world.online('bob', 'pc');
+    expect(statusCodes(await join(bob, room, 'Bob'))).toEqual([110]);
+    expect((await bob.waitFor(groupchatFrom(`${room}/Alice`, 'remember me'))).getChild('delay', DELAY)).toBeDefined();
+    expect((await bob.waitFor(subjectOf(room))).getChildText('subject')).toBe('Standing topic');
+    await expect(join(carol, room, 'Carol')).rejects.toMatchObject({ condition: 'forbidden' });
+    const items = await bob.iq(xml('iq', { type: 'get', to: service }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })));
+    expect(items.getChild('query')!.getChildren('item').map((i) => i.attrs)).toEqual([{ jid: room, name: 'Kept' }]);
   });
 
   test('invitations, self-ping and destroying a room', async () => {
