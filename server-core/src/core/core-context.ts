@@ -7,6 +7,7 @@ import type { EventBus } from '../lifecycle/event-bus';
 import type { ServiceRegistry } from './service-registry';
 import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
 import type { StreamFeatures } from '../stream/stream-features';
+import type { PublicRoutes } from '../http/public-routes';
 
 /** Events of this node's sessions (see session/session-ports.ts). */
 export type CoreEvents = SessionEvents;
@@ -66,6 +67,8 @@ export interface CoreContext {
   readonly nodeLost: NodeLostHandlers;
   /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
   readonly streamFeatures: StreamFeatures;
+  /** GET routes on the public (WebSocket) HTTP listener, e.g. host-meta. */
+  readonly publicRoutes: PublicRoutes;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

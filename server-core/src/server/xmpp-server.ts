@@ -26,6 +26,7 @@ import { ServiceRegistry } from '../core/service-registry';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { NodeLostHandlers } from '../cluster/node-lost-handlers';
+import { PublicRoutes } from '../http';
 import { startPluginRuntime } from './plugin-runtime';
 import type { SetupLink } from '../admin/console/setup-token';
 import { PluginHost } from '../plugins/plugin-host';
@@ -117,7 +118,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     await modules.startCore();
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
-    if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
+    if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, (req, res) => ctx.publicRoutes.handle(req, res));
     // Plugins start once clients can connect, and stop first on shutdown.
     pluginRuntime = await startPluginRuntime(config, ctx, modules, logger);
   } catch (err) {
@@ -142,6 +143,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // Stop accepting first; a listener finishes closing only once its connections are gone.
       const listenersClosed = Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
+      // Sessions stream management keeps without a connection cannot be resumed on a node going down: they end now.
+      for (const session of [...ctx.sessions.all()]) if (session.isDetached) void session.end();
       await waitForSessionsToEnd(ctx.sessions, 2000);
       await listenersClosed;
       sweeper.dispose();
@@ -186,6 +189,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     nodeLost: new NodeLostHandlers(logger.child({ component: 'node-loss' })),
     streamFeatures: new StreamFeatures(),
+    publicRoutes: new PublicRoutes(config.listeners.websocket ? config.listeners.websocket.path : undefined),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

@@ -52,8 +52,17 @@ export async function listenDirectTls(host: string, port: number, credentials: {
 }
 
 /** XMPP over WebSocket (RFC 7395) at `path`, subprotocol `xmpp`. */
-export async function listenWebSocket(host: string, port: number, path: string, maxMessageBytes: number, onConnection: ConnectionHandler): Promise<Listener> {
-  const server = http.createServer((_req, res) => {
+export async function listenWebSocket(
+  host: string,
+  port: number,
+  path: string,
+  maxMessageBytes: number,
+  onConnection: ConnectionHandler,
+  /** Plain HTTP requests the listener also answers (host-meta); true when it did. */
+  onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean = () => false,
+): Promise<Listener> {
+  const server = http.createServer((req, res) => {
+    if (onRequest(req, res)) return;
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end('XMPP over WebSocket: connect with the "xmpp" subprotocol\n');
   });
