@@ -64,20 +64,26 @@ export interface StoredPrefs {
   never: string[];
 }
 
+/** A table with the columns of `mam_messages`: the accounts' archive, or the rooms' (`muc_archive`, owner = room JID). */
+export type ArchiveTable = 'mam_messages' | 'muc_archive';
+
 /** The archive's SQL, portable between SQLite and PostgreSQL. */
 export class ArchiveStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly table: ArchiveTable = 'mam_messages',
+  ) {}
 
   async insert(rows: readonly ArchiveRow[]): Promise<void> {
     if (rows.length === 0) return;
     // One statement for both copies of a message: one round trip, and both or neither.
     const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
     const params = rows.flatMap((r) => [r.owner, r.id, r.withJid, r.withResource, r.ts, r.stanza]);
-    await this.db.run(`INSERT INTO mam_messages (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
+    await this.db.run(`INSERT INTO ${this.table} (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
   }
 
   async exists(owner: string, id: string): Promise<boolean> {
-    return (await this.db.get('SELECT 1 AS found FROM mam_messages WHERE owner = ? AND id = ?', [owner, id])) !== undefined;
+    return (await this.db.get(`SELECT 1 AS found FROM ${this.table} WHERE owner = ? AND id = ?`, [owner, id])) !== undefined;
   }
 
   /** Up to `limit` messages in archive order, oldest first. */
@@ -97,7 +103,7 @@ export class ArchiveStore {
     if (criteria.ids !== undefined) add(`id IN (${criteria.ids.map(() => '?').join(', ')})`, ...criteria.ids);
     const order = criteria.fromEnd ? 'DESC' : 'ASC';
     const rows = await this.db.all<{ id: string; ts: number | string; stanza: string }>(
-      `SELECT id, ts, stanza FROM mam_messages WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ?`,
+      `SELECT id, ts, stanza FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ?`,
       [...params, criteria.limit],
     );
     const page = rows.map((r) => ({ id: r.id, ts: Number(r.ts), stanza: r.stanza }));
@@ -109,7 +115,7 @@ export class ArchiveStore {
    * the first clean-up of a large archive never holds one long write transaction.
    */
   deleteOlderThan(cutoffMs: number, limit: number): Promise<number> {
-    return this.db.run('DELETE FROM mam_messages WHERE (owner, id) IN (SELECT owner, id FROM mam_messages WHERE ts < ? LIMIT ?)', [cutoffMs, limit]);
+    return this.db.run(`DELETE FROM ${this.table} WHERE (owner, id) IN (SELECT owner, id FROM ${this.table} WHERE ts < ? LIMIT ?)`, [cutoffMs, limit]);
   }
 
   async prefs(owner: string): Promise<StoredPrefs | undefined> {

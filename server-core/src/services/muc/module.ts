@@ -1,13 +1,15 @@
 /**
  * XEP-0045 Multi-User Chat at conference.<domain>: rooms created on first join (instant or
  * reserved), affiliations and roles, moderation, members-only and password-protected rooms,
- * invitations, history, XEP-0410 self-ping and XEP-0421 occupant ids. Persistent rooms are kept
- * in SQL; the rooms' live state is on the senior node (see docs/clustering.md).
+ * invitations, history, XEP-0410 self-ping, XEP-0421 occupant ids and XEP-0313 archives of
+ * persistent rooms. Persistent rooms are kept in SQL; the rooms' live state is on the senior
+ * node (see docs/clustering.md).
  */
 import { z } from 'zod';
 import { componentDomain } from '../../plugins/plugin-component';
 import { defineCoreModule } from '../../plugins/core-module';
 import { parseJid } from '../../xml';
+import { MucArchive } from './muc-archive';
 import { FORWARD_TOPIC, MucForwarder } from './muc-cluster';
 import { MUC_MIGRATIONS } from './muc-migrations';
 import { RoomRegistry } from './muc-rooms';
@@ -66,7 +68,7 @@ export default defineCoreModule<MucConfig>({
       route: (stanza, from) => core.router.route(stanza, parseJid(from)),
     };
     const reject = core.router.reject.bind(core.router);
-    const service = new MucService(rooms, out, { domain, name: config.name }, reject);
+    const service = new MucService(rooms, out, { domain, name: config.name }, reject, new MucArchive(ctx.db), ctx.logger);
     const forwarder = new MucForwarder({ cluster: ctx.cluster, logger: ctx.logger, timers: ctx.timers, reject, handle: (s, from, to) => service.handle(s, from, to) });
 
     ctx.cluster.onMessage(FORWARD_TOPIC, (payload, fromNode) => forwarder.received(payload, fromNode));

@@ -1,5 +1,7 @@
 import { Element } from 'ltx';
-import { StanzaError, clone, type Jid } from '../../xml';
+import type { Logger } from '../../log';
+import { NS, StanzaError, clone, type Jid } from '../../xml';
+import { MucArchive } from './muc-archive';
 import { AFFILIATION_RANK, CONFERENCE, MUC_USER, OCCUPANT_ID, type Occupant, type RoomState } from './muc-types';
 import { occupantByJid, occupantByNick, occupantId, rankOf, type RoomRegistry } from './muc-rooms';
 import { addressed, toEveryone, type MucOutput } from './muc-stanzas';
@@ -9,6 +11,8 @@ export class MucMessages {
   constructor(
     private readonly rooms: RoomRegistry,
     private readonly out: MucOutput,
+    private readonly archive: MucArchive,
+    private readonly logger: Logger,
   ) {}
 
   async handle(stanza: Element, from: Jid, to: Jid): Promise<void> {
@@ -26,6 +30,10 @@ export class MucMessages {
     if (subject && stanza.getChild('body') === undefined) return this.changeSubject(room, sender, stanza, subject.getText());
     if (sender.role === 'visitor' || sender.role === 'none') throw new StanzaError('forbidden', 'you have no voice in this moderated room', 'auth');
     const message = this.fromOccupant(room, sender, stanza);
+    if (stanza.getChild('body') && MucArchive.keeps(room)) {
+      // The message matters more than its archive copy: it goes out without a stanza-id then.
+      await this.archive.record(room, sender.nick, message).catch((err: unknown) => this.logger.error({ err, room: room.jid }, 'a room message could not be archived'));
+    }
     toEveryone(this.out, room, () => message);
     if (stanza.getChild('body')) {
       const stored = clone(message);
@@ -41,7 +49,8 @@ export class MucMessages {
     if (stanza.attrs.id) message.attrs.id = stanza.attrs.id;
     for (const child of stanza.children) {
       if (typeof child === 'string') continue;
-      if (child.attrs.xmlns === OCCUPANT_ID) continue; // never trust an id the sender wrote
+      // Never trust an occupant id or stanza-id the sender wrote.
+      if (child.attrs.xmlns === OCCUPANT_ID || child.attrs.xmlns === NS.STANZA_ID) continue;
       message.cnode(clone(child));
     }
     message.c('occupant-id', { xmlns: OCCUPANT_ID, id: occupantId(room, sender.bare) });

@@ -1,6 +1,8 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, iqPayload, iqResult, type Jid } from '../../xml';
+import type { Logger } from '../../log';
 import { MucAdmin } from './muc-admin';
+import { MucArchive } from './muc-archive';
 import { roomFeatures, roomInfoForm } from './muc-forms';
 import { MucMessages } from './muc-messages';
 import { MucOwner } from './muc-owner';
@@ -31,9 +33,11 @@ export class MucService {
     private readonly out: MucOutput,
     private readonly options: MucServiceOptions,
     private readonly reject: (stanza: Element, error: StanzaError) => void,
+    private readonly archive: MucArchive,
+    logger: Logger,
   ) {
     this.presence = new MucPresence(rooms, out);
-    this.messages = new MucMessages(rooms, out);
+    this.messages = new MucMessages(rooms, out, archive, logger);
     this.admin = new MucAdmin(rooms, out, this.presence);
     this.owner = new MucOwner(rooms, out);
   }
@@ -131,13 +135,15 @@ export class MucService {
     // Occupants are not listed: in a semi-anonymous room that would tell who is inside.
     if (xmlns === NS.DISCO_ITEMS && iq.attrs.type === 'get') return new Element('query', { xmlns: NS.DISCO_ITEMS });
     if (xmlns === NS.PING && iq.attrs.type === 'get') return;
+    if (xmlns === NS.MAM) return this.archive.handle(iq, payload, from, room, this.out.deliver);
     throw new StanzaError('service-unavailable');
   }
 
   private roomInfo(room: RoomState): Element {
     const query = new Element('query', { xmlns: NS.DISCO_INFO });
     query.c('identity', { category: 'conference', type: 'text', name: room.config.name || room.jid.split('@')[0]! });
-    for (const feature of [MUC, NS.DISCO_INFO, NS.DISCO_ITEMS, OCCUPANT_ID, NS.PING, ...roomFeatures(room.config)]) query.c('feature', { var: feature });
+    const archive = MucArchive.keeps(room) ? [NS.MAM, NS.STANZA_ID] : [];
+    for (const feature of [MUC, NS.DISCO_INFO, NS.DISCO_ITEMS, OCCUPANT_ID, NS.PING, ...archive, ...roomFeatures(room.config)]) query.c('feature', { var: feature });
     query.cnode(roomInfoForm(room));
     return query;
   }

@@ -202,6 +202,40 @@ describe('multi-user chat (XEP-0045)', () => {
     expect(items.getChild('query')!.getChildren('item').map((i) => i.attrs)).toEqual([{ jid: room, name: 'Kept' }]);
   });
 
+  test('a persistent room keeps an archive queried at its JID (XEP-0313), each message with its stanza-id', async () => {
+    const MAM = 'urn:xmpp:mam:2';
+    const alice = await world.online('alice', 'pc');
+    await createRoom(alice, room, 'Alice', { persistentroom: '1' });
+    const info = await alice.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+    expect(info.getChild('query')!.getChildren('feature').map((f) => f.attrs.var)).toEqual(expect.arrayContaining([MAM, 'urn:xmpp:sid:0']));
+    const sent: string[] = [];
+    for (const body of ['first', 'second', 'third']) {
+      await alice.send(groupchat(room, body));
+      const echo = await alice.waitFor(groupchatFrom(`${room}/Alice`, body));
+      const sid = echo.getChild('stanza-id', 'urn:xmpp:sid:0');
+      expect(sid?.attrs.by).toBe(room);
+      sent.push(String(sid?.attrs.id));
+    }
+
+    const bob = await world.online('bob', 'pc');
+    const query = (set: Element) => xml('iq', { type: 'set', to: room }, xml('query', { xmlns: MAM, queryid: 'q1' }, set));
+    const fin = await bob.iq(query(xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, xml('max', {}, '2'), xml('before'))));
+    const results = bob.received.filter((s) => s.is('message') && s.getChild('result', MAM)?.attrs.queryid === 'q1');
+    expect(results.map((r) => r.getChild('result', MAM)!.attrs.id)).toEqual(sent.slice(1));
+    const forwarded = results[0]!.getChild('result', MAM)!.getChild('forwarded', 'urn:xmpp:forward:0')!;
+    expect(results[0]!.attrs.from).toBe(room);
+    expect(forwarded.getChild('message')?.attrs.from).toBe(`${room}/Alice`);
+    expect(forwarded.getChild('message')?.getChildText('body')).toBe('second');
+    expect(forwarded.getChild('delay', DELAY)).toBeDefined();
+    expect(fin.getChild('fin', MAM)?.attrs.complete).toBeUndefined();
+
+    // A temporary room keeps none.
+    const scratch = `scratch@${service}`;
+    await createRoom(alice, scratch, 'Alice');
+    const refused = await iqFailure(alice, xml('iq', { type: 'set', to: scratch }, xml('query', { xmlns: MAM })));
+    expect(refused.condition).toBe('service-unavailable');
+  });
+
   test('invitations, self-ping and destroying a room', async () => {
     const alice = await world.online('alice', 'pc');
     const bob = await world.online('bob', 'pc');
