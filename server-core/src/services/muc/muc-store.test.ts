@@ -2,6 +2,7 @@ import { openDatabase, runMigrations, type Database } from '../../storage';
 import { TEST_BACKENDS, createTestDatabaseLocation, type TestDatabaseLocation } from '../../../testing/databases';
 import { MUC_MIGRATIONS } from './muc-migrations';
 import { MucStore } from './muc-store';
+import { ArchiveStore } from '../../im/mam';
 import type { RoomConfig, RoomState } from './muc-types';
 
 const defaults: RoomConfig = {
@@ -65,7 +66,7 @@ describe.each(TEST_BACKENDS)('MUC store on %s', (backend) => {
     expect(await store.publicRooms()).toEqual([{ jid: saved.jid, name: 'Team' }]);
   });
 
-  test('saving again replaces the affiliation list; deleting the room takes affiliations and history', async () => {
+  test('saving again replaces the affiliation list; deleting the room takes affiliations, history and archive', async () => {
     const saved = room();
     await store.saveRoom(saved);
     await store.appendHistory(saved.jid, { stamp: 1, nick: 'Alice', xml: '<message/>' }, 10);
@@ -74,8 +75,12 @@ describe.each(TEST_BACKENDS)('MUC store on %s', (backend) => {
     await store.saveRoom(saved);
     expect(Object.keys((await store.loadRoom(saved.jid, 10))!.affiliations).sort()).toEqual(['alice@example.com', 'bob@example.com']);
     expect(await store.publicRooms()).toEqual([]);
+    const archive = new ArchiveStore(db, 'muc_archive');
+    await archive.insert([{ owner: saved.jid, id: '0000000000000abcdefg', withJid: saved.jid, withResource: 'Alice', ts: 1, stanza: '<message/>' }]);
+    expect(await archive.page({ owner: saved.jid, withResource: 'Alice', fromEnd: false, limit: 5 })).toEqual([{ id: '0000000000000abcdefg', ts: 1, stanza: '<message/>' }]);
     await store.deleteRoom(saved.jid);
     expect(await store.loadRoom(saved.jid, 10)).toBeUndefined();
+    expect(await db.all('SELECT id FROM muc_archive')).toEqual([]);
     expect(await db.all('SELECT room FROM muc_affiliations')).toEqual([]);
     expect(await db.all('SELECT room FROM muc_history')).toEqual([]);
   });
