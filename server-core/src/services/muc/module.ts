@@ -22,29 +22,29 @@ const flag = z.boolean({ invalid_type_error: 'must be true or false' });
 
 const roomDefaults = z
   .object({
-    persistent: flag.default(false),
-    public: flag.default(true),
-    membersOnly: flag.default(false),
-    moderated: flag.default(false),
-    whois: z.enum(['moderators', 'anyone'], { errorMap: () => ({ message: 'must be moderators or anyone' }) }).default('moderators'),
-    changeSubject: flag.default(false),
-    allowInvites: flag.default(false),
-    allowPrivateMessages: flag.default(true),
+    persistent: flag.default(false).describe('New rooms stay when their last occupant leaves'),
+    public: flag.default(true).describe('New rooms are listed in the service directory'),
+    membersOnly: flag.default(false).describe('Only members may enter new rooms'),
+    moderated: flag.default(false).describe('Only occupants with voice may speak in new rooms'),
+    whois: z.enum(['moderators', 'anyone'], { errorMap: () => ({ message: 'must be moderators or anyone' }) }).default('moderators').describe('Who sees real JIDs in new rooms'),
+    changeSubject: flag.default(false).describe('Participants, not only moderators, may change the subject'),
+    allowInvites: flag.default(false).describe('Members may invite to members-only rooms'),
+    allowPrivateMessages: flag.default(true).describe('Occupants may send each other private messages'),
   })
   .strict();
 
 const configSchema = z
   .object({
     /** A label (conference → conference.<domain>) or a full domain. */
-    address: z.string().min(1, 'must not be empty').regex(/^[a-z0-9][a-z0-9.-]*$/i, 'must be a DNS label or domain, e.g. conference').default('conference'),
+    address: z.string().min(1, 'must not be empty').regex(/^[a-z0-9][a-z0-9.-]*$/i, 'must be a DNS label or domain, e.g. conference').default('conference').describe('The service address: a label under the domain, or a full domain'),
     /** The service's name in disco. */
-    name: z.string().max(200, 'must be at most 200 characters').default('Chat rooms'),
+    name: z.string().max(200, 'must be at most 200 characters').default('Chat rooms').describe('The service name shown in disco'),
     /** Groupchat messages a room keeps for people who join. */
-    historyLength: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(20),
+    historyLength: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(20).describe('Messages a room keeps for people who join'),
     /** The most occupants any room may have. */
-    maxUsers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(200),
+    maxUsers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(200).describe('The most occupants any room may have'),
     /** How a new room is configured before its owner changes anything. */
-    roomDefaults: roomDefaults.default({}),
+    roomDefaults: roomDefaults.default({}).describe('How a new room is configured before its owner changes it'),
   })
   .strict();
 

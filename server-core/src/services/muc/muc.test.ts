@@ -259,3 +259,24 @@ describe('multi-user chat (XEP-0045)', () => {
     await bob.waitFor(selfPresence(room, 'Bob'));
   });
 });
+
+describe('the muc module settings', () => {
+  test('the address is configurable, and a disabled module leaves the address unserved', async () => {
+    const world = await startWorld(['alice'], { modules: { muc: { config: { address: 'rooms', roomDefaults: { whois: 'anyone' } } } } });
+    try {
+      const alice = await world.online('alice', 'pc');
+      expect(statusCodes(await join(alice, `team@rooms.${world.domain}`, 'Alice'))).toEqual([100, 110, 201]);
+    } finally {
+      await world.stop();
+    }
+    const off = await startWorld(['alice'], { modules: { muc: { enabled: false } } });
+    try {
+      const alice = await off.online('alice', 'pc');
+      await alice.send(joinPresence(`team@conference.${off.domain}`, 'Alice'));
+      const refused = await alice.waitFor(selfPresence(`team@conference.${off.domain}`, 'Alice'));
+      expect(errorCondition(refused)).toBe('remote-server-not-found');
+    } finally {
+      await off.stop();
+    }
+  });
+});
