@@ -1,12 +1,13 @@
 import type { Database, Migration, SqlValue } from '../../storage';
 
-export const MAM_MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    description: 'message archive (XEP-0313) and archiving preferences',
-    statements: [
-      `CREATE TABLE mam_messages (
-        owner TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+/**
+ * An archive table and its index: the accounts' (`mam_messages`) and the rooms' (`muc_archive`)
+ * have the same columns, so one store serves both. `owner` references `ownerReference`.
+ */
+export function archiveTable(table: ArchiveTable, ownerReference: string): string[] {
+  return [
+    `CREATE TABLE ${table} (
+        owner TEXT NOT NULL REFERENCES ${ownerReference} ON DELETE CASCADE,
         id TEXT NOT NULL,
         with_jid TEXT NOT NULL,
         with_resource TEXT NOT NULL,
@@ -14,7 +15,16 @@ export const MAM_MIGRATIONS: Migration[] = [
         stanza TEXT NOT NULL,
         PRIMARY KEY (owner, id)
       )`,
-      'CREATE INDEX mam_messages_with ON mam_messages (owner, with_jid, id)',
+    `CREATE INDEX ${table}_with ON ${table} (owner, with_jid, id)`,
+  ];
+}
+
+export const MAM_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'message archive (XEP-0313) and archiving preferences',
+    statements: [
+      ...archiveTable('mam_messages', 'accounts (username)'),
       'CREATE INDEX mam_messages_ts ON mam_messages (ts)',
       `CREATE TABLE mam_prefs (
         owner TEXT PRIMARY KEY REFERENCES accounts (username) ON DELETE CASCADE,

@@ -1,4 +1,5 @@
 import type { Migration } from '../../storage';
+import { archiveTable } from '../../im/mam';
 
 /**
  * The MUC module's tables, versioned under the owner `muc` in schema_migrations. Only persistent
@@ -39,17 +40,6 @@ export const MUC_MIGRATIONS: Migration[] = [
   {
     version: 2,
     description: 'the archive of persistent rooms (XEP-0313 queries to a room), with the columns of mam_messages',
-    statements: [
-      `CREATE TABLE muc_archive (
-        owner TEXT NOT NULL REFERENCES muc_rooms (room) ON DELETE CASCADE,
-        id TEXT NOT NULL,
-        with_jid TEXT NOT NULL,
-        with_resource TEXT NOT NULL,
-        ts BIGINT NOT NULL,
-        stanza TEXT NOT NULL,
-        PRIMARY KEY (owner, id)
-      )`,
-      'CREATE INDEX muc_archive_with ON muc_archive (owner, with_jid, id)',
-    ],
+    statements: archiveTable('muc_archive', 'muc_rooms (room)'),
   },
 ];
