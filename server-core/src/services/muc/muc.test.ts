@@ -2,6 +2,7 @@ import type { Element } from 'ltx';
 import { startWorld, iqFailure, xml, errorCondition, type World } from '../../../testing/world';
 import { MUC_USER_NS, MUC_OWNER_NS, MUC_ADMIN_NS, adminItem, createRoom, groupchat, join, joinPresence, roomConfig, selfPresence, statusCodes, subjectOf } from '../../../testing/muc-steps';
 import { eventually } from '../../../testing/eventually';
+import { renderMetrics } from '../../metrics/registry';
 
 const DELAY = 'urn:xmpp:delay';
 const OCCUPANT_ID = 'urn:xmpp:occupant-id:0';
@@ -46,6 +47,21 @@ describe('multi-user chat (XEP-0045)', () => {
     expect(itemOf(bob.received[aliceSeen]!)?.attrs.jid).toBeUndefined();
     const bobAtAlice = await alice.waitFor(presenceFrom(`${room}/Bob`));
     expect(itemOf(bobAtAlice)?.attrs.jid).toBe(`bob@${world.domain}/pc`); // a moderator sees real JIDs
+    const metrics = (await renderMetrics()).text;
+    expect(metrics).toMatch(/^aim_muc_rooms 1$/m);
+    expect(metrics).toMatch(/^aim_muc_occupants 2$/m);
+  });
+
+  test('an occupant whose session ends leaves the room once', async () => {
+    const alice = await world.online('alice', 'pc');
+    const bob = await world.online('bob', 'pc');
+    await createRoom(alice, room, 'Alice');
+    await join(bob, room, 'Bob');
+    await bob.stop();
+    await alice.waitFor(presenceFrom(`${room}/Bob`, 'unavailable'));
+    await alice.send(groupchat(room, 'after bob'));
+    await alice.waitFor(groupchatFrom(`${room}/Alice`, 'after bob'));
+    expect(alice.received.filter(presenceFrom(`${room}/Bob`, 'unavailable'))).toHaveLength(1);
   });
 
   test('a reserved room is configured with the owner form before anyone else enters', async () => {
