@@ -64,7 +64,7 @@ export default defineCoreModule<MucConfig>({
     await snapshots.ready();
     const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers }, ctx.logger);
     const out: MucOutput = {
-      deliver: (jid, stanza) => void core.router.deliverToResource(jid, stanza),
+      deliver: (jid, stanza) => core.router.deliverToResource(jid, stanza),
       route: (stanza, from) => core.router.route(stanza, parseJid(from)),
     };
     const reject = core.router.reject.bind(core.router);

@@ -45,11 +45,21 @@ export class RoomRegistry {
 
   /** The room from memory, else the replicated copy (another owner served it), else SQL. */
   async find(jid: string): Promise<RoomState | undefined> {
+    const live = this.live(jid);
+    if (live) return live;
+    const room = await this.store.loadRoom(jid, this.limits.historyLength);
+    if (room) this.active.set(jid, room);
+    return room;
+  }
+
+  /** A room with occupants (in memory or the replicated copy); never read from SQL. */
+  live(jid: string): RoomState | undefined {
     const live = this.active.get(jid);
     if (live) return live;
     const copy = this.snapshots.get(jid);
-    const room = copy ? structuredClone(copy) : await this.store.loadRoom(jid, this.limits.historyLength);
-    if (room) this.active.set(jid, room);
+    if (!copy) return undefined;
+    const room = structuredClone(copy);
+    this.active.set(jid, room);
     return room;
   }
 

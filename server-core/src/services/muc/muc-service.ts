@@ -27,15 +27,27 @@ export class MucService {
   private readonly messages: MucMessages;
   private readonly admin: MucAdmin;
   private readonly owner: MucOwner;
+  private readonly out: MucOutput;
+  /** Occupant resources a delivery found offline: they left without telling the room. */
+  private readonly unreachable = new Set<string>();
 
   constructor(
     private readonly rooms: RoomRegistry,
-    private readonly out: MucOutput,
+    output: MucOutput,
     private readonly options: MucServiceOptions,
     private readonly reject: (stanza: Element, error: StanzaError) => void,
     private readonly archive: MucArchive,
     logger: Logger,
   ) {
+    this.out = {
+      deliver: (jid, stanza) => {
+        const delivered = output.deliver(jid, stanza);
+        if (!delivered) this.unreachable.add(jid);
+        return delivered;
+      },
+      route: (stanza, from) => output.route(stanza, from),
+    };
+    const out = this.out;
     this.presence = new MucPresence(rooms, out);
     this.messages = new MucMessages(rooms, out, archive, logger);
     this.admin = new MucAdmin(rooms, out, this.presence);
@@ -49,6 +61,8 @@ export class MucService {
       } catch (err) {
         if (err instanceof StanzaError) return this.reject(stanza, err);
         throw err;
+      } finally {
+        if (to.local !== null && this.unreachable.size > 0) await this.dropUnreachable(to.bare);
       }
     };
     return to.local === null ? work() : this.rooms.serial(to.bare, work);
@@ -58,21 +72,33 @@ export class MucService {
   async resourcesLost(fullJids: readonly string[]): Promise<void> {
     const lost = new Set(fullJids);
     if (lost.size === 0) return;
-    for (const jid of this.rooms.activeJids()) {
-      await this.rooms.serial(jid, async () => {
-        const room = await this.rooms.find(jid);
-        if (!room) return;
-        for (const occupant of [...room.occupants]) {
-          const gone = occupant.jids.filter((j) => lost.has(j));
-          if (gone.length === 0) continue;
-          if (gone.length < occupant.jids.length) {
-            occupant.jids = occupant.jids.filter((j) => !lost.has(j));
-            await this.rooms.commit(room);
-          } else {
-            await this.presence.remove(room, occupant, {});
-          }
-        }
-      });
+    for (const jid of this.rooms.activeJids()) await this.rooms.serial(jid, () => this.removeResources(jid, lost));
+  }
+
+  /**
+   * Occupants a delivery found offline (a session that ended without its unavailable presence
+   * reaching the room) leave, so the room never keeps ghosts. Runs inside the room's turn.
+   */
+  private async dropUnreachable(roomJid: string): Promise<void> {
+    const gone = new Set(this.unreachable);
+    this.unreachable.clear();
+    // Removing tells everyone, the ghost included: what that finds unreachable is already handled.
+    await this.removeResources(roomJid, gone);
+    this.unreachable.clear();
+  }
+
+  private async removeResources(roomJid: string, lost: ReadonlySet<string>): Promise<void> {
+    const room = this.rooms.live(roomJid);
+    if (!room) return;
+    for (const occupant of [...room.occupants]) {
+      const gone = occupant.jids.filter((j) => lost.has(j));
+      if (gone.length === 0) continue;
+      if (gone.length < occupant.jids.length) {
+        occupant.jids = occupant.jids.filter((j) => !lost.has(j));
+        await this.rooms.commit(room);
+      } else {
+        await this.presence.remove(room, occupant, {});
+      }
     }
   }
 

@@ -5,8 +5,8 @@ import { MUC_USER, OCCUPANT_ID, type Occupant, type RoomState } from './muc-type
 
 /** Where a room's stanzas go: a real JID of an occupant (any node), or any address. */
 export interface MucOutput {
-  /** To one online resource; quietly nothing when it went offline meanwhile. */
-  deliver(fullJid: string, stanza: Element): void;
+  /** To one online resource; false when it is not online (any more). */
+  deliver(fullJid: string, stanza: Element): boolean;
   /** Through the router, from `from` (a room or occupant JID). */
   route(stanza: Element, from: string): Promise<void>;
 }

@@ -64,6 +64,22 @@ describe('multi-user chat (XEP-0045)', () => {
     expect(alice.received.filter(presenceFrom(`${room}/Bob`, 'unavailable'))).toHaveLength(1);
   });
 
+  test('an occupant found offline when the room delivers to it leaves, once', async () => {
+    const alice = await world.online('alice', 'pc');
+    const bob = await world.online('bob', 'pc');
+    await createRoom(alice, room, 'Alice');
+    await join(bob, room, 'Bob');
+    // Bob's session forgets it is in the room, so its end tells the room nothing.
+    world.server.server.context.sessions.get(`bob@${world.domain}/pc`)!.directedPresenceTo.clear();
+    await bob.stop();
+    await eventually('bob gone from the server', () => world.server.server.context.sessions.get(`bob@${world.domain}/pc`) === undefined);
+    await alice.send(groupchat(room, 'anyone there?'));
+    await alice.waitFor(presenceFrom(`${room}/Bob`, 'unavailable'));
+    await alice.send(groupchat(room, 'marker'));
+    await alice.waitFor(groupchatFrom(`${room}/Alice`, 'marker'));
+    expect(alice.received.filter(presenceFrom(`${room}/Bob`, 'unavailable'))).toHaveLength(1);
+  });
+
   test('a reserved room is configured with the owner form before anyone else enters', async () => {
     const alice = await world.online('alice', 'pc');
     await join(alice, room, 'Alice');
