@@ -3,13 +3,14 @@
  * every node share one room (its state on the senior, the others forwarding to it). A node
  * SIGKILLed while the room is busy: the survivors see its occupant leave exactly once and every
  * message of the survivors arrives once at each of them. Then the senior itself dies: the next
- * senior carries the room on from the replicated copy.
+ * senior carries the room on from the replicated copy, and the room's archive in PostgreSQL
+ * holds every message once.
  */
 import type { Element } from 'ltx';
 import { createRoom, groupchat, join, MUC_USER_NS } from '../../server-core/testing/muc-steps';
 import { eventually } from '../../server-core/testing/eventually';
 import { TestCluster, type ClusterNode } from '../support/cluster-harness';
-import type { TestClient } from '../support/xmpp-client';
+import { xml, type TestClient } from '../support/xmpp-client';
 import { online, stopAll } from './cluster-steps';
 
 const ROOM = 'ops@conference.localhost';
@@ -39,7 +40,8 @@ describe('multi-user chat across cluster nodes', () => {
     const carol = await online(others[1], 'carol', 'phone');
     clients.push(alice, bob, carol);
 
-    await createRoom(alice, ROOM, 'Alice');
+    // Persistent: its configuration, history and archive go to PostgreSQL.
+    await createRoom(alice, ROOM, 'Alice', { persistentroom: '1' });
     await join(bob, ROOM, 'Bob');
     await join(carol, ROOM, 'Carol');
     await alice.waitFor((s) => s.is('presence') && s.attrs.from === `${ROOM}/Carol`, 5000, 'carol in the room at alice');
@@ -81,6 +83,17 @@ describe('multi-user chat across cluster nodes', () => {
     await bob.waitFor((s) => s.getChildText('body') === 'marker-2', 10000, 'the second marker');
     expect(bob.received.filter(leftRoom('Alice'))).toHaveLength(1);
     expect(bob.received.filter(leftRoom('Carol'))).toHaveLength(1);
-    console.log(`muc cluster: ${MESSAGES * 2} messages once each at both survivors through a SIGKILL; the room survived its owner's death`);
+
+    // The room's archive, written by both owners in turn, holds every message once.
+    const MAM = 'urn:xmpp:mam:2';
+    await bob.iq(xml('iq', { type: 'set', to: ROOM }, xml('query', { xmlns: MAM, queryid: 'all' }, xml('set', { xmlns: 'http://jabber.org/protocol/rsm' }, xml('max', {}, '100')))));
+    const archived = bob.received.filter((s) => s.getChild('result', MAM)?.attrs.queryid === 'all');
+    const archivedBodies = archived.map((s) => s.getChild('result', MAM)!.getChild('forwarded')!.getChild('message')!.getChildText('body')!);
+    const survivorsBodies = archivedBodies.filter((b) => b.startsWith('alice-') || b.startsWith('bob-'));
+    expect(survivorsBodies.filter((b) => b.startsWith('alice-'))).toEqual(expected('alice'));
+    expect(survivorsBodies.filter((b) => b.startsWith('bob-'))).toEqual(expected('bob'));
+    expect(archivedBodies.slice(-2)).toEqual(['marker-1', 'marker-2']);
+    expect(new Set(archived.map((s) => s.getChild('result', MAM)!.attrs.id)).size).toBe(archived.length);
+    console.log(`muc cluster: ${MESSAGES * 2} messages once each at both survivors through a SIGKILL; the room survived its owner's death; ${archived.length} messages archived once each`);
   }, 120000);
 });
