@@ -268,6 +268,18 @@ describe('multi-user chat (XEP-0045)', () => {
     expect(refused.condition).toBe('service-unavailable');
   });
 
+  test('a nickname reserved for a member is refused to others and kept in the member list', async () => {
+    const alice = await world.online('alice', 'pc');
+    const carol = await world.online('carol', 'pc');
+    await createRoom(alice, room, 'Alice', { persistentroom: '1' });
+    await alice.iq(adminItem(room, { jid: `bob@${world.domain}`, affiliation: 'member', nick: 'Bobby' }));
+    await expect(join(carol, room, 'Bobby')).rejects.toMatchObject({ condition: 'conflict' });
+    const members = await alice.iq(xml('iq', { type: 'get', to: room }, xml('query', { xmlns: MUC_ADMIN_NS }, xml('item', { affiliation: 'member' }))));
+    expect(members.getChild('query')!.getChildren('item').map((i) => i.attrs)).toEqual([{ affiliation: 'member', jid: `bob@${world.domain}`, nick: 'Bobby' }]);
+    const bob = await world.online('bob', 'pc');
+    expect(itemOf(await join(bob, room, 'Bobby'))?.attrs).toMatchObject({ affiliation: 'member', role: 'participant' });
+  });
+
   test('invitations, self-ping and destroying a room', async () => {
     const alice = await world.online('alice', 'pc');
     const bob = await world.online('bob', 'pc');
