@@ -43,6 +43,8 @@ const configSchema = z
     historyLength: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1000, 'must be at most 1000').default(20).describe('Messages a room keeps for people who join'),
     /** The most occupants any room may have. */
     maxUsers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(200).describe('The most occupants any room may have'),
+    /** Bounds what one account can make the service hold. */
+    maxRoomsPerUser: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(50).describe('The most active rooms one account may own'),
     /** How a new room is configured before its owner changes anything. */
     roomDefaults: roomDefaults.default({}).describe('How a new room is configured before its owner changes it'),
   })
@@ -62,7 +64,7 @@ export default defineCoreModule<MucConfig>({
     const defaults: RoomConfig = { name: '', description: '', password: '', maxUsers: config.maxUsers, ...config.roomDefaults };
     const snapshots = ctx.cluster.createCache<RoomState>('rooms', { restoredBy: 'writer' });
     await snapshots.ready();
-    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers }, ctx.logger);
+    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser }, ctx.logger);
     const out: MucOutput = {
       deliver: (jid, stanza) => core.router.deliverToResource(jid, stanza),
       route: (stanza, from) => core.router.route(stanza, parseJid(from)),

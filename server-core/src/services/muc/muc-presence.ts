@@ -36,6 +36,9 @@ export class MucPresence {
   private async join(existing: RoomState | undefined, stanza: Element, from: Jid, roomJid: string, nick: string): Promise<void> {
     if (nick.length > MAX_NICK) throw new StanzaError('not-acceptable', `a nickname has at most ${MAX_NICK} characters`);
     const created = !existing;
+    if (created && this.rooms.ownedBy(from.bare) >= this.rooms.limits.maxRoomsPerUser) {
+      throw new StanzaError('resource-constraint', `you own ${this.rooms.limits.maxRoomsPerUser} active rooms, the most one account may; leave or destroy one first`, 'wait');
+    }
     const room = existing ?? this.rooms.create(roomJid, from.bare);
     const affiliation = affiliationOf(room, from.bare);
     try {

@@ -9,6 +9,8 @@ export interface MucLimits {
   historyLength: number;
   /** The most occupants a room may be configured for. */
   maxUsers: number;
+  /** The most active rooms one account may own (persistent rooms at rest do not count). */
+  maxRoomsPerUser: number;
 }
 
 /**
@@ -112,6 +114,11 @@ export class RoomRegistry {
   /** This node stopped owning the rooms: the next owner reads the replicated copies. */
   forget(): void {
     this.active.clear();
+  }
+
+  /** Active rooms (anywhere in the cluster) that `bare` owns. */
+  ownedBy(bare: string): number {
+    return this.activeJids().filter((jid) => this.live(jid)?.affiliations[bare]?.affiliation === 'owner').length;
   }
 
   count(): { rooms: number; occupants: number } {

@@ -305,11 +305,16 @@ describe('multi-user chat (XEP-0045)', () => {
 });
 
 describe('the muc module settings', () => {
-  test('the address is configurable, and a disabled module leaves the address unserved', async () => {
-    const world = await startWorld(['alice'], { modules: { muc: { config: { address: 'rooms', roomDefaults: { whois: 'anyone' } } } } });
+  test('the address and the rooms per owner are configurable, and a disabled module leaves the address unserved', async () => {
+    const world = await startWorld(['alice'], { modules: { muc: { config: { address: 'rooms', maxRoomsPerUser: 1, roomDefaults: { whois: 'anyone' } } } } });
     try {
       const alice = await world.online('alice', 'pc');
       expect(statusCodes(await join(alice, `team@rooms.${world.domain}`, 'Alice'))).toEqual([100, 110, 201]);
+      // One active room per owner here: a second is refused until the first ends.
+      await expect(join(alice, `other@rooms.${world.domain}`, 'Alice')).rejects.toMatchObject({ condition: 'resource-constraint' });
+      await alice.send(xml('presence', { to: `team@rooms.${world.domain}/Alice`, type: 'unavailable' }));
+      await alice.waitFor(presenceFrom(`team@rooms.${world.domain}/Alice`, 'unavailable'));
+      expect(statusCodes(await join(alice, `other@rooms.${world.domain}`, 'Alice'))).toEqual([100, 110, 201]);
     } finally {
       await world.stop();
     }
