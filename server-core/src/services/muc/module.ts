@@ -64,13 +64,13 @@ export default defineCoreModule<MucConfig>({
     const defaults: RoomConfig = { name: '', description: '', password: '', maxUsers: config.maxUsers, ...config.roomDefaults };
     const snapshots = ctx.cluster.createCache<RoomState>('rooms', { restoredBy: 'writer' });
     await snapshots.ready();
-    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser }, ctx.logger);
+    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
     const out: MucOutput = {
       deliver: (jid, stanza) => core.router.deliverToResource(jid, stanza),
       route: (stanza, from) => core.router.route(stanza, parseJid(from)),
     };
     const reject = core.router.reject.bind(core.router);
-    const service = new MucService(rooms, out, { domain, name: config.name }, reject, new MucArchive(ctx.db), ctx.logger);
+    const service = new MucService(rooms, out, { name: config.name }, reject, new MucArchive(ctx.db), ctx.logger);
     const forwarder = new MucForwarder({ cluster: ctx.cluster, logger: ctx.logger, timers: ctx.timers, reject, handle: (s, from, to) => service.handle(s, from, to) });
 
     ctx.cluster.onMessage(FORWARD_TOPIC, (payload, fromNode) => forwarder.received(payload, fromNode));

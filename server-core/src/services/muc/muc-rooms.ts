@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClusterCache } from '../../cluster/types';
-import type { Logger } from '../../log';
 import type { MucStore } from './muc-store';
 import { AFFILIATION_RANK, type Affiliation, type HistoryEntry, type Occupant, type Role, type RoomConfig, type RoomState } from './muc-types';
 
@@ -27,7 +26,6 @@ export class RoomRegistry {
     private readonly snapshots: ClusterCache<RoomState>,
     readonly defaults: RoomConfig,
     readonly limits: MucLimits,
-    private readonly logger: Logger,
   ) {}
 
   /**
@@ -127,10 +125,6 @@ export class RoomRegistry {
     for (const [, room] of rooms) occupants += room.occupants.reduce((n, o) => n + o.jids.length, 0);
     return { rooms: rooms.length, occupants };
   }
-
-  warn(fields: Record<string, unknown>, message: string): void {
-    this.logger.warn(fields, message);
-  }
 }
 
 export function affiliationOf(room: RoomState, bare: string): Affiliation {
@@ -162,7 +156,7 @@ export function occupantId(room: RoomState, bare: string): string {
   return createHash('sha256').update(room.salt).update('\0').update(bare).digest('base64');
 }
 
-/** The first owner still on record, to keep a room from losing its last owner. */
+/** How many owners the room has, to keep it from losing its last one. */
 export function ownerCount(room: RoomState): number {
   return Object.values(room.affiliations).filter((a) => a.affiliation === 'owner').length;
 }

@@ -12,8 +12,6 @@ import { addressed, type MucOutput } from './muc-stanzas';
 import { MUC, MUC_ADMIN, MUC_OWNER, OCCUPANT_ID, type RoomState } from './muc-types';
 
 export interface MucServiceOptions {
-  /** The service's address, e.g. conference.example.com. */
-  domain: string;
   /** Shown in disco. */
   name: string;
 }
