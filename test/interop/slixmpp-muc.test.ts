@@ -3,19 +3,8 @@
  * and configure a room, join, nickname conflict, messages, subject, self-ping, kick, ban, the
  * outcast list and destroying the room. The script prints what each step saw.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { startTestServer, type TestServer } from '../support/server-harness';
-import { PYTHON_WITH_SLIXMPP as PYTHON } from '../support/test-tools';
-
-function runScript(port: number, domain: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, [path.join(__dirname, 'slixmpp_muc.py'), String(port), domain], { timeout: 60000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`slixmpp run failed: ${err.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>);
-    });
-  });
-}
+import { runSlixmppScript } from './run-slixmpp';
 
 describe('multi-user chat with slixmpp', () => {
   let server: TestServer;
@@ -27,7 +16,7 @@ describe('multi-user chat with slixmpp', () => {
   afterAll(() => server.stop());
 
   it('creates, configures, talks in, moderates and destroys a room', async () => {
-    const seen = await runScript(server.c2sPort, server.domain);
+    const seen = await runSlixmppScript('slixmpp_muc.py', server.c2sPort, server.domain);
     const room = 'lobby@conference.localhost';
     expect(seen).toEqual({
       created_codes: [110, 201],
