@@ -32,6 +32,9 @@ export { connectClient, ClientPool } from '../../test/support/xmpp-client';
 // PEP requests: publish with publish-options, items, node configuration forms.
 export { publishItem, publishOptions, nodeConfigForm, pubsubForm, getItems, itemsOf, itemIds } from './pep-steps';
 export type { ConnectOptions, ServerAddress } from '../../test/support/xmpp-client';
+// Multi-user chat: joining, room configuration, admin items.
+export { MUC_NS, MUC_USER_NS, MUC_ADMIN_NS, MUC_OWNER_NS, joinPresence, statusCodes, selfPresence, join, subjectOf, roomConfig, createRoom, adminItem, groupchat } from './muc-steps';
+export type { JoinOptions } from './muc-steps';
 // Rosters and presence between test clients.
 export { mutualSubscription, presence, presenceOf, rosterOnly } from './presence-steps';
 

@@ -1,9 +1,9 @@
 /**
  * The server's own XEP services, each a core module: service discovery, ping, software
  * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
- * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, the legacy
- * session IQ, in-band registration (XEP-0077), host-meta (XEP-0156), stream management and
- * client state indication.
+ * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, XEP-0045
+ * multi-user chat, the legacy session IQ, in-band registration (XEP-0077), host-meta
+ * (XEP-0156), stream management and client state indication.
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -22,3 +22,4 @@ export { default as registerModule } from './register/module';
 export { default as hostMetaModule } from './host-meta/module';
 export { streamManagementModule } from './stream-management';
 export { csiModule } from './csi';
+export { mucModule } from './muc';

@@ -3,7 +3,7 @@ import { NS, StanzaError, parseXml } from '../../xml';
 import type { IqRequest } from '../../routing';
 import type { ArchivedMessage, ArchiveStore } from './archive-store';
 import { parsePrefs, prefsElement, type ArchivePrefs } from './archive-prefs';
-import { parseQuery, queryForm, type PageLimits } from './archive-query';
+import { parseQuery, queryForm, type PageLimits, type ParsedQuery } from './archive-query';
 
 export interface ArchiveIqDeps {
   store: ArchiveStore;
@@ -27,6 +27,33 @@ function resultMessage(owner: string, requester: string, queryId: string | undef
 }
 
 /**
+ * Runs a parsed query on `store`: each message of the page goes to `requester` from `archive`
+ * (the account's or the room's JID), then the `<fin/>` that answers the IQ is returned.
+ */
+export async function answerQuery(store: ArchiveStore, deliver: (fullJid: string, stanza: Element) => void, parsed: ParsedQuery, archive: string, requester: string): Promise<Element> {
+  const owner = parsed.criteria.owner;
+  for (const anchor of parsed.anchors) {
+    if (!(await store.exists(owner, anchor))) throw new StanzaError('item-not-found', `no message ${anchor} in this archive`);
+  }
+  const { limit } = parsed.criteria;
+  // One more than asked tells whether this page is the last one in its direction.
+  const rows = await store.page({ ...parsed.criteria, limit: limit + 1 });
+  const more = rows.length > limit;
+  const page = parsed.criteria.fromEnd ? rows.slice(more ? rows.length - limit : 0) : rows.slice(0, limit);
+  const sent = parsed.flipPage ? [...page].reverse() : page;
+  for (const archived of sent) deliver(requester, resultMessage(archive, requester, parsed.queryId, archived));
+  const fin = new Element('fin', { xmlns: NS.MAM, ...(more ? {} : { complete: 'true' }) });
+  const set = fin.c('set', { xmlns: NS.RSM });
+  if (page.length > 0) {
+    set.c('first').t(page[0]!.id);
+    set.c('last').t(page[page.length - 1]!.id);
+  } else {
+    set.c('count').t('0');
+  }
+  return fin;
+}
+
+/**
  * The `urn:xmpp:mam:2` IQs to a user's own bare JID: the query form, queries (results as
  * messages to the asking resource, then `<fin/>`), the archiving preferences and the
  * archive's metadata (first and last message).
@@ -34,27 +61,8 @@ function resultMessage(owner: string, requester: string, queryId: string | undef
 export function archiveIqHandler(deps: ArchiveIqDeps) {
   const query = async ({ iq, payload, from, to }: IqRequest): Promise<Element | void> => {
     if (iq.attrs.type === 'get') return queryForm();
-    const owner = to.local!;
-    const parsed = parseQuery(payload, owner, deps.limits());
-    for (const anchor of parsed.anchors) {
-      if (!(await deps.store.exists(owner, anchor))) throw new StanzaError('item-not-found', `no message ${anchor} in this archive`);
-    }
-    const { limit } = parsed.criteria;
-    // One more than asked tells whether this page is the last one in its direction.
-    const rows = await deps.store.page({ ...parsed.criteria, limit: limit + 1 });
-    const more = rows.length > limit;
-    const page = parsed.criteria.fromEnd ? rows.slice(more ? rows.length - limit : 0) : rows.slice(0, limit);
-    const sent = parsed.flipPage ? [...page].reverse() : page;
-    for (const archived of sent) deps.deliverToResource(from.full, resultMessage(to.bare, from.full, parsed.queryId, archived));
-    const fin = new Element('fin', { xmlns: NS.MAM, ...(more ? {} : { complete: 'true' }) });
-    const set = fin.c('set', { xmlns: NS.RSM });
-    if (page.length > 0) {
-      set.c('first').t(page[0]!.id);
-      set.c('last').t(page[page.length - 1]!.id);
-    } else {
-      set.c('count').t('0');
-    }
-    return fin;
+    const parsed = parseQuery(payload, to.local!, deps.limits());
+    return answerQuery(deps.store, (jid, stanza) => deps.deliverToResource(jid, stanza), parsed, to.bare, from.full);
   };
 
   const prefs = async ({ iq, payload, to }: IqRequest): Promise<Element> => {

@@ -1,12 +1,13 @@
 import type { Database, Migration, SqlValue } from '../../storage';
 
-export const MAM_MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    description: 'message archive (XEP-0313) and archiving preferences',
-    statements: [
-      `CREATE TABLE mam_messages (
-        owner TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+/**
+ * An archive table and its index: the accounts' (`mam_messages`) and the rooms' (`muc_archive`)
+ * have the same columns, so one store serves both. `owner` references `ownerReference`.
+ */
+export function archiveTable(table: ArchiveTable, ownerReference: string): string[] {
+  return [
+    `CREATE TABLE ${table} (
+        owner TEXT NOT NULL REFERENCES ${ownerReference} ON DELETE CASCADE,
         id TEXT NOT NULL,
         with_jid TEXT NOT NULL,
         with_resource TEXT NOT NULL,
@@ -14,7 +15,16 @@ export const MAM_MIGRATIONS: Migration[] = [
         stanza TEXT NOT NULL,
         PRIMARY KEY (owner, id)
       )`,
-      'CREATE INDEX mam_messages_with ON mam_messages (owner, with_jid, id)',
+    `CREATE INDEX ${table}_with ON ${table} (owner, with_jid, id)`,
+  ];
+}
+
+export const MAM_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'message archive (XEP-0313) and archiving preferences',
+    statements: [
+      ...archiveTable('mam_messages', 'accounts (username)'),
       'CREATE INDEX mam_messages_ts ON mam_messages (ts)',
       `CREATE TABLE mam_prefs (
         owner TEXT PRIMARY KEY REFERENCES accounts (username) ON DELETE CASCADE,
@@ -64,20 +74,26 @@ export interface StoredPrefs {
   never: string[];
 }
 
+/** A table with the columns of `mam_messages`: the accounts' archive, or the rooms' (`muc_archive`, owner = room JID). */
+export type ArchiveTable = 'mam_messages' | 'muc_archive';
+
 /** The archive's SQL, portable between SQLite and PostgreSQL. */
 export class ArchiveStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly table: ArchiveTable = 'mam_messages',
+  ) {}
 
   async insert(rows: readonly ArchiveRow[]): Promise<void> {
     if (rows.length === 0) return;
     // One statement for both copies of a message: one round trip, and both or neither.
     const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
     const params = rows.flatMap((r) => [r.owner, r.id, r.withJid, r.withResource, r.ts, r.stanza]);
-    await this.db.run(`INSERT INTO mam_messages (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
+    await this.db.run(`INSERT INTO ${this.table} (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
   }
 
   async exists(owner: string, id: string): Promise<boolean> {
-    return (await this.db.get('SELECT 1 AS found FROM mam_messages WHERE owner = ? AND id = ?', [owner, id])) !== undefined;
+    return (await this.db.get(`SELECT 1 AS found FROM ${this.table} WHERE owner = ? AND id = ?`, [owner, id])) !== undefined;
   }
 
   /** Up to `limit` messages in archive order, oldest first. */
@@ -97,7 +113,7 @@ export class ArchiveStore {
     if (criteria.ids !== undefined) add(`id IN (${criteria.ids.map(() => '?').join(', ')})`, ...criteria.ids);
     const order = criteria.fromEnd ? 'DESC' : 'ASC';
     const rows = await this.db.all<{ id: string; ts: number | string; stanza: string }>(
-      `SELECT id, ts, stanza FROM mam_messages WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ?`,
+      `SELECT id, ts, stanza FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ?`,
       [...params, criteria.limit],
     );
     const page = rows.map((r) => ({ id: r.id, ts: Number(r.ts), stanza: r.stanza }));
@@ -109,7 +125,7 @@ export class ArchiveStore {
    * the first clean-up of a large archive never holds one long write transaction.
    */
   deleteOlderThan(cutoffMs: number, limit: number): Promise<number> {
-    return this.db.run('DELETE FROM mam_messages WHERE (owner, id) IN (SELECT owner, id FROM mam_messages WHERE ts < ? LIMIT ?)', [cutoffMs, limit]);
+    return this.db.run(`DELETE FROM ${this.table} WHERE (owner, id) IN (SELECT owner, id FROM ${this.table} WHERE ts < ? LIMIT ?)`, [cutoffMs, limit]);
   }
 
   async prefs(owner: string): Promise<StoredPrefs | undefined> {

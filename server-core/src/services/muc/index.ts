@@ -1,0 +1,2 @@
+export { default as mucModule } from './module';
+export type { MucConfig } from './module';
