@@ -7,6 +7,7 @@ import type { EventBus } from '../lifecycle/event-bus';
 import type { ServiceRegistry } from './service-registry';
 import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
 import type { StreamFeatures } from '../stream/stream-features';
+import type { HttpMounts } from '../transport/http-mounts';
 
 /** Events of this node's sessions (see session/session-ports.ts). */
 export type CoreEvents = SessionEvents;
@@ -45,6 +46,8 @@ export interface DiscoInfoProvider {
 export interface CoreContext {
   readonly domain: string;
   readonly nodeId: string;
+  /** The node's data folder (absolute), where modules keep files of their own (uploads, ...). */
+  readonly dataDir: string;
   readonly logger: Logger;
   readonly stores: Stores;
   readonly cluster: Cluster;
@@ -66,6 +69,8 @@ export interface CoreContext {
   readonly nodeLost: NodeLostHandlers;
   /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
   readonly streamFeatures: StreamFeatures;
+  /** Plain HTTP paths modules serve on the WebSocket listener (XEP-0363 uploads). */
+  readonly http: HttpMounts;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

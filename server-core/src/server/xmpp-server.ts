@@ -6,7 +6,7 @@ import type { Database } from '../storage';
 import type { Stores } from '../storage/stores';
 import { createCluster, type Cluster } from '../cluster';
 import { ensureCertificate } from '../transport/self-signed-certificate';
-import { listenTcp, listenDirectTls, listenWebSocket, type Listener, type Connection, type BoundAddress } from '../transport';
+import { listenTcp, listenDirectTls, listenWebSocket, HttpMounts, type Listener, type Connection, type BoundAddress } from '../transport';
 import { ClientStream, StreamError, StreamFeatures, addCoreStreamFeatures, type StreamHost } from '../stream';
 import { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import { LocalSessions, RouteTable, type ClientSession } from '../session';
@@ -117,7 +117,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     await modules.startCore();
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
-    if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept);
+    if (l.websocket) {
+      listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, ctx.http);
+      ctx.http.listening(listeners.websocket.address.port, l.websocket.tls);
+    }
     // Plugins start once clients can connect, and stop first on shutdown.
     pluginRuntime = await startPluginRuntime(config, ctx, modules, logger);
   } catch (err) {
@@ -174,6 +177,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
   return {
     domain: config.domain,
     nodeId: cluster.nodeId,
+    dataDir: config.dataDir,
     logger,
     stores,
     cluster,
@@ -186,6 +190,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     nodeLost: new NodeLostHandlers(logger.child({ component: 'node-loss' })),
     streamFeatures: new StreamFeatures(),
+    http: new HttpMounts(),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

@@ -12,6 +12,7 @@ export { pepModule } from './pep';
 export { privateStorageModule } from './private-storage';
 export { bookmarksModule } from './bookmarks';
 export { avatarConversionModule } from './avatar-conversion';
+export { uploadModule } from './upload';
 export { default as discoModule } from './disco/module';
 export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';

@@ -1,3 +1,4 @@
 export type { Connection, ConnectionEvents } from './connection';
 export { listenTcp, listenDirectTls, listenWebSocket } from './listeners';
 export type { Listener, BoundAddress, ConnectionHandler } from './listeners';
+export { HttpMounts, type HttpRequestHandler } from './http-mounts';

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Element } from 'ltx';
+import { eventually } from '../../../testing';
+import { startWorld, iqFailure, xml, type World, type TestClient } from '../../../testing/world';
+
+const UPLOAD = 'urn:xmpp:http:upload:0';
+const SERVICE = 'upload.localhost';
+
+const request = (filename: string, size: number, contentType?: string) =>
+  xml('iq', { type: 'get', to: SERVICE }, xml('request', { xmlns: UPLOAD, filename, size: String(size), ...(contentType ? { 'content-type': contentType } : {}) }));
+
+async function slot(client: TestClient, filename: string, size: number, contentType?: string): Promise<{ put: string; get: string }> {
+  const answer = (await client.iq(request(filename, size, contentType))).getChild('slot', UPLOAD)!;
+  return { put: String(answer.getChild('put')!.attrs.url), get: String(answer.getChild('get')!.attrs.url) };
+}
+
+const put = (url: string, body: Buffer, contentType: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'PUT', body, headers: { 'content-type': contentType, ...headers } });
+
+describe('HTTP File Upload (XEP-0363) on one node', () => {
+  let world: World;
+  let alice: TestClient;
+  let bob: TestClient;
+
+  beforeAll(async () => {
+    world = await startWorld(['alice', 'bob'], {
+      modules: { upload: { config: { maxFileSize: 1000, quotaBytesPerUser: 2500, allowedContentTypes: ['text/plain', 'image/*'], fileTtlMs: 60000, cleanupIntervalMs: 1000 } } },
+    });
+    alice = await world.online('alice', 'laptop');
+    bob = await world.online('bob', 'phone');
+  });
+  afterAll(async () => world?.stop());
+
+  it('tells its largest file in disco#info, and the server lists the service', async () => {
+    const info = (await alice.iq(xml('iq', { type: 'get', to: SERVICE }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })))).getChild('query')!;
+    expect(info.getChildren('feature').map((f) => f.attrs.var)).toContain(UPLOAD);
+    const form = info.getChild('x', 'jabber:x:data')!;
+    const field = (name: string) => form.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value');
+    expect(field('FORM_TYPE')).toBe(UPLOAD);
+    expect(field('max-file-size')).toBe('1000');
+    const items = (await alice.iq(xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })))).getChild('query')!;
+    expect(items.getChildren('item').map((i) => i.attrs.jid)).toContain(SERVICE);
+  });
+
+  it('takes a PUT of exactly the slot and serves it to another user with its type and a safe disposition', async () => {
+    const body = Buffer.from('hello, bob\n');
+    const urls = await slot(alice, 'notes; q3 é.txt', body.length, 'text/plain');
+    expect(urls.put.startsWith(urls.get)).toBe(true);
+    expect((await put(urls.put, body, 'text/plain')).status).toBe(201);
+    const got = await fetch(urls.get);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('text/plain');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-disposition')).toBe(`inline; filename="notes_ q3 _.txt"; filename*=UTF-8''notes%3B%20q3%20%C3%A9.txt`);
+    expect(Buffer.from(await got.arrayBuffer()).equals(body)).toBe(true);
+    // The same slot cannot be used twice.
+    expect((await put(urls.put, body, 'text/plain')).status).toBe(409);
+  });
+
+  it('serves a type that is not safe to show as an attachment', async () => {
+    const world2 = await startWorld(['carol'], { modules: { upload: { config: { maxFileSize: 1000 } } } });
+    try {
+      const carol = await world2.online('carol', 'desk');
+      const body = Buffer.from('<script>alert(1)</script>');
+      const urls = await slot(carol, 'page.html', body.length, 'text/html');
+      expect((await put(urls.put, body, 'text/html')).status).toBe(201);
+      const got = await fetch(urls.get);
+      expect(got.headers.get('content-type')).toBe('text/html');
+      expect(got.headers.get('content-disposition')).toMatch(/^attachment; /);
+      expect(got.headers.get('content-security-policy')).toContain('sandbox');
+    } finally {
+      await world2.stop();
+    }
+  });
+
+  it('refuses a PUT with a wrong size, type, token or slot', async () => {
+    const body = Buffer.from('0123456789');
+    const urls = await slot(alice, 'digits.txt', body.length, 'text/plain');
+    expect((await put(urls.put, Buffer.from('012345678'), 'text/plain')).status).toBe(400);
+    expect((await put(urls.put, Buffer.concat([body, Buffer.from('x')]), 'text/plain')).status).toBe(400);
+    expect((await put(urls.put, body, 'image/png')).status).toBe(400);
+    expect((await put(urls.put.replace(/token=./, 'token=A'), body, 'text/plain')).status).toBe(403);
+    expect((await put(urls.put.replace(/expires=\d+/, `expires=${Date.now() + 3600_000}`), body, 'text/plain')).status).toBe(403);
+    expect((await put(urls.get.replace(/\/upload\/[0-9a-f]{32}\//, `/upload/${'0'.repeat(32)}/`) + '?expires=1&token=x', body, 'text/plain')).status).toBe(403);
+    // None of those used the slot: the right body still goes in.
+    expect((await fetch(urls.get)).status).toBe(404);
+    expect((await put(urls.put, body, 'text/plain')).status).toBe(201);
+    expect((await fetch(urls.get)).status).toBe(200);
+  });
+
+  it('refuses a file above the largest size with file-too-large and a type not accepted with not-acceptable', async () => {
+    const tooLarge = await iqFailure(alice, request('big.png', 1001, 'image/png'));
+    expect(tooLarge.condition).toBe('not-acceptable');
+    expect(tooLarge.application?.is('file-too-large', UPLOAD)).toBe(true);
+    expect(tooLarge.application?.getChildText('max-file-size')).toBe('1000');
+    const wrongType = await iqFailure(alice, request('tool.exe', 10, 'application/x-msdownload'));
+    expect(wrongType.condition).toBe('not-acceptable');
+    expect(wrongType.application).toBeUndefined();
+    const noSize = await iqFailure(alice, xml('iq', { type: 'get', to: SERVICE }, xml('request', { xmlns: UPLOAD, filename: 'x.txt' })));
+    expect(noSize.condition).toBe('bad-request');
+  });
+
+  it('refuses past the per-account quota with resource-constraint and when to retry; the admin quota raises it', async () => {
+    // alice holds 21 bytes; 2500 is her quota.
+    await slot(alice, 'a.png', 1000, 'image/png');
+    await slot(alice, 'b.png', 1000, 'image/png');
+    const refused = await iqFailure(alice, request('c.png', 1000, 'image/png'));
+    expect(refused.condition).toBe('resource-constraint');
+    const retry = refused.application as Element;
+    expect(retry.is('retry', UPLOAD)).toBe(true);
+    expect(Date.parse(String(retry.attrs.stamp))).toBeGreaterThan(Date.now());
+    // bob's quota is his own.
+    await slot(bob, 'c.png', 1000, 'image/png');
+    await world.server.server.db.run('INSERT INTO upload_quotas (username, quota_bytes) VALUES (?, ?)', ['alice', 5000]);
+    await slot(alice, 'c.png', 1000, 'image/png');
+  });
+
+  it('answers 404 for an expired file and the cleanup removes its bytes', async () => {
+    const body = Buffer.from('short-lived');
+    const urls = await slot(bob, 'brief.txt', body.length, 'text/plain');
+    expect((await put(urls.put, body, 'text/plain')).status).toBe(201);
+    const id = /\/upload\/([0-9a-f]{32})\//.exec(urls.get)![1];
+    const file = path.join(world.server.dataDir, 'uploads', id.slice(0, 2), id);
+    expect(fs.existsSync(file)).toBe(true);
+    await world.server.server.db.run('UPDATE upload_files SET expires_at = ? WHERE id = ?', [Date.now() - 1, id]);
+    expect((await fetch(urls.get)).status).toBe(404);
+    await eventually('the cleanup removed the expired file', async () => !fs.existsSync(file) && !(await world.server.server.db.get('SELECT id FROM upload_files WHERE id = ?', [id])), 5000);
+  });
+
+  it('refuses a PUT after the slot expired', async () => {
+    const short = await startWorld(['dave'], { modules: { upload: { config: { slotTtlMs: 1000 } } } });
+    try {
+      const dave = await short.online('dave', 'desk');
+      const body = Buffer.from('late');
+      const urls = await slot(dave, 'late.txt', body.length, 'text/plain');
+      const expires = Number(/expires=(\d+)/.exec(urls.put)![1]);
+      await eventually('the slot time passed', () => Date.now() > expires, 5000);
+      const refused = await put(urls.put, body, 'text/plain');
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toMatch(/expired/);
+    } finally {
+      await short.stop();
+    }
+  });
+});
