@@ -1,7 +1,7 @@
 import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
 import type { CoreModuleDefinition } from '../plugins/core-module';
-import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
+import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, pushModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
@@ -27,6 +27,7 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   uploadModule,
   carbonsModule,
   offlineModule,
+  pushModule,
   messagesModule,
   rosterModule,
   presenceModule,

@@ -4,8 +4,8 @@ import type { OfflineStore } from '../message-module';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
-    /** XEP-0160 storage for absent users. */
-    offline: OfflineStore;
+    /** XEP-0160 storage for absent users, and who hears of each stored message. */
+    offline: OfflineStore & Pick<OfflineMessages, 'onStored'>;
   }
 }
 

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import type { Element } from 'ltx';
+import { eventually } from '../../../testing';
+import { startWorld, chat, iqFailure, xml, type World, type TestClient } from '../../../testing/world';
+
+const PUSH = 'urn:xmpp:push:0';
+const RECORDED = 'urn:test:push-recorder';
+const RECORDER = path.resolve(__dirname, '../../../test/plugins/push-recorder');
+
+const publishOptions = (secret: string) =>
+  xml(
+    'x',
+    { xmlns: 'jabber:x:data', type: 'submit' },
+    xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+    xml('field', { var: 'secret' }, xml('value', {}, secret)),
+  );
+
+const enable = (node: string, secret: string) => xml('iq', { type: 'set' }, xml('enable', { xmlns: PUSH, jid: 'push.localhost', node }, publishOptions(secret)));
+const disable = (node: string) => xml('iq', { type: 'set' }, xml('disable', { xmlns: PUSH, jid: 'push.localhost', node }));
+
+/** The notification the app server got, as it relayed it. */
+interface Seen {
+  from: string;
+  node: string;
+  fields: Record<string, string | null>;
+  secret: string | null | undefined;
+}
+
+function seen(stanza: Element): Seen | undefined {
+  const recorded = stanza.getChild('recorded', RECORDED);
+  const pubsub = recorded?.getChild('pubsub');
+  if (!recorded || !pubsub) return undefined;
+  const publish = pubsub.getChild('publish')!;
+  const form = publish.getChild('item')!.getChild('notification', PUSH)!.getChild('x', 'jabber:x:data')!;
+  const fields = Object.fromEntries(form.getChildren('field').map((f) => [String(f.attrs.var), f.getChildText('value')]));
+  const options = pubsub.getChild('publish-options')?.getChild('x', 'jabber:x:data');
+  const secret = options?.getChildren('field').find((f) => f.attrs.var === 'secret')?.getChildText('value');
+  return { from: String(recorded.attrs.from), node: String(publish.attrs.node), fields, secret };
+}
+
+const notifications = (observer: TestClient): Seen[] => observer.received.map(seen).filter((s): s is Seen => s !== undefined);
+
+async function offline(world: World, client: TestClient, bare: string): Promise<void> {
+  await client.stop();
+  await eventually(`${bare} has no session`, () => world.server.server.context.routes.resourcesOf(bare).length === 0);
+}
+
+describe('Push Notifications (XEP-0357)', () => {
+  let world: World;
+  let observer: TestClient;
+  let bob: TestClient;
+
+  beforeAll(async () => {
+    world = await startWorld(['alice', 'bob', 'observer'], {
+      plugins: [{ name: 'push-recorder', path: RECORDER, config: { observer: 'observer@localhost/log' } }],
+      modules: { push: { config: { includeBody: true } } },
+    });
+    observer = await world.online('observer', 'log');
+    bob = await world.online('bob', 'phone');
+  });
+  afterAll(async () => world?.stop());
+
+  it('announces a message stored for an offline account, never one an active session took', async () => {
+    const alice = await world.online('alice', 'phone');
+    const info = (await alice.iq(xml('iq', { type: 'get', to: 'alice@localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })))).getChild('query')!;
+    expect(info.getChildren('feature').map((f) => f.attrs.var)).toContain(PUSH);
+    await alice.iq(enable('inbox', 's3cret'));
+
+    await bob.send(chat('alice@localhost', 'while online'));
+    await alice.waitFor((s) => s.is('message') && s.getChildText('body') === 'while online');
+    await offline(world, alice, 'alice@localhost');
+
+    await bob.send(chat('alice@localhost', 'while offline'));
+    await observer.waitFor((s) => seen(s) !== undefined, 5000, 'a push notification');
+    // The notification of the offline message is the marker: one for the delivered message would have come first.
+    expect(notifications(observer)).toEqual([
+      {
+        from: 'alice@localhost',
+        node: 'inbox',
+        fields: { FORM_TYPE: 'urn:xmpp:push:summary', 'message-count': '1', 'last-message-sender': 'bob@localhost', 'last-message-body': 'while offline' },
+        secret: 's3cret',
+      },
+    ]);
+
+    await bob.send(chat('alice@localhost', 'second'));
+    await eventually('a second notification', () => notifications(observer).length === 2);
+    expect(notifications(observer)[1].fields['message-count']).toBe('2');
+  });
+
+  it('stops after disable; other registrations stay', async () => {
+    observer.received.length = 0;
+    const alice = await world.online('alice', 'desk');
+    await alice.iq(enable('second', 'other'));
+    await alice.iq(disable('inbox'));
+    await offline(world, alice, 'alice@localhost');
+    await bob.send(chat('alice@localhost', 'after disable'));
+    await eventually('the notification for the node still enabled', () => notifications(observer).some((n) => n.node === 'second' && n.fields['last-message-body'] === 'after disable'));
+    expect(notifications(observer).filter((n) => n.node === 'inbox')).toEqual([]);
+  });
+
+  it('sends nothing for a message without a body, and refuses changes for another account', async () => {
+    observer.received.length = 0;
+    await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('body', {}, 'marker')));
+    await bob.send(xml('message', { to: 'alice@localhost', type: 'chat' }, xml('store', { xmlns: 'urn:xmpp:hints' }), xml('active', { xmlns: 'http://jabber.org/protocol/chatstates' })));
+    await bob.send(chat('alice@localhost', 'last marker'));
+    await eventually('the two notifications with bodies', () => notifications(observer).length === 2);
+    expect(notifications(observer).map((n) => n.fields['last-message-body'])).toEqual(['marker', 'last marker']);
+    const refused = await iqFailure(bob, xml('iq', { type: 'set', to: 'alice@localhost' }, xml('enable', { xmlns: PUSH, jid: 'push.localhost', node: 'x' })));
+    expect(refused.condition).toBe('forbidden');
+  });
+});
