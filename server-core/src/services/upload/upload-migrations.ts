@@ -2,7 +2,8 @@ import type { Migration } from '../../storage';
 
 /**
  * The upload module's tables, versioned under the owner `upload` in schema_migrations. A file's
- * row goes with its account (ON DELETE CASCADE); the bytes on disk go with the next cleanup.
+ * row does not reference its account: it must outlive a deleted account until it expires, so the
+ * cleanup that removes the row also removes the bytes on disk (a cascade would orphan them).
  */
 export const UPLOAD_MIGRATIONS: Migration[] = [
   {
@@ -11,7 +12,7 @@ export const UPLOAD_MIGRATIONS: Migration[] = [
     statements: [
       `CREATE TABLE upload_files (
         id TEXT PRIMARY KEY,
-        username TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+        username TEXT NOT NULL,
         filename TEXT NOT NULL,
         size BIGINT NOT NULL,
         content_type TEXT NOT NULL,
