@@ -15,6 +15,18 @@ async function slot(client: TestClient, filename: string, size: number, contentT
   return { put: String(answer.getChild('put')!.attrs.url), get: String(answer.getChild('get')!.attrs.url) };
 }
 
+/** The admin API of the world's node, with its token. */
+async function admin(world: World, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const token = fs.readFileSync(world.server.server.adminTokenFile!, 'utf8').trim();
+  const answer = await fetch(`http://127.0.0.1:${world.server.server.addresses.admin.port}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await answer.text();
+  return { status: answer.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
+}
+
 const put = (url: string, body: Buffer, contentType: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'PUT', body, headers: { 'content-type': contentType, ...headers } });
 
@@ -25,6 +37,7 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
 
   beforeAll(async () => {
     world = await startWorld(['alice', 'bob'], {
+      listeners: { admin: { host: '127.0.0.1', port: 0 } },
       modules: { upload: { config: { maxFileSize: 1000, quotaBytesPerUser: 2500, allowedContentTypes: ['text/plain', 'image/*'], fileTtlMs: 60000, cleanupIntervalMs: 1000 } } },
     });
     alice = await world.online('alice', 'laptop');
@@ -112,8 +125,21 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
     expect(Date.parse(String(retry.attrs.stamp))).toBeGreaterThan(Date.now());
     // bob's quota is his own.
     await slot(bob, 'c.png', 1000, 'image/png');
-    await world.server.server.db.run('INSERT INTO upload_quotas (username, quota_bytes) VALUES (?, ?)', ['alice', 5000]);
+    expect(await admin(world, 'PUT', '/api/plugins/upload/quotas/alice', { quotaBytes: 5000 })).toEqual({ status: 200, body: { user: 'alice', quotaBytes: 5000 } });
+    expect((await admin(world, 'PUT', '/api/plugins/upload/quotas/nobody', { quotaBytes: 5000 })).status).toBe(404);
+    expect((await admin(world, 'PUT', '/api/plugins/upload/quotas/alice', { quotaBytes: 'lots' })).status).toBe(400);
     await slot(alice, 'c.png', 1000, 'image/png');
+  });
+
+  it('reports stored files and bytes per account, and counts uploads in the metrics', async () => {
+    const usage = (await admin(world, 'GET', '/api/plugins/upload/usage')).body as { users: Array<{ username: string; files: number; bytes: number }> };
+    // alice stored 'notes; q3 é.txt' (11 bytes) and 'digits.txt' (10); slots not used are not files.
+    expect(usage.users).toEqual([{ username: 'alice', files: 2, bytes: 21 }]);
+    const metrics = String((await admin(world, 'GET', '/metrics')).body);
+    // Nodes in one process share the registry: carol's 25-byte page on the other node counts too.
+    expect(metrics).toMatch(/^aim_upload_files_total 3$/m);
+    expect(metrics).toMatch(/^aim_upload_bytes_total 46$/m);
+    expect(metrics).toMatch(/^aim_upload_slots_total\{result="resource-constraint"\} 1$/m);
   });
 
   it('answers 404 for an expired file and the cleanup removes its bytes', async () => {
