@@ -3,9 +3,9 @@
  * PUT URL with fetch (a CORS preflight, as web clients such as converse.js do), and another
  * user downloads it; an altered URL is refused, with an answer the page can read.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import { launchBrowser, type ConsoleBrowser } from '../console/console-world';
+import { serveOnLoopback, type LoopbackSite } from '../support/loopback-http';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
@@ -26,17 +26,15 @@ window.download = async (url) => {
 };
 </script></body></html>`;
 
-async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+/** Calls one of the page's functions with a URL; what it answers comes back as JSON. */
+const inPage = <T>(page: Page, fn: 'upload' | 'download', url: string): Promise<T> => page.evaluate(`${fn}(${JSON.stringify(url)})`) as Promise<T>;
+
+const servePage = () => serveOnLoopback((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
 
 describe('HTTP File Upload from a browser', () => {
   let server: TestServer;
   let browser: ConsoleBrowser;
-  let site: { url: string; close(): Promise<void> };
+  let site: LoopbackSite;
   let alice: TestClient;
 
   beforeAll(async () => {
@@ -64,11 +62,11 @@ describe('HTTP File Upload from a browser', () => {
     await page.goto(site.url);
     await page.setInputFiles('#file', { name: 'dot.png', mimeType: 'image/png', buffer: png });
 
-    const altered = await page.evaluate((url) => (window as unknown as { upload(u: string): Promise<{ status: number; text: string }> }).upload(url), putUrl.replace(/token=[^&]+/, 'token=forged'));
+    const altered = await inPage<{ status: number; text: string }>(page, 'upload', putUrl.replace(/token=[^&]+/, 'token=forged'));
     expect(altered.status).toBe(403);
     expect(altered.text).toMatch(/no such upload slot/);
 
-    const put = await page.evaluate((url) => (window as unknown as { upload(u: string): Promise<{ status: number }> }).upload(url), putUrl);
+    const put = await inPage<{ status: number }>(page, 'upload', putUrl);
     expect(put.status).toBe(201);
 
     // Another client downloads it (the GET URL needs no account), and the page reads it back across origins too.
@@ -77,7 +75,7 @@ describe('HTTP File Upload from a browser', () => {
     expect(got.headers.get('content-type')).toBe('image/png');
     expect(got.headers.get('content-disposition')).toBe(`inline; filename="dot.png"; filename*=UTF-8''dot.png`);
     expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true);
-    const inBrowser = await page.evaluate((url) => (window as unknown as { download(u: string): Promise<{ status: number; type: string; bytes: number[] }> }).download(url), getUrl);
+    const inBrowser = await inPage<{ status: number; type: string; bytes: number[] }>(page, 'download', getUrl);
     expect(inBrowser).toEqual({ status: 200, type: 'image/png', bytes: [...png] });
   });
 });
