@@ -27,6 +27,16 @@ async function admin(world: World, method: string, route: string, body?: unknown
   return { status: answer.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
 }
 
+/** Runs `test` with `user` online on a node of its own, with these upload settings. */
+async function onOwnNode(user: string, uploadConfig: Record<string, unknown>, test: (client: TestClient) => Promise<void>): Promise<void> {
+  const own = await startWorld([user], { modules: { upload: { config: uploadConfig } } });
+  try {
+    await test(await own.online(user, 'desk'));
+  } finally {
+    await own.stop();
+  }
+}
+
 const put = (url: string, body: Buffer, contentType: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'PUT', body, headers: { 'content-type': contentType, ...headers } });
 
@@ -72,9 +82,7 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
   });
 
   it('serves a type that is not safe to show as an attachment', async () => {
-    const world2 = await startWorld(['carol'], { modules: { upload: { config: { maxFileSize: 1000 } } } });
-    try {
-      const carol = await world2.online('carol', 'desk');
+    await onOwnNode('carol', { maxFileSize: 1000 }, async (carol) => {
       const body = Buffer.from('<script>alert(1)</script>');
       const urls = await slot(carol, 'page.html', body.length, 'text/html');
       expect((await put(urls.put, body, 'text/html')).status).toBe(201);
@@ -82,9 +90,7 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
       expect(got.headers.get('content-type')).toBe('text/html');
       expect(got.headers.get('content-disposition')).toMatch(/^attachment; /);
       expect(got.headers.get('content-security-policy')).toContain('sandbox');
-    } finally {
-      await world2.stop();
-    }
+    });
   });
 
   it('refuses a PUT with a wrong size, type, token or slot', async () => {
@@ -155,9 +161,7 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
   });
 
   it('refuses a PUT after the slot expired', async () => {
-    const short = await startWorld(['dave'], { modules: { upload: { config: { slotTtlMs: 1000 } } } });
-    try {
-      const dave = await short.online('dave', 'desk');
+    await onOwnNode('dave', { slotTtlMs: 1000 }, async (dave) => {
       const body = Buffer.from('late');
       const urls = await slot(dave, 'late.txt', body.length, 'text/plain');
       const expires = Number(/expires=(\d+)/.exec(urls.put)![1]);
@@ -165,8 +169,6 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
       const refused = await put(urls.put, body, 'text/plain');
       expect(refused.status).toBe(403);
       expect(await refused.text()).toMatch(/expired/);
-    } finally {
-      await short.stop();
-    }
+    });
   });
 });
