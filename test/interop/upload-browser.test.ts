@@ -1,12 +1,12 @@
 /**
  * XEP-0363 from a browser: a page on another origin puts the file a user picked to the slot's
  * PUT URL with fetch (a CORS preflight, as web clients such as converse.js do), and another
- * user downloads it; an altered URL is refused, with an answer the page can read.
+ * user downloads it; an altered URL is refused, with an answer the page can read. The console's
+ * Uploads page shows what is stored.
  */
 import type { Page } from 'playwright-core';
-import { launchBrowser, type ConsoleBrowser } from '../console/console-world';
+import { launchBrowser, screenshot, signedInPage, startConsoleServer, type ConsoleBrowser, type ConsoleServer } from '../console/console-world';
 import { serveOnLoopback, type LoopbackSite } from '../support/loopback-http';
-import { startTestServer, type TestServer } from '../support/server-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
 const UPLOAD = 'urn:xmpp:http:upload:0';
@@ -32,15 +32,16 @@ const inPage = <T>(page: Page, fn: 'upload' | 'download', url: string): Promise<
 const servePage = () => serveOnLoopback((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
 
 describe('HTTP File Upload from a browser', () => {
-  let server: TestServer;
+  let server: ConsoleServer;
   let browser: ConsoleBrowser;
   let site: LoopbackSite;
   let alice: TestClient;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    await server.createUser('alice', 'alice-secret');
-    alice = await connectClient(server, { username: 'alice', password: 'alice-secret', resource: 'browser' });
+    server = await startConsoleServer();
+    await server.server.context.stores.accounts.create('alice', 'alice-secret');
+    await server.server.context.stores.accounts.create('root', 'root-password', { isAdmin: true });
+    alice = await connectClient(server.xmpp, { username: 'alice', password: 'alice-secret', resource: 'browser' });
     site = await servePage();
     browser = await launchBrowser();
   });
@@ -77,5 +78,16 @@ describe('HTTP File Upload from a browser', () => {
     expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true);
     const inBrowser = await inPage<{ status: number; type: string; bytes: number[] }>(page, 'download', getUrl);
     expect(inBrowser).toEqual({ status: 200, type: 'image/png', bytes: [...png] });
+  });
+
+  it('shows the stored files per account on the console page', async () => {
+    const page = await signedInPage(browser, server.adminUrl);
+    await page.locator('header nav a', { hasText: 'Uploads' }).click();
+    await page.waitForURL(`${server.adminUrl}/upload`);
+    const row = page.locator('#upload-usage tbody tr', { hasText: 'alice' });
+    await row.waitFor();
+    await expect(row.locator('td').allTextContents()).resolves.toEqual(['alice', '1', '29 B']);
+    await expect(page.locator('#upload-total').textContent()).resolves.toBe('1 files, 29 B');
+    await screenshot(page, 'console-uploads');
   });
 });

@@ -10,6 +10,8 @@ import { Element } from 'ltx';
 import { z } from 'zod';
 import { NS, StanzaError } from '../../xml';
 import { HttpError } from '../../http';
+import { html } from '../../http/html';
+import { formError } from '../../http/form-parts';
 import { defineCoreModule } from '../../plugins/core-module';
 import { LocalDiskStorage } from './file-storage';
 import { removeExpired } from './upload-cleanup';
@@ -109,6 +111,17 @@ export default defineCoreModule<UploadConfig>({
       if (!(await ctx.core.stores.accounts.exists(params.user))) throw new HttpError(404, 'not-found', `no account ${params.user}`);
       await store.setQuota(params.user, parsed.data.quotaBytes);
       return { user: params.user, quotaBytes: parsed.data.quotaBytes ?? config().quotaBytesPerUser };
+    });
+    ctx.console.asset('upload.js', path.join(__dirname, 'console', 'upload.js'));
+    ctx.console.page({
+      title: 'Uploads',
+      nav: 'Uploads',
+      render: () => html`<section data-page="upload">
+        ${formError}
+        <p class="hint">Files stored through XEP-0363 HTTP File Upload, per account: <strong id="upload-total"></strong></p>
+        <table id="upload-usage"><thead><tr><th>Account</th><th>Files</th><th>Bytes</th></tr></thead><tbody></tbody></table>
+      </section>`,
+      scripts: ['upload.js'],
     });
     ctx.admin.route('POST', '/cleanup', async () => ({ removed: await removeExpired(store, storage, ctx.logger) }));
   },
