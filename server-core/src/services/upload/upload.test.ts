@@ -171,4 +171,19 @@ describe('HTTP File Upload (XEP-0363) on one node', () => {
       expect(await refused.text()).toMatch(/expired/);
     });
   });
+
+  it('goes away with the module and comes back with the stored files', async () => {
+    const body = Buffer.from('kept');
+    const urls = await slot(bob, 'kept.txt', body.length, 'text/plain');
+    expect((await put(urls.put, body, 'text/plain')).status).toBe(201);
+    await world.server.server.plugins.disable('upload');
+    // upload.localhost is no address of this server any more.
+    expect((await iqFailure(bob, request('other.txt', 4, 'text/plain'))).condition).toBe('remote-server-not-found');
+    // The WebSocket listener answers what it always answered outside its mounts.
+    expect((await fetch(urls.get)).status).toBe(426);
+    await world.server.server.plugins.enable('upload');
+    const again = await fetch(urls.get);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('kept');
+  });
 });
