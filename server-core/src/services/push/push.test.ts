@@ -108,4 +108,19 @@ describe('Push Notifications (XEP-0357)', () => {
     const refused = await iqFailure(bob, xml('iq', { type: 'set', to: 'alice@localhost' }, xml('enable', { xmlns: PUSH, jid: 'push.localhost', node: 'x' })));
     expect(refused.condition).toBe('forbidden');
   });
+
+  it('keeps offline storage while it runs, sends nothing while disabled and resumes with the stored registrations', async () => {
+    observer.received.length = 0;
+    const { plugins } = world.server.server;
+    await expect(plugins.disable('offline')).rejects.toThrow('module offline cannot stop while push depends on what it provides; disable push first');
+    await plugins.disable('push');
+    expect((await iqFailure(bob, xml('iq', { type: 'set' }, xml('enable', { xmlns: PUSH, jid: 'push.localhost', node: 'x' })))).condition).toBe('service-unavailable');
+    const stored = await world.server.server.context.stores.offline.count('alice');
+    await bob.send(chat('alice@localhost', 'while push is off'));
+    await eventually('the message stored while push is off', async () => (await world.server.server.context.stores.offline.count('alice')) === stored + 1);
+    await plugins.enable('push');
+    await bob.send(chat('alice@localhost', 'push is back'));
+    await eventually('the notification after enable', () => notifications(observer).some((n) => n.fields['last-message-body'] === 'push is back'));
+    expect(notifications(observer).map((n) => n.fields['last-message-body'])).toEqual(['push is back']);
+  });
 });
