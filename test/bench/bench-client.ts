@@ -23,7 +23,13 @@ export interface BenchClientOptions {
    * told, those of a typical chat client that follows no PEP node; false advertises none.
    */
   caps?: ClientCaps | false;
+  /** Enables XEP-0198 after binding (without resumption) and answers the server's `<r/>` with the stanzas it counted. */
+  streamManagement?: boolean;
 }
+
+/** The start of a top-level stanza; the bench's own traffic nests none in another. */
+const STANZA_START = /<(?:message|presence|iq)[\s>/]/g;
+const ACK_REQUEST = /<r xmlns=["']urn:xmpp:sm:3["']\/>/g;
 
 export class BenchClient {
   private buffer = '';
@@ -31,6 +37,8 @@ export class BenchClient {
   private waiter: { needle: string | RegExp; resolve: () => void; reject: (e: Error) => void } | undefined;
   onMessage: ((body: string) => void) | undefined;
   private readonly caps: ClientCapabilities | undefined;
+  /** XEP-0198: stanzas received since <enabled/>, and the unscanned end of the last chunk. */
+  private sm: { handled: number; tail: string } | undefined;
 
   constructor(readonly options: BenchClientOptions) {
     this.caps = options.caps === false ? undefined : new ClientCapabilities(options.caps ?? chatClientCaps());
@@ -47,6 +55,8 @@ export class BenchClient {
       this.socket.once('error', reject);
     });
     this.socket.setEncoding('utf8');
+    // As the server does and chat clients do: without it a small write (an <a/>) waits behind the peer's delayed ACK.
+    this.socket.setNoDelay(true);
     this.socket.on('error', () => undefined);
     this.socket.on('data', (chunk: string) => this.onData(chunk));
     const header = `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='${domain}' version='1.0'>`;
@@ -57,6 +67,12 @@ export class BenchClient {
     await this.exchange(`<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`, '</jid>');
     // Servers that still announce RFC 3921 sessions expect the session IQ before presence.
     await this.exchange(`<iq type='set' id='s1'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>`, /id=["']s1["']/);
+    if (this.options.streamManagement) {
+      await this.exchange(`<enable xmlns='urn:xmpp:sm:3'/>`, '<enabled');
+      const after = this.buffer.slice(this.buffer.indexOf('<enabled'));
+      this.sm = { handled: 0, tail: '' };
+      this.countStanzas(after.slice(after.indexOf('>') + 1));
+    }
     this.buffer = '';
   }
 
@@ -92,7 +108,26 @@ export class BenchClient {
     });
   }
 
+  /** Counts stanzas as they arrive and answers acknowledgement requests (the tail keeps a tag cut between chunks). */
+  private countStanzas(chunk: string): void {
+    const sm = this.sm!;
+    const text = sm.tail + chunk;
+    let scanned = 0;
+    let answer = false;
+    for (const match of text.matchAll(STANZA_START)) {
+      sm.handled = (sm.handled + 1) % 2 ** 32;
+      scanned = match.index! + match[0].length;
+    }
+    for (const match of text.matchAll(ACK_REQUEST)) {
+      answer = true;
+      scanned = Math.max(scanned, match.index! + match[0].length);
+    }
+    sm.tail = text.slice(Math.max(scanned, text.length - 30));
+    if (answer) this.socket.write(`<a xmlns='urn:xmpp:sm:3' h='${sm.handled}'/>`);
+  }
+
   private onData(chunk: string): void {
+    if (this.sm) this.countStanzas(chunk);
     this.buffer += chunk;
     if (this.caps && this.buffer.includes(DISCO_INFO_NS)) this.answerDiscoRequests(this.caps);
     if (this.onMessage) {

@@ -6,6 +6,7 @@
  *   (messages alternate between the two receivers).
  *
  *   node --import tsx test/bench/cluster.ts [--rounds 5] [--messages 2000] [--lease-ms 3000]
+ *     [--rounds 0: latency only] [--disable mam: without that core module]
  */
 import { parseArgs } from 'node:util';
 import { hostMonotonicMs, TestCluster, type ClusterNode } from '../support/cluster-harness';
@@ -65,8 +66,9 @@ async function failover(signal: 'SIGKILL' | 'SIGTERM', rounds: number, leaseMs: 
   return times;
 }
 
-async function latency(messages: number): Promise<{ same: number[]; cross: number[] }> {
-  const cluster = new TestCluster({ config: PLAINTEXT });
+async function latency(messages: number, disabled: string[]): Promise<{ same: number[]; cross: number[] }> {
+  const modules = Object.fromEntries(disabled.map((name) => [name, { enabled: false }]));
+  const cluster = new TestCluster({ config: { ...PLAINTEXT, modules } });
   const clients: BenchClient[] = [];
   try {
     const [a, b] = await cluster.start('a', 'b');
@@ -115,15 +117,24 @@ function describe(values: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, messages: { type: 'string', default: '2000' }, 'lease-ms': { type: 'string', default: '3000' } } });
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      messages: { type: 'string', default: '2000' },
+      'lease-ms': { type: 'string', default: '3000' },
+      disable: { type: 'string', multiple: true, default: [] },
+    },
+  });
   const rounds = Number(values.rounds);
   const leaseMs = Number(values['lease-ms']);
-  console.log(`cluster benchmark: 3 nodes, lease ${leaseMs} ms, ${rounds} rounds per signal`);
-  const kill = await failover('SIGKILL', rounds, leaseMs);
-  console.log(`failover after SIGKILL of the senior: ${describe(kill)}; each: ${kill.map((t) => t.toFixed(0)).join(', ')}`);
-  const term = await failover('SIGTERM', rounds, leaseMs);
-  console.log(`failover after SIGTERM of the senior: ${describe(term)}; each: ${term.map((t) => t.toFixed(0)).join(', ')}`);
-  const { same, cross } = await latency(Number(values.messages));
+  console.log(`cluster benchmark: 3 nodes, lease ${leaseMs} ms, ${rounds} rounds per signal${values.disable.length ? `, without ${values.disable.join(', ')}` : ''}`);
+  if (rounds > 0) {
+    const kill = await failover('SIGKILL', rounds, leaseMs);
+    console.log(`failover after SIGKILL of the senior: ${describe(kill)}; each: ${kill.map((t) => t.toFixed(0)).join(', ')}`);
+    const term = await failover('SIGTERM', rounds, leaseMs);
+    console.log(`failover after SIGTERM of the senior: ${describe(term)}; each: ${term.map((t) => t.toFixed(0)).join(', ')}`);
+  }
+  const { same, cross } = await latency(Number(values.messages), values.disable);
   console.log(`one-to-one message latency, same node:  ${describe(same)}`);
   console.log(`one-to-one message latency, cross node: ${describe(cross)}`);
   const ratio = percentile([...cross].sort((x, y) => x - y), 50) / percentile([...same].sort((x, y) => x - y), 50);

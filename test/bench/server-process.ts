@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startServerProcess(configFile: string, readyPattern = /^ready/m, extraArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...extraArgs, path.join(ROOT, 'server-core/src/cli/main.ts'), 'start', '--config', configFile], {
+  // `AIM_CPU_PROFILE_DIR=<dir>`: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.AIM_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.AIM_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', ...extraArgs, path.join(ROOT, 'server-core/src/cli/main.ts'), 'start', '--config', configFile], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

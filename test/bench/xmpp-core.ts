@@ -3,7 +3,10 @@
  * second, memory per session (server RSS growth / N), one-to-one message latency p50/p99 —
  * for our server and, side by side in the same run, Prosody when it is installed.
  *
- *   npm run bench -- [--sessions 10000] [--concurrency 200] [--messages 2000] [--no-prosody]
+ *   npm run bench -- [--sessions 10000] [--concurrency 200] [--messages 2000] [--burst 0] [--sm] [--no-prosody]
+ *
+ * `--sm`: the clients enable XEP-0198 stream management and answer the server's acknowledgement
+ * requests (the cost of acks per message); `--burst N`: N more messages unpaced, for throughput.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,10 +55,21 @@ async function main(): Promise<void> {
       sessions: { type: 'string', default: '10000' },
       concurrency: { type: 'string', default: '200' },
       messages: { type: 'string', default: '2000' },
+      burst: { type: 'string', default: '0' },
+      sm: { type: 'boolean', default: false },
       'no-prosody': { type: 'boolean', default: false },
+      // Core modules to turn off (`--disable mam`), to measure what one costs.
+      disable: { type: 'string', multiple: true, default: [] },
     },
   });
-  const options: LoadOptions = { sessions: Number(values.sessions), concurrency: Number(values.concurrency), messages: Number(values.messages), account };
+  const options: LoadOptions = {
+    sessions: Number(values.sessions),
+    concurrency: Number(values.concurrency),
+    messages: Number(values.messages),
+    account,
+    streamManagement: values.sm,
+    burst: Number(values.burst),
+  };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-bench-'));
   const results: LoadResult[] = [];
   try {
@@ -63,8 +77,9 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     await provisionOurs(dbFile, options.sessions);
     console.log(`provisioned ${options.sessions} accounts with ${CONTACTS}-contact rosters in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const variant = [values.sm ? '(XEP-0198)' : '', values.disable.length > 0 ? `without ${values.disable.join(', ')}` : ''].filter(Boolean).join(' ');
     results.push(
-      await measure('Asterisk-IM', async () => {
+      await measure(variant ? `Asterisk-IM ${variant}` : 'Asterisk-IM', async () => {
         const port = await freePort();
         const config = path.join(dir, 'config.json');
         fs.writeFileSync(
@@ -78,6 +93,7 @@ async function main(): Promise<void> {
             // Every simulated user connects from 127.0.0.1.
             limits: { idleTimeoutMs: 3600000, keepaliveIntervalMs: 3600000, loginAttemptsPerMinute: 0, connectionsPerAddress: 0, unauthenticatedPerAddress: 0 },
             log: { level: 'warn' },
+            modules: Object.fromEntries(values.disable.map((name) => [name, { enabled: false }])),
           }),
         );
         return { server: await startServerProcess(config, /^ready/m), port };

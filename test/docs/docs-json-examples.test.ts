@@ -1,7 +1,7 @@
 /**
  * Every ```json block in docs/*.md, and every JSON file under docs/ops/, is a tested file: a
  * server config goes through the parser `config check` uses (plugin configs through each
- * plugin's schema), a scenario through the simulator's scenario schema, a block introduced by a
+ * plugin's schema, core module configs through each module's), a scenario through the simulator's scenario schema, a block introduced by a
  * file's path must equal that file, and the Grafana dashboard is checked against a node's
  * metrics in test/ops. Anything the test does not recognise fails it, so a new kind of example
  * gets a check too.
@@ -11,10 +11,11 @@ import path from 'node:path';
 import { parseConfig } from '../../server-core/src/config';
 import { pluginConfigProblems } from '../../server-core/src/plugins/check-plugin-configs';
 import { validateScenario } from '../../fixtures/ami-sim/scenario';
+import { CORE_MODULES } from '../../server-core/src/server/modules';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DOCS = path.join(ROOT, 'docs');
-const CONFIG_KEYS = new Set(['domain', 'dataDir', 'listeners', 'tls', 'storage', 'cluster', 'auth', 'limits', 'plugins', 'log']);
+const CONFIG_KEYS = new Set(['domain', 'dataDir', 'listeners', 'tls', 'storage', 'cluster', 'auth', 'limits', 'plugins', 'modules', 'log']);
 
 interface Example {
   where: string;
@@ -49,6 +50,13 @@ function check(example: Example): void {
   if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).every((key) => CONFIG_KEYS.has(key))) {
     const config = parseConfig(value, { baseDir: ROOT });
     expect(pluginConfigProblems(config.plugins, { baseDir: ROOT }).map((entry) => entry.problem)).toEqual([]);
+    // A core module's settings go through that module's schema, as the server's start does.
+    for (const [name, entry] of Object.entries(config.modules)) {
+      const definition = CORE_MODULES.find((module) => module.name === name);
+      if (!definition) throw new Error(`${example.where}: modules.${name} is no core module`);
+      const parsed = definition.configSchema.safeParse(entry.config ?? {});
+      if (!parsed.success) throw new Error(`${example.where}: modules.${name}.config: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    }
     return;
   }
   if (value && typeof value === 'object' && 'panels' in value && example.where === 'docs/ops/grafana-dashboard.json') return;

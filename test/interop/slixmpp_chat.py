@@ -6,6 +6,8 @@ import sys
 
 from slixmpp_support import TestPeer, wait_until
 
+from slix_support import wait_until
+
 
 class Peer(TestPeer):
     def __init__(self, jid, password, port):

@@ -7,7 +7,7 @@ import type { EventBus } from '../lifecycle/event-bus';
 import type { ServiceRegistry } from './service-registry';
 import type { NodeLostHandlers } from '../cluster/node-lost-handlers';
 import type { StreamFeatures } from '../stream/stream-features';
-import type { HttpMounts } from '../transport/http-mounts';
+import type { PublicRoutes } from '../http/public-routes';
 
 /** Events of this node's sessions (see session/session-ports.ts). */
 export type CoreEvents = SessionEvents;
@@ -69,8 +69,8 @@ export interface CoreContext {
   readonly nodeLost: NodeLostHandlers;
   /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
   readonly streamFeatures: StreamFeatures;
-  /** Plain HTTP paths modules serve on the WebSocket listener (XEP-0363 uploads). */
-  readonly http: HttpMounts;
+  /** Routes on the public (WebSocket) HTTP listener: exact GET paths (host-meta) and path prefixes a module serves itself (XEP-0363 uploads). */
+  readonly publicRoutes: PublicRoutes;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;
 }

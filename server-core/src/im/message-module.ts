@@ -9,8 +9,17 @@ import type { Carbons } from './carbons';
 import { messageType } from './message-hints';
 
 export interface MessageDelivery {
-  /** Delivers a message addressed to a local user (bare or full JID) by RFC 6121 8.5. */
-  message(stanza: Element, to: Jid, from: Jid): Promise<void>;
+  /**
+   * Delivers a message addressed to a local user (bare or full JID) by RFC 6121 8.5.
+   * `redelivered`: the message went through these rules on another node already (the resource
+   * it was sent to left meanwhile), so it is not archived a second time.
+   */
+  message(stanza: Element, to: Jid, from: Jid, options?: { redelivered?: boolean }): Promise<void>;
+}
+
+/** XEP-0313 archiving on the way to a local user (`to` as addressed); answers the message to deliver (with its `<stanza-id/>`). */
+export interface MessageArchive {
+  record(message: Element, to: Jid, from: Jid): Promise<Element>;
 }
 
 /** Stores a message for an absent user: undefined when stored, else the error for the sender. */
@@ -23,13 +32,14 @@ export interface MessageDeliveryServices {
   blocking: ServiceRef<BlockingCheck>;
   carbons: ServiceRef<Pick<Carbons, 'copyReceived'>>;
   offline: ServiceRef<OfflineStore>;
+  mam: ServiceRef<MessageArchive>;
 }
 
 /**
  * Message delivery to local users: the RFC 6121 8.5 rules, XEP-0191 blocking of the sender,
- * XEP-0160 offline storage and XEP-0280 `<received/>` carbons.
+ * XEP-0160 offline storage, XEP-0280 `<received/>` carbons and XEP-0313 archiving.
  */
-export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, offline }: MessageDeliveryServices): MessageDelivery {
+export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, offline, mam }: MessageDeliveryServices): MessageDelivery {
 
   /** Returns whether any recipient took it (a route can outlive its session for a moment). */
   const deliver = (stanza: Element, owner: Jid, recipients: string[]): boolean => {
@@ -61,11 +71,21 @@ export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, off
     if (type !== 'error') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
   };
 
-  const message = async (stanza: Element, to: Jid, from: Jid): Promise<void> => {
+  const message = async (original: Element, to: Jid, from: Jid, options?: { redelivered?: boolean }): Promise<void> => {
+    let stanza = original;
     const type = messageType(stanza);
     const owner = withResource(to, null);
+    // Archived once, on the node that routes the message, right before its first delivery
+    // attempt (to a resource or to offline storage): never per resource, never for carbons.
+    let archived = options?.redelivered === true;
+    const archive = async (): Promise<void> => {
+      if (archived || !mam.current) return;
+      archived = true;
+      stanza = await mam.current.record(stanza, to, from);
+    };
     if (to.resource !== null && ctx.routes.get(to.full)) {
       if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+      await archive();
       if (deliver(stanza, owner, [to.full])) return;
     }
     if (type === 'error') return; // RFC 6121 8.5.2: an error for a resource that is gone has nobody to go to
@@ -78,6 +98,7 @@ export function createMessageDelivery(ctx: CoreContext, { blocking, carbons, off
       return;
     }
     if (await blocking.current?.isBlocked(to.bare, from.full)) return refuseBlocked(stanza, type);
+    await archive();
     return toBareJid(stanza, owner, type);
   };
 

@@ -92,7 +92,8 @@ export class OfflineMessages {
       this.ctx.logger.error({ err, jid: session.fullJid, id: entry.id }, 'unreadable offline message dropped');
       return;
     }
-    message.cnode(this.delay(entry.stamp));
+    // A message stored again (stream management at the end of an unacknowledged session) keeps its first stamp.
+    if (!message.getChildren('delay', NS.DELAY).some((delay) => delay.attrs.from === this.ctx.domain)) message.cnode(this.delay(entry.stamp));
     session.deliver(message);
   }
 

@@ -12,7 +12,8 @@ export type ComponentHandler = (stanza: Element, from: Jid, to: Jid) => Promise<
 
 /** The IM rules for stanzas addressed to a local user (RFC 6121 8.5), provided by `im/`. */
 export interface UserDelivery {
-  message(stanza: Element, to: Jid, from: Jid): Promise<void>;
+  /** `redelivered`: another node applied the rules already and sent it here for a resource that has left since. */
+  message(stanza: Element, to: Jid, from: Jid, options?: { redelivered?: boolean }): Promise<void>;
   presence(stanza: Element, to: Jid, from: Jid): Promise<void>;
   /** IQ to a full JID whose resource is not online. */
   accountExists(username: string): Promise<boolean>;
@@ -111,7 +112,8 @@ export class StanzaRouter {
   /** Delivers to one resource on any node. False when that resource is not online. */
   deliverToResource(fullJid: string, stanza: Element): boolean {
     const local = this.deps.sessions.get(fullJid);
-    if (local) {
+    // A session that is ending takes nothing more: the message falls back as if it were gone.
+    if (local && !local.isEnded) {
       local.deliver(stanza);
       return true;
     }
@@ -168,7 +170,7 @@ export class StanzaRouter {
     // The resource left between lookup and delivery: apply the rules for an absent resource.
     if (stanza.name === 'message') {
       const to = parseJid(message.to);
-      void this.delivery?.message(stanza, parseJid(to.bare), parseJid(String(stanza.attrs.from)));
+      void this.delivery?.message(stanza, parseJid(to.bare), parseJid(String(stanza.attrs.from)), { redelivered: true });
     } else if (stanza.name === 'iq') {
       this.reject(stanza, new StanzaError('service-unavailable'));
     }

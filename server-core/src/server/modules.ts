@@ -1,10 +1,11 @@
 import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
 import type { CoreModuleDefinition } from '../plugins/core-module';
-import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, pushModule, discoModule, pingModule, versionModule, vcardModule, sessionModule } from '../services';
+import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, pushModule, discoModule, pingModule, versionModule, vcardModule, sessionModule, registerModule, hostMetaModule, streamManagementModule, csiModule } from '../services';
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
+import mamModule from '../im/mam/module';
 import rosterModule from '../im/roster/module';
 import presenceModule from '../im/presence/module';
 
@@ -18,6 +19,8 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   versionModule,
   vcardModule,
   sessionModule,
+  registerModule,
+  hostMetaModule,
   blockingModule,
   capsModule,
   pepModule,
@@ -27,10 +30,13 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   uploadModule,
   carbonsModule,
   offlineModule,
+  mamModule,
   pushModule,
   messagesModule,
   rosterModule,
   presenceModule,
+  streamManagementModule,
+  csiModule,
 ];
 
 /**
@@ -41,8 +47,8 @@ export function deliverThroughModules(ctx: CoreContext): void {
   const messages = ctx.services.ref('messages');
   const presence = ctx.services.ref('presence');
   ctx.router.setUserDelivery({
-    message: async (stanza, to, from) => {
-      if (messages.current) return messages.current.message(stanza, to, from);
+    message: async (stanza, to, from, options) => {
+      if (messages.current) return messages.current.message(stanza, to, from, options);
       if (stanza.attrs.type !== 'error') ctx.router.reject(stanza, new StanzaError('service-unavailable'));
     },
     presence: async (stanza, to, from) => presence.current?.inbound(stanza, to, from),

@@ -57,6 +57,6 @@ export class RevokedCredentialsSweep {
   }
 
   private end(session: ClientSession, reason: 'password-changed' | 'account-deleted'): void {
-    this.ctx.sessionEnding.endLocal({ ...revocation(session.username, this.ctx.domain, reason), jid: session.fullJid });
+    void this.ctx.sessionEnding.endLocal({ ...revocation(session.username, this.ctx.domain, reason), jid: session.fullJid });
   }
 }

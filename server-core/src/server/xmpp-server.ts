@@ -6,7 +6,7 @@ import type { Database } from '../storage';
 import type { Stores } from '../storage/stores';
 import { createCluster, type Cluster } from '../cluster';
 import { ensureCertificate } from '../transport/self-signed-certificate';
-import { listenTcp, listenDirectTls, listenWebSocket, HttpMounts, type Listener, type Connection, type BoundAddress } from '../transport';
+import { listenTcp, listenDirectTls, listenWebSocket, type Listener, type Connection, type BoundAddress } from '../transport';
 import { ClientStream, StreamError, StreamFeatures, addCoreStreamFeatures, type StreamHost } from '../stream';
 import { StanzaRouter, IqHandlers, InterceptorChain } from '../routing';
 import { LocalSessions, RouteTable, type ClientSession } from '../session';
@@ -26,6 +26,7 @@ import { ServiceRegistry } from '../core/service-registry';
 import { CachedRosterStore } from '../im/cached-roster-store';
 import { NodeLossHandler } from './node-loss';
 import { NodeLostHandlers } from '../cluster/node-lost-handlers';
+import { PublicRoutes } from '../http';
 import { startPluginRuntime } from './plugin-runtime';
 import type { SetupLink } from '../admin/console/setup-token';
 import { PluginHost } from '../plugins/plugin-host';
@@ -118,8 +119,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
     if (l.websocket) {
-      listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, ctx.http);
-      ctx.http.listening(listeners.websocket.address.port, l.websocket.tls);
+      listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, (req, res) => ctx.publicRoutes.handle(req, res));
+      ctx.publicRoutes.listening(listeners.websocket.address.port, l.websocket.tls);
     }
     // Plugins start once clients can connect, and stop first on shutdown.
     pluginRuntime = await startPluginRuntime(config, ctx, modules, logger);
@@ -145,6 +146,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // Stop accepting first; a listener finishes closing only once its connections are gone.
       const listenersClosed = Promise.all(Object.values(listeners).map((listener) => listener.close()));
       for (const stream of [...sweeper.all()]) stream.close(new StreamError('system-shutdown'));
+      // Sessions stream management keeps without a connection cannot be resumed on a node going down: they end now.
+      for (const session of [...ctx.sessions.all()]) if (session.isDetached) void session.end();
       await waitForSessionsToEnd(ctx.sessions, 2000);
       await listenersClosed;
       sweeper.dispose();
@@ -190,7 +193,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     sessionEnding: new SessionEnding(sessions, routes, cluster, logger),
     nodeLost: new NodeLostHandlers(logger.child({ component: 'node-loss' })),
     streamFeatures: new StreamFeatures(),
-    http: new HttpMounts(),
+    publicRoutes: new PublicRoutes(config.listeners.websocket ? config.listeners.websocket.path : undefined),
     limits: {
       offlineMessagesPerUser: config.limits.offlineMessagesPerUser,
       offlineBytesPerUser: config.limits.offlineBytesPerUser,

@@ -1,8 +1,9 @@
 /**
  * The server's own XEP services, each a core module: service discovery, ping, software
  * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
- * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion and the legacy
- * session IQ.
+ * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, the legacy
+ * session IQ, in-band registration (XEP-0077), host-meta (XEP-0156), stream management and
+ * client state indication.
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -19,3 +20,7 @@ export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';
 export { default as vcardModule } from './vcard/module';
 export { default as sessionModule } from './session/module';
+export { default as registerModule } from './register/module';
+export { default as hostMetaModule } from './host-meta/module';
+export { streamManagementModule } from './stream-management';
+export { csiModule } from './csi';

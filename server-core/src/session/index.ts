@@ -3,7 +3,9 @@
  * cluster-wide route table of every node's resources, binding, and ending sessions anywhere.
  */
 export { ClientSession } from './client-session';
-export type { SessionHost } from './client-session';
+export type { SessionHost, SessionContinuity } from './client-session';
+export { SessionOutput } from './session-output';
+export type { OutputStage, OutputStageHandle } from './session-output';
 export { LocalSessions } from './local-sessions';
 export { RouteTable, ROUTES_CACHE } from './route-table';
 export type { Route, ResourceRoute } from './route-table';

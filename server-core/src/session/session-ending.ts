@@ -40,21 +40,27 @@ export class SessionEnding {
     this.task.dispose();
   }
 
-  /** Ends matching sessions on this node; answers how many it ended. */
-  endLocal(request: EndSessionsRequest): number {
+  /**
+   * Ends matching sessions on this node; answers how many it ended. A replaced session has
+   * ended completely when this resolves (what it had not delivered is settled), so the new
+   * session of the same full JID starts after it.
+   */
+  async endLocal(request: EndSessionsRequest): Promise<number> {
     const targets = request.jid.includes('/') ? [this.sessions.get(request.jid)].filter((s) => s !== undefined) : this.sessions.ofUser(request.jid);
+    const ends: Array<Promise<void>> = [];
     for (const session of targets) {
       this.logger.info({ jid: session.fullJid, condition: request.condition }, 'ending session');
       if (request.replaced) this.sessions.remove(session);
       session.kick(new StreamError(request.condition, request.text));
-      if (request.replaced) session.closed();
+      if (request.replaced) ends.push(session.end());
     }
+    await Promise.all(ends);
     return targets.length;
   }
 
   /** Ends one resource wherever it is bound; undefined when it is not online. */
   async endResource(request: EndSessionsRequest, timeoutMs = 3000): Promise<{ node: string; ended: boolean } | undefined> {
-    if (this.endLocal(request) > 0) return { node: this.cluster.nodeId, ended: true };
+    if ((await this.endLocal(request)) > 0) return { node: this.cluster.nodeId, ended: true };
     const where = this.routes.get(request.jid);
     if (!where || where.node === this.cluster.nodeId) return undefined;
     const ended = await this.cluster.runOnNode(where.node, END_SESSIONS_TASK, request as unknown as JsonValue, { timeoutMs });

@@ -55,7 +55,7 @@ export class SessionManager implements SessionHost {
   async bind(stream: ClientStream, username: string, resource: string): Promise<ClientSession | StanzaError> {
     const jid = makeJid(username, this.ctx.domain, resource);
     const others = this.ctx.routes.resourcesOf(jid.bare).filter((r) => r.fullJid !== jid.full);
-    if (others.length >= this.ctx.limits.maxSessionsPerUser) {
+    if (others.length >= this.ctx.limits.maxSessionsPerUser && !(await this.makeRoomFor(jid))) {
       return new StanzaError('resource-constraint', `at most ${this.ctx.limits.maxSessionsPerUser} sessions per account`);
     }
     await this.replaceExisting(jid.full);
@@ -107,15 +107,17 @@ export class SessionManager implements SessionHost {
     if (session.isEnded) return;
     const verdict = this.ctx.interceptors.before(original, session, 'outgoing');
     if (verdict.kind === 'reject') return;
-    session.stream.send(verdict.stanza);
+    session.output.write(verdict.stanza);
     this.ctx.interceptors.after(verdict.stanza, session, 'outgoing');
   }
 
-  sessionClosed(session: ClientSession): void {
-    void this.end(session).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'failed to end session'));
+  sessionClosed(session: ClientSession): Promise<void> {
+    return this.end(session).catch((err) => this.ctx.logger.error({ err, jid: session.fullJid }, 'failed to end session'));
   }
 
   private async end(session: ClientSession): Promise<void> {
+    // Stream management settles what was never acknowledged while the route still leads here.
+    await session.continuity?.ending();
     await this.presence.current?.sessionEnded(session);
     await this.forget(session);
     this.ctx.events.emit('sessionDestroyed', session);
@@ -147,6 +149,20 @@ export class SessionManager implements SessionHost {
       return;
     }
     await this.ctx.router.route(stanza, sender, session);
+  }
+
+  /**
+   * A client that reconnects without resuming (a new random resource each time) must not lock
+   * itself out with the sessions stream management keeps for it: at the limit, the oldest
+   * detached session of the account on this node ends (its undelivered stanzas settled) to make room.
+   */
+  private async makeRoomFor(jid: Jid): Promise<boolean> {
+    const detached = this.ctx.sessions.ofUser(jid.bare).filter((s) => s.isDetached && s.fullJid !== jid.full);
+    if (detached.length === 0) return false;
+    const oldest = detached.reduce((a, b) => (b.createdAt < a.createdAt ? b : a));
+    this.ctx.logger.info({ jid: oldest.fullJid, for: jid.full }, 'ending a detached session to make room for a new one');
+    await oldest.end();
+    return true;
   }
 
   private async replaceExisting(fullJid: string): Promise<void> {

@@ -3,7 +3,7 @@ import { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Connection } from '../transport';
 import { NS, XmlStreamParser, StanzaError, errorReply, type XmlLimits } from '../xml';
-import { StreamError, streamErrorElement } from './stream-errors';
+import { StreamError, streamErrorElement, type StreamErrorCondition } from './stream-errors';
 import { tcpFraming, websocketFraming, type StreamFraming } from './stream-framing';
 import type { FeatureStream, StreamFeatures, StreamPhase } from './stream-features';
 
@@ -12,12 +12,23 @@ export interface ClientStreamOptions extends XmlLimits {
   maxPendingWriteBytes: number;
 }
 
+/**
+ * How a stream ended: the client closed it (`</stream:stream>`), the server closed it with a
+ * stream error (`condition`), or the connection was lost without either (a dropped TCP
+ * connection, a client that stopped reading). Stream management keeps a session after a loss.
+ */
+export type StreamEndCause = { kind: 'client-closed' } | { kind: 'server-closed'; condition: StreamErrorCondition | undefined } | { kind: 'lost' };
+
 /** What a bound stream hands its stanzas to. */
 export interface BoundSession {
   /** Stanzas of one stream are handled one after the other: the next waits for this promise. */
   handle(stanza: Element): Promise<void> | void;
-  /** The connection is gone (closed by either side). */
-  closed(): void;
+  /** The connection of `stream` is gone (closed by either side, or lost). */
+  closed(cause: StreamEndCause, stream: ClientStream): void;
+  /** A new stream resumed this session (XEP-0198); stanzas for the client go to it from now on. */
+  reattach(stream: ClientStream): void;
+  /** Writes a stanza a stream feature sends once bound, through the session's output stages (so stream management counts it). */
+  sendFromFeature(stanza: Element): void;
 }
 
 /** What the stream layer needs from the server. */
@@ -58,6 +69,8 @@ export class ClientStream {
   private session: BoundSession | undefined;
   private busy: Promise<void> = Promise.resolve();
   private connectionGone = false;
+  /** Set when this side ends the stream; a connection that closes without it was lost. */
+  private endCause: StreamEndCause | undefined;
   /** Whether our header of the current stream (it restarts after TLS and SASL) went out. */
   private headerSent = false;
   readonly openedAt = Date.now();
@@ -74,7 +87,7 @@ export class ClientStream {
     this.parser.on('streamStart', (attrs) => this.onStreamStart(attrs));
     this.parser.on('stanza', (el) => this.enqueue(el));
     // The client's close comes after what it sent before it: those stanzas are handled first.
-    this.parser.on('streamEnd', () => this.afterQueued(() => this.close()));
+    this.parser.on('streamEnd', () => this.afterQueued(() => this.closeByClient()));
     this.parser.on('fault', (condition, text) => this.fail(new StreamError(condition, text)));
     connection.on('data', (text) => {
       this.lastReceivedAt = Date.now();
@@ -117,9 +130,18 @@ export class ClientStream {
     if (this.connection.framing === 'stream') this.write(' ');
   }
 
+  /**
+   * Resolves once every element received so far was handled (the chain of handlers is idle),
+   * so stream management reports an exact count when another stream resumes the session.
+   */
+  settled(): Promise<void> {
+    return this.busy;
+  }
+
   /** Ends the stream, with a stream error when given. */
   close(error?: StreamError): void {
     if (this.phase === 'closed') return;
+    this.endCause ??= { kind: 'server-closed', condition: error?.condition };
     if (error) {
       if (!this.headerSent) this.writeHeader();
       this.write(this.framing.features(streamErrorElement(error)));
@@ -134,11 +156,17 @@ export class ClientStream {
     this.close(error);
   }
 
+  private closeByClient(): void {
+    this.endCause ??= { kind: 'client-closed' };
+    this.close();
+  }
+
   private write(text: string): void {
     this.lastSentAt = Date.now();
     this.connection.write(text);
     if (this.connection.pendingWriteBytes > this.host.options.maxPendingWriteBytes) {
       this.host.logger.warn({ stream: this.id }, 'client not reading; disconnecting');
+      this.endCause ??= { kind: 'lost' };
       this.phase = 'closed';
       this.connection.destroy();
     }
@@ -196,8 +224,11 @@ export class ClientStream {
       get username() {
         return stream.username;
       },
+      get session() {
+        return stream.session;
+      },
       write: (element) => this.sendElement(element),
-      send: (stanza) => this.send(stanza),
+      send: (stanza) => (this.phase === 'bound' && this.session ? this.session.sendFromFeature(stanza) : this.send(stanza)),
       fail: (error) => this.fail(error),
       local: <T>(owner: object, create: () => T): T => {
         if (!this.locals.has(owner)) this.locals.set(owner, create());
@@ -206,6 +237,7 @@ export class ClientStream {
       proceedWithTls: () => this.startTls(),
       authenticated: (username) => this.authenticated(username),
       bindResource: (resource) => this.bindResource(resource),
+      resume: (session) => this.resume(session),
     };
   }
 
@@ -221,7 +253,7 @@ export class ClientStream {
     if (this.phase === 'closed') return;
     if (this.connection.framing === 'frames') {
       if (el.name === 'open') return this.onStreamStart(el.attrs as Record<string, string>);
-      if (el.name === 'close') return this.close();
+      if (el.name === 'close') return this.closeByClient();
     }
     if (this.phase === 'bound') return this.onStanza(el);
     if (this.phase === 'header') return this.fail(new StreamError('not-well-formed', 'the stream has not been opened'));
@@ -277,17 +309,25 @@ export class ClientStream {
     return undefined;
   }
 
+  /** XEP-0198 resumption: this authenticated stream takes over an existing session instead of binding a new one. */
+  private resume(session: BoundSession): void {
+    this.session = session;
+    this.phase = 'bound';
+    session.reattach(this);
+  }
+
   /**
    * The connection is gone, but the stanzas it delivered before are still handled, in order
-   * (a message sent just before the client hung up is not lost); then the session ends. What the
-   * server itself refused by closing the stream (phase already closed) is dropped.
+   * (a message sent just before the client hung up is not lost, and stream management counts
+   * it); then the session hears how the stream ended. What the server itself refused by closing
+   * the stream (phase already closed) is dropped.
    */
   private onConnectionClosed(): void {
     if (this.connectionGone) return;
     this.connectionGone = true;
     this.afterQueued(() => {
       this.phase = 'closed';
-      this.session?.closed();
+      this.session?.closed(this.endCause ?? { kind: 'lost' }, this);
       this.host.streamClosed(this);
     });
   }

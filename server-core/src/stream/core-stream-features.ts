@@ -1,7 +1,8 @@
 /**
  * The core's own stream features, expressed through the same registry modules and plugins
  * use: STARTTLS, SASL and resource binding (RFC 6120), the session and roster features clients
- * look for (RFC 3921 session, roster versioning, pre-approval), and client state indication.
+ * look for (RFC 3921 session, roster versioning, pre-approval). Stream management and client
+ * state indication are core modules (services/stream-management, services/csi) adding theirs.
  */
 import { randomBytes } from 'node:crypto';
 import { Element } from 'ltx';
@@ -102,18 +103,8 @@ const session: StreamFeature = {
 const rosterVersioning: StreamFeature = { name: 'roster-versioning', offeredIn: 'post-auth', advertise: () => new Element('ver', { xmlns: NS.ROSTER_VER }) };
 const preApproval: StreamFeature = { name: 'pre-approval', offeredIn: 'post-auth', advertise: () => new Element('sub', { xmlns: NS.PRE_APPROVAL }) };
 
-/** XEP-0352 is not offered, yet clients send `<active/>` / `<inactive/>` unasked; it is only a hint, so it is ignored. */
-function clientStateIndication(logger: Logger): StreamFeature {
-  return {
-    name: 'csi',
-    handledIn: 'bound',
-    handles: (element) => element.attrs.xmlns === NS.CSI && (element.name === 'active' || element.name === 'inactive'),
-    handle: (element, stream) => logger.debug({ stream: stream.id, state: element.name }, 'client state indication ignored'),
-  };
-}
-
 /** Adds the core's features, in the order clients see them advertised; returns the undo. */
 export function addCoreStreamFeatures(features: StreamFeatures, options: CoreStreamFeatureOptions): () => void {
-  const undos = [starttls(options.requireTls), sasl(options), bind, session, rosterVersioning, preApproval, clientStateIndication(options.logger)].map((feature) => features.add(feature));
+  const undos = [starttls(options.requireTls), sasl(options), bind, session, rosterVersioning, preApproval].map((feature) => features.add(feature));
   return () => undos.reverse().forEach((undo) => undo());
 }

@@ -7,6 +7,7 @@
 import type { Element } from 'ltx';
 import type { StanzaError } from '../xml';
 import type { StreamError } from './stream-errors';
+import type { BoundSession } from './client-stream';
 
 /**
  * Where a stream is: `pre-auth` (before SASL succeeded; before and after TLS, see `secure`),
@@ -26,9 +27,14 @@ export interface FeatureStream {
   readonly remoteAddress: string;
   /** The authenticated user (local part), from `post-auth` on. */
   readonly username: string | undefined;
+  /** The session bound (or resumed) on this stream, from `bound` on. */
+  readonly session: BoundSession | undefined;
   /** Writes an element as it is (nonzas, negotiation answers). */
   write(element: Element): void;
-  /** Writes a stanza, qualified with jabber:client so WebSocket frames stand alone. */
+  /**
+   * Writes a stanza, qualified with jabber:client so WebSocket frames stand alone. Once bound it
+   * goes through the session's output stages, so stream management counts it.
+   */
   send(stanza: Element): void;
   /** Ends the stream with a stream error. */
   fail(error: StreamError): void;
@@ -39,6 +45,8 @@ export interface FeatureStream {
   authenticated(username: string): void;
   /** Creates the session for `resource`; an error the client is told, or undefined once bound. */
   bindResource(resource: string): Promise<StanzaError | undefined>;
+  /** Attaches an existing session to this authenticated stream instead of binding (XEP-0198 resumption). */
+  resume(session: BoundSession): void;
 }
 
 export interface StreamFeature {

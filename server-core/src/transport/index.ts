@@ -1,4 +1,3 @@
 export type { Connection, ConnectionEvents } from './connection';
 export { listenTcp, listenDirectTls, listenWebSocket } from './listeners';
 export type { Listener, BoundAddress, ConnectionHandler } from './listeners';
-export { HttpMounts, type HttpRequestHandler } from './http-mounts';

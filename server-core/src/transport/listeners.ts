@@ -5,7 +5,6 @@ import { WebSocketServer } from 'ws';
 import { SocketConnection } from './socket-connection';
 import { WebSocketConnection } from './websocket-connection';
 import type { Connection } from './connection';
-import type { HttpMounts } from './http-mounts';
 
 export interface BoundAddress {
   host: string;
@@ -52,10 +51,18 @@ export async function listenDirectTls(host: string, port: number, credentials: {
   return { address, close: () => closeServer(server) };
 }
 
-/** XMPP over WebSocket (RFC 7395) at `path`, subprotocol `xmpp`; plain requests go to the modules' HTTP mounts. */
-export async function listenWebSocket(host: string, port: number, path: string, maxMessageBytes: number, onConnection: ConnectionHandler, mounts?: HttpMounts): Promise<Listener> {
+/** XMPP over WebSocket (RFC 7395) at `path`, subprotocol `xmpp`. */
+export async function listenWebSocket(
+  host: string,
+  port: number,
+  path: string,
+  maxMessageBytes: number,
+  onConnection: ConnectionHandler,
+  /** Plain HTTP requests the listener also answers (host-meta); true when it did. */
+  onRequest: (req: http.IncomingMessage, res: http.ServerResponse) => boolean = () => false,
+): Promise<Listener> {
   const server = http.createServer((req, res) => {
-    if (mounts?.handle(req, res)) return;
+    if (onRequest(req, res)) return;
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end('XMPP over WebSocket: connect with the "xmpp" subprotocol\n');
   });

@@ -27,4 +27,10 @@ export const NS = {
   OFFLINE: 'msgoffline',
   HINTS: 'urn:xmpp:hints',
   CSI: 'urn:xmpp:csi:0',
+  MAM: 'urn:xmpp:mam:2',
+  MAM_EXTENDED: 'urn:xmpp:mam:2#extended',
+  STANZA_ID: 'urn:xmpp:sid:0',
+  RSM: 'http://jabber.org/protocol/rsm',
+  REGISTER: 'jabber:iq:register',
+  REGISTER_FEATURE: 'http://jabber.org/features/iq-register',
 } as const;

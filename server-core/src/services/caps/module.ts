@@ -10,6 +10,7 @@ import { LocalEntityCaps } from './entity-caps';
 import { KnownCaps } from './known-caps';
 import type { EntityCaps } from '../../core/caps-api';
 import { PRESENCE_CACHE } from '../../im/presence-cache';
+import { serverCapsElement } from './server-caps';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
@@ -35,5 +36,9 @@ export default defineCoreModule({
     ctx.provide('caps', caps);
     ctx.events.on('presenceChanged', (session, presence) => caps.presenceChanged(session, presence));
     ctx.events.on('sessionDestroyed', (session) => caps.sessionEnded(session));
+    // The server's own capabilities, before and after login, so a client knows them without asking.
+    for (const offeredIn of ['pre-auth', 'post-auth'] as const) {
+      ctx.streamFeatures.add({ name: `server-caps-${offeredIn}`, offeredIn, advertise: () => serverCapsElement(core.disco) });
+    }
   },
 });

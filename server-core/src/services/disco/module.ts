@@ -4,6 +4,7 @@ import type { IqRequest } from '../../routing';
 import type { CoreContext } from '../../core/core-context';
 import { defineCoreModule } from '../../plugins/core-module';
 import { PEP_FEATURES, PEP_IDENTITY } from '../pep';
+import { SERVER_CAPS_NODE, serverCapsVer } from '../caps';
 
 /**
  * XEP-0030 service discovery. The server answers from `ctx.disco` (identities, features and
@@ -19,8 +20,12 @@ export default defineCoreModule({
     const ctx = module.core;
     const pep = module.useOptional('pep');
     const serverInfo = ({ iq, payload }: IqRequest): Element => {
-      expectGetWithoutNode(iq, payload);
-      const query = new Element('query', { xmlns: NS.DISCO_INFO });
+      // XEP-0115 6.2: the node of the server's own caps answers as the server does.
+      const capsNode = `${SERVER_CAPS_NODE}#${serverCapsVer(ctx.disco)}`;
+      const asked = payload.attrs.node === capsNode ? capsNode : undefined;
+      if (asked === undefined) expectGetWithoutNode(iq, payload);
+      else if (iq.attrs.type !== 'get') throw new StanzaError('bad-request', 'service discovery requests are IQ gets');
+      const query = new Element('query', { xmlns: NS.DISCO_INFO, ...(asked ? { node: asked } : {}) });
       for (const identity of ctx.disco.identities) query.c('identity', { ...identity });
       for (const feature of [...ctx.disco.features].sort()) query.c('feature', { var: feature });
       return query;

@@ -50,7 +50,7 @@ export default defineCoreModule<UploadConfig>({
 
     // Files are served on the WebSocket listener, so a node needs no port of its own for them.
     ctx.onStop(
-      ctx.core.http.mount(
+      ctx.core.publicRoutes.mount(
         '/upload/',
         uploadRequestHandler({
           store,
@@ -66,7 +66,7 @@ export default defineCoreModule<UploadConfig>({
       ),
     );
     const baseUrl = (): string | undefined => {
-      const bound = ctx.core.http.address;
+      const bound = ctx.core.publicRoutes.address;
       return config().publicUrl ?? (bound ? `${bound.secure ? 'https' : 'http'}://${ctx.domain}:${bound.port}` : undefined);
     };
 
