@@ -1,14 +1,17 @@
 /**
  * XEP-0357 Push Notifications: an account registers app servers (enable/disable), and each
  * message with a body that is stored for the account because none of its sessions is
- * available is announced to them with a urn:xmpp:push:summary notification. A message a
- * session takes is never announced. Runs on whichever node stores the message, so it needs no
+ * available, or that reaches a session detached by XEP-0198 or inactive by XEP-0352 while none
+ * is active, is announced to them with a urn:xmpp:push:summary notification. A message an
+ * active session takes is never announced. Runs on whichever node stores the message, so it needs no
  * coordination in a cluster.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { defineCoreModule } from '../../plugins/core-module';
 import { parseJid } from '../../xml';
+import type { Element } from 'ltx';
+import { IdleSessions } from './idle-sessions';
 import { pushIqHandler } from './push-iq';
 import { PUSH_MIGRATIONS } from './push-migrations';
 import { PUSH_NS, notificationIq } from './push-notification';
@@ -31,6 +34,8 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
   migrations: PUSH_MIGRATIONS,
   // Notifications follow offline storage: the offline module cannot stop under this one.
   depends: ['offline'],
+  // Inactive sessions (XEP-0352) are notified for while the csi module runs.
+  optional: ['csi'],
   start(ctx) {
     const store = new PushStore(ctx.db);
     const offline = ctx.use('offline');
@@ -41,27 +46,38 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
     // Also on the server's own disco#info, where some clients look for it.
     ctx.disco.addFeature(PUSH_NS);
 
+    /** Tells every app server the account registered; `count` is what message-count says. */
+    const notify = async (username: string, message: Element, count: () => Promise<number>) => {
+      const registrations = await store.of(username);
+      if (registrations.length === 0) return;
+      const { includeSender, includeBody } = ctx.config.value;
+      const owner = `${username}@${ctx.domain}`;
+      const sender = message.attrs.from ? parseJid(String(message.attrs.from)).bare : undefined;
+      const summary = {
+        messageCount: await count(),
+        ...(includeSender && sender ? { sender } : {}),
+        ...(includeBody ? { body: message.getChildText('body') ?? '' } : {}),
+      };
+      for (const registration of registrations) {
+        const iq = notificationIq(owner, registration, summary, `push-${crypto.randomBytes(6).toString('hex')}`);
+        await ctx.core.router.route(iq, parseJid(owner));
+        sent.inc();
+        ctx.logger.debug({ user: owner, appServer: registration.jid }, 'push notification sent');
+      }
+    };
+    const failed = (username: string) => (err: unknown) => ctx.logger.error({ err, user: username }, 'push notification failed');
+
+    // Receipts, chat states and the like wake nobody: only messages with a body.
     ctx.onStop(
-      offline.onStored(async (username, message) => {
-        const body = message.getChildText('body');
-        if (body === null) return; // receipts, chat states and the like wake nobody
-        const registrations = await store.of(username);
-        if (registrations.length === 0) return;
-        const { includeSender, includeBody } = ctx.config.value;
-        const owner = `${username}@${ctx.domain}`;
-        const sender = message.attrs.from ? parseJid(String(message.attrs.from)).bare : undefined;
-        const summary = {
-          messageCount: await ctx.core.stores.offline.count(username),
-          ...(includeSender && sender ? { sender } : {}),
-          ...(includeBody ? { body } : {}),
-        };
-        for (const registration of registrations) {
-          const iq = notificationIq(owner, registration, summary, `push-${crypto.randomBytes(6).toString('hex')}`);
-          await ctx.core.router.route(iq, parseJid(owner));
-          sent.inc();
-          ctx.logger.debug({ user: owner, appServer: registration.jid }, 'push notification sent');
-        }
+      offline.onStored((username, message) => {
+        if (message.getChildText('body') === null) return;
+        return notify(username, message, () => ctx.core.stores.offline.count(username));
       }),
+    );
+    ctx.onStop(
+      new IdleSessions(ctx.core, ctx.useOptional('csi'), (username, message, count) => {
+        notify(username, message, async () => count).catch(failed(username));
+      }).install(),
     );
   },
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { eventually } from '../../../testing';
-import { startWorld, chat, iqFailure, xml, type World, type TestClient } from '../../../testing/world';
+import { startWorld, chat, iqFailure, roundTrip, xml, type World, type TestClient } from '../../../testing/world';
 
 const PUSH = 'urn:xmpp:push:0';
 const RECORDED = 'urn:test:push-recorder';
@@ -51,7 +51,7 @@ describe('Push Notifications (XEP-0357)', () => {
   let bob: TestClient;
 
   beforeAll(async () => {
-    world = await startWorld(['alice', 'bob', 'observer'], {
+    world = await startWorld(['alice', 'bob', 'carol', 'dave', 'observer'], {
       plugins: [{ name: 'push-recorder', path: RECORDER, config: { observer: 'observer@localhost/log' } }],
       modules: { push: { config: { includeBody: true } } },
     });
@@ -122,5 +122,43 @@ describe('Push Notifications (XEP-0357)', () => {
     await bob.send(chat('alice@localhost', 'push is back'));
     await eventually('the notification after enable', () => notifications(observer).some((n) => n.fields['last-message-body'] === 'push is back'));
     expect(notifications(observer).map((n) => n.fields['last-message-body'])).toEqual(['push is back']);
+  });
+
+  it('announces a message to a session whose client is inactive (XEP-0352), not after it is active again', async () => {
+    observer.received.length = 0;
+    const carol = await world.online('carol', 'phone');
+    await carol.iq(enable('carol-node', 'c'));
+    const state = async (name: 'active' | 'inactive') => {
+      await carol.raw.send(xml(name, { xmlns: 'urn:xmpp:csi:0' }));
+      await roundTrip(carol, world.domain);
+    };
+    await state('inactive');
+    await bob.send(chat('carol@localhost', 'while inactive'));
+    await carol.waitFor((s) => s.is('message') && s.getChildText('body') === 'while inactive');
+    await eventually('the notification for the inactive session', () => notifications(observer).length === 1);
+    await state('active');
+    await bob.send(chat('carol@localhost', 'while active'));
+    await carol.waitFor((s) => s.is('message') && s.getChildText('body') === 'while active');
+    await state('inactive');
+    await bob.send(chat('carol@localhost', 'inactive again'));
+    await eventually('the notification after the client went inactive again', () => notifications(observer).length === 2);
+    expect(notifications(observer).map((n) => [n.node, n.fields['message-count'], n.fields['last-message-body']])).toEqual([
+      ['carol-node', '1', 'while inactive'],
+      ['carol-node', '1', 'inactive again'],
+    ]);
+  });
+
+  it('announces a message to a session detached by stream management (XEP-0198)', async () => {
+    observer.received.length = 0;
+    const dave = await world.online('dave', 'phone');
+    await dave.iq(enable('dave-node', 'd'));
+    // The connection drops without a stream end and the client does not come back: the session waits to be resumed.
+    dave.raw.reconnect.stop();
+    // After STARTTLS the connection's socket wraps the TLS socket; destroying that one drops the TCP connection.
+    (dave.raw.socket as unknown as { socket: { destroy(): void } }).socket.destroy();
+    await eventually('dave detached', () => world.server.server.context.sessions.get('dave@localhost/phone')?.isDetached === true);
+    await bob.send(chat('dave@localhost', 'while detached'));
+    await eventually('the notification for the detached session', () => notifications(observer).length === 1);
+    expect(notifications(observer)[0]).toMatchObject({ node: 'dave-node', fields: { 'message-count': '1', 'last-message-body': 'while detached' } });
   });
 });
