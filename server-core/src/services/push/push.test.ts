@@ -155,7 +155,7 @@ describe('Push Notifications (XEP-0357)', () => {
     // The connection drops without a stream end and the client does not come back: the session waits to be resumed.
     dave.raw.reconnect.stop();
     // After STARTTLS the connection's socket wraps the TLS socket; destroying that one drops the TCP connection.
-    (dave.raw.socket as unknown as { socket: { destroy(): void } }).socket.destroy();
+    (dave.raw as unknown as { socket: { socket: { destroy(): void } } }).socket.socket.destroy();
     await eventually('dave detached', () => world.server.server.context.sessions.get('dave@localhost/phone')?.isDetached === true);
     await bob.send(chat('dave@localhost', 'while detached'));
     await eventually('the notification for the detached session', () => notifications(observer).length === 1);
