@@ -23,14 +23,14 @@ const OFFLINE_BATCH = { maxMessages: 50, maxBytes: 512 * 1024 };
  * next login; a crash between writing a batch and removing it delivers that batch again, so
  * a client may see a message twice but never loses one.
  */
-/** Told of each message stored for `username` (its bare JID's local part), after it was written. */
-export type OfflineStoredListener = (username: string, message: Element) => unknown;
-
 export class OfflineMessages {
   private readonly deliveries = new OwnerLocks();
-  private readonly storedListeners = new Set<OfflineStoredListener>();
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    /** Told of each message once it is stored (XEP-0357 push notifications). */
+    private readonly stored: (username: string, message: Element) => void = () => undefined,
+  ) {}
 
   /** Chat states, receipts and the like are worthless later; only readable content is kept unless asked (XEP-0334). */
   static isStorable(message: Element): boolean {
@@ -44,26 +44,11 @@ export class OfflineMessages {
     const quota = { messages: limits.offlineMessagesPerUser, bytes: limits.offlineBytesPerUser };
     const outcome = await this.ctx.stores.offline.push(username, message.toString(), quota);
     if (outcome.stored) {
-      this.tellStored(username, message);
+      this.stored(username, message);
       return undefined;
     }
     const key = outcome.full === 'messages' ? 'offlineMessagesPerUser' : 'offlineBytesPerUser';
     return limitError('service-unavailable', 'the recipient is offline and their offline message store is full', limits, key);
-  }
-
-  /** Hears of every message stored from now on (XEP-0357 push notifications); returns the undo. */
-  onStored(listener: OfflineStoredListener): () => void {
-    this.storedListeners.add(listener);
-    return () => this.storedListeners.delete(listener);
-  }
-
-  /** Listeners run after the store, isolated: one that fails is logged, and the sender never waits on them. */
-  private tellStored(username: string, message: Element): void {
-    for (const listener of this.storedListeners) {
-      void Promise.resolve()
-        .then(() => listener(username, message))
-        .catch((err: unknown) => this.ctx.logger.error({ err, user: username }, 'an offline-storage listener failed'));
-    }
   }
 
   /** Hands the user's stored messages to the session, oldest first, batch by batch. */

@@ -40,7 +40,11 @@ describe('core services', () => {
     try {
       const result = await alice.iq(xml('iq', { type: 'get', to: world.domain }, xml('query', { xmlns: DISCO_ITEMS })));
       const items = result.getChild('query', DISCO_ITEMS)!.getChildren('item').map((i) => [i.attrs.jid, i.attrs.name]);
-      expect(items).toEqual([[`echo.${world.domain}`, 'Echo']]);
+      // The upload module's service is a component of its own; the pushed item comes after it.
+      expect(items).toEqual([
+        [`upload.${world.domain}`, 'HTTP File Upload'],
+        [`echo.${world.domain}`, 'Echo'],
+      ]);
     } finally {
       ctx.disco.items.pop();
     }

@@ -4,8 +4,8 @@ import type { OfflineStore } from '../message-module';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {
-    /** XEP-0160 storage for absent users, and who hears of each stored message. */
-    offline: OfflineStore & Pick<OfflineMessages, 'onStored'>;
+    /** XEP-0160 storage for absent users. */
+    offline: OfflineStore;
   }
 }
 
@@ -19,8 +19,11 @@ export default defineCoreModule({
   name: 'offline',
   description: 'XEP-0160 offline message storage',
   provides: ['offline'],
+  // XEP-0357: the push module, while it runs, hears of each stored message.
+  optional: ['push'],
   start(ctx) {
-    const offline = new OfflineMessages(ctx.core);
+    const push = ctx.useOptional('push');
+    const offline = new OfflineMessages(ctx.core, (username, message) => push.current?.messageStored(username, message));
     ctx.provide('offline', offline);
     ctx.events.on('sessionAvailable', (session) => {
       offline.flushTo(session).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not deliver offline messages'));

@@ -16,6 +16,14 @@ import { pushIqHandler } from './push-iq';
 import { PUSH_MIGRATIONS } from './push-migrations';
 import { PUSH_NS, notificationIq } from './push-notification';
 import { PushStore } from './push-store';
+import type { PushNotifier } from '../../core/push-api';
+
+declare module '../../core/service-registry' {
+  interface ServiceMap {
+    /** XEP-0357: told of messages stored for absent accounts. */
+    push: PushNotifier;
+  }
+}
 
 const configSchema = z
   .object({
@@ -32,13 +40,11 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
   description: 'XEP-0357 Push Notifications',
   configSchema,
   migrations: PUSH_MIGRATIONS,
-  // Notifications follow offline storage: the offline module cannot stop under this one.
-  depends: ['offline'],
-  // Inactive sessions (XEP-0352) are notified for while the csi module runs.
+  // The offline module tells of each message it stores; inactive sessions (XEP-0352) are notified for while the csi module runs.
+  provides: ['push'],
   optional: ['csi'],
   start(ctx) {
     const store = new PushStore(ctx.db);
-    const offline = ctx.use('offline');
     const sent = ctx.metrics.counter({ name: 'aim_push_notifications_total', help: 'XEP-0357 notifications sent to app servers' });
     ctx.iq.register('account', PUSH_NS, pushIqHandler(store, { maxRegistrationsPerUser: () => ctx.config.value.maxRegistrationsPerUser }));
     ctx.core.disco.accountFeatures.add(PUSH_NS);
@@ -67,13 +73,13 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
     };
     const failed = (username: string) => (err: unknown) => ctx.logger.error({ err, user: username }, 'push notification failed');
 
-    // Receipts, chat states and the like wake nobody: only messages with a body.
-    ctx.onStop(
-      offline.onStored((username, message) => {
+    ctx.provide('push', {
+      messageStored(username, message) {
+        // Receipts, chat states and the like wake nobody: only messages with a body.
         if (message.getChildText('body') === null) return;
-        return notify(username, message, () => ctx.core.stores.offline.count(username));
-      }),
-    );
+        notify(username, message, () => ctx.core.stores.offline.count(username)).catch(failed(username));
+      },
+    });
     ctx.onStop(
       new IdleSessions(ctx.core, ctx.useOptional('csi'), (username, message, count) => {
         notify(username, message, async () => count).catch(failed(username));
