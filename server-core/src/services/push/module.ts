@@ -28,10 +28,10 @@ declare module '../../core/service-registry' {
 const configSchema = z
   .object({
     /** Send the message's sender (bare JID) in last-message-sender. */
-    includeSender: z.boolean().default(true),
+    includeSender: z.boolean().default(true).describe('Send the sender (bare JID) to app servers'),
     /** Send the message's text in last-message-body: the app server and the phone vendor's push service then read it. */
-    includeBody: z.boolean().default(false),
-    maxRegistrationsPerUser: z.number().int().min(1).max(100).default(10),
+    includeBody: z.boolean().default(false).describe('Send the message text to app servers (and the push services behind them)'),
+    maxRegistrationsPerUser: z.number().int().min(1).max(100).default(10).describe('App server registrations per account'),
   })
   .strict();
 
