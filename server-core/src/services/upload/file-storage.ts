@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -27,8 +28,9 @@ export class LocalDiskStorage implements FileStorage {
   async write(key: string, body: Readable): Promise<void> {
     const target = this.file(key);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    // Written aside and renamed: a reader on any node sees the whole file or none.
-    const partial = `${target}.${process.pid}.part`;
+    // Written aside and renamed: a reader on any node sees the whole file or none. The partial
+    // name is random, since nodes sharing the folder may have the same process id.
+    const partial = `${target}.${crypto.randomBytes(6).toString('hex')}.part`;
     try {
       await pipeline(body, fs.createWriteStream(partial, { flags: 'wx', mode: 0o640 }));
       await fs.promises.rename(partial, target);
