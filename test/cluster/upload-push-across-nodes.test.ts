@@ -1,12 +1,15 @@
 /**
  * XEP-0363 and XEP-0357 in a cluster of server processes sharing Redis, PostgreSQL and the
  * upload folder: a file uploaded through node a is served by node b and counts against the
- * same quota there; push registered on node a announces a message stored by node b.
+ * same quota there; only the senior removes expired files; push registered on node a announces
+ * a message stored by node b.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openStorage } from '../../server-core/src/storage';
 import { eventually } from '../../server-core/testing';
+import { TEST_POSTGRES_URL } from '../../server-core/testing/databases';
 import { iqFailure } from '../../server-core/testing/world';
 import { TestCluster } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
@@ -34,6 +37,7 @@ describe('upload and push across cluster nodes', () => {
     },
   });
   const clients: TestClient[] = [];
+  let uploaded = '';
   afterAll(async () => {
     await stopAll(clients);
     await cluster.stop();
@@ -54,6 +58,7 @@ describe('upload and push across cluster nodes', () => {
     const baseOfB = new URL((await slot(bob, 'probe.txt', 1, 'text/plain')).get).origin;
     expect(baseOfB).not.toBe(new URL(onA.get).origin);
     const fromB = await fetch(`${baseOfB}${new URL(onA.get).pathname}`);
+    uploaded = onA.get;
     expect(fromB.status).toBe(200);
     expect(fromB.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await fromB.arrayBuffer()).equals(body)).toBe(true);
@@ -85,5 +90,23 @@ describe('upload and push across cluster nodes', () => {
     expect(value('message-count')).toBe('1');
     expect(value('last-message-sender')).toBe('bob@localhost');
     expect(value('last-message-body')).toBeUndefined();
+  });
+
+  it('removes an expired file once, on the senior node', async () => {
+    const id = /\/upload\/([0-9a-f]{32})\//.exec(uploaded)![1];
+    const file = path.join(shared, id.slice(0, 2), id);
+    expect(fs.existsSync(file)).toBe(true);
+    const { db } = await openStorage({ kind: 'postgres', url: TEST_POSTGRES_URL, schema: cluster.schema, poolSize: 1 }, { scramIterations: 1024 });
+    try {
+      await db.run('UPDATE upload_files SET expires_at = ? WHERE id = ?', [Date.now() - 1, id]);
+      await eventually('the expired file is gone from the folder and the table', async () => !fs.existsSync(file) && !(await db.get('SELECT id FROM upload_files WHERE id = ?', [id])), 10000);
+    } finally {
+      await db.close();
+    }
+    expect((await fetch(uploaded)).status).toBe(404);
+    const removedBy = cluster.nodes.filter((node) => node.logs.some((line) => line.msg === 'expired uploads removed')).map((node) => node.id);
+    const seniors = cluster.nodes.filter((node) => [...node.logs].reverse().find((l) => l.event === 'markedSenior' || l.event === 'lostSeniority')?.event === 'markedSenior').map((node) => node.id);
+    expect(seniors).toHaveLength(1);
+    expect(removedBy).toEqual(seniors);
   });
 });
