@@ -5,8 +5,6 @@
  * the device list, and carol, a stranger, fetches both. This is the flow that failed while PEP refused every access_model but presence.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Element } from 'ltx';
 import { eventually } from '../../server-core/testing';
@@ -14,6 +12,7 @@ import { capsSettled } from '../../server-core/testing/world';
 import { getItems, itemsOf } from '../../server-core/testing/pep-steps';
 import { chatClientCaps } from '../support/client-caps';
 import { launchBrowser, type ConsoleBrowser } from '../console/console-world';
+import { serveOnLoopback, type LoopbackSite } from '../support/loopback-http';
 import { startTestServer, type TestServer } from '../support/server-harness';
 import { connectClient, xml, type TestClient } from '../support/xmpp-client';
 
@@ -43,8 +42,8 @@ function page(websocketUrl: string): string {
 }
 
 /** Serves the page and converse's dist folder on a free loopback port. */
-async function serveConverse(websocketUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
+function serveConverse(websocketUrl: string): Promise<LoopbackSite> {
+  return serveOnLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(page(websocketUrl));
@@ -58,16 +57,13 @@ async function serveConverse(websocketUrl: string): Promise<{ url: string; close
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 
 describe('converse.js initialises OMEMO against the server', () => {
   let server: TestServer;
   let browser: ConsoleBrowser;
-  let site: { url: string; close(): Promise<void> };
+  let site: LoopbackSite;
   let bob: TestClient;
   let carol: TestClient;
   const browserLog: string[] = [];

@@ -46,6 +46,8 @@ export interface DiscoInfoProvider {
 export interface CoreContext {
   readonly domain: string;
   readonly nodeId: string;
+  /** The node's data folder (absolute), where modules keep files of their own (uploads, ...). */
+  readonly dataDir: string;
   readonly logger: Logger;
   readonly stores: Stores;
   readonly cluster: Cluster;
@@ -67,7 +69,7 @@ export interface CoreContext {
   readonly nodeLost: NodeLostHandlers;
   /** What client streams offer and answer besides stanzas (STARTTLS, SASL, bind, and what modules add). */
   readonly streamFeatures: StreamFeatures;
-  /** GET routes on the public (WebSocket) HTTP listener, e.g. host-meta. */
+  /** Routes on the public (WebSocket) HTTP listener: exact GET paths (host-meta) and path prefixes a module serves itself (XEP-0363 uploads). */
   readonly publicRoutes: PublicRoutes;
   /** Publishes a session's availability and priority to the cluster route table. */
   updateRoute(session: ClientSession): Promise<void>;

@@ -26,7 +26,11 @@ const OFFLINE_BATCH = { maxMessages: 50, maxBytes: 512 * 1024 };
 export class OfflineMessages {
   private readonly deliveries = new OwnerLocks();
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(
+    private readonly ctx: CoreContext,
+    /** Told of each message once it is stored (XEP-0357 push notifications). */
+    private readonly stored: (username: string, message: Element) => void = () => undefined,
+  ) {}
 
   /** Chat states, receipts and the like are worthless later; only readable content is kept unless asked (XEP-0334). */
   static isStorable(message: Element): boolean {
@@ -39,7 +43,10 @@ export class OfflineMessages {
     const { limits } = this.ctx;
     const quota = { messages: limits.offlineMessagesPerUser, bytes: limits.offlineBytesPerUser };
     const outcome = await this.ctx.stores.offline.push(username, message.toString(), quota);
-    if (outcome.stored) return undefined;
+    if (outcome.stored) {
+      this.stored(username, message);
+      return undefined;
+    }
     const key = outcome.full === 'messages' ? 'offlineMessagesPerUser' : 'offlineBytesPerUser';
     return limitError('service-unavailable', 'the recipient is offline and their offline message store is full', limits, key);
   }

@@ -118,7 +118,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     await modules.startCore();
     if (l.c2s) listeners.c2s = await listenTcp(l.c2s.host, l.c2s.port, secureContext, accept);
     if (l.c2sDirectTls) listeners.c2sDirectTls = await listenDirectTls(l.c2sDirectTls.host, l.c2sDirectTls.port, certificate, accept);
-    if (l.websocket) listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, (req, res) => ctx.publicRoutes.handle(req, res));
+    if (l.websocket) {
+      listeners.websocket = await listenWebSocket(l.websocket.host, l.websocket.port, l.websocket.path, config.limits.maxStanzaBytes, accept, (req, res) => ctx.publicRoutes.handle(req, res));
+      ctx.publicRoutes.listening(listeners.websocket.address.port, l.websocket.tls);
+    }
     // Plugins start once clients can connect, and stop first on shutdown.
     pluginRuntime = await startPluginRuntime(config, ctx, modules, logger);
   } catch (err) {
@@ -177,6 +180,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
   return {
     domain: config.domain,
     nodeId: cluster.nodeId,
+    dataDir: config.dataDir,
     logger,
     stores,
     cluster,

@@ -40,9 +40,10 @@ describe('core services', () => {
     try {
       const result = await alice.iq(xml('iq', { type: 'get', to: world.domain }, xml('query', { xmlns: DISCO_ITEMS })));
       const items = result.getChild('query', DISCO_ITEMS)!.getChildren('item').map((i) => [i.attrs.jid, i.attrs.name]);
-      // The multi-user chat service (a core module) is listed before what the test added.
+      // The core modules' services (multi-user chat, upload) are listed before what the test added.
       expect(items).toEqual([
         [`conference.${world.domain}`, 'Chat rooms'],
+        [`upload.${world.domain}`, 'HTTP File Upload'],
         [`echo.${world.domain}`, 'Echo'],
       ]);
     } finally {

@@ -13,6 +13,8 @@ export { pepModule } from './pep';
 export { privateStorageModule } from './private-storage';
 export { bookmarksModule } from './bookmarks';
 export { avatarConversionModule } from './avatar-conversion';
+export { uploadModule } from './upload';
+export { pushModule } from './push';
 export { default as discoModule } from './disco/module';
 export { default as pingModule } from './ping/module';
 export { default as versionModule } from './version/module';

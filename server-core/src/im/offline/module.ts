@@ -19,8 +19,11 @@ export default defineCoreModule({
   name: 'offline',
   description: 'XEP-0160 offline message storage',
   provides: ['offline'],
+  // XEP-0357: the push module, while it runs, hears of each stored message.
+  optional: ['push'],
   start(ctx) {
-    const offline = new OfflineMessages(ctx.core);
+    const push = ctx.useOptional('push');
+    const offline = new OfflineMessages(ctx.core, (username, message) => push.current?.messageStored(username, message));
     ctx.provide('offline', offline);
     ctx.events.on('sessionAvailable', (session) => {
       offline.flushTo(session).catch((err) => ctx.logger.error({ err, jid: session.fullJid }, 'could not deliver offline messages'));

@@ -14,6 +14,19 @@ const csiConfigSchema = z
 
 export type CsiConfig = z.infer<typeof csiConfigSchema>;
 
+/** What other modules may ask of client states (XEP-0357 push notifies inactive sessions). */
+export interface ClientStates {
+  /** True while the session's client said `<inactive/>` last. */
+  isInactive(session: ClientSession): boolean;
+}
+
+declare module '../../core/service-registry' {
+  interface ServiceMap {
+    /** XEP-0352: which sessions are inactive. */
+    csi: ClientStates;
+  }
+}
+
 /**
  * XEP-0352 Client State Indication: a client that says it is `<inactive/>` (a phone app in
  * the background) is spared presence churn and chat states until it is `<active/>` again,
@@ -23,9 +36,11 @@ export default defineCoreModule<CsiConfig>({
   name: 'csi',
   description: 'XEP-0352 Client State Indication',
   configSchema: csiConfigSchema,
+  provides: ['csi'],
   start(ctx) {
     const states = new Map<ClientSession, HeldStanzas>();
     const maxHeld = () => ctx.config.value.maxHeldStanzas;
+    ctx.provide('csi', { isInactive: (session) => states.get(session)?.isInactive ?? false });
 
     ctx.streamFeatures.add({
       name: 'csi',

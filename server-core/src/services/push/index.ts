@@ -1,0 +1,2 @@
+export { default as pushModule } from './module';
+export { PUSH_NS } from './push-notification';
