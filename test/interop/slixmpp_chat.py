@@ -6,7 +6,6 @@ import sys
 
 from slixmpp_support import TestPeer, wait_until
 
-from slix_support import wait_until
 
 
 class Peer(TestPeer):

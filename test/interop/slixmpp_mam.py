@@ -12,7 +12,7 @@ import sys
 
 import slixmpp
 
-from slix_support import wait_until
+from slixmpp_support import wait_until
 from slixmpp.exceptions import IqError
 
 
