@@ -2,9 +2,8 @@ import type { PluginContext } from '@asterisk-im/server-core';
 import { registerPhoneComponent } from './component';
 import type { AsteriskImConfig } from './config';
 import { PhoneEventRelay } from './events';
-import { LinkManager } from './link';
-import type { UserPhoneState } from './calls';
-import { PhonePresenceApplier, PhoneStateCache, TrappedPresences, UserAvailability, type SessionAvailability, type TrappedEntry } from './presence';
+import { HeldStateRequests, LinkManager } from './link';
+import { PhonePresenceApplier, PhoneStateCache, type PhoneStateEntry, TrappedPresences, UserAvailability, type SessionAvailability, type TrappedEntry } from './presence';
 import type { AmiLinkStatus, AsteriskImRuntime } from './runtime';
 import { SqlPhoneStore } from './store';
 import { registerTelephonyMetrics } from './telephony-metrics';
@@ -43,7 +42,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   // What the senior writes is fenced by its lease: a senior woken from a pause past its lease, with
   // writes still on their way to Redis, cannot replace the new senior's phone states with older ones.
   const writtenBy = 'senior' as const;
-  const phoneState = new PhoneStateCache(ctx.cluster.createCache<UserPhoneState>(CACHES.phoneUsers, { restoredBy, writtenBy }));
+  const phoneState = new PhoneStateCache(ctx.cluster.createCache<PhoneStateEntry>(CACHES.phoneUsers, { restoredBy, writtenBy }));
   const trapped = new TrappedPresences(ctx.cluster.createCache<TrappedEntry>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
   const links = new LinkManager({
     ctx,
@@ -57,6 +56,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
   new PhoneEventRelay(ctx, phoneState, component.domain).start();
   links.start();
+  new HeldStateRequests(ctx, phoneState, links).start();
 
   const runtime: AsteriskImRuntime = {
     ctx,

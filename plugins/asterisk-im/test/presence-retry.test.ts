@@ -1,14 +1,15 @@
 /**
  * A phone presence change that failed half-way (Redis unreachable while the session broadcast
  * it): the session shows the new presence already, but contacts on other nodes may never have
- * received it, so it is sent again until it goes through. And within the grace after Redis
- * lost a user's entry nothing that asks (a retry, a settings change) restores the presence.
+ * received it, so it is sent again until it goes through. And while an entry Redis lost is held
+ * (until the senior puts it back or marks its republish complete without it) nothing that asks
+ * (a retry, a settings change) restores the presence.
  */
 import { Element } from 'ltx';
 import { silentLogger, type InterceptorVerdict, type PluginInterceptor } from '@asterisk-im/server-core';
 import { eventually } from '@asterisk-im/server-core/testing';
 import type { UserPhoneState } from '../src/calls';
-import { isPhonePresence, PhonePresenceApplier, PhoneStateCache, TrappedPresences, type TrappedEntry } from '../src/presence';
+import { isPhonePresence, PhonePresenceApplier, PhoneStateCache, SYNC_MARK_KEY, TrappedPresences, type PhoneStateEntry, type TrappedEntry } from '../src/presence';
 import { DEFAULT_SETTINGS } from '../src/store';
 import { FlakyCache, testTimers } from './flaky-cache';
 import { sessionDouble } from './session-double';
@@ -18,7 +19,7 @@ const timers = testTimers();
 afterEach(() => timers.cancelAll());
 
 interface World {
-  phone: FlakyCache<UserPhoneState>;
+  phone: FlakyCache<PhoneStateEntry>;
   /** Presences the session broadcast, in order. */
   sent: Element[];
   /** How many of the next broadcasts fail after the session took them. */
@@ -35,7 +36,7 @@ function startApplier(): World {
   let settingsChanged = (): void => undefined;
   const interceptors: PluginInterceptor[] = [];
   const session = sessionDouble(`${ALICE}/desk`, new Element('presence', { from: `${ALICE}/desk` }).c('status').t('Reading').up());
-  const phone = new FlakyCache<UserPhoneState>('phone-users');
+  const phone = new FlakyCache<PhoneStateEntry>('phone-users');
   const applier = new PhonePresenceApplier({
     ctx: {
       nodeId: 'c',
@@ -103,7 +104,7 @@ test('the presence after the call is sent again when sending it failed half-way'
   expect(count(sent, isPhonePresence)).toBe(1);
 });
 
-test('within the grace after Redis lost the entry, nothing that asks restores the presence', async () => {
+test('while the entry Redis lost is held, nothing that asks restores the presence', async () => {
   const { phone, sent, settingsChanged } = startApplier();
   await phone.set(ALICE, onPhone);
   await eventually('the phone presence sent', () => count(sent, isPhonePresence) === 1);
@@ -111,13 +112,13 @@ test('within the grace after Redis lost the entry, nothing that asks restores th
   settingsChanged();
   // The reconciliation asked for runs on promise ticks: a macrotask later it has run.
   await new Promise((resolve) => setImmediate(resolve));
-  // The entry is back within the grace, as its writer puts it back.
+  // The entry is back, as its writer puts it back.
   await phone.set(ALICE, onPhone);
   await new Promise((resolve) => setImmediate(resolve));
   expect(count(sent, restored)).toBe(0);
 });
 
-test('a status set while the entry is missing within the grace after Redis lost it is trapped, and shown after the call', async () => {
+test('a status set while the entry Redis lost is held is trapped, and shown after the call', async () => {
   const { phone, sent, intercept } = startApplier();
   await phone.set(ALICE, onPhone);
   await eventually('the phone presence sent', () => count(sent, isPhonePresence) === 1);
@@ -130,4 +131,21 @@ test('a status set while the entry is missing within the grace after Redis lost 
   await phone.delete(ALICE);
   await eventually('the presence after the call sent', () => sent.some((s) => !isPhonePresence(s)));
   expect(sent.filter((s) => !isPhonePresence(s)).map((s) => s.getChildText('status'))).toEqual(['Lunch']);
+});
+
+test('a held entry ends the phone presence once the senior marks a republish without it, and only then', async () => {
+  const { phone, sent, settingsChanged } = startApplier();
+  await phone.set(SYNC_MARK_KEY, { synced: 'a:1' });
+  await phone.set(ALICE, onPhone);
+  await eventually('the phone presence sent', () => count(sent, isPhonePresence) === 1);
+  phone.lose(ALICE);
+  phone.lose(SYNC_MARK_KEY);
+  // The same mark put back by its writer, and a settings change, change nothing.
+  await phone.set(SYNC_MARK_KEY, { synced: 'a:1' });
+  settingsChanged();
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(count(sent, restored)).toBe(0);
+  await phone.set(SYNC_MARK_KEY, { synced: 'a:2' });
+  await eventually('the presence after the call sent', () => count(sent, restored) === 1);
+  expect(count(sent, isPhonePresence)).toBe(1);
 });

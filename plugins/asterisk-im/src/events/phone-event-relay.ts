@@ -1,15 +1,15 @@
 import type { PluginContext, PluginRouter, PluginSession, PluginSessions } from '@asterisk-im/server-core';
 import type { PhoneEvent, PhoneEventType, UserCall } from '../calls';
 import type { AsteriskImConfig } from '../config';
-import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from '../presence/phone-state-cache';
+import type { PhoneStateCache } from '../presence/phone-state-cache';
 import { phoneEventMessage } from './phone-event-message';
 
 /** The order a call's events happen in, so two told at once arrive in that order. */
 const ORDER: readonly PhoneEventType[] = ['RING', 'DIALED', 'ON_PHONE'];
 
 /**
- * How long a session remembers a call it was told the end of. An entry that vanished with
- * Redis's data longer than the grace and came back must not tell the call again.
+ * How long a session remembers a call it was told the end of: a stale copy of the entry put
+ * back into Redis later (by a node that missed the end) must not tell the call again.
  */
 const ENDED_MEMORY_MS = 5 * 60000;
 
@@ -22,7 +22,7 @@ interface Told {
 }
 
 /** What the relay uses of the plugin context (a test gives just that). */
-export type PhoneEventRelayContext = Pick<PluginContext<AsteriskImConfig>, 'timers' | 'onStop' | 'events'> & {
+export type PhoneEventRelayContext = Pick<PluginContext<AsteriskImConfig>, 'onStop' | 'events'> & {
   sessions: Pick<PluginSessions, 'ofUser'>;
   router: Pick<PluginRouter, 'deliverToResource'>;
 };
@@ -47,13 +47,9 @@ export class PhoneEventRelay {
 
   start(): void {
     const { ctx } = this;
-    ctx.onStop(
-      this.phoneState.onUserChange((user, { lostWithRedis }) => {
-        if (!lostWithRedis) return this.relay(user);
-        // The senior may be putting the entry back: a call gone with Redis has not ended.
-        ctx.timers.setTimeout(() => this.relay(user), REDIS_LOSS_GRACE_MS);
-      }),
-    );
+    // An entry lost with Redis's data is held by the cache until the senior confirms: a call
+    // gone from it has ended.
+    ctx.onStop(this.phoneState.onUserChange((user) => this.relay(user)));
     // A session that binds during a call hears of what happens from now on, and of its end.
     ctx.events.on('sessionCreated', (session) => this.told.set(session.fullJid, this.asAlreadyTold(session.bareJid)));
     ctx.events.on('sessionDestroyed', (session) => this.told.delete(session.fullJid));

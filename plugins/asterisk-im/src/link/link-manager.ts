@@ -39,11 +39,16 @@ export class LinkManager implements LinkDirectory {
   /** Links connected and resynced since they last connected: their trackers know the truth. */
   private readonly synced = new Set<ServerLink>();
   private correctionQueued = false;
+  private confirmQueued = false;
+  /** A republish ran whose completion mark is not written yet. */
+  private markOwed = false;
   /** Users whose phone state could not be written (Redis unreachable): written again, not diffed against the local copy. */
   private readonly unwritten: KeyedRetry;
+  private readonly markRetry: KeyedRetry;
 
   constructor(private readonly deps: LinkManagerDeps) {
-    this.unwritten = new KeyedRetry(deps.ctx.timers, PUBLISH_RETRY_MS, (user) => this.publish(user, { retry: true }));
+    this.unwritten = new KeyedRetry(deps.ctx.timers, PUBLISH_RETRY_MS, (user) => void this.publish(user, { retry: true }));
+    this.markRetry = new KeyedRetry(deps.ctx.timers, PUBLISH_RETRY_MS, () => this.markIfOwed());
   }
 
   start(): void {
@@ -122,7 +127,7 @@ export class LinkManager implements LinkDirectory {
 
   private wire(link: ServerLink): void {
     const report = (what: string) => (err: unknown) => this.deps.ctx.logger.warn({ err }, `could not publish ${what}`);
-    link.on('userPhoneState', (state) => this.publish(state.user));
+    link.on('userPhoneState', (state) => void this.publish(state.user));
     link.on('status', () => {
       if (link.state !== 'connected') this.synced.delete(link);
       void this.publishStatus(link).catch(report('a link status'));
@@ -155,19 +160,26 @@ export class LinkManager implements LinkDirectory {
    * Publishes one user; a failed write is retried until one succeeds. A retry writes even what
    * the local copy already shows: after a failed write that copy shows a value the store never
    * took (until it reloads), and other nodes never saw it. A retry that has to wait for a link's
-   * resync waits in the retry too, so a senior never forgets a write it owes.
+   * resync waits in the retry too, so a senior never forgets a write it owes. Resolves true when
+   * the user's state is in the store.
    */
-  private publish(user: string, { retry = false } = {}): void {
-    this.publishUser(user, retry).then(
+  private publish(user: string, { retry = false, refresh = false }: { retry?: boolean; refresh?: boolean } = {}): Promise<boolean> {
+    return this.publishUser(user, { force: retry, refresh }).then(
       (done) => {
         if (!done && retry) this.unwritten.failed(user);
+        if (done && retry) this.markIfOwed();
+        return done;
       },
       (err: unknown) => {
         // Refused by the fence: this node's lease ended before the write landed; the next senior writes its own.
-        if (err instanceof FencedWriteError) return this.deps.ctx.logger.info({ user, token: err.token }, 'phone state write refused: the lease it was made under is over');
+        if (err instanceof FencedWriteError) {
+          this.deps.ctx.logger.info({ user, token: err.token }, 'phone state write refused: the lease it was made under is over');
+          return false;
+        }
         // One warning per outage and user, not one per retry.
         if (!retry) this.deps.ctx.logger.warn({ err, user }, 'could not publish a phone state; retrying');
         this.unwritten.failed(user);
+        return false;
       },
     );
   }
@@ -178,7 +190,7 @@ export class LinkManager implements LinkDirectory {
    * not know of calls in progress or ended, and contacts must see no state in between.
    * Resolves false when it had to wait for such a link (nothing written).
    */
-  private async publishUser(user: string, force = false): Promise<boolean> {
+  private async publishUser(user: string, write: { force: boolean; refresh: boolean }): Promise<boolean> {
     if (!this.deps.ctx.cluster.isSenior()) return true;
     for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return false;
     const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
@@ -188,21 +200,55 @@ export class LinkManager implements LinkDirectory {
       merged.calls.push(...state.calls);
       merged.devices.push(...state.devices);
     }
-    await this.deps.phoneState.publishUser(merged, { force });
+    await this.deps.phoneState.publishUser(merged, write);
     return true;
   }
 
   /**
    * After a resync or a change of links: every user the replicated state or a tracker knows
    * is published again, so a user whose calls ended unseen (or whose server was removed, or
-   * who was on the phone under a previous senior) never stays "on the phone".
+   * who was on the phone under a previous senior) never stays "on the phone". Entries are
+   * written even where the local copy shows them (after Redis lost its data the store may lack
+   * them); once all are in, the completion mark tells every node that an entry it still holds
+   * from a loss is gone for good.
    */
   private republishAll(): void {
     if (!this.deps.ctx.cluster.isSenior()) return;
     const users = new Set(this.deps.phoneState.usersKnown());
     for (const device of this.deps.store.devices.list()) users.add(device.user);
+    this.markOwed = true;
     // Each on its own: one failed write must not leave the users after it unpublished.
-    for (const user of users) this.publish(user);
+    void Promise.all([...users].map((user) => this.publish(user, { refresh: true }))).then((written) => {
+      if (written.every(Boolean)) this.markIfOwed();
+    });
+  }
+
+  /**
+   * Another node holds entries that vanished in a reload: it waits for this senior to say
+   * what is true. Answered by a republish and its mark once every link knows its calls.
+   */
+  confirmPhoneState(): void {
+    if (this.confirmQueued || !this.deps.ctx.cluster.isSenior()) return;
+    this.confirmQueued = true;
+    setImmediate(() => {
+      this.confirmQueued = false;
+      const everyLinkSynced = [...this.links.values()].every((link) => this.synced.has(link));
+      // Not synced yet: the link's resync republishes everything and marks it.
+      if (everyLinkSynced) this.republishAll();
+    });
+  }
+
+  /** Writes the completion mark when a republish is owed one and no write of it is still pending. */
+  private markIfOwed(): void {
+    if (!this.markOwed || this.unwritten.pending > 0 || !this.deps.ctx.cluster.isSenior()) return;
+    if (![...this.links.values()].every((link) => this.synced.has(link))) return;
+    this.markOwed = false;
+    this.deps.phoneState.markSynced(this.deps.ctx.nodeId).catch((err: unknown) => {
+      this.markOwed = true;
+      if (err instanceof FencedWriteError) return;
+      this.deps.ctx.logger.warn({ err }, 'could not write the phone state completion mark; retrying');
+      this.markRetry.failed('mark');
+    });
   }
 
   private async publishStatus(link: ServerLink): Promise<void> {

@@ -1,4 +1,5 @@
-export { PhoneStateCache } from './phone-state-cache';
+export { PhoneStateCache, SYNC_MARK_KEY } from './phone-state-cache';
+export type { PhoneStateEntry, SyncMark } from './phone-state-cache';
 export { PhonePresenceApplier } from './phone-presence-applier';
 export type { PhonePresenceDeps } from './phone-presence-applier';
 export { TrappedPresences } from './trapped-presence';

@@ -11,7 +11,7 @@ import {
 import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
-import { REDIS_LOSS_GRACE_MS, type PhoneStateCache } from './phone-state-cache';
+import type { PhoneStateCache } from './phone-state-cache';
 import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
@@ -50,8 +50,6 @@ export class PhonePresenceApplier {
    * the new presence, but contacts on other nodes may never have received it. Sent again.
    */
   private readonly unapplied: KeyedRetry;
-  /** When each user's entry last vanished with Redis's data (monotonic ms), until it changes again. */
-  private readonly lostAt = new Map<string, number>();
 
   constructor(private readonly deps: PhonePresenceDeps) {
     this.unapplied = new KeyedRetry(deps.ctx.timers, APPLY_RETRY_MS, (user) => this.schedule(user, { resend: true }));
@@ -61,15 +59,9 @@ export class PhonePresenceApplier {
     const { ctx, phoneState, trapped } = this.deps;
     ctx.interceptors.add({ name: 'trap-presence-on-phone', priority: TRAP_PRIORITY, direction: 'incoming', intercept: (s, c) => this.intercept(s, c) });
     ctx.onStop(() => this.restoreAll());
-    phoneState.onUserChange((user, { lostWithRedis }) => {
-      if (!lostWithRedis) {
-        this.lostAt.delete(user);
-        return this.schedule(user);
-      }
-      // Another node may not have put its entries back yet: look again once it had the time.
-      this.lostAt.set(user, performance.now());
-      ctx.timers.setTimeout(() => this.schedule(user), REDIS_LOSS_GRACE_MS);
-    });
+    // An entry lost with Redis's data is held by the cache until the senior confirms the loss:
+    // no presence in between.
+    phoneState.onUserChange((user) => this.schedule(user));
     this.deps.onSettingsChange(() => this.reconcileAll());
     ctx.events.on('sessionDestroyed', (session) => void trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid)));
     ctx.cluster.on('memberLeft', (node) => {
@@ -93,21 +85,14 @@ export class PhonePresenceApplier {
       return undefined;
     }
     // What this plugin publishes itself never reaches its own interceptor. An entry that vanished
-    // with Redis's data is taken as it was for the grace (the senior is putting it back): a status
-    // the user picks meanwhile is trapped, or the phone presence would be shown over it after the
-    // call with the status from before.
-    if (type !== undefined || !(this.deps.phoneState.isOnPhone(session.bareJid) || this.lostWithinGrace(session.bareJid))) return undefined;
+    // with Redis's data still counts (the cache holds it): a status the user picks meanwhile is
+    // trapped, or the phone presence would be shown over it after the call with the status from before.
+    if (type !== undefined || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
     const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
     void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
     // A session connecting mid-call: it becomes available with the phone presence instead.
     if (!session.available) this.schedule(session.bareJid);
     return { reject: 'drop' };
-  }
-
-  /** The user's entry vanished with Redis's data less than the grace ago (and has not come back). */
-  private lostWithinGrace(user: string): boolean {
-    const lost = this.lostAt.get(user);
-    return lost !== undefined && performance.now() - lost < REDIS_LOSS_GRACE_MS;
   }
 
   private reconcileAll(): void {
@@ -134,12 +119,6 @@ export class PhonePresenceApplier {
   }
 
   private async reconcileUser(user: string, resend: boolean): Promise<void> {
-    // Within the grace nothing is known (whatever else asked: a retry, a settings change): the
-    // grace's end looks again. A resend still owed waits for after it.
-    if (this.lostWithinGrace(user)) {
-      if (resend) this.unapplied.failed(user);
-      return;
-    }
     const onPhone = this.deps.phoneState.isOnPhone(user);
     for (const session of this.deps.ctx.sessions.ofUser(user)) {
       if (session.isEnded) continue;
