@@ -5,6 +5,7 @@ import { iqFailure, roundTrip } from '../../server-core/testing/world';
 import { xml, type TestClient } from '../support/xmpp-client';
 
 export { isPhonePresence, mark, PHONE_NS, iqFailure };
+export { passMarker } from '../cluster/cluster-steps';
 
 export const DOMAIN = 'localhost';
 
@@ -32,14 +33,3 @@ export function lastPresence(client: TestClient, from: TestClient): Element | un
 /** Everything the server sent this client before is in once a ping comes back. */
 export const settle = (client: TestClient): Promise<void> => roundTrip(client, DOMAIN);
 
-let markers = 0;
-/**
- * A chat message from `from` to `to`, waited for at `to`: whatever `from`'s node sent `to`
- * before (presence broadcasts of `from` included) has arrived once it is in. The marker for a
- * negative assertion ("bob saw no presence from alice").
- */
-export async function passMarker(from: TestClient, to: TestClient): Promise<void> {
-  const body = `marker ${++markers} from ${from.jid}`;
-  await from.send(xml('message', { to: to.jid, type: 'chat' }, xml('body', {}, body)));
-  await to.waitFor((s) => s.is('message') && s.getChildText('body') === body, 5000, `the marker from ${from.jid}`);
-}

@@ -37,3 +37,15 @@ export async function mutualSubscription(a: TestClient, b: TestClient): Promise<
 export async function stopAll(clients: TestClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c.stop()));
 }
+
+let markers = 0;
+/**
+ * A chat message from `from` to `to`, waited for at `to`: whatever `from`'s node sent `to`
+ * before (presence broadcasts of `from` included) has arrived once it is in. The marker for a
+ * negative assertion ("bob saw no presence from alice").
+ */
+export async function passMarker(from: TestClient, to: TestClient): Promise<void> {
+  const body = `marker ${++markers} from ${from.jid}`;
+  await from.send(xml('message', { to: to.jid, type: 'chat' }, xml('body', {}, body)));
+  await to.waitFor((s) => s.is('message') && s.getChildText('body') === body, 5000, `the marker from ${from.jid}`);
+}

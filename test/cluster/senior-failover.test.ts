@@ -1,6 +1,6 @@
 import { hostMonotonicMs, seniorityIntervals, TestCluster, type ClusterNode } from '../support/cluster-harness';
 import type { TestClient } from '../support/xmpp-client';
-import { mutualSubscription, online, stopAll } from './cluster-steps';
+import { mutualSubscription, online, passMarker, stopAll } from './cluster-steps';
 import { eventually } from '../../server-core/testing/eventually';
 
 const LEASE_MS = 1000;
@@ -62,8 +62,11 @@ describe('seniority across node processes', () => {
     const unavailable = (s: { is(n: string): boolean; attrs: Record<string, unknown> }) => s.is('presence') && s.attrs.from === erin.jid && s.attrs.type === 'unavailable';
     await frank.waitFor(unavailable, 10000, 'the unavailable presence of the lost resource');
     await gina.waitFor(unavailable, 10000, 'the unavailable presence of the lost resource');
-    // Every survivor saw the member leave; give duplicates time to show.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The new senior is done with the loss (a later sweep finds nothing to announce), and a message
+    // each way between the survivors has passed every path an unavailable presence could take.
+    await next.waitForLog((l) => l.event === 'lostNodesPurged' && (l.lostNodes as string[]).includes(senior.id), 10000, 'the lost node purged');
+    await passMarker(frank, gina);
+    await passMarker(gina, frank);
     expect(frank.received.filter(unavailable)).toHaveLength(1);
     expect(gina.received.filter(unavailable)).toHaveLength(1);
     expect(next.logs.some((l) => l.event === 'seniorAction' && l.lostNode === senior.id)).toBe(true);
@@ -81,7 +84,10 @@ describe('seniority across node processes', () => {
     await new Promise((resolve) => setTimeout(resolve, LEASE_MS));
     senior.signal('SIGCONT');
     const lost = await senior.waitForLog((l) => l.event === 'lostSeniority' && l.fencingToken === heldToken, 5000, 'lostSeniority after waking');
-    await new Promise((resolve) => setTimeout(resolve, LEASE_MS));
+    // A login on the woken node goes through many turns of its event loop: whatever it had queued
+    // when it woke has run by the time the session is bound.
+    await cluster.createUsers('erin');
+    clients.push(await online(senior, 'erin', 'probe'));
 
     const gained = next.logs.filter((l) => l.event === 'markedSenior').pop()!;
     expect(gained.fencingToken as number).toBeGreaterThan(heldToken);

@@ -165,6 +165,8 @@ export class NodeLossHandler {
       if (!mayAct()) return;
       await this.presence.resourceLost(fullJid);
     }
+    // Operators (and tests) can tell the loss is fully handled: nothing more is announced for it.
+    this.ctx.logger.info({ event: 'lostNodesPurged', lostNodes: nodes, resources: lost.length }, 'the sessions of lost nodes are purged');
   }
 
   /** Another node removed the route of a session that lives here: this node was taken for dead. */
