@@ -1,7 +1,8 @@
 /**
  * Fenced cache writes (`writtenBy: 'senior'`): a senior cut off from Redis past its lease (a
  * pause, a stalled socket) may still have writes on their way. When they arrive after another
- * node took the lease and wrote, the store refuses them, so the new senior's state stays.
+ * node took the lease and wrote, the store refuses them, so the new senior's state stays. And
+ * within one lease, writes the client resends after a dropped connection keep their order.
  * Node a reaches Redis through a TCP relay that can hold what a sends, as a frozen process or
  * a stalled socket would; Redis, the nodes and their sockets are real.
  */
@@ -16,11 +17,14 @@ import type { RedisCluster } from './redis';
 class HoldingRelay {
   private held: Array<() => void> | null = null;
   private readonly sockets = new Set<net.Socket>();
+  /** Connections the relay has accepted so far. */
+  accepted = 0;
   private constructor(private readonly server: net.Server) {}
 
   static async start(target: { host: string; port: number }): Promise<HoldingRelay> {
     let relay: HoldingRelay | undefined;
     const server = net.createServer((client) => {
+      relay!.accepted += 1;
       const upstream = net.connect(target.port, target.host);
       for (const socket of [client, upstream]) {
         relay!.sockets.add(socket);
@@ -51,6 +55,11 @@ class HoldingRelay {
     const held = this.held ?? [];
     this.held = null;
     for (const send of held) send();
+  }
+
+  /** Drops every connection, as a network blip does: the Redis client reconnects and resends what had no reply. */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
   }
 
   async stop(): Promise<void> {
@@ -116,4 +125,26 @@ test('without the fence the same stale write lands over the new senior (why seni
   const { a, stateA, b, stateB } = await seniorBehindRelay('any');
   expect(await staleWriteAfterHandover(a, stateA, b, stateB)).toBe('landed');
   await eventually("b's copy overtaken by the stale write", () => stateB.get('alice') === 'available');
+});
+
+test('writes resent after a dropped connection, within one lease, land in the order they were made', async () => {
+  const { a, stateA, stateB } = await seniorBehindRelay('senior');
+  for (let round = 0; round < 5; round++) {
+    const acceptedBefore = relay.accepted;
+    const writes: Array<Promise<boolean>> = [];
+    for (let i = 0; i < 40; i++) {
+      writes.push(stateA.set('alice', `round ${round} write ${i}`).then(() => true, () => false));
+      // Mid-stream: some writes are in Redis, some on the wire, some not sent yet.
+      if (i === 15) relay.cut();
+      if (i % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const landed = await Promise.all(writes);
+    // The client did reconnect mid-round (and resent what had no reply), still under the same lease.
+    expect(relay.accepted).toBeGreaterThan(acceptedBefore);
+    expect(a.isSenior()).toBe(true);
+    const last = landed.lastIndexOf(true);
+    expect(last).toBeGreaterThanOrEqual(0);
+    await eventually(`b has the last write of round ${round}`, () => stateB.get('alice') === `round ${round} write ${last}`, 5000);
+    expect(stateA.get('alice')).toBe(`round ${round} write ${last}`);
+  }
 });
