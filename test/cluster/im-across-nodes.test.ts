@@ -47,8 +47,8 @@ describe('three server processes act as one XMPP service', () => {
     expect(aliceDesk.received.some(bodyOf('to the phone'))).toBe(false);
 
     // Offline message stored through node a, delivered when dave comes online on node c.
+    // No wait: a message stored while dave logs in (its insert still on the way) is handed to that login.
     await aliceDesk.send(xml('message', { to: 'dave@localhost', type: 'chat' }, xml('body', {}, 'while you were away')));
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const dave = await online(c, 'dave', 'home');
     clients.push(dave);
     const offline = await dave.waitFor(bodyOf('while you were away'), 5000, 'the offline message');

@@ -95,6 +95,28 @@ describe('message delivery to local users', () => {
     await eventually('the delivered message removed from storage', async () => (await world.server.server.context.stores.offline.count('alice')) === 0);
   });
 
+  test('a chat stored while its recipient logs in is handed to that login, not left for the next one', async () => {
+    // The real store, with its insert held until alice's login has read the (still empty) store.
+    const store = world.server.server.context.stores.offline;
+    const insert = store.push.bind(store);
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserting = (): void => undefined;
+    const reached = new Promise<void>((resolve) => (inserting = resolve));
+    jest.spyOn(store, 'push').mockImplementationOnce(async (...args) => {
+      inserting();
+      await held;
+      return insert(...args);
+    });
+    const bob = await world.online('bob', 'pc');
+    await bob.send(chat(jid('alice'), 'while you logged in'));
+    await reached;
+    const alice = await world.online('alice', 'phone');
+    release();
+    await alice.waitFor(bodyIs('while you logged in'));
+    await eventually('the delivered message removed from storage', async () => (await store.count('alice')) === 0);
+  });
+
   test('offline storage keeps readable messages only, and none marked no-store', async () => {
     const bob = await world.online('bob', 'pc');
     await bob.send(xml('message', { to: jid('alice'), type: 'chat' }, xml('composing', { xmlns: 'http://jabber.org/protocol/chatstates' })));
