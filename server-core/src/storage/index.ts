@@ -28,3 +28,4 @@ export { CORE_MIGRATIONS } from './core-migrations';
 export { createStores, DEFAULT_SCRAM_ITERATIONS } from './create-stores';
 export type { StoresOptions } from './create-stores';
 export { openStorage } from './open-storage';
+export { nextCounterValue } from './user-counters';

@@ -2,8 +2,8 @@ import { isForeignKeyViolation } from './sql-errors';
 import { StorageError } from './stores';
 import type { Queryable } from './types';
 
-/** Named per-user counters: the roster version and offline message ids. */
-export type UserCounter = 'roster-version' | 'offline-id';
+/** Named per-user counters: the roster version, offline message ids and upload slots handed out. */
+export type UserCounter = 'roster-version' | 'offline-id' | 'upload-slots';
 
 /**
  * Increments and returns the counter inside the caller's transaction. On PostgreSQL the

@@ -69,15 +69,15 @@ export class SlotIssuer {
     }
     const username = from.local!;
     const quota = (await this.store.quotaOf(username)) ?? config.quotaBytesPerUser;
-    const used = await this.store.usedBytes(username, now);
-    if (used + request.size > quota) {
+    const id = crypto.randomBytes(16).toString('hex');
+    const expiresAt = now + config.slotTtlMs;
+    const slotRow = { id, username, filename: request.filename, size: request.size, content_type: request.contentType, created_at: now, expires_at: expiresAt };
+    const { added, used } = await this.store.addSlotWithinQuota(slotRow, quota);
+    if (!added) {
       // Waiting helps only when something of the account's expires and the file fits the quota at all.
       const retryAt = request.size <= quota ? await this.store.nextExpiry(username, now) : undefined;
       throw quotaReached(quota, used, retryAt);
     }
-    const id = crypto.randomBytes(16).toString('hex');
-    const expiresAt = now + config.slotTtlMs;
-    await this.store.addSlot({ id, username, filename: request.filename, size: request.size, content_type: request.contentType, created_at: now, expires_at: expiresAt });
     const token = signSlot(this.secret, { id, filename: request.filename, size: request.size, contentType: request.contentType, expiresAt });
     const url = `${base}${filePath(id, request.filename)}`;
     const slot = new Element('slot', { xmlns: UPLOAD_NS });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Database } from '../../storage';
+import { nextCounterValue, type Database, type Queryable } from '../../storage';
 
 /** A slot handed out (`pending`) or a file uploaded through it (`stored`). */
 export type UploadRow = {
@@ -34,8 +34,12 @@ export class UploadStore {
   }
 
   /** Bytes the account holds now: stored files and slots not yet used, neither expired. */
-  async usedBytes(username: string, now: number): Promise<number> {
-    const row = await this.db.get<{ total: number | null }>('SELECT SUM(size) AS total FROM upload_files WHERE username = ? AND expires_at > ?', [username, now]);
+  usedBytes(username: string, now: number): Promise<number> {
+    return this.usedBytesIn(this.db, username, now);
+  }
+
+  private async usedBytesIn(db: Queryable, username: string, now: number): Promise<number> {
+    const row = await db.get<{ total: number | null }>('SELECT SUM(size) AS total FROM upload_files WHERE username = ? AND expires_at > ?', [username, now]);
     return Number(row?.total ?? 0);
   }
 
@@ -58,17 +62,28 @@ export class UploadStore {
     await this.db.run('INSERT INTO upload_quotas (username, quota_bytes) VALUES (?, ?) ON CONFLICT (username) DO UPDATE SET quota_bytes = excluded.quota_bytes', [username, quotaBytes]);
   }
 
-  async addSlot(row: Omit<UploadRow, 'state'>): Promise<void> {
-    await this.db.run('INSERT INTO upload_files (id, username, filename, size, content_type, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      row.id,
-      row.username,
-      row.filename,
-      row.size,
-      row.content_type,
-      'pending',
-      row.created_at,
-      row.expires_at,
-    ]);
+  /**
+   * Records the slot if the account stays within `quota` with it, and says how much was in use.
+   * One account's slots are counted in turn (the counter row is locked until commit), so two
+   * requests at once, on any nodes, cannot both fit in the room left for one.
+   */
+  async addSlotWithinQuota(row: Omit<UploadRow, 'state'>, quota: number): Promise<{ added: boolean; used: number }> {
+    return this.db.transaction(async (tx) => {
+      await nextCounterValue(tx, row.username, 'upload-slots');
+      const used = await this.usedBytesIn(tx, row.username, row.created_at);
+      if (used + row.size > quota) return { added: false, used };
+      await tx.run('INSERT INTO upload_files (id, username, filename, size, content_type, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        row.id,
+        row.username,
+        row.filename,
+        row.size,
+        row.content_type,
+        'pending',
+        row.created_at,
+        row.expires_at,
+      ]);
+      return { added: true, used };
+    });
   }
 
   async get(id: string): Promise<UploadRow | undefined> {
