@@ -24,7 +24,8 @@ export interface MessageArchive {
 
 /** Stores a message for an absent user: undefined when stored, else the error for the sender. */
 export interface OfflineStore {
-  store(username: string, message: Element): Promise<StanzaError | undefined>;
+  /** `announced`: push notifications went out for it already (it reached an idle session first). */
+  store(username: string, message: Element, options?: { announced?: boolean }): Promise<StanzaError | undefined>;
 }
 
 /** The modules delivery works with when they run (each `current` is undefined while its module is off). */

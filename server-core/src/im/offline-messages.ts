@@ -28,8 +28,8 @@ export class OfflineMessages {
 
   constructor(
     private readonly ctx: CoreContext,
-    /** Told of each message once it is stored (XEP-0357 push notifications). */
-    private readonly stored: (username: string, message: Element) => void = () => undefined,
+    /** Told of each message once it is stored (XEP-0357 push notifications, other nodes' sessions). */
+    private readonly stored: (username: string, message: Element, options: { announced: boolean }) => void = () => undefined,
   ) {}
 
   /** Chat states, receipts and the like are worthless later; only readable content is kept unless asked (XEP-0334). */
@@ -39,12 +39,12 @@ export class OfflineMessages {
   }
 
   /** Undefined when stored; otherwise the error for the sender (XEP-0160: service-unavailable), naming the limit. */
-  async store(username: string, message: Element): Promise<StanzaError | undefined> {
+  async store(username: string, message: Element, { announced = false }: { announced?: boolean } = {}): Promise<StanzaError | undefined> {
     const { limits } = this.ctx;
     const quota = { messages: limits.offlineMessagesPerUser, bytes: limits.offlineBytesPerUser };
     const outcome = await this.ctx.stores.offline.push(username, message.toString(), quota);
     if (outcome.stored) {
-      this.stored(username, message);
+      this.stored(username, message, { announced });
       return undefined;
     }
     const key = outcome.full === 'messages' ? 'offlineMessagesPerUser' : 'offlineBytesPerUser';

@@ -37,8 +37,8 @@ export default defineCoreModule({
       const session = ctx.core.sessions.ofUser(`${username}@${ctx.core.domain}`).find((s) => s.available && s.priority >= 0 && !s.isEnded);
       if (session) flush(session);
     };
-    const offline = new OfflineMessages(ctx.core, (username, message) => {
-      push.current?.messageStored(username, message);
+    const offline = new OfflineMessages(ctx.core, (username, message, { announced }) => {
+      if (!announced) push.current?.messageStored(username, message);
       // A resource that became available, on any node, while the message was being stored may
       // have read the store before it landed: without this the message would wait for the next login.
       flushLocal(username);

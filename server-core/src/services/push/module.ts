@@ -73,15 +73,19 @@ export default defineCoreModule<z.infer<typeof configSchema>>({
     };
     const failed = (username: string) => (err: unknown) => ctx.logger.error({ err, user: username }, 'push notification failed');
 
+    /** Messages announced as they reached an idle session: the same objects come back if that session ends unacknowledged. */
+    const announced = new WeakSet<Element>();
     ctx.provide('push', {
       messageStored(username, message) {
         // Receipts, chat states and the like wake nobody: only messages with a body.
         if (message.getChildText('body') === null) return;
         notify(username, message, () => ctx.core.stores.offline.count(username)).catch(failed(username));
       },
+      wasAnnounced: (message) => announced.has(message),
     });
     ctx.onStop(
       new IdleSessions(ctx.core, ctx.useOptional('csi'), (username, message, count) => {
+        announced.add(message);
         notify(username, message, async () => count).catch(failed(username));
       }).install(),
     );

@@ -159,5 +159,14 @@ describe('Push Notifications (XEP-0357)', () => {
     await bob.send(chat('dave@localhost', 'while detached'));
     await eventually('the notification for the detached session', () => notifications(observer).length === 1);
     expect(notifications(observer)[0]).toMatchObject({ node: 'dave-node', fields: { 'message-count': '1', 'last-message-body': 'while detached' } });
+
+    // The session is never resumed: it ends (as its resume timeout would end it) and the message it
+    // never acknowledged goes to offline storage, without a second notification for it.
+    await world.server.server.context.sessions.get('dave@localhost/phone')!.end();
+    await eventually('the unacknowledged message stored', async () => (await world.server.server.context.stores.offline.count('dave')) === 1);
+    // The next message, stored for dave while he is offline, is announced: after it, nothing more is on its way.
+    await bob.send(chat('dave@localhost', 'after the end'));
+    await eventually('the notification for the stored message', () => notifications(observer).length >= 2);
+    expect(notifications(observer).map((n) => n.fields['last-message-body'])).toEqual(['while detached', 'after the end']);
   });
 });

@@ -17,11 +17,13 @@ export default defineCoreModule<SmConfig>({
   name: 'stream-management',
   description: 'XEP-0198 Stream Management: acknowledgements and session resumption',
   configSchema: smConfigSchema,
-  optional: ['offline'],
+  // push: a message it announced when it reached the detached session is not announced again when stored.
+  optional: ['offline', 'push'],
   start(ctx) {
     const managed = new Map<ClientSession, ManagedSession>();
     const resumable = new Map<string, ManagedSession>();
     const offline = ctx.useOptional('offline');
+    const push = ctx.useOptional('push');
     const detachedGauge = ctx.metrics.gauge({ name: 'aim_sm_detached_sessions', help: 'Sessions kept after their connection dropped, waiting to be resumed', labelNames: ['node'] as const });
     const resumptionsTotal = ctx.metrics.counter({ name: 'aim_sm_resumptions_total', help: 'Stream resumption attempts by result', labelNames: ['node', 'result'] as const });
     const node = ctx.nodeId;
@@ -37,7 +39,7 @@ export default defineCoreModule<SmConfig>({
     };
 
     const settle = async (session: ClientSession, unacked: Unacked[]) => {
-      const outcome = await settleUnacked(ctx.core, offline, session.username, unacked);
+      const outcome = await settleUnacked(ctx.core, offline, session.username, unacked, (message) => push.current?.wasAnnounced(message) ?? false);
       ctx.logger.info({ jid: session.fullJid, ...outcome }, 'unacknowledged stanzas of an ended session settled');
     };
 

@@ -28,7 +28,14 @@ export interface UnackedOutcome {
  * is gone (RFC 6120 8.5.3.2.1). Presence, results, errors, headlines and content-free messages
  * (chat states, receipts, carbon copies) are dropped: they were only true at the time.
  */
-export async function settleUnacked(ctx: CoreContext, offline: ServiceRef<OfflineStore>, username: string, unacked: Unacked[]): Promise<UnackedOutcome> {
+export async function settleUnacked(
+  ctx: CoreContext,
+  offline: ServiceRef<OfflineStore>,
+  username: string,
+  unacked: Unacked[],
+  /** Push notifications went out for it when it reached the session (XEP-0357): not again. */
+  announced: (message: Element) => boolean = () => false,
+): Promise<UnackedOutcome> {
   const outcome: UnackedOutcome = { stored: 0, bounced: 0, dropped: 0 };
   for (const { stanza, at } of unacked) {
     if (stanza.name === 'iq' && (stanza.attrs.type === 'get' || stanza.attrs.type === 'set')) {
@@ -45,7 +52,7 @@ export async function settleUnacked(ctx: CoreContext, offline: ServiceRef<Offlin
       ctx.router.reject(stanza, new StanzaError('service-unavailable'));
       outcome.bounced++;
     } else if ((type === 'chat' || type === 'normal') && OfflineMessages.isStorable(stanza)) {
-      if (await store(ctx, offline, username, stanza, at)) outcome.stored++;
+      if (await store(ctx, offline, username, stanza, at, announced(stanza))) outcome.stored++;
       else outcome.bounced++;
     } else {
       outcome.dropped++;
@@ -55,12 +62,12 @@ export async function settleUnacked(ctx: CoreContext, offline: ServiceRef<Offlin
 }
 
 /** True when stored; otherwise the sender was told why not (with the message as it sent it). */
-async function store(ctx: CoreContext, offline: ServiceRef<OfflineStore>, username: string, message: Element, at: number): Promise<boolean> {
+async function store(ctx: CoreContext, offline: ServiceRef<OfflineStore>, username: string, message: Element, at: number, announced: boolean): Promise<boolean> {
   if (!offline.current) {
     ctx.router.reject(message, new StanzaError('service-unavailable', 'the recipient disconnected and offline storage is off'));
     return false;
   }
-  const refused = await offline.current.store(username, stamped(ctx.domain, message, at));
+  const refused = await offline.current.store(username, stamped(ctx.domain, message, at), { announced });
   if (refused) ctx.router.reject(message, refused);
   return refused === undefined;
 }
