@@ -275,7 +275,8 @@ async def phase_one(peers, room, staff, domain, seen):
 
     step('voice revoked')
     await muc(alice).set_role(room, 'Erin', 'visitor', reason='quiet please')
-    muted = lambda peer: any(p['role'] == 'visitor' for p in peer.of(f'{room}/Erin'))
+    # Erin entered as a visitor too: the revocation is the visitor presence with an actor.
+    muted = lambda peer: any(p['role'] == 'visitor' and p['actor'] for p in peer.of(f'{room}/Erin'))
     await wait_for(lambda: all(muted(peer) for peer in everyone), 'every occupant sees erin lose her voice')
     erin.say(room, 'erin-muted')
     await wait_for(lambda: erin.errors, 'the error for erin')
@@ -344,6 +345,12 @@ async def busy_kill(peers, room, killer, node, talkers, survivors, lost, seen_ke
     markers = [(f'{room}/{talkers[u]}', f'{prefix}-end-{u}') for u in survivors if u in talkers]
     await wait_for(lambda: all(ident in peers[u].echoes.get(who, ()) for u in listeners for who, ident in markers), 'the end markers at every survivor', 30)
     await wait_for(lambda: all(peers[u].left(f'{room}/{nick}', start[u][1]) for u in listeners for nick in lost), 'the dead node\'s occupants leaving', 30)
+    # A marker after they left: what the room sent before it (a second unavailable too) has arrived.
+    settler = next(u for u in survivors if u in talkers)
+    settled = f'{prefix}-end-{settler}-settled'
+    peers[settler].say(room, settled)
+    sent[settler].append(settled)
+    await wait_for(lambda: all(settled in peers[u].echoes.get(f'{room}/{talkers[settler]}', ()) for u in listeners), 'the marker after the occupants left')
     seen[seen_key] = {
         'sent': sent,
         'received': {
