@@ -32,6 +32,7 @@ interface Left {
 interface PhaseOne {
   hellos: string[];
   subjects: Array<{ from: string; subject: string }>;
+  config_changes: Array<{ from: string; codes: number[] }>;
   private: Array<{ from: string; body: string; muc_user: boolean }>;
   muted_seen: string[];
   voice_revoked: Array<{ role: string; actor: string; reason: string }>;
@@ -52,6 +53,7 @@ interface Seen {
   config_fields: string[];
   config_read_back: Record<string, unknown>;
   room_info_at_b: { name: string[]; features: string[] };
+  roominfo_at_senior: Record<string, string>;
   staff_stranger: string;
   staff_member: Joined;
   joined: Record<string, Joined>;
@@ -113,6 +115,9 @@ describe('multi-user chat with slixmpp across cluster nodes', () => {
     expect(seen.config_read_back).toEqual({ roomname: 'Operations', roomdesc: 'The night shift', persistentroom: true, moderatedroom: true, membersonly: false, publicroom: true, maxusers: '20', whois: 'moderators' });
     // Asked from another node than the owner's.
     expect(seen.room_info_at_b).toEqual({ name: ['Operations'], features: ['muc_moderated', 'muc_open', 'muc_persistent', 'muc_public', 'muc_semianonymous', 'muc_unsecured', 'urn:xmpp:mam:2'] });
+    // Changed again with six occupants inside: each is told once (104), the senior's disco#info shows it.
+    for (const [user, one] of Object.entries(seen.phase_one)) expect([user, one.config_changes]).toEqual([user, [{ from: ROOM, codes: [104] }]]);
+    expect(seen.roominfo_at_senior).toMatchObject({ FORM_TYPE: 'http://jabber.org/protocol/muc#roominfo', 'muc#roominfo_description': 'The night shift on three nodes', 'muc#roominfo_occupants': '6', 'muc#roominfo_subject': 'Night shift' });
   });
 
   it('admits a member to a members-only room and refuses a stranger', () => {

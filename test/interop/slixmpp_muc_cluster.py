@@ -61,6 +61,8 @@ class Peer(TestPeer):
         self.register_handler(Callback('every MUC presence', StanzaPath('presence/muc'), self.on_presence))
         self.add_event_handler('groupchat_message_error', lambda m: self.errors.append({'id': m['id'], 'condition': m['error']['condition']}))
         self.add_event_handler('message', self.on_message)
+        self.config_changes = []
+        self.add_event_handler('groupchat_config_status', lambda m: self.config_changes.append({'from': str(m['from']), 'codes': sorted(int(c) for c in m['muc']['status_codes'])}))
 
     async def on_start(self, _event):
         self.send_presence()
@@ -267,6 +269,13 @@ async def phase_one(peers, room, staff, domain, seen):
     night = lambda peer: [s for s in peer.subjects if s['subject'] == 'Night shift']
     await wait_for(lambda: all(night(peer) for peer in everyone), 'the subject at every occupant')
 
+    step('configuration changed while occupied')
+    await muc(alice).set_room_config(room, config_form(alice, {'roomdesc': 'The night shift on three nodes'}))
+    await wait_for(lambda: all(peer.config_changes for peer in everyone), 'the configuration change at every occupant')
+    info = await carol['xep_0030'].get_info(jid=room)
+    roominfo = info.xml.find('{http://jabber.org/protocol/disco#info}query/{jabber:x:data}x')
+    seen['roominfo_at_senior'] = {f.get('var'): f.findtext('{jabber:x:data}value') for f in roominfo.findall('{jabber:x:data}field')}
+
     step('private messages between b and the senior')
     bob.send_message(mto=f'{room}/Carol', mbody='psst carol', mtype='chat')
     await wait_for(lambda: carol.private, 'the private message at carol')
@@ -311,6 +320,7 @@ async def phase_one(peers, room, staff, domain, seen):
         peer.user: {
             'hellos': sorted(m['from'] + ' ' + m['body'] for m in hellos(peer)),
             'subjects': night(peer),
+            'config_changes': [c for c in peer.config_changes if c['from'] == room],
             'private': peer.private,
             'muted_seen': [m['id'] for m in peer.groupchat if m['id'] == 'erin-muted'],
             'voice_revoked': [{k: p[k] for k in ('role', 'actor', 'reason')} for p in peer.of(f'{room}/Erin') if p['role'] == 'visitor' and p['actor'] is not None],
