@@ -29,6 +29,8 @@ MUC_USER = '{http://jabber.org/protocol/muc#user}'
 DELAY = '{urn:xmpp:delay}delay'
 # How many of its messages a talking occupant has out without their echo from the room.
 WINDOW = 4
+# Messages of the first talker that came back before the test is asked to kill a node.
+BEFORE_KILL = 8
 # Messages each surviving talker sends once the test reported a node dead.
 AFTER_KILL = 10
 
@@ -335,41 +337,39 @@ async def phase_one(peers, room, staff, domain, seen):
     seen['rejoined_after_kick'] = await join(frank, room, 'Frank')
 
 
-async def busy_kill(peers, room, killer, node, talkers, survivors, lost, seen_key, seen):
+async def busy_kill(peers, room, killer, node, talkers, survivors, lost, phase, seen):
     """The `talkers` (user: nick) talk while the test kills `node`, whose occupants `lost` (nicks)
     leave; the survivors then end with a marker each, and report what they got from the moment
     the talking began."""
     start = {u: (len(p.groupchat), len(p.presences)) for u, p in peers.items()}
     killed = killer.killed(node)
-    prefix = seen_key
-    tasks = {u: asyncio.ensure_future(talk_through(peers[u], room, nick, f'{prefix}-{u}', killed, u in survivors)) for u, nick in talkers.items()}
+    tasks = {u: asyncio.ensure_future(talk_through(peers[u], room, nick, f'{phase}-{u}', killed, u in survivors)) for u, nick in talkers.items()}
     first = next(iter(talkers))
-    await wait_for(lambda: len(peers[first].ids_from(f'{room}/{talkers[first]}', f'{prefix}-', start[first][0])) >= 8, f'{first} talking')
+    await wait_for(lambda: len(peers[first].ids_from(f'{room}/{talkers[first]}', f'{phase}-', start[first][0])) >= BEFORE_KILL, f'{first} talking')
     killer.request(node)
     sent = {u: await task for u, task in tasks.items()}
-    listeners = list(survivors)
     for u in survivors:
         if u in talkers:
-            peers[u].say(room, f'{prefix}-end-{u}')
-            sent[u].append(f'{prefix}-end-{u}')
-    markers = [(f'{room}/{talkers[u]}', f'{prefix}-end-{u}') for u in survivors if u in talkers]
-    await wait_for(lambda: all(ident in peers[u].echoes.get(who, ()) for u in listeners for who, ident in markers), 'the end markers at every survivor', 30)
-    await wait_for(lambda: all(peers[u].left(f'{room}/{nick}', start[u][1]) for u in listeners for nick in lost), 'the dead node\'s occupants leaving', 30)
+            peers[u].say(room, f'{phase}-end-{u}')
+            sent[u].append(f'{phase}-end-{u}')
+    markers = [(f'{room}/{talkers[u]}', f'{phase}-end-{u}') for u in survivors if u in talkers]
+    await wait_for(lambda: all(ident in peers[u].echoes.get(who, ()) for u in survivors for who, ident in markers), 'the end markers at every survivor', 30)
+    await wait_for(lambda: all(peers[u].left(f'{room}/{nick}', start[u][1]) for u in survivors for nick in lost), 'the dead node\'s occupants leaving', 30)
     # A marker after they left: what the room sent before it (a second unavailable too) has arrived.
     settler = next(u for u in survivors if u in talkers)
-    settled = f'{prefix}-end-{settler}-settled'
+    settled = f'{phase}-end-{settler}-settled'
     peers[settler].say(room, settled)
     sent[settler].append(settled)
-    await wait_for(lambda: all(settled in peers[u].echoes.get(f'{room}/{talkers[settler]}', ()) for u in listeners), 'the marker after the occupants left')
-    seen[seen_key] = {
+    await wait_for(lambda: all(settled in peers[u].echoes.get(f'{room}/{talkers[settler]}', ()) for u in survivors), 'the marker after the occupants left')
+    seen[phase] = {
         'sent': sent,
         'received': {
-            u: {talkers[t]: peers[u].ids_from(f'{room}/{talkers[t]}', f'{prefix}-', start[u][0]) for t in talkers}
-            for u in listeners
+            u: {talkers[t]: peers[u].ids_from(f'{room}/{talkers[t]}', f'{phase}-', start[u][0]) for t in talkers}
+            for u in survivors
         },
-        'left': {u: sorted(p['from'].split('/')[-1] for p in peers[u].presences[start[u][1]:] if p['type'] == 'unavailable') for u in listeners},
-        'left_items': {u: [{k: p[k] for k in ('from', 'role', 'codes')} for p in peers[u].presences[start[u][1]:] if p['type'] == 'unavailable'] for u in listeners},
-        'roster': {u: sorted(peers[u]['xep_0045'].get_roster(room)) for u in listeners},
+        'left': {u: sorted(p['from'].split('/')[-1] for p in peers[u].presences[start[u][1]:] if p['type'] == 'unavailable') for u in survivors},
+        'left_items': {u: [{k: p[k] for k in ('from', 'role', 'codes')} for p in peers[u].presences[start[u][1]:] if p['type'] == 'unavailable'] for u in survivors},
+        'roster': {u: sorted(peers[u]['xep_0045'].get_roster(room)) for u in survivors},
     }
 
 
