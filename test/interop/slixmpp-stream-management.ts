@@ -1,84 +1,18 @@
 /**
  * Drives test/interop/slixmpp_sm.py: one slixmpp client with its own XEP-0198 implementation,
- * told what to do line by line, whose events the test waits for.
+ * told what to do line by line, whose events the test waits for. The text of the last
+ * <failed/> is in the `sm_failed` event as `condition`.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
-import { PYTHON_WITH_SLIXMPP as PYTHON } from '../support/test-tools';
+import { SlixmppProcess } from './slixmpp-process';
 
-export interface SlixEvent {
-  event: string;
-  [field: string]: unknown;
-}
+export type { SlixEvent } from './slixmpp-process';
 
-export class SlixmppSmClient {
-  readonly events: SlixEvent[] = [];
-  private readonly process: ChildProcessWithoutNullStreams;
-  private stderr = '';
-  private waiters: Array<() => void> = [];
-  private exited = false;
-  /** The text of the last <failed/> is in the event as `condition`. */
-
+export class SlixmppSmClient extends SlixmppProcess {
   constructor(port: number, jid: string, password: string) {
-    this.process = spawn(PYTHON, [path.join(__dirname, 'slixmpp_sm.py'), String(port), jid, password]);
-    let buffered = '';
-    this.process.stdout.setEncoding('utf8');
-    this.process.stdout.on('data', (text: string) => {
-      buffered += text;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (line.startsWith('{')) this.events.push(JSON.parse(line) as SlixEvent);
-      }
-      this.wake();
-    });
-    this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.process.on('exit', () => {
-      this.exited = true;
-      this.wake();
-    });
-  }
-
-  command(cmd: string, fields: Record<string, unknown> = {}): void {
-    this.process.stdin.write(`${JSON.stringify({ cmd, ...fields })}\n`);
-  }
-
-  /** Resolves with the first event (past or future) named `name` that passes `match`, after the `after`-th event. */
-  async waitFor(name: string, match: (event: SlixEvent) => boolean = () => true, timeoutMs = 10000, after = 0): Promise<SlixEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.slice(after).find((event) => event.event === name && match(event));
-      if (found) return found;
-      if (this.exited) throw new Error(`slixmpp exited before ${name}:\n${this.stderr.slice(-2000)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`slixmpp did not report ${name} within ${timeoutMs} ms; events: ${JSON.stringify(this.events)}\n${this.stderr.slice(-2000)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    super('slixmpp_sm.py', [String(port), jid, password]);
   }
 
   bodies(): string[] {
     return this.events.filter((event) => event.event === 'message').map((event) => String(event.body));
-  }
-
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    this.command('quit');
-    const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
   }
 }

@@ -29,3 +29,9 @@ async def wait_until(predicate, timeout=10):
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def wait_for(predicate, what, timeout=10):
+    """Like wait_until, but a timeout is an error that says what did not happen."""
+    if not await wait_until(predicate, timeout):
+        raise TimeoutError(f'within {timeout} s: {what}')
