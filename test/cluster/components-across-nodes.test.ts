@@ -74,6 +74,18 @@ describe('an external component in a cluster', () => {
     const bounce = await bob.waitFor((s) => s.is('message') && s.attrs.id === 'left' && s.attrs.type === 'error', 10000, 'the bounce on node b');
     expect(errorCondition(bounce)).toBe('service-unavailable');
 
+    // Two connections claim the domain at once on both nodes: one keeps it, the other ends with conflict.
+    const racers = await Promise.all([openComponentStream(portA, DOMAIN), openComponentStream(portB, DOMAIN)]);
+    await Promise.all(racers.map(({ raw, id }) => raw.write(`<handshake>${handshakeDigest(id, SECRET)}</handshake>`)));
+    await eventually('one racer refused', () => racers.filter(({ raw }) => raw.closed).length === 1);
+    const loser = racers.find(({ raw }) => raw.closed)!.raw;
+    const winner = racers.find(({ raw }) => !raw.closed)!.raw;
+    expect(await loser.streamError()).toBe('conflict');
+    await alice.send(xml('message', { to: DOMAIN, type: 'chat' }, xml('body', {}, 'to the winner')));
+    await winner.waitForText('to the winner');
+    await Promise.all(racers.map(({ raw }) => raw.dispose()));
+    await eventually('node a no longer lists the racer', async () => !(await listed(alice)));
+
     // It reconnects to node b and serves alice on node a.
     const again = SlixmppComponent.start(portB, DOMAIN, SECRET);
     components.push(again);
