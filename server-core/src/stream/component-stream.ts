@@ -87,6 +87,11 @@ export class ComponentStream {
     this.write(text);
   }
 
+  /** Whitespace keepalive (RFC 6120 4.6.1): a connection whose peer vanished fails on a write. */
+  keepalive(): void {
+    if (this.phase === 'connected') this.write(' ');
+  }
+
   /** Ends the stream, with a stream error when given. */
   close(error?: StreamError): void {
     if (this.phase === 'closed') return;

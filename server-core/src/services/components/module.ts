@@ -130,6 +130,9 @@ export default defineCoreModule<ComponentsConfig>({
         }, config.handshakeTimeoutMs),
       );
     };
+    ctx.timers.setInterval(() => {
+      for (const stream of relay.all()) stream.keepalive();
+    }, config.keepaliveIntervalMs);
     if (config.listener) {
       const listener = await listenTcp(config.listener.host, config.listener.port, undefined, accept);
       // Undone newest first: the streams end, then the listener (which waits for its connections) closes.
