@@ -38,6 +38,8 @@ export const componentsConfigSchema = z
     components: z.array(component, { invalid_type_error: 'expected a list of { "domain", "secret" } entries' }).default([]).describe('The components that may connect, each with its own secret'),
     /** From the first byte to an accepted handshake. */
     handshakeTimeoutMs: z.number().int('expected whole milliseconds').min(100, 'expected at least 100 ms').default(10000).describe('Time a component has to complete its handshake, in ms'),
+    /** Whitespace on a connected component's stream, so a connection whose other end vanished is noticed. */
+    keepaliveIntervalMs: z.number().int('expected whole milliseconds').min(1000, 'expected at least 1000 ms').default(60000).describe('How often a whitespace keepalive goes to each connected component, in ms'),
   })
   .strict()
   .superRefine((config, ctx) => {
