@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Element } from 'ltx';
+import { startTestServer } from '../../../../test/support/server-harness';
 import { bodyIs, errorCondition, startWorld, xml, type World } from '../../../testing/world';
 import { freePort } from '../../../testing/redis';
 import { eventually } from '../../../testing/eventually';
@@ -45,6 +49,7 @@ describe('XEP-0114 external components', () => {
               { domain: 'bridge.localhost', secret: 'bridge-secret-2' },
             ],
             handshakeTimeoutMs: 500,
+            keepaliveIntervalMs: 1000,
           },
         },
       },
@@ -61,6 +66,8 @@ describe('XEP-0114 external components', () => {
     expect(await discoItems(world, 'bob')).not.toContain('gateway.localhost');
     const component = await open();
     await eventually('listed', async () => (await discoItems(world, 'bob')).includes('gateway.localhost'));
+    // Next to the internal components, which keep working.
+    expect(await discoItems(world, 'bob')).toEqual(expect.arrayContaining(['conference.localhost', 'upload.localhost', 'gateway.localhost']));
 
     await alice.send(xml('message', { to: 'gateway.localhost', type: 'chat' }, xml('body', {}, 'to the domain')));
     await alice.send(xml('message', { to: 'someone@gateway.localhost/x', type: 'chat' }, xml('body', {}, 'to an address at it')));
@@ -138,6 +145,11 @@ describe('XEP-0114 external components', () => {
     await first.waitForText('still yours');
   });
 
+  it('sends whitespace keepalives to a quiet component', async () => {
+    const quiet = await open('bridge.localhost', 'bridge-secret-2');
+    await quiet.waitForText('<handshake/> ', 3000);
+  });
+
   it('applies the client streams\' stanza size budget and the handshake timeout', async () => {
     const big = await open();
     await big.write(`<message from='gateway.localhost' to='alice@localhost'><body>${'x'.repeat(300 * 1024)}</body></message>`);
@@ -145,5 +157,21 @@ describe('XEP-0114 external components', () => {
     const silent = await openComponentStream(port, 'gateway.localhost');
     opened.push(silent.raw);
     expect(await silent.raw.streamError(3000)).toBe('connection-timeout');
+  });
+});
+
+describe('component domains that are already served', () => {
+  it.each([
+    ['the server domain', 'localhost', /is the server's own domain/],
+    ['an internal component', 'conference.localhost', /already served/],
+  ])('refuse to start on %s', async (_what, domain, message) => {
+    const port = await freePort();
+    const config = { modules: { components: { config: { listener: { host: '127.0.0.1', port }, components: [{ domain, secret: 'some-long-secret' }] } } } };
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-components-'));
+    try {
+      await expect(startTestServer({ dataDir, config })).rejects.toThrow(message);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
