@@ -9,10 +9,6 @@ export interface ComponentRoute {
   since: number;
 }
 
-export interface ConnectedComponent extends ComponentRoute {
-  domain: string;
-}
-
 /** The first of two claims on one domain wins: the older handshake, then the smaller stream id. */
 export function claimsFirst(a: ComponentRoute, b: ComponentRoute): boolean {
   return a.since !== b.since ? a.since < b.since : a.stream < b.stream;
@@ -27,18 +23,19 @@ export function claimsFirst(a: ComponentRoute, b: ComponentRoute): boolean {
 export class ComponentDirectory {
   constructor(
     private readonly cache: ClusterCache<ComponentRoute>,
+    private readonly nodeId: string,
     private readonly members: () => string[],
   ) {}
 
   /** The live route of a domain, if any node holds it. */
   get(domain: string): ComponentRoute | undefined {
     const route = this.cache.get(domain);
-    return route && this.members().includes(route.node) ? route : undefined;
+    return route && this.isLive(route.node) ? route : undefined;
   }
 
-  /** The domain's entry as written, live or not. */
-  entry(domain: string): ComponentRoute | undefined {
-    return this.cache.get(domain);
+  /** This node counts as live for itself even while its own membership is being renewed. */
+  isLive(node: string): boolean {
+    return node === this.nodeId || this.members().includes(node);
   }
 
   set(domain: string, route: ComponentRoute): Promise<void> {
@@ -50,25 +47,8 @@ export class ComponentDirectory {
     if (this.cache.get(domain)?.stream === stream) await this.cache.delete(domain);
   }
 
-  /** Every component connected somewhere in the cluster, by domain. */
-  connected(): ConnectedComponent[] {
-    const members = this.members();
-    return this.cache
-      .entries()
-      .filter(([, route]) => members.includes(route.node))
-      .map(([domain, route]) => ({ domain, ...route }))
-      .sort((a, b) => a.domain.localeCompare(b.domain));
-  }
-
-  /** The domains a node's entries name (a lost node's, or this node's left from before a restart). */
-  domainsOfNode(node: string): string[] {
-    return this.cache.entries().filter(([, route]) => route.node === node).map(([domain]) => domain);
-  }
-
+  /** Removes the entries of a node: a lost one's, or this node's left from before a restart. */
   async removeNode(node: string): Promise<void> {
-    for (const domain of this.domainsOfNode(node)) {
-      const route = this.cache.get(domain);
-      if (route?.node === node) await this.cache.delete(domain);
-    }
+    for (const [domain, route] of this.cache.entries()) if (route.node === node) await this.cache.delete(domain);
   }
 }

@@ -29,7 +29,7 @@ export default defineCoreModule<ComponentsConfig>({
 
     const cache = ctx.cluster.createCache<ComponentRoute>('connected', { restoredBy: 'writer' });
     await cache.ready();
-    const directory = new ComponentDirectory(cache, () => ctx.cluster.members());
+    const directory = new ComponentDirectory(cache, node, () => ctx.cluster.members());
     // Left by an earlier run of a node with this id: none of those connections exists any more.
     await directory.removeNode(node);
     ctx.cluster.onNodeLost(({ nodeId }) => directory.removeNode(nodeId));
@@ -73,7 +73,7 @@ export default defineCoreModule<ComponentsConfig>({
       const link = relay.link(key);
       if (!link?.connectedAt || value?.stream === link.id) return;
       const mine: ComponentRoute = { node, stream: link.id, since: link.connectedAt };
-      if (value && ctx.cluster.members().includes(value.node) && claimsFirst(value, mine)) link.close(new StreamError('conflict', `${key} connected to another node first`));
+      if (value && directory.isLive(value.node) && claimsFirst(value, mine)) link.close(new StreamError('conflict', `${key} connected to another node first`));
       else directory.set(key, mine).catch((err: unknown) => ctx.logger.warn({ err, component: key }, 'could not claim the component domain again'));
     };
     cache.on('entry', onEntry);
