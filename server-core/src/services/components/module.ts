@@ -149,15 +149,18 @@ export default defineCoreModule<ComponentsConfig>({
         return { domain: entry.domain, ...(entry.name ? { name: entry.name } : {}), connected: route !== undefined, node: route?.node ?? null, since: route ? new Date(route.since).toISOString() : null };
       }),
     }));
-    ctx.console.asset('components.js', path.join(__dirname, 'console', 'components.js'));
-    ctx.console.page({
-      title: 'Components',
-      nav: 'Components',
-      render: () => html`<section data-page="components">
-        <p class="hint">External components (XEP-0114) this server accepts, and the node each is connected to.</p>
-        <table id="components-list"><thead><tr><th>Domain</th><th>Name</th><th>State</th><th>Node</th><th>Since</th></tr></thead><tbody></tbody></table>
-      </section>`,
-      scripts: ['components.js'],
-    });
+    // A console without components configured has no page for them.
+    if (configured.size > 0) {
+      ctx.console.asset('components.js', path.join(__dirname, 'console', 'components.js'));
+      ctx.console.page({
+        title: 'Components',
+        nav: 'Components',
+        render: () => html`<section data-page="components">
+          <p class="hint">External components (XEP-0114) this server accepts, and the node each is connected to.</p>
+          <table id="components-list"><thead><tr><th>Domain</th><th>Name</th><th>State</th><th>Node</th><th>Since</th></tr></thead><tbody></tbody></table>
+        </section>`,
+        scripts: ['components.js'],
+      });
+    }
   },
 });
