@@ -7,12 +7,12 @@
 import path from 'node:path';
 import { html } from '../../http/html';
 import { defineCoreModule } from '../../plugins/core-module';
-import { ComponentStream, StreamError, type ComponentStreamHost } from '../../stream';
-import { listenTcp, type Connection } from '../../transport';
+import { StreamError, type ComponentStreamHost } from '../../stream';
 import { tryParseJid } from '../../xml';
 import { ComponentDirectory, claimsFirst, type ComponentRoute } from './component-directory';
 import { ComponentRelay, RELAY_TOPIC } from './component-relay';
 import { componentsConfigSchema, type ComponentsConfig } from './components-config';
+import { listenForComponents } from './component-listener';
 
 export default defineCoreModule<ComponentsConfig>({
   name: 'components',
@@ -106,9 +106,6 @@ export default defineCoreModule<ComponentsConfig>({
         await core.router.route(stanza, from);
       },
       closed(stream) {
-        streams.delete(stream);
-        setupTimers.get(stream)?.cancel();
-        setupTimers.delete(stream);
         const domain = stream.domain;
         if (!domain || !relay.detach(domain, stream)) return;
         connectedGauge.set({ node }, relay.size);
@@ -117,29 +114,9 @@ export default defineCoreModule<ComponentsConfig>({
       },
     };
 
-    const streams = new Set<ComponentStream>();
-    const setupTimers = new Map<ComponentStream, { cancel(): void }>();
-    const accept = (connection: Connection) => {
-      const stream = new ComponentStream(connection, host);
-      streams.add(stream);
-      setupTimers.set(
-        stream,
-        ctx.timers.setTimeout(() => {
-          setupTimers.delete(stream);
-          if (!stream.isConnected) stream.close(new StreamError('connection-timeout', `no handshake within ${config.handshakeTimeoutMs} ms`));
-        }, config.handshakeTimeoutMs),
-      );
-    };
-    ctx.timers.setInterval(() => {
-      for (const stream of relay.all()) stream.keepalive();
-    }, config.keepaliveIntervalMs);
     if (config.listener) {
-      const listener = await listenTcp(config.listener.host, config.listener.port, undefined, accept);
-      // Undone newest first: the streams end, then the listener (which waits for its connections) closes.
+      const listener = await listenForComponents({ ...config.listener, handshakeTimeoutMs: config.handshakeTimeoutMs, keepaliveIntervalMs: config.keepaliveIntervalMs }, host, ctx.timers);
       ctx.onStop(() => listener.close());
-      ctx.onStop(() => {
-        for (const stream of [...streams]) stream.close(new StreamError('system-shutdown'));
-      });
       ctx.logger.info({ host: listener.address.host, port: listener.address.port, components: [...configured.keys()] }, 'component listener started');
     }
 
