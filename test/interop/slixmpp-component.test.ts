@@ -1,10 +1,11 @@
 /**
  * An external component written with slixmpp's ComponentXMPP (XEP-0114) against the server:
- * the handshake, messages both ways with an @xmpp/client user, and the stream errors for a
- * wrong secret and a spoofed sender.
+ * the handshake, messages both ways with an @xmpp/client user and with an internal component
+ * (the bundled echo plugin), and the stream errors for a wrong secret and a spoofed sender.
  */
 import { bodyIs, startWorld, xml, type World } from '../../server-core/testing/world';
 import { freePort } from '../../server-core/testing/redis';
+import { eventually } from '../../server-core/testing/eventually';
 import { SlixmppComponent } from './slixmpp-component';
 
 const DOMAIN = 'gateway.localhost';
@@ -22,10 +23,15 @@ describe('a slixmpp external component', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    world = await startWorld(['alice'], { modules: { components: { config: { listener: { host: '127.0.0.1', port }, components: [{ domain: DOMAIN, secret: SECRET }] } } } });
+    world = await startWorld(['alice'], {
+      modules: { components: { config: { listener: { host: '127.0.0.1', port }, components: [{ domain: DOMAIN, secret: SECRET }] } } },
+      plugins: [{ name: 'echo-component', config: { prefix: 'echo: ' } }],
+    });
   });
   afterEach(async () => {
     await Promise.all(components.splice(0).map((component) => component.stop()));
+    // The next test's component would get conflict while the server still holds this one's connection.
+    await eventually('the domain released', () => world.server.server.context.disco.items.every((item) => item.jid !== DOMAIN));
   });
   afterAll(() => world.stop());
 
@@ -43,6 +49,17 @@ describe('a slixmpp external component', () => {
     component.send({ to: 'alice@localhost', from: `news@${DOMAIN}`, body: 'the component speaks first' });
     const spoken = await alice.waitFor(bodyIs('the component speaks first'), 10000, 'the component message');
     expect(spoken.attrs.from).toBe(`news@${DOMAIN}`);
+  }, 60000);
+
+  it('talks with an internal component (the echo plugin) next to it, both listed in disco#items', async () => {
+    const component = start();
+    await component.waitFor((e) => e.event === 'connected', 'its handshake accepted');
+    component.send({ to: 'echo.localhost', from: `bot@${DOMAIN}`, body: 'ping-pong' });
+    const answer = await component.waitFor((e) => e.event === 'message' && e.body === 'echo: ping-pong', 'the echo plugin\'s answer');
+    expect(answer).toMatchObject({ from: 'echo.localhost', to: `bot@${DOMAIN}` });
+    const alice = await world.online('alice', 'disco');
+    const items = await alice.iq(xml('iq', { type: 'get', to: 'localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' })));
+    expect(items.getChild('query')!.getChildren('item').map((item) => item.attrs.jid)).toEqual(expect.arrayContaining(['echo.localhost', DOMAIN]));
   }, 60000);
 
   it('gets not-authorized for a wrong secret', async () => {
