@@ -21,6 +21,8 @@ describe('a slixmpp external component', () => {
     return component;
   };
 
+  const released = () => eventually('the domain released', () => world.server.server.context.disco.items.every((item) => item.jid !== DOMAIN));
+
   beforeAll(async () => {
     port = await freePort();
     world = await startWorld(['alice'], {
@@ -31,7 +33,7 @@ describe('a slixmpp external component', () => {
   afterEach(async () => {
     await Promise.all(components.splice(0).map((component) => component.stop()));
     // The next test's component would get conflict while the server still holds this one's connection.
-    await eventually('the domain released', () => world.server.server.context.disco.items.every((item) => item.jid !== DOMAIN));
+    await released();
   });
   afterAll(() => world.stop());
 
@@ -78,6 +80,7 @@ describe('a slixmpp external component', () => {
     expect(error.condition).toBe('invalid-from');
     // A marker from a fresh connection: the spoofed message would have come before it.
     await component.stop();
+    await released();
     const honest = start();
     await honest.waitFor((e) => e.event === 'connected', 'its handshake accepted');
     honest.send({ to: 'alice@localhost/spoofed', body: 'marker' });
