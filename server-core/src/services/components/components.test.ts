@@ -57,7 +57,7 @@ describe('XEP-0114 external components', () => {
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((raw) => raw.dispose()));
-    await eventually('components released', () => world.server.server.context.disco.items.every((item) => !item.jid.endsWith('gateway.localhost')));
+    await eventually('components released', () => world.server.server.context.disco.items.every((item) => !['gateway.localhost', 'bridge.localhost'].includes(item.jid)));
   });
   afterAll(() => world.stop());
 
