@@ -102,5 +102,10 @@ describe('an external component in a cluster', () => {
     await alice.send(xml('message', { to: `echo@${DOMAIN}`, type: 'chat', id: 'dead' }, xml('body', {}, 'after the node died')));
     const dead = await alice.waitFor((s) => s.is('message') && s.attrs.id === 'dead' && s.attrs.type === 'error', 10000, 'the bounce on node a');
     expect(errorCondition(dead)).toBe('service-unavailable');
+
+    // Connections, refusals and losses were logged, the secret never.
+    expect(a.logs.some((line) => line.msg === 'component connected')).toBe(true);
+    expect(b.logs.some((line) => line.msg === 'component stream error' && line.condition === 'conflict')).toBe(true);
+    for (const node of [a, b]) expect(JSON.stringify(node.logs) + node.output).not.toContain(SECRET);
   }, 180000);
 });
