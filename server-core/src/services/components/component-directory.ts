@@ -1,13 +1,13 @@
 import type { ClusterCache } from '../../cluster/types';
 
-/** Where one external component is connected. */
-export interface ComponentRoute {
+/** Where one external component is connected (a type, not an interface, so it is a JSON value for any cache). */
+export type ComponentRoute = {
   node: string;
   /** The stream that holds the domain (its id). */
   stream: string;
   /** When its handshake succeeded (epoch ms). */
   since: number;
-}
+};
 
 /** The first of two claims on one domain wins: the older handshake, then the smaller stream id. */
 export function claimsFirst(a: ComponentRoute, b: ComponentRoute): boolean {
