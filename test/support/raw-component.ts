@@ -20,6 +20,7 @@ export async function openComponentStream(port: number, domain: string): Promise
   return { raw, id: id ?? '' };
 }
 
+/** XEP-0114's handshake, computed here on its own (not with the server's code) so the tests check the server's. */
 export function handshakeDigest(id: string, secret: string): string {
   return createHash('sha1').update(id + secret).digest('hex');
 }
