@@ -98,6 +98,11 @@ describe('config check for external components', () => {
     const twice = await cli(['config', 'check', '--config', duplicate]);
     expect(twice.stderr).toMatch(/modules\.components\.config\.components\[1\]\.domain: component gw\.example\.com is listed twice/);
 
+    const own = tempConfig({ domain: 'example.com', modules: { components: { config: { components: [{ domain: 'EXAMPLE.com', secret: 'secret-own-1' }] } } } });
+    expect((await cli(['config', 'check', '--config', own])).stderr).toBe(
+      "config error at modules.components.config.components[0].domain: is the server's own domain; a component needs a domain of its own, such as gateway.example.com\n",
+    );
+
     const empty = tempConfig({ modules: { components: { config: { listener: {} } } } });
     expect((await cli(['config', 'check', '--config', empty])).stderr).toMatch(/modules\.components\.config\.components: is empty, so no component could connect/);
 

@@ -54,3 +54,10 @@ export const componentsConfigSchema = z
   });
 
 export type ComponentsConfig = z.infer<typeof componentsConfigSchema>;
+
+/** What the schema cannot see: a component domain that is the server's own domain. */
+export function componentsProblems(config: ComponentsConfig, server: { domain: string }): Array<{ path: Array<string | number>; message: string }> {
+  return config.components.flatMap((entry, index) =>
+    entry.domain === server.domain ? [{ path: ['components', index, 'domain'], message: `is the server's own domain; a component needs a domain of its own, such as gateway.${server.domain}` }] : [],
+  );
+}

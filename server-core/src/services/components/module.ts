@@ -7,25 +7,26 @@
 import path from 'node:path';
 import { html } from '../../http/html';
 import { defineCoreModule } from '../../plugins/core-module';
+import { jsonPath } from '../../plugins/check-plugin-configs';
 import { StreamError, type ComponentStreamHost } from '../../stream';
 import { tryParseJid } from '../../xml';
 import { ComponentDirectory, claimsFirst, type ComponentRoute } from './component-directory';
 import { ComponentRelay, RELAY_TOPIC } from './component-relay';
-import { componentsConfigSchema, type ComponentsConfig } from './components-config';
+import { componentsConfigSchema, componentsProblems, type ComponentsConfig } from './components-config';
 import { listenForComponents } from './component-listener';
 
 export default defineCoreModule<ComponentsConfig>({
   name: 'components',
   description: 'XEP-0114 external components',
   configSchema: componentsConfigSchema,
+  checkWithServer: componentsProblems,
   async start(ctx) {
     const { core } = ctx;
     const config = ctx.config.value;
     const node = core.nodeId;
     const configured = new Map(config.components.map((entry) => [entry.domain, entry]));
-    for (const domain of configured.keys()) {
-      if (domain === core.domain) throw new Error(`modules.components.config.components: ${domain} is the server's own domain; a component needs a domain of its own, such as gateway.${core.domain}`);
-    }
+    const [problem] = componentsProblems(config, { domain: core.domain });
+    if (problem) throw new Error(`${jsonPath(['modules', 'components', 'config', ...problem.path])}: ${problem.message}`);
 
     const cache = ctx.cluster.createCache<ComponentRoute>('connected', { restoredBy: 'writer' });
     await cache.ready();
