@@ -9,7 +9,7 @@ import { eventually } from '../../../testing/eventually';
 import { renderMetrics } from '../../metrics/registry';
 import { parseXml } from '../../xml';
 import { connectRawComponent, handshakeDigest, openComponentStream } from '../../../../test/support/raw-component';
-import type { RawStream } from '../../../../test/attacks/attack-kit';
+import { RawStream } from '../../../../test/attacks/attack-kit';
 
 const SECRET = 'gateway-secret-1';
 const DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -100,7 +100,7 @@ describe('XEP-0114 external components', () => {
     expect(errorCondition(bounce)).toBe('service-unavailable');
   });
 
-  it('refuses a wrong secret with not-authorized and an unknown domain with host-unknown', async () => {
+  it('refuses a wrong secret with not-authorized, an unknown domain with host-unknown, and bad headers', async () => {
     const wrong = await openComponentStream(port, 'gateway.localhost');
     opened.push(wrong.raw);
     await wrong.raw.write(`<handshake>${handshakeDigest(wrong.id, 'not-the-secret')}</handshake>`);
@@ -114,6 +114,17 @@ describe('XEP-0114 external components', () => {
     const unknown = await openComponentStream(port, 'nobody.localhost');
     opened.push(unknown.raw);
     expect(await unknown.raw.streamError()).toBe('host-unknown');
+
+    // A client stream header, and a component header without the domain.
+    for (const [header, condition] of [
+      [`<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='gateway.localhost'>`, 'invalid-namespace'],
+      [`<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams'>`, 'improper-addressing'],
+    ]) {
+      const raw = await RawStream.connect(port);
+      opened.push(raw);
+      await raw.write(header);
+      expect(await raw.streamError()).toBe(condition);
+    }
   });
 
   it('ends the stream with invalid-from for a from outside its domain, and improper-addressing without one', async () => {
