@@ -26,6 +26,8 @@ export interface ComponentStreamHost {
   stanza(stream: ComponentStream, stanza: Element): Promise<void> | void;
   /** The connection is gone (either side closed it, or it was lost); called once, also for streams that never connected. */
   closed(stream: ComponentStream): void;
+  /** The server ends the stream with a stream error (a peer can provoke refusals at will: log them aggregated). */
+  refused(stream: ComponentStream, error: StreamError, domain: string | undefined): void;
 }
 
 type Phase = 'header' | 'handshake' | 'connected' | 'closed';
@@ -98,7 +100,7 @@ export class ComponentStream {
     if (error) {
       if (!this.headerSent) this.writeHeader(this.claimed ?? '');
       this.write(streamErrorElement(error).toString());
-      this.host.logger.info({ stream: this.id, component: this.claimed, condition: error.condition, text: error.text }, 'component stream error');
+      this.host.refused(this, error, this.claimed);
     }
     this.write('</stream:stream>');
     this.phase = 'closed';

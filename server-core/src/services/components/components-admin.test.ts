@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../../test/support/server-harness';
 import { spawnCli as cli, tempConfigFile as tempConfig } from '../../../../test/support/cli-in-process';
-import { connectRawComponent } from '../../../../test/support/raw-component';
+import { connectRawComponent, handshakeDigest, openComponentStream } from '../../../../test/support/raw-component';
+import { captureLogs } from '../../../../test/support/log-capture';
 import type { RawStream } from '../../../../test/attacks/attack-kit';
 import { freePort } from '../../../testing/redis';
 import { eventually } from '../../../testing/eventually';
@@ -11,7 +12,8 @@ import { ADMIN_TOKEN_FILE } from '../../admin/admin-token';
 
 const SECRET = 'admin-test-gateway-secret';
 
-describe('external components in the admin API', () => {
+describe('external components in the admin API and the logs', () => {
+  const logs = captureLogs();
   let dataDir: string;
   let server: TestServer;
   let port: number;
@@ -27,6 +29,7 @@ describe('external components in the admin API', () => {
     port = await freePort();
     server = await startTestServer({
       dataDir,
+      logger: logs.logger,
       config: {
         listeners: { admin: { host: '127.0.0.1', port: 0 } },
         modules: { components: { config: { listener: { host: '127.0.0.1', port }, components: [{ domain: 'gateway.localhost', secret: SECRET, name: 'Gateway' }, { domain: 'idle.localhost', secret: 'idle-secret-123' }] } } },
@@ -61,6 +64,19 @@ describe('external components in the admin API', () => {
     await component.dispose();
     component = undefined;
     await eventually('released', async () => JSON.parse((await get('/api/plugins/components/connected')).text).components[0].connected === false);
+  });
+
+  it('logs a refusal a peer repeats once, with its condition and never the secret', async () => {
+    for (let i = 0; i < 5; i++) {
+      const { raw, id } = await openComponentStream(port, 'gateway.localhost');
+      await raw.write(`<handshake>${handshakeDigest(id, 'wrong-secret')}</handshake>`);
+      expect(await raw.streamError()).toBe('not-authorized');
+      await raw.dispose();
+    }
+    const refusals = logs.lines.filter((line) => line.msg === 'component stream error');
+    expect(refusals).toEqual([expect.objectContaining({ level: 40, condition: 'not-authorized', component: 'gateway.localhost', address: '127.0.0.1' })]);
+    expect(logs.lines.some((line) => line.msg === 'component connected' && line.component === 'gateway.localhost')).toBe(true);
+    expect(JSON.stringify(logs.lines)).not.toContain(SECRET);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { html } from '../../http/html';
+import { AggregatedWarnings } from '../../log';
 import { defineCoreModule } from '../../plugins/core-module';
 import { jsonPath } from '../../plugins/check-plugin-configs';
 import { StreamError, type ComponentStreamHost } from '../../stream';
@@ -83,6 +84,9 @@ export default defineCoreModule<ComponentsConfig>({
     ctx.onStop(ctx.cluster.on('memberJoined', syncDisco));
     syncDisco();
 
+    // One line per kind of refusal and minute, however often a peer repeats it.
+    const refusals = new AggregatedWarnings(ctx.logger);
+    ctx.onStop(() => refusals.dispose());
     const host: ComponentStreamHost = {
       logger: ctx.logger,
       options: { maxStanzaBytes: core.limits.maxStanzaBytes, maxDepth: core.limits.maxXmlDepth, maxAttributes: core.limits.maxXmlAttributes, maxPendingWriteBytes: core.limits.maxPendingWriteBytes },
@@ -105,6 +109,10 @@ export default defineCoreModule<ComponentsConfig>({
         stanza.attrs.from = from.full;
         stanzas.inc({ node, direction: 'in' });
         await core.router.route(stanza, from);
+      },
+      refused(stream, error, domain) {
+        if (error.condition === 'system-shutdown') return;
+        refusals.warn(`${error.condition} ${domain ?? ''}`, { stream: stream.id, component: domain, condition: error.condition, text: error.text, address: stream.connection.remoteAddress }, 'component stream error');
       },
       closed(stream) {
         const domain = stream.domain;
