@@ -23,6 +23,12 @@ export interface CoreLimits {
   maxSessionsPerUser: number;
   /** How long the server waits for a client's answer to its entity-capabilities disco#info request. */
   capsQueryTimeoutMs: number;
+  /** The parse budget of every stream (client and external component): `limits.maxStanzaBytes`, `maxXmlDepth`, `maxXmlAttributes`. */
+  maxStanzaBytes: number;
+  maxXmlDepth: number;
+  maxXmlAttributes: number;
+  /** Output a peer may leave unread before it is cut off. */
+  maxPendingWriteBytes: number;
 }
 
 /** Answers whether `owner` (bare JID) blocks `other` (any JID) per XEP-0191. */

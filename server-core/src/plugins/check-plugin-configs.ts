@@ -25,15 +25,21 @@ export function pluginConfigProblems(entries: ServerConfig['plugins'], options: 
  * The `modules` section checked the way a start would apply it: each name must be a core
  * module, and its `config` must pass that module's schema.
  */
-export function moduleConfigProblems(entries: ServerConfig['modules'], coreModules: readonly CoreModuleDefinition[]): string[] {
+export function moduleConfigProblems(entries: ServerConfig['modules'], coreModules: readonly CoreModuleDefinition[], server?: { domain: string }): string[] {
   const byName = new Map(coreModules.map((definition) => [definition.name, definition]));
   return Object.entries(entries).flatMap(([name, entry]) => {
     const definition = byName.get(name);
     if (!definition) return [`config error at modules.${name}: there is no core module of that name (there are ${[...byName.keys()].join(', ')})`];
     const parsed = definition.configSchema.safeParse(entry.config);
-    if (parsed.success) return [];
-    return formatIssues(parsed.error.issues, definition.configSchema, entry.config, new Map(), ['modules', name, 'config']);
+    if (!parsed.success) return formatIssues(parsed.error.issues, definition.configSchema, entry.config, new Map(), ['modules', name, 'config']);
+    if (!server || !definition.checkWithServer) return [];
+    return definition.checkWithServer(parsed.data, server).map(({ path, message }) => `config error at ${jsonPath(['modules', name, 'config', ...path])}: ${message}`);
   });
+}
+
+/** `['modules', 'x', 'config', 'list', 0, 'key']` → `modules.x.config.list[0].key`. */
+export function jsonPath(path: Array<string | number>): string {
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 
 function entryProblems(entry: ServerConfig['plugins'][number], index: number, baseDir: string): string[] {

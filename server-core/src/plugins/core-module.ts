@@ -22,6 +22,12 @@ export interface CoreModuleDefinition<C = unknown> extends Omit<PluginDefinition
   start(ctx: CoreModuleContext<C>): Promise<void> | void;
   stop?(ctx: CoreModuleContext<C>): Promise<void> | void;
   reconfigure?(ctx: CoreModuleContext<C>, next: C, previous: C): Promise<void> | void;
+  /**
+   * Problems the module's config has only next to the server's own settings (a component
+   * address that is the server's domain), each `{ path, message }` with the path inside the
+   * module's config; `config check` reports them as it reports schema errors.
+   */
+  checkWithServer?(config: C, server: { domain: string }): Array<{ path: Array<string | number>; message: string }>;
 }
 
 export type EmptyConfig = Record<string, never>;

@@ -3,7 +3,7 @@
  * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
  * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, XEP-0045
  * multi-user chat, the legacy session IQ, in-band registration (XEP-0077), host-meta
- * (XEP-0156), stream management and client state indication.
+ * (XEP-0156), stream management, client state indication and XEP-0114 external components.
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -14,6 +14,7 @@ export { privateStorageModule } from './private-storage';
 export { bookmarksModule } from './bookmarks';
 export { avatarConversionModule } from './avatar-conversion';
 export { uploadModule } from './upload';
+export { componentsModule } from './components';
 export { pushModule } from './push';
 export { default as discoModule } from './disco/module';
 export { default as pingModule } from './ping/module';

@@ -7,3 +7,5 @@ export { StreamFeatures } from './stream-features';
 export type { StreamFeature, FeatureStream, StreamPhase } from './stream-features';
 export { addCoreStreamFeatures } from './core-stream-features';
 export type { CoreStreamFeatureOptions } from './core-stream-features';
+export { ComponentStream } from './component-stream';
+export type { ComponentStreamHost } from './component-stream';

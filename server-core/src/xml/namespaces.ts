@@ -1,6 +1,8 @@
 /** XML namespaces the server speaks, in one place. */
 export const NS = {
   CLIENT: 'jabber:client',
+  /** XEP-0114 external components. */
+  COMPONENT_ACCEPT: 'jabber:component:accept',
   STREAM: 'http://etherx.jabber.org/streams',
   STREAM_ERRORS: 'urn:ietf:params:xml:ns:xmpp-streams',
   STANZA_ERRORS: 'urn:ietf:params:xml:ns:xmpp-stanzas',

@@ -23,7 +23,7 @@ const check: Command = {
   options: { show: { type: 'boolean', description: 'print the effective config (defaults filled in, passwords masked)' } },
   async run(input) {
     const config = input.loadConfig();
-    const refused = [...moduleConfigProblems(config.modules, CORE_MODULES), ...pluginConfigProblems(config.plugins).map((entry) => entry.problem)];
+    const refused = [...moduleConfigProblems(config.modules, CORE_MODULES, { domain: config.domain }), ...pluginConfigProblems(config.plugins).map((entry) => entry.problem)];
     if (refused.length > 0) throw new ConfigError('invalid', refused, input.options.config as string | undefined);
     if (input.options.show) input.io.stdout.write(`${JSON.stringify(masked(config), null, 2)}\n`);
     else input.io.stdout.write(`config ok: domain ${config.domain}, storage ${config.storage.kind}, cluster ${config.cluster.kind}\n`);
