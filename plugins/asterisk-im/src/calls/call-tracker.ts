@@ -36,7 +36,7 @@ export interface CallTrackerOptions {
 
 const DEFAULT_ENDED_CHANNEL_MEMORY = 1000;
 /** What `publish` compares for a user with no call and no busy device. */
-const IDLE_USER_KEY = JSON.stringify([false, [], []]);
+const IDLE_USER_KEY = JSON.stringify([false, 'idle', [], []]);
 
 /** One call of a user, as shown to the plugin and the admin console. */
 export interface UserCall {
@@ -72,6 +72,11 @@ export interface DeviceStateChange {
 export interface UserPhoneState {
   user: string;
   onPhone: boolean;
+  /**
+   * The user's one merged state over all devices and PBXs (see `strongestState`). Entries
+   * written before it existed lack it: readers fall back on `onPhone` (on-call) and idle.
+   */
+  state?: DeviceState;
   calls: UserCall[];
   /** The user's monitored devices that are not idle, with their state. */
   devices: Array<{ device: string; state: Exclude<DeviceState, 'idle'> }>;
@@ -226,7 +231,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       if (state !== 'idle') devices.push({ device, state });
     }
     const onPhone = devices.some(({ state }) => isBusyState(state, this.ringingIsBusy));
-    return { user, onPhone, calls, devices };
+    return { user, onPhone, state: strongestState(devices.map((d) => d.state)), calls, devices };
   }
 
   /** Every mapped, monitored device with its user and state, for the admin console. */
@@ -284,6 +289,9 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       case 'device-state':
         this.applyDeviceState(normaliseDeviceName(event.device), event.state, touched);
         return;
+      case 'reachability':
+        this.applyReachability(normaliseDeviceName(event.device), event.reachable, touched);
+        return;
     }
   }
 
@@ -296,6 +304,15 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     } else {
       this.reported.set(device, state);
     }
+  }
+
+  /** Only an idle phone shows as unreachable; a call on it (still up in Asterisk) says more. */
+  private applyReachability(device: string, reachable: boolean, touched: Set<string>): void {
+    const reported = this.reported.get(device);
+    if (reachable && reported === 'unavailable') this.reported.delete(device);
+    else if (!reachable && reported === undefined) this.reported.set(device, 'unavailable');
+    else return;
+    touched.add(device);
   }
 
   /** Updates (or adopts, if unknown) the channel a snapshot describes; null for channels that are not phones. */
@@ -385,7 +402,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     }
     for (const user of touchedUsers) {
       const state = this.userPhoneState(user);
-      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
+      const key = JSON.stringify([state.onPhone, state.state, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
       if ((this.publishedUser.get(user) ?? IDLE_USER_KEY) === key) continue;
       if (key !== IDLE_USER_KEY) this.publishedUser.set(user, key);
       else this.publishedUser.delete(user);

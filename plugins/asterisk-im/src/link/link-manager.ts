@@ -1,6 +1,6 @@
 import { FencedWriteError, type ClusterCache, type PluginCluster, type PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
-import type { UserPhoneState } from '../calls';
+import { strongestState, type UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
@@ -193,10 +193,11 @@ export class LinkManager implements LinkDirectory {
   private async publishUser(user: string, write: { force: boolean; refresh: boolean }): Promise<boolean> {
     if (!this.deps.ctx.cluster.isSenior()) return true;
     for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return false;
-    const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
+    const merged: UserPhoneState = { user, onPhone: false, state: 'idle', calls: [], devices: [] };
     for (const link of this.links.values()) {
       const state = link.tracker.userPhoneState(user);
       merged.onPhone ||= state.onPhone;
+      merged.state = strongestState([merged.state!, state.state ?? 'idle']);
       merged.calls.push(...state.calls);
       merged.devices.push(...state.devices);
     }

@@ -12,7 +12,7 @@ import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
 import type { PhoneStateCache } from './phone-state-cache';
-import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
+import { busyStateOf, isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
 /** What the applier uses of the plugin context (a test gives just that). */
@@ -129,13 +129,14 @@ export class PhonePresenceApplier {
 
   private async showPhone(session: PluginSession, resend = false): Promise<void> {
     const settings = this.deps.settings();
+    const state = busyStateOf(this.deps.phoneState.userState(session.bareJid));
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (!session.available) {
       // Not yet available: only a trapped initial presence makes it available.
-      if (entry) await this.send(session, phonePresence(settings, entry));
+      if (entry) await this.send(session, phonePresence(settings, entry, state));
       return;
     }
-    if (isCurrentPhonePresence(session.presence, settings)) {
+    if (isCurrentPhonePresence(session.presence, settings, state)) {
       if (resend) await this.send(session, session.presence!);
       return;
     }
@@ -146,7 +147,7 @@ export class PhonePresenceApplier {
       !entry && before && !isPhonePresence(before) && !isRestorableFromPhone(before)
         ? this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: before.toString() })
         : undefined;
-    await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
+    await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence, state))]);
   }
 
   private async restore(session: PluginSession, resend = false): Promise<void> {
