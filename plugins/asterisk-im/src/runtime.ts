@@ -38,6 +38,8 @@ export interface PhoneStateView {
 export interface UserPresenceChange {
   user: string;
   available: boolean;
+  /** No session available and one of them says dnd: the user chose do-not-disturb in chat. */
+  dnd: boolean;
 }
 
 export interface PhoneComponent {

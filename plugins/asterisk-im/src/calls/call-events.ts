@@ -23,7 +23,9 @@ export type CallEvent =
   | { kind: 'hangup'; channel: ChannelSnapshot; cause?: string }
   | { kind: 'device-state'; device: string; state: string }
   /** `PeerStatus` / `ContactStatus`: whether Asterisk can reach the phone; never ends a call. */
-  | { kind: 'reachability'; device: string; reachable: boolean };
+  | { kind: 'reachability'; device: string; reachable: boolean }
+  /** res_presence_state's `PresenceStateChange` (Presentity, Status, Subtype, Message). */
+  | { kind: 'presence-state'; presentity: string; status: string };
 
 export type ParsedCallEvent = CallEvent | { kind: 'not-a-call-event' } | { kind: 'invalid'; reason: string };
 
@@ -94,6 +96,8 @@ function parseKnown(event: AmiEvent): ParsedCallEvent {
         device: requiredText(f.device, 'device', DEVICE_NAME),
         state: requiredText(f.state, 'state', WORD),
       };
+    case 'presencestatechange':
+      return { kind: 'presence-state', presentity: requiredText(f.presentity, 'presentity', DEVICE_NAME), status: requiredText(f.status, 'status', WORD) };
     case 'peerstatus':
       return reachability(requiredText(f.peer, 'peer', DEVICE_NAME), requiredText(f.peerstatus, 'peerstatus', WORD));
     case 'contactstatus':

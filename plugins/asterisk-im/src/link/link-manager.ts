@@ -98,7 +98,7 @@ export class LinkManager implements LinkDirectory {
       const server = store.credentials(name);
       if (!server) continue;
       wanted.add(name);
-      const devices = store.devices.list().filter((d) => d.server === name).map((d) => ({ device: d.device, user: d.user, monitored: d.monitored }));
+      const devices = store.devices.list().filter((d) => d.server === name).map((d) => ({ device: d.device, user: d.user, monitored: d.monitored, extension: d.extension }));
       const existing = this.links.get(name);
       const signature = JSON.stringify([server.host, server.port, server.username, server.secret, server.tls]);
       if (existing && existing.signature === signature && existing.ringingIsBusy === settings.ringingIsBusy) {
@@ -200,6 +200,7 @@ export class LinkManager implements LinkDirectory {
       merged.state = strongestState([merged.state!, state.state ?? 'idle']);
       merged.calls.push(...state.calls);
       merged.devices.push(...state.devices);
+      if (state.dnd) merged.dnd = true;
     }
     await this.deps.phoneState.publishUser(merged, write);
     return true;

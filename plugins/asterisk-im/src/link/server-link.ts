@@ -111,12 +111,17 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   /** Reads the calls in progress and the device states and lets the tracker publish the difference. */
   private async resync(): Promise<void> {
     try {
-      const [channels, devices] = await Promise.all([
+      const [channels, devices, presences] = await Promise.all([
         this.link.listAction({ Action: 'CoreShowChannels' }),
         this.link.listAction({ Action: 'DeviceStateList' }),
+        // Asterisk without res_presence_state (or a manager user without the class) refuses it: DND then comes from hints only.
+        this.link.listAction({ Action: 'PresenceStateList' }).then(
+          (list) => list.items,
+          () => undefined,
+        ),
       ]);
       if (!this.options.isSenior() || this.link.state !== 'connected') return;
-      this.tracker.resync(channels.items, devices.items);
+      this.tracker.resync(channels.items, devices.items, presences);
       this.logger.info({ channels: channels.items.length, devices: devices.items.length }, 'calls resynced');
       this.emit('resynced');
     } catch (err) {

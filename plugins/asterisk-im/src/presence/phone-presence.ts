@@ -7,23 +7,30 @@ export const PHONE_NS = 'http://jivesoftware.com/xmlns/phone';
 /** Children of the user's own presence that stay on the phone presence (priority, entity caps). */
 const KEPT_CHILDREN = new Set(['priority', 'c']);
 
+/** What the phone makes contacts see: a busy state, or do-not-disturb set on the phone. */
+export type ShownState = BusyState | 'dnd';
+
 /** The busy state a user's entry shows; an entry written before states existed is on a call. */
 export function busyStateOf(entry: UserPhoneState | undefined): BusyState {
   const state = entry?.state;
   return state !== undefined && isBusyState(state, true) ? state : 'on-call';
 }
 
-/** What contacts see for `state`: its own settings, else those of a call. */
-export function phoneDisplay(settings: Settings, state: BusyState): { show: PresenceShow; status: string } {
+/** DND set on the phone shows as chat dnd unless a setting says otherwise. */
+const DND_DISPLAY = { show: 'dnd', status: 'Do not disturb' } as const;
+
+/** What contacts see for `state`: its own settings, else those of a call (of DND: dnd, "Do not disturb"). */
+export function phoneDisplay(settings: Settings, state: ShownState): { show: PresenceShow; status: string } {
   const own = state === 'on-call' ? undefined : settings.stateTexts?.[state];
-  return { show: own?.show ?? settings.presenceShow, status: own?.status ?? settings.statusText };
+  const fallback = state === 'dnd' ? DND_DISPLAY : { show: settings.presenceShow, status: settings.statusText };
+  return { show: own?.show ?? fallback.show, status: own?.status ?? fallback.status };
 }
 
 /**
  * The presence a session broadcasts while its user is on the phone, keeping what `base` says
  * about the client. Spark reads `status='ON_PHONE'`; `state` says which busy state it is.
  */
-export function phonePresence(settings: Settings, base: Element | null, state: BusyState = 'on-call'): Element {
+export function phonePresence(settings: Settings, base: Element | null, state: ShownState = 'on-call'): Element {
   const { show, status } = phoneDisplay(settings, state);
   const presence = new Element('presence');
   presence.c('show').t(show);
@@ -31,7 +38,8 @@ export function phonePresence(settings: Settings, base: Element | null, state: B
   for (const child of base?.getChildElements() ?? []) {
     if (KEPT_CHILDREN.has(child.name)) presence.cnode(clone(child));
   }
-  presence.c('phone-status', { xmlns: PHONE_NS, status: 'ON_PHONE', state });
+  // Spark knows ON_PHONE and AVAILABLE: DND on the phone is not a call.
+  presence.c('phone-status', { xmlns: PHONE_NS, status: state === 'dnd' ? 'AVAILABLE' : 'ON_PHONE', state });
   return presence;
 }
 
@@ -40,7 +48,7 @@ export function isPhonePresence(presence: Element | null): boolean {
 }
 
 /** True when `presence` already is the phone presence the current settings describe for `state`. */
-export function isCurrentPhonePresence(presence: Element | null, settings: Settings, state: BusyState = 'on-call'): boolean {
+export function isCurrentPhonePresence(presence: Element | null, settings: Settings, state: ShownState = 'on-call'): boolean {
   if (!presence || !isPhonePresence(presence)) return false;
   const { show, status } = phoneDisplay(settings, state);
   const shownState = presence.getChild('phone-status', PHONE_NS)!.attrs.state ?? 'on-call';

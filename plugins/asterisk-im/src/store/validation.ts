@@ -38,7 +38,8 @@ export const settingsSchema = z
     statusText,
     ringingIsBusy: z.boolean(),
     queuePresence: z.boolean(),
-    stateTexts: z.object({ ringing: stateText, dialing: stateText, 'on-hold': stateText }).strict(),
+    dndToPhone: z.boolean(),
+    stateTexts: z.object({ ringing: stateText, dialing: stateText, 'on-hold': stateText, dnd: stateText }).strict(),
   })
   .strict();
 
@@ -51,5 +52,6 @@ export const DEFAULT_SETTINGS: z.infer<typeof settingsSchema> = {
   statusText: 'On the phone',
   ringingIsBusy: false,
   queuePresence: false,
+  dndToPhone: false,
   stateTexts: {},
 };
