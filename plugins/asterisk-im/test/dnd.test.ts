@@ -69,6 +69,21 @@ test('a DND set while the AMI link was down is found by the resync', async () =>
   await seen.next(fromAlice(own('xa', 'Lunch')), 'alice back after DND');
 });
 
+test('a DND changed while Asterisk sent no events is found when it reloads, or says it finished booting', async () => {
+  const seen = mark(bob);
+  // A hung PBX: the change raises no event anyone receives.
+  w.sim.setAnswering(false);
+  w.sim.setCustomDeviceState('Custom:DND1001', 'BUSY');
+  w.sim.setAnswering(true);
+  w.sim.reload();
+  await seen.next(fromAlice(phoneDnd), 'the DND presence after the reload');
+  w.sim.setAnswering(false);
+  w.sim.setCustomDeviceState('Custom:DND1001', 'NOT_INUSE');
+  w.sim.setAnswering(true);
+  w.sim.fullyBooted();
+  await seen.next(fromAlice(own('xa', 'Lunch')), 'alice back after FullyBooted');
+});
+
 test('with dndToPhone, dnd chosen in chat sets the phone DND (contacts see the choice itself), and coming back clears it', async () => {
   expect((await w.admin('PUT', '/settings', { dndToPhone: true })).status).toBe(200);
   const seen = mark(bob);

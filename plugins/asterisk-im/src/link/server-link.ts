@@ -40,6 +40,10 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   private readonly logger: Logger;
   private readonly invalidEvents: AggregatedWarnings;
   private eventStartedAt: number | undefined;
+  /** A resync ran to its end since the link last connected: a later FullyBooted or Reload calls for another. */
+  private resyncedSinceConnect = false;
+  private resyncAgain = false;
+  private resyncing = false;
 
   constructor(private readonly options: ServerLinkOptions) {
     super();
@@ -65,6 +69,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.link.on('event', (event) => {
       events.inc();
       if (!this.options.isSenior()) return;
+      if (this.asksForResync(event.name)) return void this.resync();
       this.eventStartedAt = performance.now();
       try {
         this.tracker.handle(event);
@@ -75,6 +80,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.link.on('connected', () => {
       linkUp.set(1);
       this.lastError = null;
+      this.resyncedSinceConnect = false;
       this.emit('status');
       void this.resync();
     });
@@ -108,8 +114,35 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.tracker.setDevices(devices);
   }
 
-  /** Reads the calls in progress and the device states and lets the tracker publish the difference. */
+  /**
+   * Asterisk says it finished booting, or reloaded, after this link resynced: what it listed then
+   * may be incomplete (a login during the boot) or stale (hints, DND states). The FullyBooted
+   * that follows every login comes before the first resync ends, and asks for nothing.
+   */
+  private asksForResync(eventName: string): boolean {
+    const name = eventName.toLowerCase();
+    return (name === 'fullybooted' || name === 'reload') && this.resyncedSinceConnect;
+  }
+
+  /** Reads the calls in progress and the device states and lets the tracker publish the difference; one at a time. */
   private async resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = true;
+    try {
+      await this.resyncOnce();
+    } finally {
+      this.resyncing = false;
+    }
+    if (this.resyncAgain) {
+      this.resyncAgain = false;
+      await this.resync();
+    }
+  }
+
+  private async resyncOnce(): Promise<void> {
     try {
       const [channels, devices, presences] = await Promise.all([
         this.link.listAction({ Action: 'CoreShowChannels' }),
@@ -122,6 +155,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       ]);
       if (!this.options.isSenior() || this.link.state !== 'connected') return;
       this.tracker.resync(channels.items, devices.items, presences);
+      this.resyncedSinceConnect = true;
       this.logger.info({ channels: channels.items.length, devices: devices.items.length }, 'calls resynced');
       this.emit('resynced');
     } catch (err) {
