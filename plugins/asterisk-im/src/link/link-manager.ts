@@ -11,6 +11,8 @@ import { ServerLink } from './server-link';
 
 /** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
 const PUBLISH_RETRY_MS = 500;
+/** How often the senior writes each link's last event time and lag when they changed. */
+const STATUS_REFRESH_MS = 5000;
 
 /** What the link manager uses of the plugin context (a test gives just that). */
 export type LinkManagerContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'config' | 'timers' | 'onStop'> & {
@@ -57,6 +59,8 @@ export class LinkManager implements LinkDirectory {
     ctx.cluster.on('lostSeniority', () => this.closeAll());
     this.deps.store.onChange(() => this.schedule());
     ctx.onStop(this.deps.phoneState.onForeignChange(ctx.nodeId, () => this.correctForeignChange()));
+    // Last event and lag change with every event: written every few seconds, not per event.
+    ctx.timers.setInterval(() => this.refreshActivity(), STATUS_REFRESH_MS);
     ctx.onStop(async () => {
       await this.queue;
       const wasSenior = ctx.cluster.isSenior();
@@ -77,7 +81,7 @@ export class LinkManager implements LinkDirectory {
     return this.deps.store.servers.list().map(({ name }) => {
       const published = this.deps.statusCache.get(name);
       // A link held by a node that is gone is not held by anyone.
-      if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null };
+      if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null, lastEventAt: null, lagMs: null };
       return published;
     });
   }
@@ -253,11 +257,19 @@ export class LinkManager implements LinkDirectory {
     });
   }
 
+  private refreshActivity(): void {
+    for (const link of this.links.values()) {
+      const published = this.deps.statusCache.get(link.name);
+      if (published && published.lastEventAt === link.lastEventAt && published.lagMs === link.lagMs) continue;
+      void this.publishStatus(link).catch((err: unknown) => this.deps.ctx.logger.warn({ err }, 'could not publish a link status'));
+    }
+  }
+
   private async publishStatus(link: ServerLink): Promise<void> {
     const { ctx, statusCache } = this.deps;
     // After losing seniority the new senior owns the status entries.
     if (!ctx.cluster.isSenior() || this.links.get(link.name) !== link) return;
-    const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError };
+    const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError, lastEventAt: link.lastEventAt, lagMs: link.lagMs };
     await statusCache.set(link.name, status);
   }
 

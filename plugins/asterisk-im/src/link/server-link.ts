@@ -37,6 +37,9 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   readonly signature: string;
   readonly ringingIsBusy: boolean;
   lastError: string | null = null;
+  /** When the last event arrived (ms since the epoch), and how far behind Asterisk's `Timestamp` it was handled. */
+  lastEventAt: number | null = null;
+  lagMs: number | null = null;
   private readonly logger: Logger;
   private readonly invalidEvents: AggregatedWarnings;
   private eventStartedAt: number | undefined;
@@ -68,6 +71,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     const linkUp = options.metrics.amiLinkUp.labels(server.name);
     this.link.on('event', (event) => {
       events.inc();
+      this.noteArrival(event.fields.timestamp);
       if (!this.options.isSenior()) return;
       if (this.asksForResync(event.name)) return void this.resync();
       this.eventStartedAt = performance.now();
@@ -92,6 +96,14 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       this.lastError = `${error.kind}: ${error.message}`;
       this.emit('status');
     });
+  }
+
+  private noteArrival(timestamp: string | undefined): void {
+    const now = Date.now();
+    this.lastEventAt = now;
+    const seconds = timestamp === undefined ? NaN : Number(timestamp);
+    // Clocks of two machines: a PBX slightly ahead is no lag.
+    if (Number.isFinite(seconds)) this.lagMs = Math.max(0, Math.round(now - seconds * 1000));
   }
 
   get state(): AmiLinkState {
