@@ -12,6 +12,7 @@ import type { AsteriskImRuntime } from './runtime';
 import { registerActions } from './actions';
 import { registerAdminRoutes } from './admin';
 import { registerQueuePresence } from './queues';
+import { registerDndToPhone } from './dnd';
 import { registerActivity } from './activity';
 import { registerConsolePage } from './console';
 
@@ -21,7 +22,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes, registerActivity, registerConsolePage];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerDndToPhone, registerAdminRoutes, registerActivity, registerConsolePage];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

@@ -15,6 +15,14 @@ export interface AmiLinkStatus {
   node: string | null;
   /** Last reason the link failed, when it did. */
   error: string | null;
+  /** When the senior last received an event from this server (ms since the epoch), as of the last status write. */
+  lastEventAt?: number | null;
+  /**
+   * How far behind Asterisk's clock the senior handled its last event (ms): its `Timestamp`
+   * against ours, so it counts the PBX's own queues, the network and this node. Null unless
+   * manager.conf has `timestampevents = yes`.
+   */
+  lagMs?: number | null;
 }
 
 export interface LinkDirectory {
@@ -38,6 +46,8 @@ export interface PhoneStateView {
 export interface UserPresenceChange {
   user: string;
   available: boolean;
+  /** No session available and one of them says dnd: the user chose do-not-disturb in chat. */
+  dnd: boolean;
 }
 
 export interface PhoneComponent {

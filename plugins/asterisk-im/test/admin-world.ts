@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAmiSimulator, type AmiSimulator } from '@asterisk-im/fixtures/ami-sim';
+import { startAmiSimulator, type AmiSimulator, type AmiSimulatorOptions } from '@asterisk-im/fixtures/ami-sim';
 import { ADMIN_TOKEN_FILE, eventually, startWorld, type TestClient, type World } from '@asterisk-im/server-core/testing';
 import { AmiLink, amiField } from '../src/ami';
 
@@ -42,8 +42,10 @@ export interface PluginWorld {
   stop(): Promise<void>;
 }
 
-export async function startPluginWorld(settings: Record<string, unknown> = {}): Promise<PluginWorld> {
+/** `simulator`: more simulator options (e.g. `timestampEvents`). */
+export async function startPluginWorld(settings: Record<string, unknown> = {}, simulator: Partial<AmiSimulatorOptions> = {}): Promise<PluginWorld> {
   const sim = await startAmiSimulator({
+    ...simulator,
     users: [AMI_USER, NO_ORIGINATE, OBSERVER],
     endpoints: ['1001', '1002', '1003', '1004'],
     queues: [{ name: 'support', members: ['PJSIP/1001', 'PJSIP/1002'] }],

@@ -116,6 +116,16 @@ export class AsteriskEvents {
     return amiEvent('DeviceStateChange', { Device: device, State: state });
   }
 
+  /** `PeerStatus` of a PJSIP endpoint (`PJSIP/1001`): Reachable, Unreachable, Lagged, ... */
+  peerStatus(device: string, status: string): AmiEvent {
+    return amiEvent('PeerStatus', { ChannelType: 'PJSIP', Peer: device, PeerStatus: status });
+  }
+
+  /** `ContactStatus` of a PJSIP endpoint's contact (the endpoint named without `PJSIP/`). */
+  contactStatus(endpoint: string, status: string): AmiEvent {
+    return amiEvent('ContactStatus', { URI: `sip:${endpoint}@192.0.2.1:5060`, ContactStatus: status, AOR: endpoint, EndpointName: endpoint, RoundtripUsec: '1520' });
+  }
+
   coreShowChannel(ch: TestChannel, actionId: string): AmiEvent {
     return amiEvent('CoreShowChannel', { ActionID: actionId, ...this.fields(ch), Application: 'Dial', Duration: '00:01:02', BridgeId: '' });
   }

@@ -90,7 +90,8 @@ test('a transferred call keeps the user on the phone until the transferred call 
   const transferred = await call.blindTransfer('1004', 'callee');
   await transferred.answer();
   await settle(bob);
-  expect(seen.since(presenceFrom(alice))).toEqual([]);
+  // The phone's state may move (dialing again, on a call), never off the phone.
+  expect(seen.since(presenceFrom(alice)).filter((p) => !isPhonePresence(p))).toEqual([]);
   await transferred.hangup('caller');
   await seen.next(presenceFrom(alice, notPhone), 'alice back after the transferred call');
 });
@@ -107,7 +108,7 @@ test('parallel calls on two devices: presence comes back only after the last one
   await first.hangup('caller');
   await seenAlice.next(phoneEvent('HANG_UP'), 'HANG_UP of the first call');
   await settle(bob);
-  expect(seen.since(presenceFrom(alice))).toEqual([]);
+  expect(seen.since(presenceFrom(alice)).filter((p) => !isPhonePresence(p))).toEqual([]);
   await second.hangup('caller');
   await seen.next(presenceFrom(alice, notPhone), 'alice back after the second call');
 });

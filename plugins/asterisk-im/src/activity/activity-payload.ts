@@ -3,11 +3,11 @@ import { Element } from 'ltx';
 /** XEP-0108 User Activity: its namespace is also the PEP node it is published on. */
 export const ACTIVITY_NS = 'http://jabber.org/protocol/activity';
 
-/** `talking/on_the_phone` with the same text contacts see in the phone presence. */
-export function onThePhone(): Element {
+/** `talking/on_the_phone` with the same text contacts see in the phone presence ("On hold", ...). */
+export function onThePhone(text = 'On the phone'): Element {
   const activity = new Element('activity', { xmlns: ACTIVITY_NS });
   activity.c('talking').c('on_the_phone');
-  activity.c('text').t('On the phone');
+  if (text !== '') activity.c('text').t(text);
   return activity;
 }
 

@@ -2,15 +2,15 @@
  * User activity (XEP-0108) from the phone: users on a call publish `talking/on_the_phone`
  * over PEP, and an empty activity when the call ends. Needs the server's PEP (`ctx.pep`).
  */
-import { PhoneStateCache } from '../presence';
+import { busyStateOf, phoneDisplay, PhoneStateCache } from '../presence';
 import type { AsteriskImRuntime } from '../runtime';
 import { PhoneActivity } from './phone-activity';
 
 export function registerActivity(runtime: AsteriskImRuntime): void {
-  const { ctx, phoneState } = runtime;
+  const { ctx, phoneState, settings } = runtime;
   // Changes per user come from the replicated phone-state cache the runtime builds.
   if (!ctx.pep || !(phoneState instanceof PhoneStateCache)) return;
-  const activity = new PhoneActivity(ctx, ctx.pep, phoneState);
+  const activity = new PhoneActivity(ctx, ctx.pep, phoneState, (entry) => phoneDisplay(settings(), busyStateOf(entry)).status);
   // Registered first so it runs last at stop, once no change can arrive any more.
   ctx.onStop(() => activity.clearAll(phoneState.usersKnown()));
   ctx.onStop(phoneState.onUserChange((user) => activity.onUserChange(user)));

@@ -1,6 +1,7 @@
 import type { PepService, PluginCluster, PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
+import type { UserPhoneState } from '../calls';
 import type { PhoneStateView } from '../runtime';
 import { ACTIVITY_NS, isNoActivity, isOnThePhone, noActivity, onThePhone } from './activity-payload';
 
@@ -26,6 +27,8 @@ export class PhoneActivity {
     private readonly ctx: PhoneActivityContext,
     private readonly pep: Pick<PepService, 'item' | 'publish'>,
     private readonly phoneState: Pick<PhoneStateView, 'userState'>,
+    /** The text of the activity for a user's entry: what the phone presence says for its state. */
+    private readonly textFor: (entry: UserPhoneState | undefined) => string = () => 'On the phone',
   ) {
     this.unpublished = new KeyedRetry(ctx.timers, PUBLISH_RETRY_MS, (user) => this.onUserChange(user, { retry: true }));
   }
@@ -38,7 +41,10 @@ export class PhoneActivity {
   onUserChange(user: string, { retry = false } = {}): void {
     if (!this.ctx.cluster.isSenior()) return;
     const previous = this.pending.get(user) ?? Promise.resolve();
-    const next = previous.then(() => this.update(user, this.phoneState.userState(user)?.onPhone === true, retry));
+    const next = previous.then(() => {
+      const entry = this.phoneState.userState(user);
+      return this.update(user, entry?.onPhone === true ? this.textFor(entry) : null, retry);
+    });
     this.pending.set(user, next);
     void next
       .catch((err) => {
@@ -61,16 +67,19 @@ export class PhoneActivity {
     await Promise.allSettled([...this.pending.values()]);
     if (!this.ctx.cluster.isSenior()) return;
     for (const user of users) {
-      await this.update(user, false).catch((err) => this.ctx.logger.warn({ err, user }, 'could not clear the phone activity'));
+      await this.update(user, null).catch((err) => this.ctx.logger.warn({ err, user }, 'could not clear the phone activity'));
     }
   }
 
-  private async update(user: string, onPhone: boolean, again = false): Promise<void> {
+  /** `phoneText`: the activity's text while on the phone, null when not. */
+  private async update(user: string, phoneText: string | null, again = false): Promise<void> {
     const current = await this.pep.item(user, ACTIVITY_NS);
+    const onPhone = phoneText !== null;
     const shown = current !== undefined && isOnThePhone(current.payload);
+    const sameText = !onPhone || (current?.payload.getChildText('text') ?? '') === phoneText;
     // Again: what this class published last (not an activity the user set) is published once more.
     const ours = current !== undefined && (isOnThePhone(current.payload) || isNoActivity(current.payload));
-    if ((onPhone === shown && !(again && ours)) || !this.ctx.cluster.isSenior()) return;
-    await this.pep.publish(user, ACTIVITY_NS, onPhone ? onThePhone() : noActivity());
+    if ((onPhone === shown && sameText && !(again && ours)) || !this.ctx.cluster.isSenior()) return;
+    await this.pep.publish(user, ACTIVITY_NS, onPhone ? onThePhone(phoneText) : noActivity());
   }
 }

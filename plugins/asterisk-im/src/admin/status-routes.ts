@@ -21,7 +21,7 @@ export function registerStatusRoutes(runtime: AsteriskImRuntime): void {
     }));
     const users = [...new Set(devices.map((d) => d.user))].sort().map((user) => {
       const state = phoneState.userState(user);
-      return { user, onPhone: state?.onPhone ?? false, calls: state?.calls ?? [] };
+      return { user, onPhone: state?.onPhone ?? false, state: state?.state ?? (state?.onPhone ? 'on-call' : 'idle'), calls: state?.calls ?? [] };
     });
     return { senior: ctx.cluster.seniorId(), links: links.status(), devices, users };
   });

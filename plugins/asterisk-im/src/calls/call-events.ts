@@ -21,7 +21,11 @@ export type CallEvent =
   | { kind: 'dial-end'; caller?: ChannelSnapshot; dest: ChannelSnapshot; status: string }
   | { kind: 'hold' | 'unhold'; channel: ChannelSnapshot }
   | { kind: 'hangup'; channel: ChannelSnapshot; cause?: string }
-  | { kind: 'device-state'; device: string; state: string };
+  | { kind: 'device-state'; device: string; state: string }
+  /** `PeerStatus` / `ContactStatus`: whether Asterisk can reach the phone; never ends a call. */
+  | { kind: 'reachability'; device: string; reachable: boolean }
+  /** res_presence_state's `PresenceStateChange` (Presentity, Status, Subtype, Message). */
+  | { kind: 'presence-state'; presentity: string; status: string };
 
 export type ParsedCallEvent = CallEvent | { kind: 'not-a-call-event' } | { kind: 'invalid'; reason: string };
 
@@ -32,6 +36,7 @@ const UNIQUEID: TextRule = { min: 1, max: 150, pattern: /^[\w.\-]+$/, what: 'not
 const CHANNEL_STATE: TextRule = { max: 2, pattern: /^\d{1,2}$/, what: 'not a channel state' };
 const DEVICE_NAME: TextRule = { min: 1, max: MAX_FIELD };
 const WORD: TextRule = { min: 1, max: 64, pattern: /^[A-Za-z_]+$/, what: 'not a status word' };
+const ENDPOINT_NAME: TextRule = { min: 1, max: MAX_FIELD, pattern: /^[^\s/]+$/, what: 'not an endpoint name' };
 
 /** Asterisk writes an absent caller ID as `<unknown>`; we keep it absent. */
 function known(value: string | undefined): string | undefined {
@@ -91,9 +96,28 @@ function parseKnown(event: AmiEvent): ParsedCallEvent {
         device: requiredText(f.device, 'device', DEVICE_NAME),
         state: requiredText(f.state, 'state', WORD),
       };
+    case 'presencestatechange':
+      return { kind: 'presence-state', presentity: requiredText(f.presentity, 'presentity', DEVICE_NAME), status: requiredText(f.status, 'status', WORD) };
+    case 'peerstatus':
+      return reachability(requiredText(f.peer, 'peer', DEVICE_NAME), requiredText(f.peerstatus, 'peerstatus', WORD));
+    case 'contactstatus':
+      // PJSIP names the endpoint alone; its device is PJSIP/<endpoint>.
+      return reachability(`PJSIP/${requiredText(f.endpointname, 'endpointname', ENDPOINT_NAME)}`, requiredText(f.contactstatus, 'contactstatus', WORD));
     default:
       return { kind: 'not-a-call-event' };
   }
+}
+
+/**
+ * `PeerStatus` (Registered, Unregistered, Reachable, Unreachable, Lagged, Rejected) and
+ * `ContactStatus` (Created, Updated, Reachable, Unreachable, Unqualified, Removed, Unknown)
+ * as Asterisk 18 to 22 send them. A status that says nothing about reachability is ignored.
+ */
+function reachability(device: string, status: string): ParsedCallEvent {
+  const word = status.toLowerCase();
+  if (['registered', 'reachable', 'lagged', 'created', 'updated', 'unqualified'].includes(word)) return { kind: 'reachability', device, reachable: true };
+  if (['unregistered', 'unreachable', 'rejected', 'removed'].includes(word)) return { kind: 'reachability', device, reachable: false };
+  return { kind: 'not-a-call-event' };
 }
 
 /** Validates an AMI event at the tracker's edge; bad fields become an `invalid` value, never a throw. */

@@ -67,7 +67,7 @@ describe('CallTracker', () => {
     const w = world();
     const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
     expect(w.tracker.deviceState('PJSIP/1002')).toBe('ringing');
-    expect(w.tracker.deviceState('PJSIP/1001')).toBe('on-call');
+    expect(w.tracker.deviceState('PJSIP/1001')).toBe('dialing');
     expect(w.onPhone(ALICE)).toBe(true);
     expect(w.onPhone(BOB)).toBe(false);
 
@@ -105,9 +105,10 @@ describe('CallTracker', () => {
     w.answer(a, b);
     w.hangUpBoth(a, b);
     expect(deviceStates).toEqual([
-      ['PJSIP/1001', 'on-call'],
+      ['PJSIP/1001', 'dialing'],
       ['PJSIP/1002', 'ringing'],
       ['PJSIP/1002', 'on-call'],
+      ['PJSIP/1001', 'on-call'],
       ['PJSIP/1001', 'idle'],
       ['PJSIP/1002', 'idle'],
     ]);
@@ -147,6 +148,38 @@ describe('CallTracker', () => {
     expect(w.eventsOf(BOB)).toEqual([]);
     expect(w.eventsOf(ALICE).map((e) => e.type)).toEqual(['DIALED', 'HANG_UP']);
     expect(w.onPhone(ALICE)).toBe(false);
+  });
+
+  test("a user's state merges devices: on a call over on hold over dialing over ringing over unreachable", () => {
+    const w = world();
+    const state = () => w.tracker.userPhoneState(ALICE).state;
+    w.feed(w.ami.peerStatus('PJSIP/1001', 'Unreachable'));
+    expect(w.tracker.deviceState('PJSIP/1001')).toBe('unavailable');
+    expect(state()).toBe('unavailable');
+    expect(w.onPhone(ALICE)).toBe(false);
+    // Back through the contact: PJSIP names the endpoint only.
+    w.feed(w.ami.contactStatus('1001', 'Reachable'));
+    expect(state()).toBe('idle');
+    w.feed(w.ami.deviceStateChange('PJSIP/1001', 'UNAVAILABLE'));
+    expect(state()).toBe('unavailable');
+    const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
+    expect(state()).toBe('dialing');
+    expect(w.onPhone(ALICE)).toBe(true);
+    w.answer(a, b);
+    expect(state()).toBe('on-call');
+    w.feed(w.ami.hold(a));
+    expect(state()).toBe('on-hold');
+  });
+
+  test('a phone unreachable mid-call keeps the call; only an idle phone shows unreachable', () => {
+    const w = world();
+    const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
+    w.answer(a, b);
+    w.feed(w.ami.peerStatus('PJSIP/1002', 'Unreachable'));
+    expect(w.tracker.deviceState('PJSIP/1002')).toBe('on-call');
+    expect(w.onPhone(BOB)).toBe(true);
+    w.feed(w.ami.peerStatus('PJSIP/1002', 'Lagged'));
+    expect(w.onPhone(BOB)).toBe(true);
   });
 
   test('hold and unhold: the holder is on hold and still on the phone', () => {

@@ -5,6 +5,7 @@ import { ChannelTable } from './channel-table';
 import { EndedChannels } from './ended-channels';
 import { deviceOfChannel, normaliseDeviceName } from './device-name';
 import { deviceStateFromAsterisk, isBusyState, strongestState, type DeviceState } from './device-state';
+import { DndStates } from './dnd-states';
 import {
   applySnapshot,
   channelDeviceState,
@@ -24,6 +25,8 @@ export interface DeviceMapping {
   /** The user's bare JID. */
   user: string;
   monitored: boolean;
+  /** The phone's extension, which names its DND hint (`Custom:DND<ext>`); default: the device's resource (`1001`). */
+  extension?: string;
 }
 
 export interface CallTrackerOptions {
@@ -36,7 +39,7 @@ export interface CallTrackerOptions {
 
 const DEFAULT_ENDED_CHANNEL_MEMORY = 1000;
 /** What `publish` compares for a user with no call and no busy device. */
-const IDLE_USER_KEY = JSON.stringify([false, [], []]);
+const IDLE_USER_KEY = JSON.stringify([false, 'idle', false, [], []]);
 
 /** One call of a user, as shown to the plugin and the admin console. */
 export interface UserCall {
@@ -72,9 +75,16 @@ export interface DeviceStateChange {
 export interface UserPhoneState {
   user: string;
   onPhone: boolean;
+  /**
+   * The user's one merged state over all devices and PBXs (see `strongestState`). Entries
+   * written before it existed lack it: readers fall back on `onPhone` (on-call) and idle.
+   */
+  state?: DeviceState;
   calls: UserCall[];
   /** The user's monitored devices that are not idle, with their state. */
   devices: Array<{ device: string; state: Exclude<DeviceState, 'idle'> }>;
+  /** Set (true) while do-not-disturb is on at one of the user's phones. */
+  dnd?: true;
 }
 
 export interface CallTrackerEvents {
@@ -105,6 +115,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
   private readonly publishedDevice = new Map<string, DeviceState>();
   private readonly publishedUser = new Map<string, string>();
   private readonly ended: EndedChannels;
+  private readonly dnd = new DndStates();
 
   constructor(options: CallTrackerOptions = {}) {
     super();
@@ -143,8 +154,10 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
    * changed: calls that ended unseen hang up, calls found in progress are
    * announced. Run it after every (re)connect.
    */
-  resync(channelItems: readonly AmiEvent[], deviceStateItems: readonly AmiEvent[]): void {
+  resync(channelItems: readonly AmiEvent[], deviceStateItems: readonly AmiEvent[], presenceStateItems?: readonly AmiEvent[]): void {
     const touched = new Set<string>([...this.reported.keys()]);
+    // DND comes back with the lists; presence states only from a PBX that can list them.
+    for (const extension of this.dnd.forget(presenceStateItems ? ['hint', 'presence'] : ['hint'])) this.touchExtension(extension, touched);
     const previous = this.channels.snapshot();
     this.channels.clear();
     for (const item of channelItems) {
@@ -172,12 +185,26 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
         this.emit('invalidEvent', parsed.kind === 'invalid' ? parsed.reason : `${item.name}: not a device state`);
         continue;
       }
+      const hint = this.dnd.applyHint(parsed.device, parsed.state);
+      if (hint !== null) {
+        this.touchExtension(hint, touched);
+        continue;
+      }
       const device = normaliseDeviceName(parsed.device);
       const state = deviceStateFromAsterisk(parsed.state);
       this.reported.set(device, state);
       touched.add(device);
       // The channel list cannot say a call is held; the device state can.
       if (state === 'on-hold') for (const tracked of this.channelsOf(device)) tracked.held = true;
+    }
+    for (const item of presenceStateItems ?? []) {
+      const parsed = parseCallEvent(item);
+      if (parsed.kind !== 'presence-state') {
+        this.emit('invalidEvent', parsed.kind === 'invalid' ? parsed.reason : `${item.name}: not a presence state`);
+        continue;
+      }
+      const extension = this.dnd.applyPresence(parsed.presentity, parsed.status);
+      if (extension !== null) this.touchExtension(extension, touched);
     }
     for (const tracked of this.channels.values()) this.announce(tracked);
     this.publish(touched);
@@ -226,7 +253,9 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       if (state !== 'idle') devices.push({ device, state });
     }
     const onPhone = devices.some(({ state }) => isBusyState(state, this.ringingIsBusy));
-    return { user, onPhone, calls, devices };
+    const state: UserPhoneState = { user, onPhone, state: strongestState(devices.map((d) => d.state)), calls, devices };
+    if (this.devicesOf(user).some((device) => this.dnd.isOn(this.extensionOf(this.mappings.get(device)!)))) state.dnd = true;
+    return state;
   }
 
   /** Every mapped, monitored device with its user and state, for the admin console. */
@@ -282,7 +311,16 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
         return;
       }
       case 'device-state':
+        if (this.dnd.applyHint(event.device, event.state) !== null) return this.touchExtension(DndStates.hintExtension(event.device)!, touched);
         this.applyDeviceState(normaliseDeviceName(event.device), event.state, touched);
+        return;
+      case 'presence-state': {
+        const extension = this.dnd.applyPresence(event.presentity, event.status);
+        if (extension !== null) this.touchExtension(extension, touched);
+        return;
+      }
+      case 'reachability':
+        this.applyReachability(normaliseDeviceName(event.device), event.reachable, touched);
         return;
     }
   }
@@ -296,6 +334,23 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     } else {
       this.reported.set(device, state);
     }
+  }
+
+  private touchExtension(extension: string, touched: Set<string>): void {
+    for (const mapping of this.mappings.values()) if (mapping.monitored && this.extensionOf(mapping) === extension) touched.add(mapping.device);
+  }
+
+  private extensionOf(mapping: DeviceMapping): string {
+    return mapping.extension ?? mapping.device.slice(mapping.device.indexOf('/') + 1);
+  }
+
+  /** Only an idle phone shows as unreachable; a call on it (still up in Asterisk) says more. */
+  private applyReachability(device: string, reachable: boolean, touched: Set<string>): void {
+    const reported = this.reported.get(device);
+    if (reachable && reported === 'unavailable') this.reported.delete(device);
+    else if (!reachable && reported === undefined) this.reported.set(device, 'unavailable');
+    else return;
+    touched.add(device);
   }
 
   /** Updates (or adopts, if unknown) the channel a snapshot describes; null for channels that are not phones. */
@@ -385,7 +440,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     }
     for (const user of touchedUsers) {
       const state = this.userPhoneState(user);
-      const key = JSON.stringify([state.onPhone, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
+      const key = JSON.stringify([state.onPhone, state.state, state.dnd === true, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
       if ((this.publishedUser.get(user) ?? IDLE_USER_KEY) === key) continue;
       if (key !== IDLE_USER_KEY) this.publishedUser.set(user, key);
       else this.publishedUser.delete(user);

@@ -1,5 +1,14 @@
-/** What a device is doing, as the plugin shows it. */
-export type DeviceState = 'idle' | 'ringing' | 'on-call' | 'on-hold';
+/**
+ * What a device is doing, as the plugin shows it: `dialing` is an outgoing call not answered
+ * yet, `unavailable` a phone Asterisk cannot reach (unregistered, or failing qualify).
+ */
+export type DeviceState = 'idle' | 'unavailable' | 'ringing' | 'dialing' | 'on-hold' | 'on-call';
+
+/** Every device state, weakest first (the order `strongestState` merges by). */
+export const DEVICE_STATES: readonly DeviceState[] = ['idle', 'unavailable', 'ringing', 'dialing', 'on-hold', 'on-call'];
+
+/** The states that can make a user "on the phone". */
+export type BusyState = Exclude<DeviceState, 'idle' | 'unavailable'>;
 
 /** Asterisk `ChannelState` codes (include/asterisk/channelstate.h). */
 export const ChannelState = {
@@ -16,8 +25,9 @@ export const ChannelState = {
 /**
  * Maps a `DeviceStateChange` / `DeviceStateList` `State` to a device state.
  * RINGINUSE means a second call rings while one is in progress: the user is
- * on a call. Unknown words (UNAVAILABLE, INVALID, UNKNOWN, NOT_INUSE) are idle,
- * so a device never stays busy because of a state we did not expect.
+ * on a call. UNAVAILABLE is a phone Asterisk cannot reach. Unknown words
+ * (INVALID, UNKNOWN, NOT_INUSE) are idle, so a device never stays busy
+ * because of a state we did not expect.
  */
 export function deviceStateFromAsterisk(state: string): DeviceState {
   switch (state.trim().toUpperCase()) {
@@ -29,6 +39,8 @@ export function deviceStateFromAsterisk(state: string): DeviceState {
       return 'ringing';
     case 'ONHOLD':
       return 'on-hold';
+    case 'UNAVAILABLE':
+      return 'unavailable';
     default:
       return 'idle';
   }
@@ -36,19 +48,23 @@ export function deviceStateFromAsterisk(state: string): DeviceState {
 
 /** States a device reports that prove it has no call at all. */
 export function isIdleAsteriskState(state: string): boolean {
-  return deviceStateFromAsterisk(state) === 'idle';
+  const mapped = deviceStateFromAsterisk(state);
+  return mapped === 'idle' || mapped === 'unavailable';
 }
 
-const PRIORITY: Record<DeviceState, number> = { idle: 0, ringing: 1, 'on-hold': 2, 'on-call': 3 };
+const PRIORITY = new Map(DEVICE_STATES.map((state, rank) => [state, rank]));
 
-/** The state of a device with several calls: an active call outweighs a held one, which outweighs ringing. */
+/**
+ * The state of a device with several calls, or of a user with several devices: an active call
+ * outweighs a held one, which outweighs dialing, then ringing, then an unreachable phone.
+ */
 export function strongestState(states: Iterable<DeviceState>): DeviceState {
   let strongest: DeviceState = 'idle';
-  for (const state of states) if (PRIORITY[state] > PRIORITY[strongest]) strongest = state;
+  for (const state of states) if (PRIORITY.get(state)! > PRIORITY.get(strongest)!) strongest = state;
   return strongest;
 }
 
 /** Whether a device state makes its user "on the phone". */
-export function isBusyState(state: DeviceState, ringingIsBusy: boolean): boolean {
-  return state === 'on-call' || state === 'on-hold' || (ringingIsBusy && state === 'ringing');
+export function isBusyState(state: DeviceState, ringingIsBusy: boolean): state is BusyState {
+  return state === 'on-call' || state === 'on-hold' || state === 'dialing' || (ringingIsBusy && state === 'ringing');
 }

@@ -8,6 +8,7 @@ export type {
   UserCall,
   UserPhoneState,
 } from './call-tracker';
-export type { DeviceState } from './device-state';
+export type { BusyState, DeviceState } from './device-state';
+export { DEVICE_STATES, isBusyState, strongestState } from './device-state';
 export type { CallDirection, PhoneEventType } from './tracked-channel';
 export { deviceOfChannel, normaliseDeviceName } from './device-name';

@@ -90,7 +90,7 @@ export function applySnapshot(tracked: TrackedChannel, snapshot: ChannelSnapshot
 export function channelDeviceState(tracked: TrackedChannel): DeviceState {
   if (tracked.held) return 'on-hold';
   if (tracked.channelState === ChannelState.up) return 'on-call';
-  if (tracked.direction === 'outgoing' && tracked.channelState !== ChannelState.down) return 'on-call';
+  if (tracked.direction === 'outgoing' && tracked.channelState !== ChannelState.down) return 'dialing';
   if (tracked.channelState === ChannelState.ringing) return 'ringing';
   return 'idle';
 }

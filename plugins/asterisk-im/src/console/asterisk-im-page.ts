@@ -12,7 +12,7 @@ export function asteriskImPage(): RawHtml {
     <table id="aim-states"><thead><tr><th>Device</th><th>User</th><th>Phone state</th><th>User status</th></tr></thead><tbody></tbody></table>
     <h2>Asterisk servers</h2>
     ${formError}
-    <table id="aim-servers"><thead><tr><th>Name</th><th>Address</th><th>User</th><th>Link</th><th>Held by node</th><th></th></tr></thead><tbody></tbody></table>
+    <table id="aim-servers"><thead><tr><th>Name</th><th>Address</th><th>User</th><th>Link</th><th>Held by node</th><th>Last event</th><th>Lag</th><th></th></tr></thead><tbody></tbody></table>
     <form class="card" id="aim-add-server" data-api="POST /api/plugins/asterisk-im/servers" data-reset="true">
       <h3>Add a server</h3>
       ${formError}

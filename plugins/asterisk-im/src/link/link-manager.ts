@@ -1,6 +1,6 @@
 import { FencedWriteError, type ClusterCache, type PluginCluster, type PluginContext } from '@asterisk-im/server-core';
 import type { AmiLink } from '../ami';
-import type { UserPhoneState } from '../calls';
+import { strongestState, type UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
@@ -11,6 +11,8 @@ import { ServerLink } from './server-link';
 
 /** Like the cluster's cache reload retry: soon after Redis is back, without hammering it meanwhile. */
 const PUBLISH_RETRY_MS = 500;
+/** How often the senior writes each link's last event time and lag when they changed. */
+const STATUS_REFRESH_MS = 5000;
 
 /** What the link manager uses of the plugin context (a test gives just that). */
 export type LinkManagerContext = Pick<PluginContext<AsteriskImConfig>, 'nodeId' | 'logger' | 'config' | 'timers' | 'onStop'> & {
@@ -57,6 +59,8 @@ export class LinkManager implements LinkDirectory {
     ctx.cluster.on('lostSeniority', () => this.closeAll());
     this.deps.store.onChange(() => this.schedule());
     ctx.onStop(this.deps.phoneState.onForeignChange(ctx.nodeId, () => this.correctForeignChange()));
+    // Last event and lag change with every event: written every few seconds, not per event.
+    ctx.timers.setInterval(() => this.refreshActivity(), STATUS_REFRESH_MS);
     ctx.onStop(async () => {
       await this.queue;
       const wasSenior = ctx.cluster.isSenior();
@@ -77,7 +81,7 @@ export class LinkManager implements LinkDirectory {
     return this.deps.store.servers.list().map(({ name }) => {
       const published = this.deps.statusCache.get(name);
       // A link held by a node that is gone is not held by anyone.
-      if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null };
+      if (!published || (published.node && !members.has(published.node))) return { server: name, state: 'stopped', node: null, error: null, lastEventAt: null, lagMs: null };
       return published;
     });
   }
@@ -98,7 +102,7 @@ export class LinkManager implements LinkDirectory {
       const server = store.credentials(name);
       if (!server) continue;
       wanted.add(name);
-      const devices = store.devices.list().filter((d) => d.server === name).map((d) => ({ device: d.device, user: d.user, monitored: d.monitored }));
+      const devices = store.devices.list().filter((d) => d.server === name).map((d) => ({ device: d.device, user: d.user, monitored: d.monitored, extension: d.extension }));
       const existing = this.links.get(name);
       const signature = JSON.stringify([server.host, server.port, server.username, server.secret, server.tls]);
       if (existing && existing.signature === signature && existing.ringingIsBusy === settings.ringingIsBusy) {
@@ -193,12 +197,14 @@ export class LinkManager implements LinkDirectory {
   private async publishUser(user: string, write: { force: boolean; refresh: boolean }): Promise<boolean> {
     if (!this.deps.ctx.cluster.isSenior()) return true;
     for (const link of this.links.values()) if (!this.synced.has(link) && link.tracker.hasUser(user)) return false;
-    const merged: UserPhoneState = { user, onPhone: false, calls: [], devices: [] };
+    const merged: UserPhoneState = { user, onPhone: false, state: 'idle', calls: [], devices: [] };
     for (const link of this.links.values()) {
       const state = link.tracker.userPhoneState(user);
       merged.onPhone ||= state.onPhone;
+      merged.state = strongestState([merged.state!, state.state ?? 'idle']);
       merged.calls.push(...state.calls);
       merged.devices.push(...state.devices);
+      if (state.dnd) merged.dnd = true;
     }
     await this.deps.phoneState.publishUser(merged, write);
     return true;
@@ -251,11 +257,19 @@ export class LinkManager implements LinkDirectory {
     });
   }
 
+  private refreshActivity(): void {
+    for (const link of this.links.values()) {
+      const published = this.deps.statusCache.get(link.name);
+      if (published && published.lastEventAt === link.lastEventAt && published.lagMs === link.lagMs) continue;
+      void this.publishStatus(link).catch((err: unknown) => this.deps.ctx.logger.warn({ err }, 'could not publish a link status'));
+    }
+  }
+
   private async publishStatus(link: ServerLink): Promise<void> {
     const { ctx, statusCache } = this.deps;
     // After losing seniority the new senior owns the status entries.
     if (!ctx.cluster.isSenior() || this.links.get(link.name) !== link) return;
-    const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError };
+    const status: AmiLinkStatus = { server: link.name, state: link.state, node: ctx.nodeId, error: link.lastError, lastEventAt: link.lastEventAt, lagMs: link.lagMs };
     await statusCache.set(link.name, status);
   }
 

@@ -37,9 +37,16 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
   readonly signature: string;
   readonly ringingIsBusy: boolean;
   lastError: string | null = null;
+  /** When the last event arrived (ms since the epoch), and how far behind Asterisk's `Timestamp` it was handled. */
+  lastEventAt: number | null = null;
+  lagMs: number | null = null;
   private readonly logger: Logger;
   private readonly invalidEvents: AggregatedWarnings;
   private eventStartedAt: number | undefined;
+  /** A resync ran to its end since the link last connected: a later FullyBooted or Reload calls for another. */
+  private resyncedSinceConnect = false;
+  private resyncAgain = false;
+  private resyncing = false;
 
   constructor(private readonly options: ServerLinkOptions) {
     super();
@@ -64,7 +71,9 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     const linkUp = options.metrics.amiLinkUp.labels(server.name);
     this.link.on('event', (event) => {
       events.inc();
+      this.noteArrival(event.fields.timestamp);
       if (!this.options.isSenior()) return;
+      if (this.asksForResync(event.name)) return void this.resync();
       this.eventStartedAt = performance.now();
       try {
         this.tracker.handle(event);
@@ -75,6 +84,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.link.on('connected', () => {
       linkUp.set(1);
       this.lastError = null;
+      this.resyncedSinceConnect = false;
       this.emit('status');
       void this.resync();
     });
@@ -86,6 +96,14 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       this.lastError = `${error.kind}: ${error.message}`;
       this.emit('status');
     });
+  }
+
+  private noteArrival(timestamp: string | undefined): void {
+    const now = Date.now();
+    this.lastEventAt = now;
+    const seconds = timestamp === undefined ? NaN : Number(timestamp);
+    // Clocks of two machines: a PBX slightly ahead is no lag.
+    if (Number.isFinite(seconds)) this.lagMs = Math.max(0, Math.round(now - seconds * 1000));
   }
 
   get state(): AmiLinkState {
@@ -108,15 +126,48 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
     this.tracker.setDevices(devices);
   }
 
-  /** Reads the calls in progress and the device states and lets the tracker publish the difference. */
+  /**
+   * Asterisk says it finished booting, or reloaded, after this link resynced: what it listed then
+   * may be incomplete (a login during the boot) or stale (hints, DND states). The FullyBooted
+   * that follows every login comes before the first resync ends, and asks for nothing.
+   */
+  private asksForResync(eventName: string): boolean {
+    const name = eventName.toLowerCase();
+    return (name === 'fullybooted' || name === 'reload') && this.resyncedSinceConnect;
+  }
+
+  /** Reads the calls in progress and the device states and lets the tracker publish the difference; one at a time. */
   private async resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncing = true;
     try {
-      const [channels, devices] = await Promise.all([
+      await this.resyncOnce();
+    } finally {
+      this.resyncing = false;
+    }
+    if (this.resyncAgain) {
+      this.resyncAgain = false;
+      await this.resync();
+    }
+  }
+
+  private async resyncOnce(): Promise<void> {
+    try {
+      const [channels, devices, presences] = await Promise.all([
         this.link.listAction({ Action: 'CoreShowChannels' }),
         this.link.listAction({ Action: 'DeviceStateList' }),
+        // Asterisk without res_presence_state (or a manager user without the class) refuses it: DND then comes from hints only.
+        this.link.listAction({ Action: 'PresenceStateList' }).then(
+          (list) => list.items,
+          () => undefined,
+        ),
       ]);
       if (!this.options.isSenior() || this.link.state !== 'connected') return;
-      this.tracker.resync(channels.items, devices.items);
+      this.tracker.resync(channels.items, devices.items, presences);
+      this.resyncedSinceConnect = true;
       this.logger.info({ channels: channels.items.length, devices: devices.items.length }, 'calls resynced');
       this.emit('resynced');
     } catch (err) {

@@ -6,4 +6,4 @@ export { TrappedPresences } from './trapped-presence';
 export type { TrappedEntry } from './trapped-presence';
 export { UserAvailability } from './user-availability';
 export type { SessionAvailability } from './user-availability';
-export { PHONE_NS, phonePresence, isPhonePresence } from './phone-presence';
+export { PHONE_NS, phonePresence, isPhonePresence, busyStateOf, phoneDisplay } from './phone-presence';

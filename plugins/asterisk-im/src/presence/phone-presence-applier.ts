@@ -12,7 +12,7 @@ import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
 import type { Settings } from '../store';
 import type { PhoneStateCache } from './phone-state-cache';
-import { isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone } from './phone-presence';
+import { busyStateOf, isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone, type ShownState } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
 
 /** What the applier uses of the plugin context (a test gives just that). */
@@ -87,7 +87,15 @@ export class PhonePresenceApplier {
     // What this plugin publishes itself never reaches its own interceptor. An entry that vanished
     // with Redis's data still counts (the cache holds it): a status the user picks meanwhile is
     // trapped, or the phone presence would be shown over it after the call with the status from before.
-    if (type !== undefined || !this.deps.phoneState.isOnPhone(session.bareJid)) return undefined;
+    if (type !== undefined) return undefined;
+    const shown = this.shownState(session.bareJid);
+    if (shown === null) return undefined;
+    if (shown === 'dnd' && stanza.getChildText('show') === 'dnd') {
+      // With DND on the phone, choosing dnd in chat says it already: it goes out as the user's
+      // own, and what was held back before it is older than this choice.
+      void this.deps.trapped.delete(session.fullJid).catch((err: unknown) => this.warn(err, session.fullJid));
+      return undefined;
+    }
     const entry = { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'trapped' as const, xml: stanza.toString() };
     void this.deps.trapped.set(session.fullJid, entry).catch((err: unknown) => this.warn(err, session.fullJid));
     // A session connecting mid-call: it becomes available with the phone presence instead.
@@ -118,24 +126,37 @@ export class PhonePresenceApplier {
     this.chains.set(user, next);
   }
 
+  /** What the phone makes contacts see of the user: a call state, DND set on the phone, or nothing. */
+  private shownState(user: string): ShownState | null {
+    const entry = this.deps.phoneState.userState(user);
+    if (entry?.onPhone === true) return busyStateOf(entry);
+    return entry?.dnd === true ? 'dnd' : null;
+  }
+
+  /** The session shows dnd by its user's own choice (what it had, or set meanwhile). */
+  private choseDnd(session: PluginSession): boolean {
+    const own = this.deps.trapped.presenceOf(session.fullJid) ?? (isPhonePresence(session.presence) ? null : session.presence);
+    return own?.getChildText('show') === 'dnd';
+  }
+
   private async reconcileUser(user: string, resend: boolean): Promise<void> {
-    const onPhone = this.deps.phoneState.isOnPhone(user);
+    const shown = this.shownState(user);
     for (const session of this.deps.ctx.sessions.ofUser(user)) {
       if (session.isEnded) continue;
-      if (onPhone) await this.showPhone(session, resend);
+      if (shown !== null && !(shown === 'dnd' && this.choseDnd(session))) await this.showPhone(session, shown, resend);
       else await this.restore(session, resend);
     }
   }
 
-  private async showPhone(session: PluginSession, resend = false): Promise<void> {
+  private async showPhone(session: PluginSession, state: ShownState, resend = false): Promise<void> {
     const settings = this.deps.settings();
     const entry = this.deps.trapped.presenceOf(session.fullJid);
     if (!session.available) {
       // Not yet available: only a trapped initial presence makes it available.
-      if (entry) await this.send(session, phonePresence(settings, entry));
+      if (entry) await this.send(session, phonePresence(settings, entry, state));
       return;
     }
-    if (isCurrentPhonePresence(session.presence, settings)) {
+    if (isCurrentPhonePresence(session.presence, settings, state)) {
       if (resend) await this.send(session, session.presence!);
       return;
     }
@@ -146,7 +167,7 @@ export class PhonePresenceApplier {
       !entry && before && !isPhonePresence(before) && !isRestorableFromPhone(before)
         ? this.deps.trapped.set(session.fullJid, { node: this.deps.ctx.nodeId, user: session.bareJid, kind: 'before-call', xml: before.toString() })
         : undefined;
-    await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence))]);
+    await Promise.all([saved, this.send(session, phonePresence(settings, entry ?? session.presence, state))]);
   }
 
   private async restore(session: PluginSession, resend = false): Promise<void> {

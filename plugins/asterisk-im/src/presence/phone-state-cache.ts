@@ -90,7 +90,7 @@ export class PhoneStateCache implements PhoneStateView {
    * may lack what the copy shows) and deletes a held one, so that every node lets it go.
    */
   async publishUser(state: UserPhoneState, { force = false, refresh = false }: { force?: boolean; refresh?: boolean } = {}): Promise<void> {
-    const keep = state.onPhone || state.calls.length > 0 || state.devices.length > 0;
+    const keep = state.onPhone || state.calls.length > 0 || state.devices.length > 0 || state.dnd === true;
     const current = this.users.get(state.user);
     if (!keep) {
       if (current !== undefined || force || (refresh && this.held.has(state.user))) await this.users.delete(state.user);

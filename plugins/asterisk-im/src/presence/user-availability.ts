@@ -11,6 +11,8 @@ export interface SessionAvailability {
   user: string;
   node: string;
   available: boolean;
+  /** Its show is dnd (absent in entries written before it existed: false). */
+  dnd?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SessionAvailability {
  */
 export class UserAvailability {
   private readonly emitter = new EventEmitter<{ change: (change: UserPresenceChange) => void }>();
-  private readonly last = new Map<string, boolean>();
+  private readonly last = new Map<string, string>();
 
   constructor(
     private readonly ctx: PluginContext<AsteriskImConfig>,
@@ -52,7 +54,7 @@ export class UserAvailability {
     this.emitter.on('change', listener);
     // Start-up: what the cluster already knows.
     for (const user of new Set(this.cache.entries().map(([, value]) => value.user))) {
-      listener({ user, available: this.isAvailable(user) });
+      listener(this.stateOf(user));
     }
     return () => this.emitter.off('change', listener);
   }
@@ -61,11 +63,17 @@ export class UserAvailability {
     return this.cache.entries().some(([, value]) => value.user === user && value.available);
   }
 
+  private stateOf(user: string): UserPresenceChange {
+    const sessions = this.cache.entries().filter(([, value]) => value.user === user);
+    const available = sessions.some(([, value]) => value.available);
+    return { user, available, dnd: !available && sessions.some(([, value]) => value.dnd === true) };
+  }
+
   private record(fullJid: string, user: string, presence: Element): void {
     if (presence.attrs.type === 'unavailable') return void this.forget(fullJid);
-    const value: SessionAvailability = { user, node: this.ctx.nodeId, available: showsAvailable(presence) };
+    const value: SessionAvailability = { user, node: this.ctx.nodeId, available: showsAvailable(presence), dnd: presence.getChildText('show') === 'dnd' };
     const current = this.cache.get(fullJid);
-    if (current?.available === value.available) return;
+    if (current?.available === value.available && (current.dnd === true) === value.dnd) return;
     void this.cache.set(fullJid, value).catch((err: unknown) => this.ctx.logger.warn({ err }, 'availability not recorded'));
   }
 
@@ -74,9 +82,10 @@ export class UserAvailability {
   }
 
   private fold(user: string): void {
-    const available = this.isAvailable(user);
-    if (this.last.get(user) === available) return;
-    this.last.set(user, available);
-    this.emitter.emit('change', { user, available });
+    const state = this.stateOf(user);
+    const key = `${state.available}/${state.dnd}`;
+    if (this.last.get(user) === key) return;
+    this.last.set(user, key);
+    this.emitter.emit('change', state);
   }
 }

@@ -65,6 +65,10 @@ export interface Settings {
   ringingIsBusy: boolean;
   /** Pause the user's devices in Asterisk queues while the user is not available. */
   queuePresence: boolean;
+  /** Set the phone's DND (its `Custom:DND<ext>` hint) while the user chooses dnd in chat. */
+  dndToPhone: boolean;
+  /** `<show>`/`<status>` for the busy states other than on a call; what is left out is `presenceShow`/`statusText`. */
+  stateTexts: Partial<Record<'ringing' | 'dialing' | 'on-hold' | 'dnd', { show?: PresenceShow; status?: string }>>;
 }
 
 export type PhoneStoreErrorKind = 'invalid' | 'not-found' | 'conflict';

@@ -23,16 +23,23 @@ export const deviceFields = {
   monitored: z.boolean(),
 };
 
+const presenceShow = z.enum(['away', 'xa', 'dnd']);
+const statusText = z.string().max(200).regex(/^[^\r\n]*$/, 'must be one line');
+/** What a contact sees for one busy state; either part left out is the on-call one. */
+const stateText = z.object({ show: presenceShow.optional(), status: statusText.optional() }).strict().optional();
+
 export const settingsSchema = z
   .object({
     context: z.string().trim().min(1).max(80).regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
     defaultCallerId: z.string().trim().max(80).regex(/^[^\r\n]*$/, 'must be one line').nullable(),
     dialVariables: z.record(z.string().regex(/^[A-Za-z_][\w()]*$/, 'not a channel variable name').max(80), z.string().max(255).regex(/^[^\r\n,|]*$/, 'must be one line without , or |')),
     firstLegTimeoutMs: z.number().int().min(1_000).max(600_000),
-    presenceShow: z.enum(['away', 'xa', 'dnd']),
-    statusText: z.string().max(200).regex(/^[^\r\n]*$/, 'must be one line'),
+    presenceShow,
+    statusText,
     ringingIsBusy: z.boolean(),
     queuePresence: z.boolean(),
+    dndToPhone: z.boolean(),
+    stateTexts: z.object({ ringing: stateText, dialing: stateText, 'on-hold': stateText, dnd: stateText }).strict(),
   })
   .strict();
 
@@ -45,4 +52,6 @@ export const DEFAULT_SETTINGS: z.infer<typeof settingsSchema> = {
   statusText: 'On the phone',
   ringingIsBusy: false,
   queuePresence: false,
+  dndToPhone: false,
+  stateTexts: {},
 };

@@ -23,6 +23,8 @@ window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, c
           server.username,
           el('span', { class: `badge ${link.state === 'connected' ? 'ok' : link.error ? 'bad' : ''}`, 'data-link': link.state, title: link.error || '', text: link.state }),
           link.node || '—',
+          link.lastEventAt ? `${Math.max(0, Math.round((Date.now() - link.lastEventAt) / 1000))} s ago` : '—',
+          typeof link.lagMs === 'number' ? `${link.lagMs} ms` : '—',
           el('span', { class: 'actions' },
             button('Test connection', async () => {
               const answer = await api('POST', `${base}/servers/${encodeURIComponent(server.name)}/test`, {});
