@@ -47,6 +47,8 @@ export class MucForwarder {
   /** The senior the whole outbox was last sent to: a new stanza for it goes out at once. */
   private sentTo: string | null = null;
   private readonly acks = new Map<string, string[]>();
+  /** The outbox refused a stanza since it was last empty. */
+  private overflowed = false;
 
   constructor(private readonly deps: MucForwarderDeps) {
     this.outbox = new Outbox(deps.cluster.nodeId, deps.outboxLimit);
@@ -65,6 +67,8 @@ export class MucForwarder {
     // The senior's own clients, with nothing left over from an earlier senior: straight to the room.
     if (this.outbox.size === 0 && cluster.isSenior()) return this.deps.handle(stanza, from, to);
     if (this.outbox.full) {
+      if (!this.overflowed) this.deps.logger.warn({ limit: this.outbox.limit }, 'the MUC outbox is full: stanzas for the chat rooms are refused until the senior acknowledges some');
+      this.overflowed = true;
       return this.deps.reject(stanza, new StanzaError('resource-constraint', 'too many stanzas are waiting for the chat rooms; try again shortly', 'wait'));
     }
     const entry = this.outbox.add(stanza, from, to, this.deps.now());
@@ -90,12 +94,13 @@ export class MucForwarder {
     for (const entry of this.outbox.values()) {
       if (entry.handling) continue;
       if (now - entry.acceptedAt >= GIVE_UP_AFTER_MS) {
-        this.outbox.remove(entry.id);
+        this.settle(entry.id);
         this.deps.logger.warn({ id: entry.id, sentTo: entry.sentTo }, 'a forwarded MUC stanza was never acknowledged; refused to its sender');
         this.deps.reject(entry.stanza, new StanzaError('service-unavailable', 'the chat rooms did not take this in time; try again', 'wait'));
         continue;
       }
       if (senior) {
+        if (entry.sentTo !== null && entry.sentTo !== cluster.nodeId) resent++;
         entry.handling = true;
         this.handleOnce(entry.id, entry.stanza, entry.from, entry.to, cluster.nodeId);
         continue;
@@ -105,6 +110,7 @@ export class MucForwarder {
       this.send(entry, owner);
     }
     this.sentTo = reachable ? owner : null;
+    // On the senior: stanzas an earlier senior left unacknowledged, handled here (once, by the record).
     if (resent > 0) this.deps.logger.info({ senior: owner, resent }, 'unacknowledged MUC stanzas sent again');
   }
 
@@ -139,7 +145,14 @@ export class MucForwarder {
       this.deps.logger.warn({ err, fromNode }, 'dropped a malformed MUC acknowledgement');
       return;
     }
-    for (const id of ids) this.outbox.remove(id);
+    for (const id of ids) this.settle(id);
+  }
+
+  /** Acknowledged or given up: out of the outbox. */
+  private settle(id: string): void {
+    if (!this.outbox.remove(id) || !this.overflowed || this.outbox.size > 0) return;
+    this.overflowed = false;
+    this.deps.logger.info('the MUC outbox is empty again after it was full');
   }
 
   private send(entry: OutboxEntry, owner: string): void {
@@ -176,10 +189,7 @@ export class MucForwarder {
 
   /** Acknowledgements to one node go out together, once per turn of the event loop. */
   private acknowledge(origin: string, id: string): void {
-    if (origin === this.deps.cluster.nodeId) {
-      this.outbox.remove(id);
-      return;
-    }
+    if (origin === this.deps.cluster.nodeId) return this.settle(id);
     const ids = this.acks.get(origin);
     if (ids) return void ids.push(id);
     this.acks.set(origin, [id]);
