@@ -11,7 +11,7 @@ export const ACK_TOPIC = 'stanza-ack';
 const forwarded = z.object({ id: z.string().min(1).max(200), from: z.string(), to: z.string(), xml: z.string() });
 const acknowledged = z.object({ ids: z.array(z.string()) });
 
-/** An unacknowledged stanza goes to the same senior again after this long (a message lost on the way). */
+/** An unacknowledged stanza goes to the same senior again once it sent no acknowledgement for this long (lost on the way, a paused senior). */
 export const RESEND_AFTER_MS = 1000;
 /** A stanza still unacknowledged after this long is refused to its sender: no senior took it all that time. */
 export const GIVE_UP_AFTER_MS = 30_000;
@@ -47,6 +47,8 @@ export class MucForwarder {
   /** The senior the whole outbox was last sent to: a new stanza for it goes out at once. */
   private sentTo: string | null = null;
   private readonly acks = new Map<string, string[]>();
+  /** When the last acknowledgement arrived (monotonic ms). */
+  private lastAckAt = 0;
   /** The outbox refused a stanza since it was last empty. */
   private overflowed = false;
 
@@ -80,7 +82,8 @@ export class MucForwarder {
 
   /**
    * Sends what is due, oldest first: everything not yet sent to the current senior, and what
-   * it left unacknowledged too long; on the senior, handles it here. Refuses what waited
+   * it left unacknowledged while it acknowledged nothing for RESEND_AFTER_MS; on the senior,
+   * handles it here. Refuses what waited
    * GIVE_UP_AFTER_MS. Runs on every seniority change and every CHECK_EVERY_MS.
    */
   pump(): void {
@@ -105,7 +108,9 @@ export class MucForwarder {
         this.handleOnce(entry.id, entry.stanza, entry.from, entry.to, cluster.nodeId);
         continue;
       }
-      if (!reachable || (entry.sentTo === owner && now - entry.sentAt < RESEND_AFTER_MS)) continue;
+      // The same senior gets it again only when it has gone silent: one that acknowledges is
+      // working through a backlog, and a resend would only add to it.
+      if (!reachable || (entry.sentTo === owner && now - Math.max(entry.sentAt, this.lastAckAt) < RESEND_AFTER_MS)) continue;
       if (entry.sentTo !== null) resent++;
       this.send(entry, owner);
     }
@@ -145,6 +150,7 @@ export class MucForwarder {
       this.deps.logger.warn({ err, fromNode }, 'dropped a malformed MUC acknowledgement');
       return;
     }
+    this.lastAckAt = this.deps.now();
     for (const id of ids) this.settle(id);
   }
 
