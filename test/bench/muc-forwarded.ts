@@ -3,10 +3,12 @@
  * clients in one room, all on the node that is not senior, so every message goes to the senior
  * and back. One of them sends `--messages` groupchat messages as fast as it can; timed until
  * every occupant has every one. Run for a temporary room and a persistent one (history and
- * archive in SQL).
+ * archive in SQL). Also prints the CPU time the node processes spent per message (user + system,
+ * from /proc), which a busy machine disturbs less than the wall-clock rate.
  *
  *   npx tsx test/bench/muc-forwarded.ts [--occupants 10] [--messages 500]
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Element } from 'ltx';
 import { createRoom, eventually, groupchat, join, type TestClient } from '../../server-core/testing';
@@ -40,15 +42,23 @@ async function run(persistent: boolean): Promise<void> {
         if (s.is('message') && s.attrs.type === 'groupchat' && String(s.attrs.id).startsWith('b-')) counts[i]! += 1;
       }),
     );
+    const cpuBefore = nodes.map((n) => cpuMs(n.child.pid!));
     const started = performance.now();
     for (let n = 0; n < messages; n++) await clients[0]!.send(groupchat(room, `message ${n}`, `b-${n}`));
     await eventually('every occupant has every message', () => counts.every((c) => c >= messages), 120000);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`forwarded, ${persistent ? 'persistent' : 'temporary '} room, ${occupants} occupants: ${messages} messages in ${seconds.toFixed(2)} s = ${(messages / seconds).toFixed(0)} messages/s, ${((messages * occupants) / seconds).toFixed(0)} deliveries/s`);
+    const cpu = nodes.reduce((sum, n, i) => sum + cpuMs(n.child.pid!) - cpuBefore[i]!, 0);
+    console.log(`forwarded, ${persistent ? 'persistent' : 'temporary '} room, ${occupants} occupants: ${messages} messages in ${seconds.toFixed(2)} s = ${(messages / seconds).toFixed(0)} messages/s, ${((messages * occupants) / seconds).toFixed(0)} deliveries/s, ${(cpu / messages).toFixed(2)} ms node CPU per message`);
   } finally {
     await stopAll(clients);
     await cluster.stop();
   }
+}
+
+/** User + system CPU of a process in ms (clock ticks of 10 ms, as on every common Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 void (async () => {
