@@ -18,6 +18,18 @@ export const GIVE_UP_AFTER_MS = 30_000;
 /** How often the outbox looks for a new senior, resends what is due and refuses what waited too long. */
 export const CHECK_EVERY_MS = 250;
 
+/** How long a stanza that reached a node not (yet) senior waits for that node to become senior. */
+const EARLY_KEEP_MS = RESEND_AFTER_MS;
+
+interface Early {
+  id: string;
+  stanza: Element;
+  from: Jid;
+  to: Jid;
+  fromNode: string;
+  at: number;
+}
+
 export interface MucForwarderDeps {
   cluster: PluginCluster;
   logger: Logger;
@@ -49,6 +61,8 @@ export class MucForwarder {
   private readonly acks = new Map<string, string[]>();
   /** When the last acknowledgement arrived (monotonic ms). */
   private lastAckAt = 0;
+  /** Forwarded stanzas that reached this node while it was not senior, oldest first. */
+  private early: Early[] = [];
   /** The outbox refused a stanza since it was last empty. */
   private overflowed = false;
 
@@ -83,14 +97,16 @@ export class MucForwarder {
   /**
    * Sends what is due, oldest first: everything not yet sent to the current senior, and what
    * it left unacknowledged while it acknowledged nothing for RESEND_AFTER_MS; on the senior,
-   * handles it here. Refuses what waited
-   * GIVE_UP_AFTER_MS. Runs on every seniority change and every CHECK_EVERY_MS.
+   * handles it here. Refuses what waited GIVE_UP_AFTER_MS. Runs on every seniority change and
+   * every CHECK_EVERY_MS.
    */
   pump(): void {
     const { cluster } = this.deps;
+    const senior = cluster.isSenior();
+    if (senior) this.takeEarly();
+    else this.dropStaleEarly();
     if (this.outbox.size === 0) return;
     const now = this.deps.now();
-    const senior = cluster.isSenior();
     const owner = senior ? cluster.nodeId : cluster.seniorId();
     const reachable = !senior && owner !== null && owner !== cluster.nodeId;
     let resent = 0;
@@ -135,9 +151,16 @@ export class MucForwarder {
       this.deps.logger.warn({ err, fromNode }, 'dropped a malformed forwarded MUC stanza');
       return;
     }
-    // Sent while this node was senior (or before it knew it is): unacknowledged, its sender
-    // sends it to the senior it finds.
-    if (!this.deps.cluster.isSenior()) return this.deps.logger.debug({ id, fromNode }, 'a forwarded MUC stanza reached a node that is not senior');
+    if (!this.deps.cluster.isSenior()) {
+      // Its sender may have read the lease this node just won before this node heard it won:
+      // kept a moment, and handled before anything newer once this node is senior. Otherwise
+      // (it was sent while this node was senior) it stays unacknowledged and its sender sends
+      // it on to the senior it finds.
+      this.dropStaleEarly();
+      if (this.early.length < this.outbox.limit) this.early.push({ id, stanza, from, to, fromNode, at: this.deps.now() });
+      return;
+    }
+    this.takeEarly();
     this.handleOnce(id, stanza, from, to, fromNode);
   }
 
@@ -159,6 +182,20 @@ export class MucForwarder {
     if (!this.outbox.remove(id) || !this.overflowed || this.outbox.size > 0) return;
     this.overflowed = false;
     this.deps.logger.info('the MUC outbox is empty again after it was full');
+  }
+
+  /** On becoming senior: the stanzas that arrived just before, in the order they came. */
+  private takeEarly(): void {
+    this.dropStaleEarly();
+    const early = this.early.splice(0);
+    for (const e of early) this.handleOnce(e.id, e.stanza, e.from, e.to, e.fromNode);
+  }
+
+  private dropStaleEarly(): void {
+    const now = this.deps.now();
+    let stale = 0;
+    while (stale < this.early.length && now - this.early[stale]!.at >= EARLY_KEEP_MS) stale++;
+    if (stale > 0) this.early.splice(0, stale);
   }
 
   private send(entry: OutboxEntry, owner: string): void {
