@@ -5,10 +5,10 @@
  * persistent rooms. Persistent rooms are kept in SQL; the rooms' live state is on the senior
  * node (see docs/clustering.md).
  */
+import type { Element } from 'ltx';
 import { z } from 'zod';
 import { componentDomain } from '../../plugins/plugin-component';
 import { defineCoreModule } from '../../plugins/core-module';
-import type { Element } from 'ltx';
 import { monotonicNow } from '../../cluster/monotonic-clock';
 import { parseJid, type StanzaError } from '../../xml';
 import { MucArchive } from './muc-archive';
