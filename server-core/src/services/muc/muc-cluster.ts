@@ -13,7 +13,7 @@ const acknowledged = z.object({ ids: z.array(z.string()) });
 
 /** An unacknowledged stanza goes to the same senior again once it sent no acknowledgement for this long (lost on the way, a paused senior). */
 export const RESEND_AFTER_MS = 1000;
-/** A stanza still unacknowledged after this long is refused to its sender: no senior took it all that time. */
+/** A stanza unacknowledged after this long is refused to its sender when no senior answers (none, or one that went silent). */
 export const GIVE_UP_AFTER_MS = 30_000;
 /** How often the outbox looks for a new senior, resends what is due and refuses what waited too long. */
 export const CHECK_EVERY_MS = 250;
@@ -97,8 +97,8 @@ export class MucForwarder {
   /**
    * Sends what is due, oldest first: everything not yet sent to the current senior, and what
    * it left unacknowledged while it acknowledged nothing for RESEND_AFTER_MS; on the senior,
-   * handles it here. Refuses what waited GIVE_UP_AFTER_MS. Runs on every seniority change and
-   * every CHECK_EVERY_MS.
+   * handles it here. Refuses what waited GIVE_UP_AFTER_MS while nothing is acknowledged. Runs
+   * on every seniority change and every CHECK_EVERY_MS.
    */
   pump(): void {
     const { cluster } = this.deps;
@@ -112,7 +112,9 @@ export class MucForwarder {
     let resent = 0;
     for (const entry of this.outbox.values()) {
       if (entry.handling) continue;
-      if (now - entry.acceptedAt >= GIVE_UP_AFTER_MS) {
+      // Refused only while nothing is acknowledged: a senior working through a backlog is left
+      // to it (the outbox limit bounds what waits), as the sender would see it arrive anyway.
+      if (now - entry.acceptedAt >= GIVE_UP_AFTER_MS && now - this.lastAckAt >= RESEND_AFTER_MS) {
         this.settle(entry.id);
         this.deps.logger.warn({ id: entry.id, sentTo: entry.sentTo }, 'a forwarded MUC stanza was never acknowledged; refused to its sender');
         this.deps.reject(entry.stanza, new StanzaError('service-unavailable', 'the chat rooms did not take this in time; try again', 'wait'));

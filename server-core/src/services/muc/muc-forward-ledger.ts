@@ -1,6 +1,6 @@
 import type { ClusterCache } from '../../cluster/types';
 
-/** How long the cluster remembers a handled forward id: far longer than a sender keeps resending (30 s). */
+/** How long the cluster remembers a handled forward id: far longer than a stanza waits in an outbox for a senior. */
 export const HANDLED_TTL_MS = 3 * 60_000;
 /** Bounds the replicated record (every node holds it): 100,000 ids of ~40 bytes. */
 export const HANDLED_MAX_ENTRIES = 100_000;
