@@ -14,6 +14,7 @@ import { registerAdminRoutes } from './admin';
 import { registerQueuePresence } from './queues';
 import { registerActivity } from './activity';
 import { registerConsolePage } from './console';
+import { registerCallLog } from './calllog';
 
 export type { AsteriskImRuntime } from './runtime';
 
@@ -21,7 +22,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerAdminRoutes, registerActivity, registerConsolePage];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerCallLog, registerQueuePresence, registerAdminRoutes, registerActivity, registerConsolePage];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

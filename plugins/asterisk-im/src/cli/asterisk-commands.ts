@@ -136,6 +136,7 @@ const deviceAdd: PluginCommand = {
     'caller-id': { type: 'string', valueName: '<callerid>', description: 'caller ID for calls dialled from chat' },
     primary: { type: 'boolean', description: "make it the user's primary device (the first one always is)" },
     unmonitored: { type: 'boolean', description: "do not let this phone's calls change the user's presence" },
+    mailbox: { type: 'string', valueName: '<box@context>', description: 'the voicemail box of the phone (default <extension>@default)' },
   },
   async run(input) {
     const body = {
@@ -146,6 +147,7 @@ const deviceAdd: PluginCommand = {
       callerId: stringOption(input, 'caller-id'),
       primary: input.options.primary === true ? true : undefined,
       monitored: input.options.unmonitored === true ? false : undefined,
+      mailbox: stringOption(input, 'mailbox'),
     };
     const saved = (await input.admin('POST', '/devices', body)) as DeviceInfo;
     print(input, [`mapped ${saved.device} to ${saved.user}${saved.primary ? ' (primary)' : ''}`]);

@@ -34,6 +34,8 @@ export interface PhoneDevice {
   callerId: string | null;
   primary: boolean;
   monitored: boolean;
+  /** Voicemail box (`1001@default`); null means `<extension>@default` (see mailboxOf). */
+  mailbox: string | null;
 }
 
 export interface PhoneDeviceInput {
@@ -45,6 +47,7 @@ export interface PhoneDeviceInput {
   /** Default: true when the user has no other device. */
   primary?: boolean;
   monitored?: boolean;
+  mailbox?: string | null;
 }
 
 export type PresenceShow = 'away' | 'xa' | 'dnd';
@@ -65,6 +68,10 @@ export interface Settings {
   ringingIsBusy: boolean;
   /** Pause the user's devices in Asterisk queues while the user is not available. */
   queuePresence: boolean;
+  /** Days a call stays in the call log; the senior deletes older ones. */
+  callLogRetentionDays: number;
+  /** Tell a user of the calls they missed while offline, once, at their next login. */
+  missedCallMessages: boolean;
 }
 
 export type PhoneStoreErrorKind = 'invalid' | 'not-found' | 'conflict';
@@ -118,4 +125,9 @@ export interface PhoneStore {
   onChange(listener: () => void): () => void;
   /** The stored server with its secret, only to open an AMI link or test the connection; never returned by an API. */
   credentials(name: string): AsteriskServer | undefined;
+}
+
+/** The voicemail box of a device: the mapped one, or `<extension>@default` as app_voicemail names a box without context. */
+export function mailboxOf(device: Pick<PhoneDevice, 'mailbox' | 'extension'>): string {
+  return (device.mailbox ?? `${device.extension}@default`).toLowerCase();
 }

@@ -21,6 +21,8 @@ export const deviceFields = {
   callerId: z.string().trim().max(80).regex(/^[^\r\n]*$/, 'must be one line').nullable(),
   primary: z.boolean(),
   monitored: z.boolean(),
+  /** The voicemail box whose counts the user gets; null is `<extension>@default`. */
+  mailbox: z.string().trim().max(120).regex(/^[\w.+*#-]+@[\w.-]+$/, 'must be mailbox@context, e.g. 1001@default').nullable(),
 };
 
 export const settingsSchema = z
@@ -33,6 +35,8 @@ export const settingsSchema = z
     statusText: z.string().max(200).regex(/^[^\r\n]*$/, 'must be one line'),
     ringingIsBusy: z.boolean(),
     queuePresence: z.boolean(),
+    callLogRetentionDays: z.number().int('must be a whole number of days').min(1).max(3650),
+    missedCallMessages: z.boolean(),
   })
   .strict();
 
@@ -45,4 +49,6 @@ export const DEFAULT_SETTINGS: z.infer<typeof settingsSchema> = {
   statusText: 'On the phone',
   ringingIsBusy: false,
   queuePresence: false,
+  callLogRetentionDays: 90,
+  missedCallMessages: false,
 };

@@ -1,0 +1,44 @@
+import type { EndedCall } from '../calls';
+import type { AsteriskImRuntime } from '../runtime';
+import { isMissed } from './call-log-store';
+
+/** How often the senior deletes calls past the retention. */
+export const PRUNE_INTERVAL_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * On the senior: every call that ends on a monitored phone becomes one row of the call log, and
+ * calls older than the retention are deleted (at every seniority and then hourly). A missed call
+ * while the user had no session anywhere is marked for a notice at the next login when
+ * `missedCallMessages` is on.
+ */
+export function startCallLogRecorder(runtime: AsteriskImRuntime): void {
+  const { ctx, links, callLog, metrics } = runtime;
+  const record = async (call: EndedCall): Promise<void> => {
+    const missed = isMissed(call);
+    const notice = missed && runtime.settings().missedCallMessages && ctx.router.resourcesOf(call.user).length === 0;
+    const written = await callLog.record(call, notice);
+    if (written) metrics.callLogRows.labels(missed ? 'missed' : call.answeredAt === undefined ? 'unanswered' : 'answered').inc();
+    ctx.logger.debug({ callID: call.callID, user: call.user, written, notice }, 'call logged');
+  };
+  ctx.onStop(
+    links.onCallEnded((call) => {
+      if (!ctx.cluster.isSenior()) return;
+      record(call).catch((err: unknown) => ctx.logger.warn({ err, callID: call.callID, user: call.user }, 'could not write a call to the call log'));
+    }),
+  );
+
+  const prune = (): void => {
+    if (!ctx.cluster.isSenior()) return;
+    const days = runtime.settings().callLogRetentionDays;
+    callLog
+      .prune(Date.now() - days * DAY_MS)
+      .then((removed) => {
+        if (removed > 0) ctx.logger.info({ removed, days }, 'call log pruned');
+      })
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'could not prune the call log'));
+  };
+  ctx.cluster.on('markedSenior', prune);
+  ctx.timers.setInterval(prune, PRUNE_INTERVAL_MS);
+  prune();
+}
