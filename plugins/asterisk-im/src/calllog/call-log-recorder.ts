@@ -19,7 +19,8 @@ export function startCallLogRecorder(runtime: AsteriskImRuntime): void {
     const notice = missed && runtime.settings().missedCallMessages && ctx.router.resourcesOf(call.user).length === 0;
     const written = await callLog.record(call, notice);
     if (written) metrics.callLogRows.labels(missed ? 'missed' : call.answeredAt === undefined ? 'unanswered' : 'answered').inc();
-    ctx.logger.debug({ callID: call.callID, user: call.user, written, notice }, 'call logged');
+    if (written && notice) ctx.logger.info({ callID: call.callID, user: call.user }, 'missed call kept for a notice at the next login');
+    else ctx.logger.debug({ callID: call.callID, user: call.user, written }, 'call logged');
   };
   ctx.onStop(
     links.onCallEnded((call) => {

@@ -19,9 +19,12 @@ export function noticeText(call: LoggedCall): string {
 export function startMissedCallNotices(runtime: AsteriskImRuntime): void {
   const { ctx, callLog, component } = runtime;
   const deliver = async (session: PluginSession): Promise<void> => {
-    for (const call of await callLog.pendingNotices(session.bareJid)) {
-      if (session.isEnded) return;
+    const pending = await callLog.pendingNotices(session.bareJid);
+    let told = 0;
+    for (const call of pending) {
+      if (session.isEnded) break;
       if (!(await callLog.claimNotice(call.id))) continue;
+      told += 1;
       const message = new Element('message', { to: session.fullJid, from: component.domain, type: 'headline' });
       message.c('subject').t('Missed call');
       message.c('body').t(noticeText(call));
@@ -29,8 +32,13 @@ export function startMissedCallNotices(runtime: AsteriskImRuntime): void {
       message.c('missed-call', { xmlns: CALL_LOG_NS }).cnode(callElement(call));
       await component.send(message);
     }
+    // One line per login of a phone user while the setting is on: what this login told, and what
+    // another session of the user (on this node or another) claimed at the same time.
+    ctx.logger.info({ user: session.bareJid, fullJid: session.fullJid, told, claimedElsewhere: pending.length - told }, 'missed-call notices checked');
   };
   ctx.events.on('sessionAvailable', (session) => {
+    // Turned off, notices still pending stay untold (the calls stay in the log).
+    if (!runtime.settings().missedCallMessages || runtime.store.devices.ofUser(session.bareJid).length === 0) return;
     deliver(session).catch((err: unknown) => ctx.logger.warn({ err, user: session.bareJid }, 'could not tell of missed calls'));
   });
 }
