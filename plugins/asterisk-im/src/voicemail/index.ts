@@ -29,4 +29,10 @@ export function registerVoicemail(runtime: AsteriskImRuntime): void {
       return voicemailElement(cache.get(from.bare));
     }),
   );
+  // For admins: a user's counts per mailbox, as the senior last heard them (any node answers).
+  ctx.admin.route('GET', '/users/:jid/voicemail', ({ params }) => {
+    const user = params.jid!.toLowerCase();
+    const entry = cache.get(user);
+    return { user, new: entry?.new ?? 0, old: entry?.old ?? 0, boxes: entry?.boxes ?? {} };
+  });
 }

@@ -12,6 +12,12 @@ import { sameVoicemail, withBox, type UserVoicemail } from './voicemail-state';
  */
 export class VoicemailTracker {
   private readonly invalid: AggregatedWarnings;
+  /**
+   * MessageWaiting events seen per `server mailbox`. Asterisk raises one for every change, so an
+   * answer to a MailboxCount sent before the latest event is no newer than that event: it is
+   * dropped (the answer and the event may arrive in one read, the event applied first).
+   */
+  private readonly eventsSeen = new Map<string, number>();
 
   constructor(
     private readonly runtime: AsteriskImRuntime,
@@ -28,6 +34,8 @@ export class VoicemailTracker {
         const parsed = parseMessageWaiting(event);
         if (!parsed) return;
         if ('invalid' in parsed) return this.invalid.warn('invalid-mwi-event', { reason: parsed.invalid }, 'AMI event refused');
+        const key = `${server} ${parsed.mailbox}`;
+        this.eventsSeen.set(key, (this.eventsSeen.get(key) ?? 0) + 1);
         void this.apply(server, parsed.mailbox, parsed.counts, 'event');
       }),
     );
@@ -53,8 +61,11 @@ export class VoicemailTracker {
     for (const mailbox of mailboxes) {
       const link = links.linkFor(server);
       if (!link || !ctx.cluster.isSenior()) return;
+      const key = `${server} ${mailbox}`;
+      const seenBefore = this.eventsSeen.get(key) ?? 0;
       try {
         const counts = parseMailboxCount(await link.action({ Action: 'MailboxCount', Mailbox: mailbox }));
+        if ((this.eventsSeen.get(key) ?? 0) !== seenBefore) continue;
         if (counts) await this.apply(server, mailbox, counts, 'resync');
         else this.invalid.warn('invalid-mailbox-count', { mailbox }, 'MailboxCount answer without counts');
       } catch (err) {
