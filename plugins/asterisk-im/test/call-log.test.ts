@@ -98,7 +98,7 @@ test('a call missed while offline is told once at the next login; one missed whi
   const missed = (await adminCalls('alice@localhost'))[0]!;
 
   const alice = await w.online('alice', 'desk');
-  const notice = await alice.waitFor((s) => s.is('message') && s.attrs.type === 'headline' && s.attrs.from === `phone.${w.domain}`, 5000, 'the missed-call notice');
+  const notice = await alice.waitFor((s) => s.is('message') && s.attrs.type === 'headline' && s.attrs.from === `phone.${w.domain}` && s.getChild('missed-call', NS) !== undefined, 5000, 'the missed-call notice');
   const when = String(missed.start).replace('T', ' ').slice(0, 16);
   expect(notice.getChildText('body')).toBe(`Missed call from Outside Caller (+4930123456) at ${when} UTC`);
   expect(notice.getChild('missed-call', NS)?.getChild('call')?.attrs).toMatchObject({ id: missed.id, direction: 'incoming', number: '+4930123456', answered: 'false' });

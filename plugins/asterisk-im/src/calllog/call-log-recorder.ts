@@ -1,9 +1,14 @@
 import type { EndedCall } from '../calls';
+import { KeyedRetry } from '../retry';
 import type { AsteriskImRuntime } from '../runtime';
 import { isMissed } from './call-log-store';
 
 /** How often the senior deletes calls past the retention. */
 export const PRUNE_INTERVAL_MS = 60 * 60_000;
+/** A write the database refused (PostgreSQL restarting, a failover) is tried again this often. */
+const WRITE_RETRY_MS = 1000;
+/** Calls waiting for a retry, at most; beyond that the oldest is given up (and logged). */
+const MAX_UNWRITTEN = 10_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -22,10 +27,32 @@ export function startCallLogRecorder(runtime: AsteriskImRuntime): void {
     if (written && notice) ctx.logger.info({ callID: call.callID, user: call.user }, 'missed call kept for a notice at the next login');
     else ctx.logger.debug({ callID: call.callID, user: call.user, written }, 'call logged');
   };
+  // Keyed by Uniqueid: a call is tried until it is written, or until this node is no longer the senior.
+  const unwritten = new Map<string, EndedCall>();
+  const attempt = (call: EndedCall, first: boolean): void => {
+    if (!ctx.cluster.isSenior()) return void unwritten.delete(call.callID);
+    record(call).then(
+      () => unwritten.delete(call.callID),
+      (err: unknown) => {
+        // One warning per call, not one per retry.
+        if (first) ctx.logger.warn({ err, callID: call.callID, user: call.user }, 'could not write a call to the call log; retrying');
+        unwritten.set(call.callID, call);
+        if (unwritten.size > MAX_UNWRITTEN) {
+          const [oldest] = unwritten.keys();
+          unwritten.delete(oldest!);
+          ctx.logger.error({ callID: oldest }, 'call log write given up: too many calls wait for the database');
+        }
+        retry.failed(call.callID);
+      },
+    );
+  };
+  const retry = new KeyedRetry(ctx.timers, WRITE_RETRY_MS, (callID) => {
+    const call = unwritten.get(callID);
+    if (call) attempt(call, false);
+  });
   ctx.onStop(
     links.onCallEnded((call) => {
-      if (!ctx.cluster.isSenior()) return;
-      record(call).catch((err: unknown) => ctx.logger.warn({ err, callID: call.callID, user: call.user }, 'could not write a call to the call log'));
+      if (ctx.cluster.isSenior()) attempt(call, true);
     }),
   );
 

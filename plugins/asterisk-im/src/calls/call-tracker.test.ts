@@ -407,6 +407,15 @@ describe('deviceOfChannel', () => {
       expect(w.ended).toEqual([{ callID: b.uniqueid, user: ALICE, device: 'PJSIP/1001', direction: 'incoming', otherNum: '1004', otherName: 'Dave', startedAt: 1_000_000, endedAt: 1_020_000 }]);
     });
 
+    test('a call first found at a resync starts when its channel was created (CoreShowChannel Duration)', () => {
+      const w = clocked();
+      const c = w.ami.channel('PJSIP/1003', { state: 6, callerIdNum: '1003', connectedNum: '0123456789', connectedName: 'Outside' });
+      w.tracker.resync([w.ami.coreShowChannel(c, 'resync-1')], []);
+      w.tick(5000);
+      w.feed(w.ami.hangup(c));
+      expect(w.ended).toEqual([{ callID: c.uniqueid, user: CAROL, device: 'PJSIP/1003', direction: 'unknown', otherNum: '0123456789', otherName: 'Outside', startedAt: 1_000_000 - 62_000, answeredAt: 1_000_000, endedAt: 1_005_000 }]);
+    });
+
     test('a call taken over from the replicated state keeps its start and answer times; one gone at the resync ends then', () => {
       const first = clocked();
       const { a, b } = first.ring('PJSIP/1002', 'PJSIP/1001');

@@ -50,7 +50,7 @@ export function newTrackedChannel(snapshot: ChannelSnapshot, device: string, now
     channelState: snapshot.state,
     held: false,
     announced: new Set(),
-    startedAt: now,
+    startedAt: now - (snapshot.ageMs ?? 0),
   };
   // A phone that dials shows the digits it dialled as its extension.
   if (direction === 'outgoing' && snapshot.exten && snapshot.exten !== 's') tracked.otherNum = snapshot.exten;
