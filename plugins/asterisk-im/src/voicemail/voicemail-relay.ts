@@ -35,8 +35,8 @@ export class VoicemailRelay {
     const { ctx, component } = this.runtime;
     if (session.isEnded) return;
     const counts = this.cache.get(session.bareJid);
-    // A user without any known mailbox hears nothing; one whose box became empty hears 0/0.
-    if (!counts) return;
+    // A user without any known mailbox (or without a phone any more) hears nothing; one whose box became empty hears 0/0.
+    if (!counts || this.runtime.store.devices.ofUser(session.bareJid).length === 0) return;
     const key = `${counts.new}/${counts.old}`;
     if (this.told.get(session.fullJid) === key) return;
     this.told.set(session.fullJid, key);
