@@ -5,6 +5,7 @@
  */
 import type { Element } from 'ltx';
 import { eventually, iqFailure, renderMetrics, roundTrip, xml, type TestClient } from '@asterisk-im/server-core/testing';
+import { CallLogStore } from '../src/calllog';
 import { startPluginWorld, type PluginWorld } from './admin-world';
 
 const NS = 'urn:asterisk-im:call-log:0';
@@ -118,4 +119,18 @@ test('a call missed while offline is told once at the next login; one missed whi
   expect(notices(alice)).toHaveLength(1);
   await phone.stop();
   await alice.stop();
+});
+
+test('the senior deletes calls past the retention when it is shortened', async () => {
+  const DAY = 86_400_000;
+  const log = new CallLogStore(w.world.server.server.db);
+  const old = Date.now() - 40 * DAY;
+  // A call from before the server ran, as an older senior left it in the table.
+  await log.record({ callID: 'old.1', user: 'alice@localhost', device: 'PJSIP/1001', direction: 'incoming', otherNum: '1004', startedAt: old, answeredAt: old + 2000, endedAt: old + 60_000 }, false);
+  const kept = (await adminCalls('alice@localhost')).map((c) => c.id);
+  expect(kept).toContain('old.1');
+  expect(await w.admin('PUT', '/settings', { callLogRetentionDays: 0 })).toMatchObject({ status: 400, body: { error: { field: 'callLogRetentionDays' } } });
+  expect(await w.admin('PUT', '/settings', { callLogRetentionDays: 30 })).toMatchObject({ status: 200, body: { callLogRetentionDays: 30 } });
+  await eventually('the old call pruned', async () => !(await adminCalls('alice@localhost')).some((c) => c.id === 'old.1'));
+  expect((await adminCalls('alice@localhost')).map((c) => c.id)).toEqual(kept.filter((id) => id !== 'old.1'));
 });

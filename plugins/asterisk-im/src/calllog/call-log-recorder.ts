@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * On the senior: every call that ends on a monitored phone becomes one row of the call log, and
- * calls older than the retention are deleted (at every seniority and then hourly). A missed call
+ * calls older than the retention are deleted (at every seniority, then hourly, and when the
+ * retention setting changes). A missed call
  * while the user had no session anywhere is marked for a notice at the next login when
  * `missedCallMessages` is on.
  */
@@ -68,5 +69,15 @@ export function startCallLogRecorder(runtime: AsteriskImRuntime): void {
   };
   ctx.cluster.on('markedSenior', prune);
   ctx.timers.setInterval(prune, PRUNE_INTERVAL_MS);
+  // A shorter retention applies when it is saved, not an hour later.
+  let retention = runtime.settings().callLogRetentionDays;
+  ctx.onStop(
+    runtime.store.onChange(() => {
+      const days = runtime.settings().callLogRetentionDays;
+      if (days === retention) return;
+      retention = days;
+      prune();
+    }),
+  );
   prune();
 }
