@@ -46,6 +46,7 @@ export function asteriskImPage(): RawHtml {
       <datalist id="aim-call-log-users"></datalist>
       <button type="submit">Show calls</button>
     </form>
+    <p class="hint" id="aim-voicemail" hidden></p>
     <table id="aim-calls"><thead><tr><th>Start</th><th>Direction</th><th>Number</th><th>Name</th><th>Answered</th><th>Duration</th><th>Device</th></tr></thead><tbody></tbody></table>
     <button type="button" id="aim-calls-older" hidden>Older calls</button>
     <h2>Settings</h2>

@@ -1,5 +1,5 @@
-// The Asterisk-IM console page: live phone states, Asterisk servers, phone mappings and
-// settings, through the plugin's admin routes. Built with the console's helpers (console.js).
+// The Asterisk-IM console page: live phone states, Asterisk servers, phone mappings, a user's
+// call log and voicemail counts, and settings, through the plugin's admin routes. Built with the console's helpers (console.js).
 'use strict';
 
 window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, clearErrors, notice, bindApiForm, every, button, renderFields, readFields, duration }) => {
@@ -142,6 +142,11 @@ window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, c
       'No call in the log.',
     );
     older.hidden = answer.body.complete;
+    if (before) return;
+    const voicemail = await api('GET', `${base}/users/${encodeURIComponent(user)}/voicemail`);
+    const line = document.getElementById('aim-voicemail');
+    line.hidden = !voicemail.ok;
+    if (voicemail.ok) line.textContent = `Voicemail: ${voicemail.body.new} new, ${voicemail.body.old} old`;
   };
   callLogForm.addEventListener('submit', (event) => {
     event.preventDefault();
