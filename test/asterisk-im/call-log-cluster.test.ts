@@ -4,6 +4,7 @@
  * first senior saw; a user coming online on two nodes at once is told of a missed call once.
  */
 import type { Element } from 'ltx';
+import { eventually } from '../../server-core/testing/eventually';
 import type { ClusterNode } from '../support/cluster-harness';
 import { xml, type TestClient } from '../support/xmpp-client';
 import { PhoneCluster } from './phone-cluster';
@@ -46,7 +47,7 @@ test('a call answered under one senior and ended after it was SIGKILLed is logge
   await pc.untilTrue(() => pc!.nodes.some((n) => n.running && n.logs.some((l) => l.msg === 'calls resynced')), 'the new senior resynced', 10000);
 
   let calls: Array<Record<string, string>> = [];
-  for (const deadline = Date.now() + 10000; calls.length === 0 && Date.now() < deadline; ) calls = await callsOf(alice);
+  await eventually('the call logged', async () => (calls = await callsOf(alice)).length > 0, { timeoutMs: 10000 });
   expect(calls).toHaveLength(1);
   expect(calls[0]).toMatchObject({ direction: 'incoming', number: '+4930123456', name: 'Outside Caller', answered: 'true' });
   // The start is the one the killed senior saw (before the answer), not the new senior's first sight of the call.
@@ -57,7 +58,7 @@ test('a call answered under one senior and ended after it was SIGKILLed is logge
   // A second call under the new senior: two rows, the first unchanged.
   const next = await pc.sim.calls.dial('PJSIP/1004', '1001', OUTSIDE);
   await next.cancel();
-  for (const deadline = Date.now() + 10000; calls.length < 2 && Date.now() < deadline; ) calls = await callsOf(alice);
+  await eventually('the second call logged', async () => (calls = await callsOf(alice)).length >= 2, { timeoutMs: 10000 });
   expect(calls.map((c) => c.answered)).toEqual(['false', 'true']);
   expect(calls[1]).toEqual((await callsOf(alice))[1]);
 }, 90000);
