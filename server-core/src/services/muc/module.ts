@@ -67,6 +67,7 @@ export default defineCoreModule<MucConfig>({
     const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
     const out: MucOutput = {
       deliver: (jid, stanza) => core.router.deliverToResource(jid, stanza),
+      deliverToEach: (jids, stanza) => core.router.deliverToEach(jids, stanza),
       route: (stanza, from) => core.router.route(stanza, parseJid(from)),
     };
     const reject = core.router.reject.bind(core.router);

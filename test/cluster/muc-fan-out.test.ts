@@ -1,0 +1,71 @@
+/**
+ * A room's message to several occupants on another node crosses the cluster once: the owning
+ * node (the senior) sends one cluster message to that node naming every recipient, not one per
+ * occupant. Watched on the node's own Redis channel with a subscriber of our own, while two
+ * real node processes run the room.
+ */
+import Redis from 'ioredis';
+import { ClusterKeys } from '../../server-core/src/cluster/redis/keys';
+import { eventually } from '../../server-core/testing/eventually';
+import { createRoom, groupchat, join } from '../../server-core/testing/muc-steps';
+import { TEST_REDIS } from '../../server-core/testing/redis';
+import { TestCluster, type ClusterNode } from '../support/cluster-harness';
+import type { TestClient } from '../support/xmpp-client';
+import { online, stopAll } from './cluster-steps';
+
+const ROOM = 'crowd@conference.localhost';
+const OTHERS = ['bob', 'carol', 'dave', 'erin'];
+
+interface Envelope {
+  kind: string;
+  topic?: string;
+  payload?: string;
+}
+
+describe('multi-user chat fan-out across nodes', () => {
+  const cluster = new TestCluster();
+  const clients: TestClient[] = [];
+  const subscriber = new Redis({ ...TEST_REDIS, lazyConnect: true });
+  afterAll(async () => {
+    subscriber.disconnect();
+    await stopAll(clients);
+    await cluster.stop();
+  });
+
+  it('sends a groupchat message once to a node that hosts several occupants', async () => {
+    const nodes = await cluster.start('a', 'b');
+    await cluster.createUsers('alice', ...OTHERS);
+    await eventually('a senior', () => nodes.some((n) => n.logs.some((l) => l.event === 'markedSenior')), 20000);
+    const senior = nodes.find((n) => n.logs.some((l) => l.event === 'markedSenior'))!;
+    const other = nodes.find((n) => n !== senior) as ClusterNode;
+
+    // What the senior sends to the other node, from before anyone joins.
+    const envelopes: Envelope[] = [];
+    await subscriber.connect();
+    await subscriber.subscribe(new ClusterKeys(cluster.namespace).nodeChannel(other.id));
+    subscriber.on('message', (_channel: string, raw: string) => envelopes.push(JSON.parse(raw) as Envelope));
+
+    const alice = await online(senior, 'alice', 'desk');
+    clients.push(alice);
+    await createRoom(alice, ROOM, 'Alice');
+    const others: TestClient[] = [];
+    for (const name of OTHERS) {
+      const client = await online(other, name, 'laptop');
+      clients.push(client);
+      others.push(client);
+      await join(client, ROOM, name);
+    }
+
+    const carrying = (body: string) => envelopes.filter((e) => e.kind === 'message' && e.payload?.includes(`<body>${body}</body>`));
+    await alice.send(groupchat(ROOM, 'hello all', 'm1'));
+    for (const client of others) await client.waitFor((s) => s.getChildText('body') === 'hello all', 5000, `the message at ${client.jid}`);
+    // A second message: once the subscriber has it, everything sent before it has reached the subscriber too.
+    await alice.send(groupchat(ROOM, 'marker', 'm2'));
+    await eventually('the marker on the channel', () => carrying('marker').length > 0, 5000);
+
+    const sent = carrying('hello all');
+    expect(sent.map((e) => e.topic)).toEqual(['xmpp.deliver-each']);
+    const { to } = JSON.parse(sent[0]!.payload!) as { to: string[] };
+    expect([...to].sort()).toEqual(others.map((c) => c.jid).sort());
+  }, 60000);
+});
