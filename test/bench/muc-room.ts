@@ -2,7 +2,7 @@
  * Group chat in one big room: `--occupants` clients (default 500) join one temporary room,
  * `--senders` of them (on different nodes) send groupchat messages at a fixed total rate for a
  * fixed time, and every occupant notes when each message reaches it. The send time travels in
- * the body (`<seq>:<ms>`, on the machine-wide clock), so latency = arrival - send for every
+ * the body (`<phase>:<seq>:<ms>`, on the machine-wide clock), so latency = arrival - send for every
  * delivery, the sender's own echo included. Printed per target: p50/p90/p99/max, deliveries/s,
  * lost and duplicated deliveries, and the servers' and the load generator's CPU.
  *
@@ -125,8 +125,11 @@ async function fillRoom(target: Target, occupants: number): Promise<BenchClient[
   return clients;
 }
 
+let phases = 0;
+
 /** One rate for `seconds`: sends, then waits for every delivery (or gives up after `drainMs`). */
 async function phase(target: Target, clients: BenchClient[], senders: number, rate: number, seconds: number, warmupSeconds: number): Promise<PhaseResult> {
+  const phaseTag = `p${++phases}`;
   const total = Math.round(rate * (seconds + warmupSeconds));
   const warmup = Math.round(rate * warmupSeconds);
   const seen = clients.map(() => new Uint8Array(total));
@@ -138,8 +141,10 @@ async function phase(target: Target, clients: BenchClient[], senders: number, ra
   clients.forEach((client, i) => {
     client.onMessage = (body) => {
       const at = wallNowMs();
-      const colon = body.indexOf(':');
-      const seq = Number(body.slice(0, colon));
+      const [tag, seqText, sentAt] = body.split(':');
+      // A late message of an earlier (saturated) phase is not this one's.
+      if (tag !== phaseTag) return;
+      const seq = Number(seqText);
       if (!(seq >= 0 && seq < total)) return;
       if (seen[i]![seq]) {
         duplicated++;
@@ -148,7 +153,7 @@ async function phase(target: Target, clients: BenchClient[], senders: number, ra
       seen[i]![seq] = 1;
       delivered++;
       lastArrival = at;
-      if (seq >= warmup) latencies[recorded++] = at - Number(body.slice(colon + 1));
+      if (seq >= warmup) latencies[recorded++] = at - Number(sentAt);
     };
   });
   // Senders are the first occupants, so with n nodes they sit on n different nodes.
@@ -162,7 +167,7 @@ async function phase(target: Target, clients: BenchClient[], senders: number, ra
     const wait = due - wallNowMs();
     if (wait > 1) await sleep(wait);
     if (seq === warmup) measuredFrom = wallNowMs();
-    speakers[seq % speakers.length]!.write(`<message to='${ROOM}' type='groupchat' id='b${seq}'><body>${seq}:${wallNowMs()}</body></message>`);
+    speakers[seq % speakers.length]!.write(`<message to='${ROOM}' type='groupchat' id='${phaseTag}-${seq}'><body>${phaseTag}:${seq}:${wallNowMs()}</body></message>`);
   }
   const sentUntil = wallNowMs();
   const expected = total * clients.length;
@@ -212,19 +217,20 @@ function summarise(results: PhaseResult[], targets: string[], rates: number[]): 
   const prosody = targets.find((t) => t.startsWith('Prosody'));
   for (const rate of rates) {
     const of = (target: string) => results.filter((r) => r.target === target && r.rate === rate);
-    console.log(`\n${rate} messages/s, medians over ${of(targets[0]!).length} run(s) (lost and duplicated: sums)`);
+    console.log(`\n${rate} messages/s, medians over the runs (${targets.map((t) => `${t}: ${of(t).length}`).join(', ')}); lost and duplicated: sums`);
     console.log(`| figure | ${targets.join(' | ')} |`);
     console.log(`|---|${targets.map(() => '---|').join('')}`);
     for (const [label, get, digits] of figures) {
       const sum = label === 'lost' || label === 'duplicated';
       const cells = targets.map((t) => {
         const values = of(t).map(get);
+        if (values.length === 0) return '—';
         return (sum ? values.reduce((a, b) => a + b, 0) : median(values)).toFixed(digits);
       });
       console.log(`| ${label} | ${cells.join(' | ')} |`);
     }
     if (prosody) {
-      for (const target of targets.filter((t) => t !== prosody)) {
+      for (const target of targets.filter((t) => t !== prosody && of(prosody).length > 0 && of(t).length > 0)) {
         const ratio = (q: number) => median(of(prosody).map((r) => percentile(r.latencies as unknown as number[], q))) / median(of(target).map((r) => percentile(r.latencies as unknown as number[], q)));
         console.log(`Prosody / ${target}: p50 ${ratio(50).toFixed(2)}, p99 ${ratio(99).toFixed(2)}`);
       }
@@ -275,6 +281,12 @@ async function main(): Promise<void> {
           const result = await phase(target, clients, senders, rate, seconds, warmupSeconds);
           console.log(describe(result));
           results.push(result);
+          // Deliveries still missing 30 s after the last send: this rate is past what the target
+          // sustains, and a higher one would only pile up more.
+          if (result.lost > 0) {
+            console.log(`${target.name}: saturated at ${rate} messages/s; higher rates skipped`);
+            break;
+          }
         }
       } finally {
         for (const c of clients) c.close();
