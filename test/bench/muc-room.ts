@@ -44,6 +44,8 @@ interface PhaseResult {
   /** Latency of every delivery after the warm-up, sorted (ms). */
   latencies: Float64Array;
   deliveriesPerSecond: number;
+  /** Deliveries that arrived (warm-up included), for CPU per delivery. */
+  delivered: number;
   lost: number;
   duplicated: number;
   serverCpuSeconds: number;
@@ -184,6 +186,7 @@ async function phase(target: Target, clients: BenchClient[], senders: number, ra
     rate,
     latencies: measured,
     deliveriesPerSecond: recorded / window,
+    delivered,
     lost: expected - delivered,
     duplicated,
     serverCpuSeconds: target.cpuSeconds() - cpu0,
@@ -194,7 +197,7 @@ async function phase(target: Target, clients: BenchClient[], senders: number, ra
 
 function describe(r: PhaseResult): string {
   const p = (q: number) => percentile(r.latencies as unknown as number[], q).toFixed(1);
-  return `${r.target} @ ${r.rate} msg/s: p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${r.latencies[r.latencies.length - 1]?.toFixed(1)} ms; ${r.deliveriesPerSecond.toFixed(0)} deliveries/s; lost ${r.lost}, duplicated ${r.duplicated}; server CPU ${r.serverCpuSeconds.toFixed(1)} s, load generator CPU ${r.loadCpuSeconds.toFixed(1)} s over ${r.seconds.toFixed(1)} s`;
+  return `${r.target} @ ${r.rate} msg/s: p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${r.latencies[r.latencies.length - 1]?.toFixed(1)} ms; ${r.deliveriesPerSecond.toFixed(0)} deliveries/s; lost ${r.lost}, duplicated ${r.duplicated}; server CPU ${r.serverCpuSeconds.toFixed(1)} s (${((r.serverCpuSeconds * 1e6) / r.delivered).toFixed(1)} µs per delivery), load generator CPU ${r.loadCpuSeconds.toFixed(1)} s over ${r.seconds.toFixed(1)} s`;
 }
 
 const median = (values: number[]): number => {
@@ -212,6 +215,8 @@ function summarise(results: PhaseResult[], targets: string[], rates: number[]): 
     ['lost', (r) => r.lost, 0],
     ['duplicated', (r) => r.duplicated, 0],
     ['server CPU (s)', (r) => r.serverCpuSeconds, 1],
+    // What a busy neighbour on the machine changes least: the CPU each delivery cost.
+    ['server CPU per delivery (µs)', (r) => (r.serverCpuSeconds * 1e6) / r.delivered, 1],
     ['load generator CPU (s)', (r) => r.loadCpuSeconds, 1],
   ];
   const prosody = targets.find((t) => t.startsWith('Prosody'));
@@ -232,7 +237,8 @@ function summarise(results: PhaseResult[], targets: string[], rates: number[]): 
     if (prosody) {
       for (const target of targets.filter((t) => t !== prosody && of(prosody).length > 0 && of(t).length > 0)) {
         const ratio = (q: number) => median(of(prosody).map((r) => percentile(r.latencies as unknown as number[], q))) / median(of(target).map((r) => percentile(r.latencies as unknown as number[], q)));
-        console.log(`Prosody / ${target}: p50 ${ratio(50).toFixed(2)}, p99 ${ratio(99).toFixed(2)}`);
+        const cpu = (t: string) => median(of(t).map((r) => r.serverCpuSeconds / r.delivered));
+        console.log(`Prosody / ${target}: p50 ${ratio(50).toFixed(2)}, p99 ${ratio(99).toFixed(2)}, server CPU per delivery ${(cpu(prosody) / cpu(target)).toFixed(2)}`);
       }
     }
   }
