@@ -4,7 +4,9 @@
  * fixed time, and every occupant notes when each message reaches it. The send time travels in
  * the body (`<phase>:<seq>:<ms>`, on the machine-wide clock), so latency = arrival - send for every
  * delivery, the sender's own echo included. Printed per target: p50/p90/p99/max, deliveries/s,
- * lost and duplicated deliveries, and the servers' and the load generator's CPU.
+ * lost (still missing 30 s after the last send) and duplicated deliveries, the servers' CPU (in
+ * all and per delivery) and the load generator's; then a table of medians over the repeats and
+ * the ratios Prosody / Asterisk-IM.
  *
  * Targets, run one after the other in each repeat (alternating, so a busy moment of a shared
  * machine does not hit only one): `aim3` (three node processes on Redis + PostgreSQL, occupants
