@@ -13,8 +13,8 @@
  * spread round-robin), `aim1` (one node, same setup), `prosody` (Debian's Prosody, its mod_muc).
  * The same load generator (BenchClient: plaintext TCP, SASL PLAIN) drives them all.
  *
- *   npx tsx test/bench/muc-room.ts [--occupants 500] [--senders 5] [--rates 20,100] [--seconds 20]
- *     [--warmup-seconds 2] [--repeat 3] [--targets aim3,aim1,prosody]
+ *   npx tsx test/bench/muc-room.ts [--occupants 500] [--senders 5] [--rates 20 (or a ramp: 20,40,80)] [--seconds 20]
+ *     [--warmup-seconds 2] [--repeat 1] [--targets aim3,aim1,prosody]
  */
 import fs from 'node:fs';
 import os from 'node:os';
