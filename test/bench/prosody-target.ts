@@ -39,7 +39,15 @@ export function provisionProsody(dir: string, domain: string, sessions: number, 
   }
 }
 
-export async function startProsody(dir: string, domain: string, port: number): Promise<ServerProcess> {
+export interface ProsodyOptions {
+  /**
+   * Serves multi-user chat at conference.<domain> (Prosody's own mod_muc): temporary rooms,
+   * history of 20 messages kept in memory, no occupant limit, as our defaults for a temporary room.
+   */
+  muc?: boolean;
+}
+
+export async function startProsody(dir: string, domain: string, port: number, options: ProsodyOptions = {}): Promise<ServerProcess> {
   const config = path.join(dir, 'prosody.cfg.lua');
   fs.writeFileSync(
     config,
@@ -58,6 +66,7 @@ export async function startProsody(dir: string, domain: string, port: number): P
       `storage = "internal"`,
       `log = { warn = ${luaString(path.join(dir, 'prosody.log'))} }`,
       `VirtualHost ${luaString(domain)}`,
+      ...(options.muc ? [`Component ${luaString(`conference.${domain}`)} "muc"`, `  muc_room_default_history_length = 20`, `  muc_room_default_persistent = false`] : []),
       '',
     ].join('\n'),
   );

@@ -4,7 +4,7 @@
  * SIGKILLed while the room is busy: the survivors see its occupant leave exactly once and every
  * message of the survivors arrives once at each of them. Then the senior itself dies: the next
  * senior carries the room on from the replicated copy, and the room's archive in PostgreSQL
- * holds every message once. The senior SIGKILLed while occupants on the other two nodes talk:
+ * holds every message once, and a newcomer gets the history the dead owner left. The senior SIGKILLed while occupants on the other two nodes talk:
  * what was forwarded to it and not acknowledged goes to the next senior, and every survivor has
  * every survivor's message exactly once. A forwarded stanza that reaches a senior twice (also
  * the next senior, after a takeover) is handled once, and a node holds only so many stanzas
@@ -12,7 +12,7 @@
  */
 import type { Element } from 'ltx';
 import { RedisCluster } from '../../server-core/src/cluster/redis/redis-cluster';
-import { createRoom, groupchat, join, MUC_USER_NS } from '../../server-core/testing/muc-steps';
+import { createRoom, groupchat, join, MUC_USER_NS, subjectOf } from '../../server-core/testing/muc-steps';
 import { errorCondition } from '../../server-core/testing/world';
 import { eventually } from '../../server-core/testing/eventually';
 import { TEST_REDIS } from '../../server-core/testing/redis';
@@ -39,7 +39,7 @@ const seniorOf = (nodes: ClusterNode[]) => nodes.find((n) => n.logs.some((l) => 
  */
 async function roomOnThreeNodes(cluster: TestCluster, clients: TestClient[]) {
   const nodes = await cluster.start('a', 'b', 'c');
-  await cluster.createUsers('alice', 'bob', 'carol');
+  await cluster.createUsers('alice', 'bob', 'carol', 'dave');
   await eventually('a senior', () => seniorOf(nodes) !== undefined, 20000);
   const senior = seniorOf(nodes)!;
   const others = nodes.filter((n) => n !== senior) as [ClusterNode, ClusterNode];
@@ -137,6 +137,14 @@ describe('multi-user chat across cluster nodes', () => {
     expect(survivorsBodies.filter((b) => b.startsWith('bob-'))).toEqual(expected('bob'));
     expect(archivedBodies.slice(-2)).toEqual(['marker-1', 'marker-2']);
     expect(new Set(archived.map((s) => s.getChild('result', MAM)!.attrs.id)).size).toBe(archived.length);
+
+    // The history came along too (the new owner reads the replicated copy, not SQL): a newcomer
+    // gets the message the dead owner handled last, then the one after.
+    const dave = await online(others[0], 'dave', 'tablet');
+    clients.push(dave);
+    await join(dave, ROOM, 'Dave', { history: { maxstanzas: '2' } });
+    await dave.waitFor(subjectOf(ROOM), 5000, 'the subject after the history');
+    expect(dave.received.filter((s) => s.is('message') && s.getChild('delay')).map((s) => s.getChildText('body'))).toEqual(['marker-1', 'marker-2']);
     console.log(`muc cluster: ${MESSAGES * 2} messages once each at both survivors through a SIGKILL; the room survived its owner's death; ${archived.length} messages archived once each`);
   }, 120000);
 });

@@ -19,7 +19,7 @@ import { RoomRegistry } from './muc-rooms';
 import { MucService } from './muc-service';
 import { MucStore } from './muc-store';
 import type { MucOutput } from './muc-stanzas';
-import type { RoomConfig, RoomState } from './muc-types';
+import type { HistoryEntry, RoomConfig, RoomState } from './muc-types';
 
 const flag = z.boolean({ invalid_type_error: 'must be true or false' });
 
@@ -68,8 +68,9 @@ export default defineCoreModule<MucConfig>({
     const domain = componentDomain(config.address, core.domain);
     const defaults: RoomConfig = { name: '', description: '', password: '', maxUsers: config.maxUsers, ...config.roomDefaults };
     const snapshots = ctx.cluster.createCache<RoomState>('rooms', { restoredBy: 'writer' });
-    await snapshots.ready();
-    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
+    const histories = ctx.cluster.createCache<HistoryEntry[]>('room-history', { restoredBy: 'writer' });
+    await Promise.all([snapshots.ready(), histories.ready()]);
+    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, histories, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
     // Forward ids the senior handled, for the next senior: see ForwardLedger for why it is its own cache.
     const handled = ctx.cluster.createCache<number>('forwarded', { ttlMs: HANDLED_TTL_MS, maxEntries: HANDLED_MAX_ENTRIES, writtenBy: 'senior', restoredBy: 'writer' });
     await handled.ready();
@@ -80,6 +81,10 @@ export default defineCoreModule<MucConfig>({
       deliver: (jid, stanza) => {
         ledger.beforeOutput(stanza.attrs.from as string | undefined);
         return core.router.deliverToResource(jid, stanza);
+      },
+      deliverToEach: (jids, stanza) => {
+        ledger.beforeOutput(stanza.attrs.from as string | undefined);
+        return core.router.deliverToEach(jids, stanza);
       },
       route: (stanza, from) => {
         ledger.beforeOutput(from);

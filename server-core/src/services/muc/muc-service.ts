@@ -44,6 +44,11 @@ export class MucService {
         if (!delivered) this.unreachable.add(jid);
         return delivered;
       },
+      deliverToEach: (jids, stanza) => {
+        const offline = output.deliverToEach(jids, stanza);
+        for (const jid of offline) this.unreachable.add(jid);
+        return offline;
+      },
       route: (stanza, from) => output.route(stanza, from),
     };
     const out = this.out;
