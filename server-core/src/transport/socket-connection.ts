@@ -1,9 +1,22 @@
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import tls, { TLSSocket, type SecureContext, type PeerCertificate } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
 import { Utf8Decoder } from './utf8-decoder';
 import { WriteTracker } from './write-tracker';
+
+/**
+ * Which end of the TLS handshake this connection plays. Listeners accept (`server`, the default);
+ * federation also dials (`client`, naming the domain it expects) and asks peers for a certificate.
+ */
+export type TlsRole = { side: 'server'; requestCert?: boolean } | { side: 'client'; servername: string };
+
+/** The peer's certificate after TLS, and whether it chains to the trusted authorities of the secure context. */
+export interface PeerCertificateStatus {
+  authorized: boolean;
+  error: string | undefined;
+  certificate: PeerCertificate | undefined;
+}
 
 /** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
 export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -20,6 +33,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     socket: Socket,
     readonly transport: 'tcp' | 'tls',
     private readonly secureContext: SecureContext | undefined,
+    private readonly tlsRole: TlsRole = { side: 'server' },
   ) {
     super();
     this.socket = socket;
@@ -68,14 +82,29 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
+    const role = this.tlsRole;
+    // Certificates are checked by the stream layer (peerCertificate), which decides what an untrusted one still allows.
+    const secure =
+      role.side === 'client'
+        ? tls.connect({ socket: plain, servername: role.servername, secureContext: this.secureContext, rejectUnauthorized: false })
+        : new TLSSocket(plain, { isServer: true, secureContext: this.secureContext, requestCert: role.requestCert === true, rejectUnauthorized: false });
     this.socket = secure;
     this.upgraded = true;
     return new Promise((resolve, reject) => {
-      secure.once('secure', () => resolve());
+      secure.once(role.side === 'client' ? 'secureConnect' : 'secure', () => resolve());
       secure.once('error', reject);
       this.attach(secure);
     });
+  }
+
+  /** The peer's certificate once the connection is encrypted; undefined before. */
+  get peerCertificate(): PeerCertificateStatus | undefined {
+    const socket = this.socket;
+    if (!(socket instanceof TLSSocket)) return undefined;
+    const certificate = socket.getPeerCertificate();
+    const present = certificate !== undefined && Object.keys(certificate).length > 0;
+    const error = socket.authorizationError;
+    return { authorized: socket.authorized, error: error === undefined || error === null ? undefined : String(error), certificate: present ? certificate : undefined };
   }
 
   close(): void {

@@ -1,6 +1,9 @@
 /** XML namespaces the server speaks, in one place. */
 export const NS = {
   CLIENT: 'jabber:client',
+  SERVER: 'jabber:server',
+  DIALBACK: 'jabber:server:dialback',
+  DIALBACK_FEATURE: 'urn:xmpp:features:dialback',
   STREAM: 'http://etherx.jabber.org/streams',
   STREAM_ERRORS: 'urn:ietf:params:xml:ns:xmpp-streams',
   STANZA_ERRORS: 'urn:ietf:params:xml:ns:xmpp-stanzas',
