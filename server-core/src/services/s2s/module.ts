@@ -13,6 +13,13 @@ import { IncomingStream, type IncomingHost } from './incoming-stream';
 import { OutgoingLinks } from './outgoing-links';
 import { DomainRates, type LinkView } from './link-registry';
 
+declare module '../../core/service-registry' {
+  interface ServiceMap {
+    /** Server-to-server federation: the links of every node. */
+    s2s: { links(): Promise<LinkView[]> };
+  }
+}
+
 /** Nesting and attributes a remote server's stanzas may use; the size is configurable (maxStanzaBytes). */
 const XML_SHAPE = { maxDepth: 64, maxAttributes: 64 };
 
@@ -28,6 +35,7 @@ export default defineCoreModule<S2sConfig>({
   description: 'Server-to-server federation (RFC 6120, XEP-0220 Server Dialback, SASL EXTERNAL)',
   enabledByDefault: false,
   configSchema: s2sConfigSchema,
+  provides: ['s2s'],
   async start(ctx) {
     const { core } = ctx;
     const config = (): S2sConfig => ctx.config.value;
@@ -136,6 +144,7 @@ export default defineCoreModule<S2sConfig>({
       const results = await ctx.cluster.runOnAll('links', null);
       return results.flatMap((result) => (result.ok ? (result.value as unknown as LinkView[]) : []));
     };
+    ctx.provide('s2s', { links: clusterLinks });
     ctx.admin.route('GET', '/links', async () => ({ links: await clusterLinks() }) as unknown as JsonValue);
     ctx.admin.route('GET', '/listeners', () => ({ listeners: listeners.map((l) => l.address) }) as unknown as JsonValue);
     ctx.console.asset('s2s.js', path.join(__dirname, 'console', 's2s.js'));

@@ -1,0 +1,93 @@
+/**
+ * Two federated servers on loopback: our node (`a.localhost`) and a private Prosody
+ * (`b.localhost`), each with a static route to the other's server-to-server port, so no DNS
+ * is asked. Prosody gets a self-signed certificate our node does not trust and vice versa:
+ * both directions authenticate with Server Dialback (XEP-0220) after STARTTLS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startNode, connectClient, passwordOf, type TestNode, type TestClient } from '../../server-core/testing';
+import { ensureCertificate } from '../../server-core/src/transport/self-signed-certificate';
+import { silentLogger } from '../../server-core/src/log';
+import type { LinkView } from '../../server-core/src/services/s2s';
+import { freePort, startProsody, writeProsodyAccount, type PrivateProsody } from '../support/prosody';
+
+export const OUR_DOMAIN = 'a.localhost';
+export const PROSODY_DOMAIN = 'b.localhost';
+
+export interface FederationWorld {
+  node: TestNode;
+  s2sPort: number;
+  prosody: PrivateProsody;
+  prosodyC2sPort: number;
+  prosodyS2sPort: number;
+  /** Logs in to our node. */
+  ours(user: string, resource?: string): Promise<TestClient>;
+  /** Logs in to Prosody. */
+  theirs(user: string, resource?: string): Promise<TestClient>;
+  links(): Promise<LinkView[]>;
+  stopProsody(): Promise<void>;
+  startProsody(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown> }): Promise<FederationWorld> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-prosody-'));
+  const [s2sPort, prosodyC2sPort, prosodyS2sPort] = [await freePort(), await freePort(), await freePort()];
+  const node = await startNode({
+    domain: OUR_DOMAIN,
+    config: {
+      modules: {
+        s2s: {
+          enabled: true,
+          config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...options.s2sConfig },
+        },
+      },
+    },
+  });
+  for (const user of options.ourUsers) await node.createUser(user, passwordOf(user));
+  const certificate = await ensureCertificate({ domain: PROSODY_DOMAIN, dataDir: dir, tls: {} }, silentLogger());
+  for (const user of options.prosodyUsers) writeProsodyAccount(dir, PROSODY_DOMAIN, user, passwordOf(user));
+  const prosodyOptions = {
+    dir,
+    domain: PROSODY_DOMAIN,
+    c2sPort: prosodyC2sPort,
+    s2sPort: prosodyS2sPort,
+    s2sRoutes: { [OUR_DOMAIN]: { host: '127.0.0.1', port: s2sPort } },
+    certificate: { certFile: certificate.certFile, keyFile: certificate.keyFile },
+    modules: ['roster', 'saslauth', 'disco', 'ping', 'vcard', 'blocklist'],
+    logLevel: 'debug' as const,
+  };
+  const clients: TestClient[] = [];
+  const world: FederationWorld = {
+    node,
+    s2sPort,
+    prosody: await startProsody(prosodyOptions),
+    prosodyC2sPort,
+    prosodyS2sPort,
+    async ours(user, resource = 'r') {
+      const client = await connectClient(node, { username: user, password: passwordOf(user), resource });
+      clients.push(client);
+      return client;
+    },
+    async theirs(user, resource = 'r') {
+      const client = await connectClient({ domain: PROSODY_DOMAIN, c2sPort: prosodyC2sPort, directTlsPort: 0, websocketUrl: '' }, { username: user, password: passwordOf(user), resource });
+      clients.push(client);
+      return client;
+    },
+    links: () => node.server.context.services.ref('s2s').current!.links(),
+    stopProsody: () => world.prosody.stop(),
+    async startProsody() {
+      world.prosody = await startProsody(prosodyOptions);
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.stop().catch(() => undefined)));
+      await world.prosody.stop();
+      await node.stop();
+      if (process.env.KEEP_PROSODY_DIR) console.log(`prosody folder kept: ${dir}`);
+      else fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
