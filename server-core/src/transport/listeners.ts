@@ -71,9 +71,10 @@ export async function listenServerToServer(
   onConnection: (connection: SocketConnection) => void,
 ): Promise<Listener> {
   const options = { cert: credentials.cert, key: credentials.key, ca: credentials.ca };
+  const secureContext = tls.createSecureContext(options);
   const server =
     mode === 'starttls'
-      ? net.createServer((socket) => onConnection(new SocketConnection(socket, 'tcp', tls.createSecureContext(options), { side: 'server', requestCert: true })))
+      ? net.createServer((socket) => onConnection(new SocketConnection(socket, 'tcp', secureContext, { side: 'server', verifyPeer: options })))
       : tls.createServer({ ...options, requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['xmpp-server'] }, (socket) => onConnection(new SocketConnection(socket, 'tls', undefined)));
   if (server instanceof tls.Server) server.on('tlsClientError', (_err, socket) => socket.destroy());
   const address = await listen(server, host, port);

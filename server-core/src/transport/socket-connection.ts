@@ -9,7 +9,9 @@ import { WriteTracker } from './write-tracker';
  * Which end of the TLS handshake this connection plays. Listeners accept (`server`, the default);
  * federation also dials (`client`, naming the domain it expects) and asks peers for a certificate.
  */
-export type TlsRole = { side: 'server'; requestCert?: boolean } | { side: 'client'; servername: string };
+export type TlsRole =
+  | { side: 'server'; verifyPeer?: { cert: string; key: string; ca?: string[] } }
+  | { side: 'client'; servername: string };
 
 /** The peer's certificate after TLS, and whether it chains to the trusted authorities of the secure context. */
 export interface PeerCertificateStatus {
@@ -83,17 +85,44 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
     const role = this.tlsRole;
+    this.upgraded = true;
+    if (role.side === 'server' && role.verifyPeer) return this.acceptTlsCheckingPeer(plain, role.verifyPeer);
     // Certificates are checked by the stream layer (peerCertificate), which decides what an untrusted one still allows.
     const secure =
       role.side === 'client'
         ? tls.connect({ socket: plain, servername: role.servername, secureContext: this.secureContext, rejectUnauthorized: false })
-        : new TLSSocket(plain, { isServer: true, secureContext: this.secureContext, requestCert: role.requestCert === true, rejectUnauthorized: false });
+        : new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
     this.socket = secure;
-    this.upgraded = true;
     return new Promise((resolve, reject) => {
       secure.once(role.side === 'client' ? 'secureConnect' : 'secure', () => resolve());
       secure.once('error', reject);
       this.attach(secure);
+    });
+  }
+
+  /**
+   * The server end of a handshake that asks for the peer's certificate. Node sets `authorized`
+   * on a server socket only when a tls.Server runs the handshake, so one (never listening) does.
+   */
+  private acceptTlsCheckingPeer(plain: Socket, credentials: { cert: string; key: string; ca?: string[] }): Promise<void> {
+    const server = tls.createServer({ ...credentials, requestCert: true, rejectUnauthorized: false });
+    return new Promise((resolve, reject) => {
+      const failed = (err: Error) => {
+        plain.destroy();
+        if (!this.closed) {
+          this.closed = true;
+          this.writes.closed();
+          this.emit('close');
+        }
+        reject(err);
+      };
+      server.once('secureConnection', (secure: TLSSocket) => {
+        this.socket = secure;
+        this.attach(secure);
+        resolve();
+      });
+      server.once('tlsClientError', failed);
+      server.emit('connection', plain);
     });
   }
 
