@@ -1,0 +1,123 @@
+/**
+ * Remote servers that misbehave, played by raw sockets against a.localhost. The one domain they
+ * claim, c.localhost, is served by a second node of ours whose dialback secret the test knows,
+ * so it can make a correct key for the positive cases and the authoritative check is real.
+ */
+import { startNode, connectClient, passwordOf, xml, roundTrip, bodyIs, type TestNode, type TestClient } from '../../server-core/testing';
+import { DialbackKeys } from '../../server-core/src/services/s2s';
+import { freePort } from '../support/prosody';
+import { RawPeer } from './raw-peer';
+
+jest.setTimeout(30000);
+
+const C_SECRET = 'the-dialback-secret-of-c.localhost';
+let a: TestNode;
+let c: TestNode;
+let aPort: number;
+let alice: TestClient;
+const peers: RawPeer[] = [];
+
+beforeAll(async () => {
+  [aPort] = [await freePort()];
+  const cPort = await freePort();
+  const s2s = (port: number, peer: string, peerPort: number, secret?: string) => ({
+    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5 } } },
+  });
+  a = await startNode({ domain: 'a.localhost', config: s2s(aPort, 'c.localhost', cPort) });
+  c = await startNode({ domain: 'c.localhost', config: s2s(cPort, 'a.localhost', aPort, C_SECRET) });
+  await a.createUser('alice', passwordOf('alice'));
+  alice = await connectClient(a, { username: 'alice', password: passwordOf('alice'), resource: 'r' });
+  await alice.send(xml('presence'));
+  await roundTrip(alice, 'a.localhost');
+});
+
+afterAll(async () => {
+  for (const peer of peers) peer.destroy();
+  await alice?.stop();
+  await c?.stop();
+  await a?.stop();
+});
+
+async function peer(): Promise<RawPeer> {
+  const raw = await RawPeer.connect(aPort);
+  peers.push(raw);
+  return raw;
+}
+
+/** A peer that passed dialback as c.localhost with a key c.localhost really made. */
+async function authenticatedAsC(): Promise<RawPeer> {
+  const raw = await peer();
+  const id = await raw.negotiateTls('c.localhost', 'a.localhost');
+  raw.send(`<db:result from='c.localhost' to='a.localhost'>${new DialbackKeys(C_SECRET).make('a.localhost', 'c.localhost', id)}</db:result>`);
+  await raw.waitFor(/<db:result[^>]*type=["']valid["']/);
+  return raw;
+}
+
+const message = (from: string, to: string, body: string) => `<message from='${from}' to='${to}' type='chat'><body>${body}</body></message>`;
+
+test('garbage on the stream: not-well-formed, then the connection closes', async () => {
+  const raw = await peer();
+  raw.open('c.localhost', 'a.localhost');
+  await raw.waitFor(/<stream:features/);
+  raw.send('<message><<not xml');
+  await raw.waitFor(/<stream:error[^>]*><not-well-formed xmlns=["']urn:ietf:params:xml:ns:xmpp-streams["']\/>/);
+  await raw.waitForClose();
+});
+
+test('a wrong dialback key: db:result type=invalid, and stanzas are not routed', async () => {
+  const raw = await peer();
+  await raw.negotiateTls('c.localhost', 'a.localhost');
+  raw.send(`<db:result from='c.localhost' to='a.localhost'>${'0'.repeat(64)}</db:result>`);
+  await raw.waitFor(/<db:result[^>]*type=["']invalid["']/);
+  raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'forged'));
+  await raw.waitFor(/<stream:error[^>]*><not-authorized/);
+  await raw.waitForClose();
+  await roundTrip(alice, 'a.localhost');
+  expect(alice.received.some(bodyIs('forged'))).toBe(false);
+});
+
+test('a correct key: accepted, and its stanzas reach the user', async () => {
+  const raw = await authenticatedAsC();
+  raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'genuine'));
+  await alice.waitFor(bodyIs('genuine'), 10000, 'alice: the message from the authenticated peer');
+});
+
+test('a spoofed from domain: invalid-from, and nothing is routed', async () => {
+  const raw = await authenticatedAsC();
+  raw.send(message('mallory@evil.localhost/x', 'alice@a.localhost/r', 'spoofed'));
+  await raw.waitFor(/<stream:error[^>]*><invalid-from/);
+  await raw.waitForClose();
+  await roundTrip(alice, 'a.localhost');
+  expect(alice.received.some(bodyIs('spoofed'))).toBe(false);
+});
+
+test('a to at a domain we do not serve: host-unknown; a stanza without from: improper-addressing', async () => {
+  const first = await authenticatedAsC();
+  first.send(message('carol@c.localhost/x', 'someone@elsewhere.localhost', 'relay?'));
+  await first.waitFor(/<stream:error[^>]*><host-unknown/);
+  const second = await authenticatedAsC();
+  second.send(`<message to='alice@a.localhost/r'><body>anonymous</body></message>`);
+  await second.waitFor(/<stream:error[^>]*><improper-addressing/);
+});
+
+test('a stream header for a domain we do not serve: host-unknown', async () => {
+  const raw = await peer();
+  raw.open('c.localhost', 'not-here.localhost');
+  await raw.waitFor(/<stream:error[^>]*><host-unknown/);
+  await raw.waitForClose();
+});
+
+test('dialback before STARTTLS is refused while TLS is required', async () => {
+  const raw = await peer();
+  raw.open('c.localhost', 'a.localhost');
+  await raw.waitFor(/<\/stream:features>/);
+  raw.send(`<db:result from='c.localhost' to='a.localhost'>${'0'.repeat(64)}</db:result>`);
+  await raw.waitFor(/<stream:error[^>]*><policy-violation/);
+});
+
+test('a peer sending faster than stanzasPerSecond: policy-violation', async () => {
+  const raw = await authenticatedAsC();
+  // The bucket holds twice the rate (10); the eleventh stanza sent at once is over it.
+  for (let i = 0; i < 11; i++) raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', `burst ${i}`));
+  await raw.waitFor(/<stream:error[^>]*><policy-violation[^]*faster than allowed/);
+});
