@@ -11,19 +11,25 @@ import { startNode, connectClient, passwordOf, type TestNode, type TestClient } 
 import { ensureCertificate } from '../../server-core/src/transport/self-signed-certificate';
 import { silentLogger } from '../../server-core/src/log';
 import type { LinkView } from '../../server-core/src/services/s2s';
+import { TestClusterWorld } from '../../server-core/testing/cluster-world';
+import { nodeStorage, type NodeStorage } from '../support/node-storage';
 import { freePort, startProsody, writeProsodyAccount, type PrivateProsody } from '../support/prosody';
 
 export const OUR_DOMAIN = 'a.localhost';
 export const PROSODY_DOMAIN = 'b.localhost';
 
 export interface FederationWorld {
+  /** Our first node; in a cluster, the one users log in to unless told otherwise. */
   node: TestNode;
+  /** Every node of ours; Prosody's static route points at the last one. */
+  nodes: TestNode[];
+  /** The server-to-server port Prosody dials. */
   s2sPort: number;
   prosody: PrivateProsody;
   prosodyC2sPort: number;
   prosodyS2sPort: number;
-  /** Logs in to our node. */
-  ours(user: string, resource?: string): Promise<TestClient>;
+  /** Logs in to one of our nodes (default the first). */
+  ours(user: string, resource?: string, node?: number): Promise<TestClient>;
   /** Logs in to Prosody. */
   theirs(user: string, resource?: string): Promise<TestClient>;
   links(): Promise<LinkView[]>;
@@ -32,20 +38,23 @@ export interface FederationWorld {
   stop(): Promise<void>;
 }
 
-export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown> }): Promise<FederationWorld> {
+/**
+ * `clusterNodes`: that many nodes of a.localhost in one process, sharing Redis and PostgreSQL
+ * (default: one node on SQLite).
+ */
+export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown>; clusterNodes?: number }): Promise<FederationWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-prosody-'));
-  const [s2sPort, prosodyC2sPort, prosodyS2sPort] = [await freePort(), await freePort(), await freePort()];
-  const node = await startNode({
-    domain: OUR_DOMAIN,
-    config: {
-      modules: {
-        s2s: {
-          enabled: true,
-          config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...options.s2sConfig },
-        },
-      },
-    },
-  });
+  const [prosodyC2sPort, prosodyS2sPort] = [await freePort(), await freePort()];
+  const cluster = options.clusterNodes ? new TestClusterWorld() : undefined;
+  const storage: NodeStorage | undefined = cluster ? await nodeStorage('postgres') : undefined;
+  const nodes: TestNode[] = [];
+  let s2sPort = 0;
+  for (let i = 0; i < (options.clusterNodes ?? 1); i++) {
+    s2sPort = await freePort();
+    const s2s = { enabled: true, config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...options.s2sConfig } };
+    nodes.push(await startNode({ domain: OUR_DOMAIN, cluster: cluster?.node(`node-${i + 1}`), config: { ...storage?.config, modules: { s2s } } }));
+  }
+  const node = nodes[0];
   for (const user of options.ourUsers) await node.createUser(user, passwordOf(user));
   const certificate = await ensureCertificate({ domain: PROSODY_DOMAIN, dataDir: dir, tls: {} }, silentLogger());
   for (const user of options.prosodyUsers) writeProsodyAccount(dir, PROSODY_DOMAIN, user, passwordOf(user));
@@ -62,12 +71,13 @@ export async function startFederation(options: { ourUsers: string[]; prosodyUser
   const clients: TestClient[] = [];
   const world: FederationWorld = {
     node,
+    nodes,
     s2sPort,
     prosody: await startProsody(prosodyOptions),
     prosodyC2sPort,
     prosodyS2sPort,
-    async ours(user, resource = 'r') {
-      const client = await connectClient(node, { username: user, password: passwordOf(user), resource });
+    async ours(user, resource = 'r', index = 0) {
+      const client = await connectClient(nodes[index], { username: user, password: passwordOf(user), resource });
       clients.push(client);
       return client;
     },
@@ -84,7 +94,9 @@ export async function startFederation(options: { ourUsers: string[]; prosodyUser
     async stop() {
       await Promise.all(clients.map((c) => c.stop().catch(() => undefined)));
       await world.prosody.stop();
-      await node.stop();
+      for (const one of [...nodes].reverse()) await one.stop();
+      await cluster?.stopAll();
+      await storage?.dispose();
       if (process.env.KEEP_PROSODY_DIR) console.log(`prosody folder kept: ${dir}`);
       else fs.rmSync(dir, { recursive: true, force: true });
     },
