@@ -21,7 +21,7 @@ beforeAll(async () => {
   [aPort] = [await freePort()];
   const cPort = await freePort();
   const s2s = (port: number, peer: string, peerPort: number, secret?: string) => ({
-    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5 } } },
+    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5, maxStanzaBytes: 10000 } } },
   });
   a = await startNode({ domain: 'a.localhost', config: s2s(aPort, 'c.localhost', cPort) });
   c = await startNode({ domain: 'c.localhost', config: s2s(cPort, 'a.localhost', aPort, C_SECRET) });
@@ -120,4 +120,11 @@ test('a peer sending faster than stanzasPerSecond: policy-violation', async () =
   // The bucket holds twice the rate (10); the eleventh stanza sent at once is over it.
   for (let i = 0; i < 11; i++) raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', `burst ${i}`));
   await raw.waitFor(/<stream:error[^>]*><policy-violation[^]*faster than allowed/);
+});
+
+test('a stanza larger than maxStanzaBytes: policy-violation', async () => {
+  const raw = await authenticatedAsC();
+  raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'x'.repeat(12000)));
+  await raw.waitFor(/<stream:error[^>]*><policy-violation[^]*larger than 10000 bytes/);
+  await raw.waitForClose();
 });
