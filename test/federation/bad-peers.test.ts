@@ -21,7 +21,7 @@ beforeAll(async () => {
   [aPort] = [await freePort()];
   const cPort = await freePort();
   const s2s = (port: number, peer: string, peerPort: number, secret?: string) => ({
-    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5, maxStanzaBytes: 10000 } } },
+    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5, maxStanzaBytes: 10000, connectTimeoutMs: 3000 } } },
   });
   a = await startNode({ domain: 'a.localhost', config: s2s(aPort, 'c.localhost', cPort) });
   c = await startNode({ domain: 'c.localhost', config: s2s(cPort, 'a.localhost', aPort, C_SECRET) });
@@ -126,5 +126,19 @@ test('a stanza larger than maxStanzaBytes: policy-violation', async () => {
   const raw = await authenticatedAsC();
   raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'x'.repeat(12000)));
   await raw.waitFor(/<stream:error[^>]*><policy-violation[^]*larger than 10000 bytes/);
+  await raw.waitForClose();
+});
+
+test('dialback claiming our own domain: invalid-from', async () => {
+  const raw = await peer();
+  await raw.negotiateTls('a.localhost', 'a.localhost');
+  raw.send(`<db:result from='a.localhost' to='a.localhost'>${'0'.repeat(64)}</db:result>`);
+  await raw.waitFor(/<stream:error[^>]*><invalid-from/);
+});
+
+test('a peer that never authenticates: connection-timeout after connectTimeoutMs', async () => {
+  const raw = await peer();
+  raw.open('c.localhost', 'a.localhost');
+  await raw.waitFor(/<stream:error[^>]*><connection-timeout/, 10000);
   await raw.waitForClose();
 });

@@ -18,6 +18,8 @@ export interface IncomingHost {
   isOurKey(receiving: string, originating: string, streamId: string, key: string): boolean;
   /** Whether the peer's certificate proves it is `domain` (SASL EXTERNAL). */
   certificateProves(status: PeerCertificateStatus | undefined, domain: string): boolean;
+  /** How long a stream may stay without an authenticated domain. */
+  readonly authTimeoutMs: number;
   /** False when the domain sends faster than its rate allows. */
   admit(domain: string): boolean;
   authenticated(stream: IncomingStream, domain: string, method: AuthMethod): void;
@@ -26,6 +28,9 @@ export interface IncomingHost {
 }
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
+
+/** Domains one stream may ask to authenticate (each dialback request makes us dial out). */
+const MAX_DOMAINS_PER_STREAM = 10;
 
 /**
  * A stream a remote server opened to us (RFC 6120): we are the receiving server. It may
@@ -38,6 +43,8 @@ export class IncomingStream extends ServerStream {
   private headerSent = false;
   private peerDomain: string | undefined;
   private readonly domains = new Map<string, AuthMethod>();
+  private readonly asked = new Set<string>();
+  private readonly authTimer: NodeJS.Timeout;
 
   constructor(
     connection: SocketConnection,
@@ -45,6 +52,10 @@ export class IncomingStream extends ServerStream {
     options: ServerStreamOptions,
   ) {
     super(connection, options);
+    // A peer that connects and never authenticates holds a socket for nothing.
+    this.authTimer = setTimeout(() => {
+      if (this.domains.size === 0) this.fail(new StreamError('connection-timeout', 'no domain authenticated in time'));
+    }, host.authTimeoutMs).unref();
   }
 
   /** The domains authenticated on this stream and how. */
@@ -142,6 +153,9 @@ export class IncomingStream extends ServerStream {
     if (!this.host.dialback) return this.fail(new StreamError('not-authorized', 'dialback is not accepted here'));
     if (this.host.requireTls && !this.connection.secure) return this.fail(new StreamError('policy-violation', 'encrypt the stream (STARTTLS) before dialback'));
     if (this.domains.has(from)) return this.answerResult(from, to, 'valid');
+    if (this.host.serves(from)) return this.fail(new StreamError('invalid-from', `${from} is this server's own domain`));
+    this.asked.add(from);
+    if (this.asked.size > MAX_DOMAINS_PER_STREAM) return this.fail(new StreamError('policy-violation', `more than ${MAX_DOMAINS_PER_STREAM} domains on one stream`));
     const verdict = await this.host.verifyDialback(from, to, this.id, result.getText());
     if (this.isEnded) return;
     if (verdict === 'valid') {
@@ -174,6 +188,7 @@ export class IncomingStream extends ServerStream {
   }
 
   protected onClosed(): void {
+    clearTimeout(this.authTimer);
     this.host.closed(this);
   }
 }

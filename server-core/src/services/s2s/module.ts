@@ -95,6 +95,9 @@ export default defineCoreModule<S2sConfig>({
         return verdict;
       },
       certificateProves,
+      get authTimeoutMs() {
+        return config().connectTimeoutMs;
+      },
       admit: (domain) => rates.admit(domain),
       authenticated: (stream, domain, method) => {
         if (method === 'sasl-external') authTotal.inc({ method, result: 'valid' });
