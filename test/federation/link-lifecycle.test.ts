@@ -14,6 +14,7 @@ let c: TestNode;
 let alice: TestClient;
 let carol: TestClient;
 let silent: net.Server;
+let hangup: net.Server;
 const silentSockets: net.Socket[] = [];
 
 beforeAll(async () => {
@@ -21,6 +22,9 @@ beforeAll(async () => {
   // Accepts connections and never says a word.
   silent = net.createServer((socket) => silentSockets.push(socket));
   await new Promise<void>((resolve) => silent.listen(silentPort, '127.0.0.1', resolve));
+  // Hangs up at once: a port held by this test, so no other process can answer on it.
+  hangup = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => hangup.listen(closedPort, '127.0.0.1', resolve));
   const s2s = (port: number, routes: Record<string, string>, extra: Record<string, unknown> = {}) => ({ modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes, ...extra } } } });
   a = await startNode({
     domain: 'a.localhost',
@@ -37,6 +41,7 @@ afterAll(async () => {
   await Promise.all([alice?.stop(), carol?.stop()]);
   for (const socket of silentSockets) socket.destroy();
   await new Promise<void>((resolve) => silent.close(() => resolve()));
+  await new Promise<void>((resolve) => hangup.close(() => resolve()));
   await c?.stop();
   await a?.stop();
 });
@@ -44,7 +49,7 @@ afterAll(async () => {
 const bounceOf = (to: string, id: string) => (s: { is(n: string): boolean; attrs: Record<string, string> }) => s.is('message') && s.attrs.type === 'error' && s.attrs.from === to && s.attrs.id === id;
 const linksOf = async (node: TestNode) => node.server.context.services.ref('s2s').current!.links();
 
-test('nobody listening at the route: remote-server-not-found to the sender', async () => {
+test('a server that hangs up at once: remote-server-not-found to the sender', async () => {
   await alice.send(xml('message', { to: 'x@closed.localhost', id: 'closed-1', type: 'chat' }, xml('body', {}, 'anyone?')));
   expect(errorCondition(await alice.waitFor(bounceOf('x@closed.localhost', 'closed-1'), 10000, 'the bounce'))).toBe('remote-server-not-found');
 });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startNode, connectClient, passwordOf, chat, bodyIs, eventually, type TestNode, type TestClient } from '../../server-core/testing';
+import { startNode, connectClient, passwordOf, chat, bodyIs, eventually, xml, type TestNode, type TestClient } from '../../server-core/testing';
 import { freePort } from '../support/prosody';
 import { createTestAuthority } from './test-certificates';
 
@@ -30,7 +30,8 @@ async function startPair(extra: (domain: string) => { tls?: Record<string, strin
       domain,
       config: {
         ...(settings.tls ? { tls: settings.tls } : {}),
-        modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...settings.s2s } } },
+        // The peer's chat service is a domain of its own, at the same server.
+        modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}`, [`conference.${peer}`]: `127.0.0.1:${peerPort}` }, ...settings.s2s } } },
       },
     });
     return server;
@@ -94,4 +95,17 @@ describe('the certificate path', () => {
       await pair.stop();
     }
   });
+});
+
+test('a component of ours answers a remote user over a link that authenticated the component domain', async () => {
+  const pair = await startPair(() => ({}));
+  try {
+    const info = await pair.carol.iq(xml('iq', { type: 'get', to: 'conference.a.localhost' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), 10000);
+    expect(info.attrs.from).toBe('conference.a.localhost');
+    expect(info.getChild('query')?.getChildren('identity')[0]?.attrs.category).toBe('conference');
+    const outgoing = (await pair.a.server.context.services.ref('s2s').current!.links()).filter((l) => l.direction === 'outgoing');
+    expect(outgoing.map((l) => `${l.localDomain} ${l.remoteDomain} ${l.authMethod}`)).toEqual(['conference.a.localhost c.localhost dialback']);
+  } finally {
+    await pair.stop();
+  }
 });

@@ -42,6 +42,7 @@ export class IncomingStream extends ServerStream {
   readonly id = newStreamId();
   private headerSent = false;
   private peerDomain: string | undefined;
+  private toDomain: string | undefined;
   private readonly domains = new Map<string, AuthMethod>();
   private readonly asked = new Set<string>();
   private readonly authTimer: NodeJS.Timeout;
@@ -67,6 +68,11 @@ export class IncomingStream extends ServerStream {
     return this.peerDomain;
   }
 
+  /** The domain of ours the peer opened the stream to (its header's `to`). */
+  get localDomain(): string | undefined {
+    return this.toDomain;
+  }
+
   override fail(error: StreamError): void {
     // A stream error needs our header first (RFC 6120 4.9.1.2).
     if (!this.headerSent && !this.isEnded) this.sendHeader(undefined);
@@ -74,6 +80,8 @@ export class IncomingStream extends ServerStream {
   }
 
   protected onStreamStart(attrs: Record<string, string>): void {
+    const to = attrs.to?.toLowerCase();
+    if (to && this.host.serves(to)) this.toDomain = to;
     this.sendHeader(attrs.from);
     const problem = this.headerProblem(attrs);
     if (problem) return this.fail(problem);
@@ -85,7 +93,7 @@ export class IncomingStream extends ServerStream {
 
   private sendHeader(to: string | undefined): void {
     this.headerSent = true;
-    this.writeHeader({ id: this.id, from: this.host.domain, to });
+    this.writeHeader({ id: this.id, from: this.toDomain ?? this.host.domain, to });
   }
 
   private features(): Element {

@@ -58,7 +58,6 @@ export default defineCoreModule<S2sConfig>({
       linksGauge.set({ direction: 'incoming' }, [...incoming].reduce((n, stream) => n + stream.authenticatedDomains.size, 0));
     };
     const outgoing = new OutgoingLinks({
-      domain: core.domain,
       config,
       keys: () => keys,
       secureContext: () => secureContext,
@@ -89,7 +88,7 @@ export default defineCoreModule<S2sConfig>({
       serves: (domain) => domain === core.domain || core.router.hasComponent(domain),
       isOurKey: (receiving, originating, streamId, key) => keys.verify(receiving, originating, streamId, key),
       verifyDialback: async (originating, receiving, streamId, key) => {
-        const verdict = await verifyWithAuthoritative(outgoing, originating, streamId, key, config().connectTimeoutMs);
+        const verdict = await verifyWithAuthoritative(outgoing, receiving, originating, streamId, key, config().connectTimeoutMs);
         authTotal.inc({ method: 'dialback', result: verdict });
         if (verdict !== 'valid') logger.warn({ remote: originating, receiving, verdict }, 'a remote server failed dialback');
         return verdict;
@@ -128,17 +127,18 @@ export default defineCoreModule<S2sConfig>({
     if (listener) listeners.push(await listenServerToServer(listener.host, listener.port, 'starttls', credentials, accept));
     if (directTlsListener) listeners.push(await listenServerToServer(directTlsListener.host, directTlsListener.port, 'direct-tls', credentials, accept));
     ctx.onStop(
-      core.router.setRemoteDomains((stanza, _from, to) => {
+      core.router.setRemoteDomains((stanza, from, to) => {
         stanzasTotal.inc({ direction: 'out' });
-        outgoing.send(stanza, to);
+        // A stanza from one of our components leaves on a link that authenticated that component's domain.
+        outgoing.send(stanza, host.serves(from.domain) ? from.domain : core.domain, to);
       }),
     );
     logger.info({ listeners: listeners.map((l) => l.address), routes: Object.keys(config().routes) }, 'federation started');
 
     const localLinks = (): LinkView[] => [
-      ...outgoing.authenticated().map(({ domain, method, since, address }) => ({ remoteDomain: domain, direction: 'outgoing' as const, authMethod: method, since: since.toISOString(), node: ctx.nodeId, address })),
+      ...outgoing.authenticated().map(({ local, domain, method, since, address }) => ({ localDomain: local, remoteDomain: domain, direction: 'outgoing' as const, authMethod: method, since: since.toISOString(), node: ctx.nodeId, address })),
       ...[...incoming].flatMap((stream) =>
-        [...stream.authenticatedDomains].map(([domain, method]) => ({ remoteDomain: domain, direction: 'incoming' as const, authMethod: method, since: stream.since.toISOString(), node: ctx.nodeId, address: stream.connection.remoteAddress })),
+        [...stream.authenticatedDomains].map(([domain, method]) => ({ localDomain: stream.localDomain ?? core.domain, remoteDomain: domain, direction: 'incoming' as const, authMethod: method, since: stream.since.toISOString(), node: ctx.nodeId, address: stream.connection.remoteAddress })),
       ),
     ];
     ctx.cluster.registerTask('links', () => localLinks() as unknown as JsonValue);
@@ -186,12 +186,12 @@ function readCertificateAuthorities(caFile: string | undefined): string[] | unde
  * Asks the authoritative server of `originating` whether the key is theirs: over our
  * authenticated link to it when this node has one, else over a short stream of its own.
  */
-async function verifyWithAuthoritative(outgoing: OutgoingLinks, originating: string, streamId: string, key: string, timeoutMs: number): Promise<'valid' | 'invalid' | 'unreachable'> {
+async function verifyWithAuthoritative(outgoing: OutgoingLinks, receiving: string, originating: string, streamId: string, key: string, timeoutMs: number): Promise<'valid' | 'invalid' | 'unreachable'> {
   let own: Awaited<ReturnType<OutgoingLinks['openVerifyStream']>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'unreachable'>((resolve) => (timer = setTimeout(() => resolve('unreachable'), timeoutMs)));
   const ask = (async () => {
-    const link = outgoing.readyStream(originating) ?? (own = await outgoing.openVerifyStream(originating));
+    const link = outgoing.readyStream(receiving, originating) ?? (own = await outgoing.openVerifyStream(receiving, originating));
     return (await link.verify(streamId, key)) ? ('valid' as const) : ('invalid' as const);
   })().catch(() => 'unreachable' as const);
   try {

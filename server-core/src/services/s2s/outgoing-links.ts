@@ -10,7 +10,6 @@ import { OutgoingStream, dial } from './outgoing-stream';
 import { resolveTargets } from './resolve-targets';
 
 export interface OutgoingLinksDeps {
-  domain: string;
   config: () => S2sConfig;
   keys: () => DialbackKeys;
   secureContext: () => SecureContext;
@@ -23,6 +22,8 @@ export interface OutgoingLinksDeps {
 }
 
 interface Link {
+  /** Ours: the server's domain or a component's; the link authenticates it to the remote domain. */
+  readonly local: string;
   readonly domain: string;
   stream: OutgoingStream | undefined;
   readonly queue: Element[];
@@ -32,8 +33,11 @@ interface Link {
   method?: AuthMethod;
 }
 
+const keyOf = (local: string, remote: string) => `${local} ${remote}`;
+
 /**
- * This node's outgoing links, one per remote domain. The first stanza for a domain opens its
+ * This node's outgoing links, one per pair of our domain (the server's or a component's) and
+ * remote domain: a remote server accepts stanzas only from the domain a link authenticated. The first stanza for a domain opens its
  * link; stanzas wait in a bounded queue while it comes up and go out in order once it is
  * authenticated. When it cannot come up (no address, refused, dialback failed, too slow) every
  * queued stanza goes back to its sender as remote-server-not-found or remote-server-timeout.
@@ -44,13 +48,15 @@ export class OutgoingLinks {
 
   constructor(private readonly deps: OutgoingLinksDeps) {}
 
-  send(stanza: Element, to: Jid): void {
+  /** `local`: the domain of the stanza's sender, ours or one of our components'. */
+  send(stanza: Element, local: string, to: Jid): void {
     if (this.stopped) return this.deps.bounce(stanza, new StanzaError('remote-server-not-found', 'federation is stopping'));
-    let link = this.links.get(to.domain);
+    const key = keyOf(local, to.domain);
+    let link = this.links.get(key);
     if (link?.stream?.isReady) return link.stream.sendStanza(stanza);
     if (!link) {
-      link = { domain: to.domain, stream: undefined, queue: [], timer: undefined };
-      this.links.set(to.domain, link);
+      link = { local, domain: to.domain, stream: undefined, queue: [], timer: undefined };
+      this.links.set(key, link);
       this.open(link);
     }
     if (link.queue.length >= this.deps.config().maxQueuedStanzas) {
@@ -60,22 +66,22 @@ export class OutgoingLinks {
   }
 
   /** Authenticated links, for the admin API and metrics. */
-  authenticated(): Array<{ domain: string; method: AuthMethod; since: Date; address: string }> {
+  authenticated(): Array<{ local: string; domain: string; method: AuthMethod; since: Date; address: string }> {
     return [...this.links.values()]
       .filter((link) => link.stream?.isReady && link.since && link.method)
-      .map((link) => ({ domain: link.domain, method: link.method!, since: link.since!, address: link.stream!.connection.remoteAddress }));
+      .map((link) => ({ local: link.local, domain: link.domain, method: link.method!, since: link.since!, address: link.stream!.connection.remoteAddress }));
   }
 
-  /** An authenticated link to `domain`, if this node has one (dialback verification may travel on it). */
-  readyStream(domain: string): OutgoingStream | undefined {
-    const stream = this.links.get(domain)?.stream;
+  /** An authenticated link from `local` to `domain`, if this node has one (dialback verification may travel on it). */
+  readyStream(local: string, domain: string): OutgoingStream | undefined {
+    const stream = this.links.get(keyOf(local, domain))?.stream;
     return stream?.isReady ? stream : undefined;
   }
 
-  /** Opens an encrypted stream to `domain` for one dialback verification, outside the links. */
-  async openVerifyStream(domain: string): Promise<OutgoingStream> {
+  /** Opens an encrypted stream from `local` to `domain` for one dialback verification, outside the links. */
+  async openVerifyStream(local: string, domain: string): Promise<OutgoingStream> {
     return new Promise((resolve, reject) => {
-      this.connect(domain, 'verify', {
+      this.connect(local, domain, 'verify', {
         onReady: (stream) => resolve(stream),
         onEnd: (_stream, reason) => reject(new Error(reason ?? 'closed')),
         onDialFailed: (reason) => reject(new Error(reason)),
@@ -91,21 +97,22 @@ export class OutgoingLinks {
   private open(link: Link): void {
     const { connectTimeoutMs } = this.deps.config();
     link.timer = setTimeout(() => this.fail(link, new StanzaError('remote-server-timeout', `${link.domain} did not answer in time`)), connectTimeoutMs);
-    this.connect(link.domain, 'link', {
+    const key = keyOf(link.local, link.domain);
+    this.connect(link.local, link.domain, 'link', {
       created: (stream) => (link.stream = stream),
       onReady: (stream, method) => {
-        if (this.links.get(link.domain) !== link) return stream.close();
+        if (this.links.get(key) !== link) return stream.close();
         clearTimeout(link.timer);
         link.since = new Date();
         link.method = method;
-        this.deps.logger.info({ remote: link.domain, method, address: stream.connection.remoteAddress }, 'outgoing server-to-server link up');
+        this.deps.logger.info({ local: link.local, remote: link.domain, method, address: stream.connection.remoteAddress }, 'outgoing server-to-server link up');
         for (const stanza of link.queue.splice(0)) stream.sendStanza(stanza);
         this.deps.changed();
       },
       onEnd: (_stream, reason) => {
-        if (this.links.get(link.domain) !== link) return;
+        if (this.links.get(key) !== link) return;
         if (reason) return this.fail(link, new StanzaError('remote-server-not-found', reason));
-        this.links.delete(link.domain);
+        this.links.delete(key);
         this.deps.logger.info({ remote: link.domain }, 'outgoing server-to-server link closed');
         this.deps.changed();
       },
@@ -114,6 +121,7 @@ export class OutgoingLinks {
   }
 
   private connect(
+    local: string,
     domain: string,
     mode: 'link' | 'verify',
     handlers: {
@@ -136,7 +144,7 @@ export class OutgoingLinks {
       }
       if (this.stopped) return connection.destroy();
       const stream = new OutgoingStream(connection, {
-        domain: this.deps.domain,
+        domain: local,
         remote: domain,
         requireTls: config.requireTls,
         dialback: config.dialback,
@@ -157,7 +165,8 @@ export class OutgoingLinks {
   }
 
   private fail(link: Link, error: StanzaError): void {
-    if (this.links.get(link.domain) === link) this.links.delete(link.domain);
+    const key = keyOf(link.local, link.domain);
+    if (this.links.get(key) === link) this.links.delete(key);
     clearTimeout(link.timer);
     const stream = link.stream;
     link.stream = undefined;
