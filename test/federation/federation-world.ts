@@ -42,7 +42,7 @@ export interface FederationWorld {
  * `clusterNodes`: that many nodes of a.localhost in one process, sharing Redis and PostgreSQL
  * (default: one node on SQLite).
  */
-export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown>; clusterNodes?: number }): Promise<FederationWorld> {
+export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown>; clusterNodes?: number; nodeConfig?: Record<string, unknown> }): Promise<FederationWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-prosody-'));
   const [prosodyC2sPort, prosodyS2sPort] = [await freePort(), await freePort()];
   const cluster = options.clusterNodes ? new TestClusterWorld() : undefined;
@@ -52,7 +52,7 @@ export async function startFederation(options: { ourUsers: string[]; prosodyUser
   for (let i = 0; i < (options.clusterNodes ?? 1); i++) {
     s2sPort = await freePort();
     const s2s = { enabled: true, config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...options.s2sConfig } };
-    nodes.push(await startNode({ domain: OUR_DOMAIN, cluster: cluster?.node(`node-${i + 1}`), config: { ...storage?.config, modules: { s2s } } }));
+    nodes.push(await startNode({ domain: OUR_DOMAIN, cluster: cluster?.node(`node-${i + 1}`), config: { ...storage?.config, ...options.nodeConfig, modules: { s2s } } }));
   }
   const node = nodes[0];
   for (const user of options.ourUsers) await node.createUser(user, passwordOf(user));

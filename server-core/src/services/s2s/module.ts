@@ -46,16 +46,18 @@ export default defineCoreModule<S2sConfig>({
     const limits = () => ({ maxStanzaBytes: config().maxStanzaBytes, ...XML_SHAPE });
     const logger = ctx.logger;
 
-    const linksGauge = ctx.metrics.gauge({ name: 'aim_s2s_links', help: 'Authenticated server-to-server links on this node', labelNames: ['direction'] as const });
-    const stanzasTotal = ctx.metrics.counter({ name: 'aim_s2s_stanzas_total', help: 'Stanzas sent to and received from remote servers', labelNames: ['direction'] as const });
-    const bouncedTotal = ctx.metrics.counter({ name: 'aim_s2s_bounced_total', help: 'Stanzas for remote domains returned to their sender', labelNames: ['condition'] as const });
-    const authTotal = ctx.metrics.counter({ name: 'aim_s2s_authentications_total', help: 'Remote servers authenticating to us, by method and result', labelNames: ['method', 'result'] as const });
+    // Labelled by node, like the core's metrics: several nodes in one process share the registry.
+    const node = ctx.nodeId;
+    const linksGauge = ctx.metrics.gauge({ name: 'aim_s2s_links', help: 'Authenticated server-to-server links on this node', labelNames: ['node', 'direction'] as const });
+    const stanzasTotal = ctx.metrics.counter({ name: 'aim_s2s_stanzas_total', help: 'Stanzas sent to and received from remote servers', labelNames: ['node', 'direction'] as const });
+    const bouncedTotal = ctx.metrics.counter({ name: 'aim_s2s_bounced_total', help: 'Stanzas for remote domains returned to their sender', labelNames: ['node', 'condition'] as const });
+    const authTotal = ctx.metrics.counter({ name: 'aim_s2s_authentications_total', help: 'Remote servers authenticating to us, by method and result', labelNames: ['node', 'method', 'result'] as const });
 
     const incoming = new Set<IncomingStream>();
     const rates = new DomainRates(() => config().stanzasPerSecond);
     const updateGauges = () => {
-      linksGauge.set({ direction: 'outgoing' }, outgoing.authenticated().length);
-      linksGauge.set({ direction: 'incoming' }, [...incoming].reduce((n, stream) => n + stream.authenticatedDomains.size, 0));
+      linksGauge.set({ node, direction: 'outgoing' }, outgoing.authenticated().length);
+      linksGauge.set({ node, direction: 'incoming' }, [...incoming].reduce((n, stream) => n + stream.authenticatedDomains.size, 0));
     };
     const outgoing = new OutgoingLinks({
       config,
@@ -64,7 +66,7 @@ export default defineCoreModule<S2sConfig>({
       limits,
       logger,
       bounce: (stanza, error) => {
-        bouncedTotal.inc({ condition: error.condition });
+        bouncedTotal.inc({ node, condition: error.condition });
         core.router.reject(stanza, error);
       },
       changed: updateGauges,
@@ -89,7 +91,7 @@ export default defineCoreModule<S2sConfig>({
       isOurKey: (receiving, originating, streamId, key) => keys.verify(receiving, originating, streamId, key),
       verifyDialback: async (originating, receiving, streamId, key) => {
         const verdict = await verifyWithAuthoritative(outgoing, receiving, originating, streamId, key, config().connectTimeoutMs);
-        authTotal.inc({ method: 'dialback', result: verdict });
+        authTotal.inc({ node, method: 'dialback', result: verdict });
         if (verdict !== 'valid') logger.warn({ remote: originating, receiving, verdict }, 'a remote server failed dialback');
         return verdict;
       },
@@ -99,7 +101,7 @@ export default defineCoreModule<S2sConfig>({
       },
       admit: (domain) => rates.admit(domain),
       authenticated: (stream, domain, method) => {
-        if (method === 'sasl-external') authTotal.inc({ method, result: 'valid' });
+        if (method === 'sasl-external') authTotal.inc({ node, method, result: 'valid' });
         logger.info({ remote: domain, method, address: stream.connection.remoteAddress }, 'incoming server-to-server link up');
         updateGauges();
       },
@@ -108,7 +110,7 @@ export default defineCoreModule<S2sConfig>({
         updateGauges();
       },
       route: (stanza, from) => {
-        stanzasTotal.inc({ direction: 'in' });
+        stanzasTotal.inc({ node, direction: 'in' });
         void core.router.route(stanza, from);
       },
     };
@@ -128,7 +130,7 @@ export default defineCoreModule<S2sConfig>({
     if (directTlsListener) listeners.push(await listenServerToServer(directTlsListener.host, directTlsListener.port, 'direct-tls', credentials, accept));
     ctx.onStop(
       core.router.setRemoteDomains((stanza, from, to) => {
-        stanzasTotal.inc({ direction: 'out' });
+        stanzasTotal.inc({ node, direction: 'out' });
         // A stanza from one of our components leaves on a link that authenticated that component's domain.
         outgoing.send(stanza, host.serves(from.domain) ? from.domain : core.domain, to);
       }),
