@@ -14,6 +14,7 @@ import type { LinkView } from '../../server-core/src/services/s2s';
 import { TestClusterWorld } from '../../server-core/testing/cluster-world';
 import { nodeStorage, type NodeStorage } from '../support/node-storage';
 import { freePort, startProsody, writeProsodyAccount, type PrivateProsody } from '../support/prosody';
+import { createTestAuthority } from './test-certificates';
 
 export const OUR_DOMAIN = 'a.localhost';
 export const PROSODY_DOMAIN = 'b.localhost';
@@ -42,8 +43,22 @@ export interface FederationWorld {
  * `clusterNodes`: that many nodes of a.localhost in one process, sharing Redis and PostgreSQL
  * (default: one node on SQLite).
  */
-export async function startFederation(options: { ourUsers: string[]; prosodyUsers: string[]; s2sConfig?: Record<string, unknown>; clusterNodes?: number; nodeConfig?: Record<string, unknown> }): Promise<FederationWorld> {
+/**
+ * `withAuthority`: both servers get certificates from one private authority and trust it, so
+ * they can authenticate with SASL EXTERNAL instead of dialback.
+ */
+export async function startFederation(options: {
+  ourUsers: string[];
+  prosodyUsers: string[];
+  s2sConfig?: Record<string, unknown>;
+  clusterNodes?: number;
+  nodeConfig?: Record<string, unknown>;
+  withAuthority?: boolean;
+}): Promise<FederationWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-prosody-'));
+  const authority = options.withAuthority ? createTestAuthority(path.join(dir, 'ca')) : undefined;
+  const ourTls = authority ? { tls: authority.issue(OUR_DOMAIN) } : {};
+  const ourTrust = authority ? { caFile: authority.caFile } : {};
   const [prosodyC2sPort, prosodyS2sPort] = [await freePort(), await freePort()];
   const cluster = options.clusterNodes ? new TestClusterWorld() : undefined;
   const storage: NodeStorage | undefined = cluster ? await nodeStorage('postgres') : undefined;
@@ -51,12 +66,12 @@ export async function startFederation(options: { ourUsers: string[]; prosodyUser
   let s2sPort = 0;
   for (let i = 0; i < (options.clusterNodes ?? 1); i++) {
     s2sPort = await freePort();
-    const s2s = { enabled: true, config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...options.s2sConfig } };
-    nodes.push(await startNode({ domain: OUR_DOMAIN, cluster: cluster?.node(`node-${i + 1}`), config: { ...storage?.config, ...options.nodeConfig, modules: { s2s } } }));
+    const s2s = { enabled: true, config: { listener: { host: '127.0.0.1', port: s2sPort }, routes: { [PROSODY_DOMAIN]: `127.0.0.1:${prosodyS2sPort}` }, ...ourTrust, ...options.s2sConfig } };
+    nodes.push(await startNode({ domain: OUR_DOMAIN, cluster: cluster?.node(`node-${i + 1}`), config: { ...storage?.config, ...ourTls, ...options.nodeConfig, modules: { s2s } } }));
   }
   const node = nodes[0];
   for (const user of options.ourUsers) await node.createUser(user, passwordOf(user));
-  const certificate = await ensureCertificate({ domain: PROSODY_DOMAIN, dataDir: dir, tls: {} }, silentLogger());
+  const certificate = authority ? { ...authority.issue(PROSODY_DOMAIN), caFile: authority.caFile } : await ensureCertificate({ domain: PROSODY_DOMAIN, dataDir: dir, tls: {} }, silentLogger());
   for (const user of options.prosodyUsers) writeProsodyAccount(dir, PROSODY_DOMAIN, user, passwordOf(user));
   const prosodyOptions = {
     dir,
@@ -64,7 +79,7 @@ export async function startFederation(options: { ourUsers: string[]; prosodyUser
     c2sPort: prosodyC2sPort,
     s2sPort: prosodyS2sPort,
     s2sRoutes: { [OUR_DOMAIN]: { host: '127.0.0.1', port: s2sPort } },
-    certificate: { certFile: certificate.certFile, keyFile: certificate.keyFile },
+    certificate: { certFile: certificate.certFile, keyFile: certificate.keyFile, caFile: 'caFile' in certificate ? certificate.caFile : undefined },
     modules: ['roster', 'saslauth', 'disco', 'ping', 'vcard', 'blocklist'],
     logLevel: 'debug' as const,
   };
