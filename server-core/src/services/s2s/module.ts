@@ -190,16 +190,25 @@ function readCertificateAuthorities(caFile: string | undefined): string[] | unde
  */
 async function verifyWithAuthoritative(outgoing: OutgoingLinks, receiving: string, originating: string, streamId: string, key: string, timeoutMs: number): Promise<'valid' | 'invalid' | 'unreachable'> {
   let own: Awaited<ReturnType<OutgoingLinks['openVerifyStream']>> | undefined;
+  let settled = false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'unreachable'>((resolve) => (timer = setTimeout(() => resolve('unreachable'), timeoutMs)));
   const ask = (async () => {
-    const link = outgoing.readyStream(receiving, originating) ?? (own = await outgoing.openVerifyStream(receiving, originating));
+    let link = outgoing.readyStream(receiving, originating);
+    if (!link) {
+      own = await outgoing.openVerifyStream(receiving, originating);
+      // Came up after the check gave up: nobody needs it.
+      if (settled) own.close();
+      link = own;
+    }
     return (await link.verify(streamId, key)) ? ('valid' as const) : ('invalid' as const);
   })().catch(() => 'unreachable' as const);
   try {
     return await Promise.race([ask, timeout]);
   } finally {
+    settled = true;
     clearTimeout(timer);
+    // The stream opened for this check closes with it (an unanswered verify then resolves as invalid).
     own?.close();
   }
 }
