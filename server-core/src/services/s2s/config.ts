@@ -56,7 +56,7 @@ export const s2sConfigSchema = z
     /** Largest stanza a remote server may send. */
     maxStanzaBytes: count('a size in bytes').min(10000, 'expected at least 10000 bytes').default(262144),
     /** Stanzas a remote domain may send per second on average (bursts of up to twice that). */
-    stanzasPerSecond: count('a rate').default(200),
+    stanzasPerSecond: count('a rate').default(1000),
     /** Stanzas held for one remote domain while its link comes up; more are bounced. */
     maxQueuedStanzas: count('a stanza count').default(1000),
   })
