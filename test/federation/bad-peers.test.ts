@@ -76,10 +76,12 @@ test('a wrong dialback key: db:result type=invalid, and stanzas are not routed',
   expect(alice.received.some(bodyIs('forged'))).toBe(false);
 });
 
-test('a correct key: accepted, and its stanzas reach the user', async () => {
+test('a correct key: accepted, and its stanzas reach the user in the order sent', async () => {
   const raw = await authenticatedAsC();
-  raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'genuine'));
-  await alice.waitFor(bodyIs('genuine'), 10000, 'alice: the message from the authenticated peer');
+  const bodies = Array.from({ length: 8 }, (_, i) => `genuine ${i}`);
+  raw.send(bodies.map((body) => message('carol@c.localhost/x', 'alice@a.localhost/r', body)).join(''));
+  await alice.waitFor(bodyIs('genuine 7'), 10000, 'alice: the messages from the authenticated peer');
+  expect(alice.received.filter((s) => s.is('message') && s.getChildText('body')?.startsWith('genuine')).map((s) => s.getChildText('body'))).toEqual(bodies);
 });
 
 test('a spoofed from domain: invalid-from, and nothing is routed', async () => {
@@ -141,4 +143,27 @@ test('a peer that never authenticates: connection-timeout after connectTimeoutMs
   raw.open('c.localhost', 'a.localhost');
   await raw.waitFor(/<stream:error[^>]*><connection-timeout/, 10000);
   await raw.waitForClose();
+});
+
+test('more streams than maxIncomingStreams: resource-constraint', async () => {
+  const port = await freePort();
+  const limited = await startNode({ domain: 'limited.localhost', config: { modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, maxIncomingStreams: 2 } } } } });
+  try {
+    const open: RawPeer[] = [];
+    for (let i = 0; i < 2; i++) {
+      const raw = await RawPeer.connect(port);
+      peers.push(raw);
+      raw.open('c.localhost', 'limited.localhost');
+      await raw.waitFor(/<stream:features/);
+      open.push(raw);
+    }
+    const third = await RawPeer.connect(port);
+    peers.push(third);
+    third.open('c.localhost', 'limited.localhost');
+    await third.waitFor(/<stream:error[^>]*><resource-constraint/);
+    await third.waitForClose();
+    expect(open.some((raw) => raw.closed)).toBe(false);
+  } finally {
+    await limited.stop();
+  }
 });

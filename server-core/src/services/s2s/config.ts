@@ -57,6 +57,8 @@ export const s2sConfigSchema = z
     maxStanzaBytes: count('a size in bytes').min(10000, 'expected at least 10000 bytes').default(262144),
     /** Stanzas a remote domain may send per second on average (bursts of up to twice that). */
     stanzasPerSecond: count('a rate').default(1000),
+    /** Streams remote servers may hold open on this node at once, authenticated or not. */
+    maxIncomingStreams: count('a stream count').default(1000),
     /** Stanzas held for one remote domain while its link comes up; more are bounced. */
     maxQueuedStanzas: count('a stanza count').default(1000),
   })

@@ -24,7 +24,7 @@ export interface IncomingHost {
   admit(domain: string): boolean;
   authenticated(stream: IncomingStream, domain: string, method: AuthMethod): void;
   closed(stream: IncomingStream): void;
-  route(stanza: Element, from: Jid): void;
+  route(stanza: Element, from: Jid): Promise<void>;
 }
 
 const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
@@ -45,6 +45,8 @@ export class IncomingStream extends ServerStream {
   private toDomain: string | undefined;
   private readonly domains = new Map<string, AuthMethod>();
   private readonly asked = new Set<string>();
+  /** Stanzas are handled in the order the peer sent them, one after another (as on client streams). */
+  private handled: Promise<void> = Promise.resolve();
   private readonly authTimer: NodeJS.Timeout;
 
   constructor(
@@ -192,7 +194,7 @@ export class IncomingStream extends ServerStream {
     if (!this.host.admit(from.domain)) return this.fail(new StreamError('policy-violation', `${from.domain} sends faster than allowed`));
     delete stanza.attrs.xmlns; // jabber:server here; local streams qualify it as their own
     stanza.attrs.from = from.full;
-    this.host.route(stanza, from);
+    this.handled = this.handled.then(() => this.host.route(stanza, from));
   }
 
   protected onClosed(): void {

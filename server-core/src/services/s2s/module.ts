@@ -107,15 +107,20 @@ export default defineCoreModule<S2sConfig>({
       },
       closed: (stream) => {
         incoming.delete(stream);
+        for (const domain of stream.authenticatedDomains.keys()) {
+          if (![...incoming].some((other) => other.authenticatedDomains.has(domain))) rates.forget(domain);
+        }
         updateGauges();
       },
-      route: (stanza, from) => {
+      route: async (stanza, from) => {
         stanzasTotal.inc({ node, direction: 'in' });
-        void core.router.route(stanza, from);
+        // The router answers what fails with an error to the sender; nothing it throws is the peer's doing.
+        await core.router.route(stanza, from).catch((err: unknown) => logger.error({ err }, 'routing a stanza from a remote server failed'));
       },
     };
     const accept = (connection: SocketConnection) => {
       const stream = new IncomingStream(connection, host, { limits: limits(), idleTimeoutMs: config().idleTimeoutMs, logger });
+      if (incoming.size >= config().maxIncomingStreams) return stream.fail(new StreamError('resource-constraint', 'too many server-to-server streams on this node'));
       incoming.add(stream);
     };
 
