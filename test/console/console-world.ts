@@ -30,7 +30,7 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-export async function startConsoleServer(options: { plugins?: unknown[]; dataDir?: string; cluster?: Cluster } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(options: { plugins?: unknown[]; modules?: Record<string, unknown>; dataDir?: string; cluster?: Cluster } = {}): Promise<ConsoleServer> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'aim-console-'));
   const lines: string[] = [];
   const destination = new Writable({
@@ -51,6 +51,7 @@ export async function startConsoleServer(options: { plugins?: unknown[]; dataDir
       },
       auth: { loginFailureDelayMs: 50 },
       plugins: options.plugins ?? [],
+      modules: options.modules ?? {},
     },
     { baseDir: dataDir },
   );

@@ -162,8 +162,8 @@ export default defineCoreModule<S2sConfig>({
       title: 'Federation',
       nav: 'Federation',
       render: () => html`<section data-page="s2s">
-        <p class="hint">Server-to-server links of every node: the remote domain, which way the stream goes, how the remote server proved its name, and since when.</p>
-        <table id="s2s-links"><thead><tr><th>Remote domain</th><th>Direction</th><th>Authentication</th><th>Since</th><th>Node</th><th>Address</th></tr></thead><tbody></tbody></table>
+        <p class="hint">Server-to-server links of every node: our domain (the server's or a component's) and the remote one, which way the stream goes, how the remote server proved its name, and since when.</p>
+        <table id="s2s-links"><thead><tr><th>Our domain</th><th>Remote domain</th><th>Direction</th><th>Authentication</th><th>Since</th><th>Node</th><th>Address</th></tr></thead><tbody></tbody></table>
       </section>`,
       scripts: ['s2s.js'],
     });
