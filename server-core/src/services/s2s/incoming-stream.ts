@@ -2,8 +2,8 @@ import { Element } from 'ltx';
 import { NS, tryParseJid, type Jid } from '../../xml';
 import { StreamError } from '../../stream';
 import type { SocketConnection, PeerCertificateStatus } from '../../transport';
-import { ServerStream, dialbackElement, newStreamId, type ServerStreamOptions } from './server-stream';
-import type { AuthMethod } from './link-registry';
+import { ServerStream, STANZA_NAMES, dialbackElement, newStreamId, type ServerStreamOptions } from './server-stream';
+import type { AuthMethod } from './link-view';
 
 /** What an incoming stream asks of the federation module. */
 export interface IncomingHost {
@@ -27,7 +27,6 @@ export interface IncomingHost {
   route(stanza: Element, from: Jid): Promise<void>;
 }
 
-const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
 /** Domains one stream may ask to authenticate (each dialback request makes us dial out). */
 const MAX_DOMAINS_PER_STREAM = 10;

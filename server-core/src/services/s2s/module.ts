@@ -11,7 +11,8 @@ import { s2sConfigSchema, type S2sConfig } from './config';
 import { DialbackKeys } from './dialback-key';
 import { IncomingStream, type IncomingHost } from './incoming-stream';
 import { OutgoingLinks } from './outgoing-links';
-import { DomainRates, type LinkView } from './link-registry';
+import { DomainRates } from './domain-rates';
+import type { LinkView } from './link-view';
 
 declare module '../../core/service-registry' {
   interface ServiceMap {

@@ -5,7 +5,7 @@ import type { Logger } from '../../log';
 import type { XmlLimits } from '../../xml';
 import type { S2sConfig } from './config';
 import type { DialbackKeys } from './dialback-key';
-import type { AuthMethod } from './link-registry';
+import type { AuthMethod } from './link-view';
 import { OutgoingStream, dial } from './outgoing-stream';
 import { resolveTargets } from './resolve-targets';
 

@@ -6,7 +6,7 @@ import { StreamError } from '../../stream';
 import { SocketConnection } from '../../transport';
 import { ServerStream, dialbackElement, type ServerStreamOptions } from './server-stream';
 import type { DialbackKeys } from './dialback-key';
-import type { AuthMethod } from './link-registry';
+import type { AuthMethod } from './link-view';
 import type { Target } from './resolve-targets';
 
 export interface OutgoingOptions extends ServerStreamOptions {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Element } from 'ltx';
 import { NS, XmlStreamParser, type XmlLimits } from '../../xml';
 import { StreamError, streamErrorElement } from '../../stream';
+import { escapeAttr } from '../../stream/stream-framing';
 import type { SocketConnection } from '../../transport';
 import type { Logger } from '../../log';
 
@@ -11,11 +12,7 @@ export interface ServerStreamOptions {
   logger: Logger;
 }
 
-const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
-
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
-}
+export const STANZA_NAMES = new Set(['message', 'presence', 'iq']);
 
 /** `result` or `verify` for a dialback element, prefixed (`db:`) as usual or in the default namespace. */
 export function dialbackElement(element: Element): 'result' | 'verify' | undefined {
