@@ -54,6 +54,11 @@ export class OutgoingLinks {
     const key = keyOf(local, to.domain);
     let link = this.links.get(key);
     if (link?.stream?.isReady) return link.stream.sendStanza(stanza);
+    // A link that was up and is closing (idle, or closed by the remote server) takes nothing more: a new one does.
+    if (link?.since && link.stream?.isEnded) {
+      this.links.delete(key);
+      link = undefined;
+    }
     if (!link) {
       link = { local, domain: to.domain, stream: undefined, queue: [], timer: undefined };
       this.links.set(key, link);
@@ -110,7 +115,7 @@ export class OutgoingLinks {
         this.deps.changed();
       },
       onEnd: (_stream, reason) => {
-        if (this.links.get(key) !== link) return;
+        if (this.links.get(key) !== link) return this.deps.changed();
         if (reason) return this.fail(link, new StanzaError('remote-server-not-found', reason));
         this.links.delete(key);
         this.deps.logger.info({ remote: link.domain }, 'outgoing server-to-server link closed');
