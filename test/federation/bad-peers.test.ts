@@ -14,14 +14,15 @@ const C_SECRET = 'the-dialback-secret-of-c.localhost';
 let a: TestNode;
 let c: TestNode;
 let aPort: number;
+let aDirectTlsPort: number;
 let alice: TestClient;
 const peers: RawPeer[] = [];
 
 beforeAll(async () => {
-  [aPort] = [await freePort()];
+  [aPort, aDirectTlsPort] = [await freePort(), await freePort()];
   const cPort = await freePort();
   const s2s = (port: number, peer: string, peerPort: number, secret?: string) => ({
-    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5, maxStanzaBytes: 10000, connectTimeoutMs: 3000 } } },
+    modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, ...(secret ? {} : { directTlsListener: { host: '127.0.0.1', port: aDirectTlsPort } }), routes: { [peer]: `127.0.0.1:${peerPort}` }, ...(secret ? { dialbackSecret: secret } : {}), stanzasPerSecond: 5, maxStanzaBytes: 10000, connectTimeoutMs: 3000 } } },
   });
   a = await startNode({ domain: 'a.localhost', config: s2s(aPort, 'c.localhost', cPort) });
   c = await startNode({ domain: 'c.localhost', config: s2s(cPort, 'a.localhost', aPort, C_SECRET) });
@@ -166,4 +167,18 @@ test('more streams than maxIncomingStreams: resource-constraint', async () => {
   } finally {
     await limited.stop();
   }
+});
+
+test('the direct TLS listener (XEP-0368): no STARTTLS offered, dialback accepted at once', async () => {
+  const raw = await RawPeer.connectTls(aDirectTlsPort, 'a.localhost');
+  peers.push(raw);
+  raw.open('c.localhost', 'a.localhost');
+  const [, id] = await raw.waitFor(/<stream:stream[^>]* id=["']([^"']+)["']/);
+  const [features] = await raw.waitFor(/<stream:features>[^]*<\/stream:features>/);
+  expect(features).not.toContain('starttls');
+  expect(features).toContain('urn:xmpp:features:dialback');
+  raw.send(`<db:result from='c.localhost' to='a.localhost'>${new DialbackKeys(C_SECRET).make('a.localhost', 'c.localhost', id)}</db:result>`);
+  await raw.waitFor(/<db:result[^>]*type=["']valid["']/);
+  raw.send(message('carol@c.localhost/x', 'alice@a.localhost/r', 'over direct TLS'));
+  await alice.waitFor(bodyIs('over direct TLS'), 10000, 'alice: the message over direct TLS');
 });

@@ -21,6 +21,14 @@ export class RawPeer {
     });
   }
 
+  /** Direct TLS (XEP-0368): encrypted from the first byte. */
+  static connectTls(port: number, servername: string): Promise<RawPeer> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false, ALPNProtocols: ['xmpp-server'] }, () => resolve(new RawPeer(socket)));
+      socket.once('error', reject);
+    });
+  }
+
   get closed(): boolean {
     return this.closedFlag;
   }

@@ -65,10 +65,6 @@ export class IncomingStream extends ServerStream {
     return this.domains;
   }
 
-  get remoteDomain(): string | undefined {
-    return this.peerDomain;
-  }
-
   /** The domain of ours the peer opened the stream to (its header's `to`). */
   get localDomain(): string | undefined {
     return this.toDomain;

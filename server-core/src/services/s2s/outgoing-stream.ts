@@ -87,10 +87,6 @@ export class OutgoingStream extends ServerStream {
     return this.out.remote;
   }
 
-  get authMethod(): AuthMethod | undefined {
-    return this.method;
-  }
-
   get isReady(): boolean {
     return this.phase === 'ready' && !this.isEnded;
   }
