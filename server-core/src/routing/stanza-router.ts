@@ -10,6 +10,12 @@ import type { ClientSession } from '../session/client-session';
 /** Handles every stanza addressed to one component domain (e.g. `echo.example.com`). */
 export type ComponentHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;
 
+/**
+ * Handles a stanza for a domain that is neither this server's nor a component's: federation
+ * (server-to-server) when it runs. Without one, such domains are unreachable.
+ */
+export type RemoteDomainHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;
+
 /** The IM rules for stanzas addressed to a local user (RFC 6121 8.5), provided by `im/`. */
 export interface UserDelivery {
   /** `redelivered`: another node applied the rules already and sent it here for a resource that has left since. */
@@ -49,6 +55,7 @@ interface RemoteFanOut {
 export class StanzaRouter {
   private readonly components = new Map<string, ComponentHandler>();
   private delivery: UserDelivery | undefined;
+  private remoteDomains: RemoteDomainHandler | undefined;
   private readonly disposeRemote: () => void;
 
   constructor(private readonly deps: RouterDeps) {
@@ -58,6 +65,14 @@ export class StanzaRouter {
 
   setUserDelivery(delivery: UserDelivery): void {
     this.delivery = delivery;
+  }
+
+  /** The fallback for domains neither local nor a component's; `undefined` removes it. Returns its undo. */
+  setRemoteDomains(handler: RemoteDomainHandler | undefined): () => void {
+    this.remoteDomains = handler;
+    return () => {
+      if (this.remoteDomains === handler) this.remoteDomains = undefined;
+    };
   }
 
   registerComponent(domain: string, handler: ComponentHandler): () => void {
@@ -97,6 +112,7 @@ export class StanzaRouter {
       }
       const component = this.components.get(to.domain);
       if (component) return await component(stanza, from, to);
+      if (this.remoteDomains) return await this.remoteDomains(stanza, from, to);
       return this.reject(stanza, new StanzaError('remote-server-not-found', `this server does not federate; ${to.domain} is unreachable`));
     } catch (err) {
       if (err instanceof StanzaError) return this.reject(stanza, err);
