@@ -22,7 +22,7 @@ export interface PhoneClusterOptions {
   /** Plugin settings (presenceShow, ringingIsBusy, context, ...). */
   settings?: Record<string, unknown>;
   /** Extra devices beyond alice's and bob's (benchmarks map many phones). */
-  devices?: Array<{ device: string; user: string; extension: string; primary?: boolean }>;
+  devices?: Array<{ device: string; user: string; extension: string; primary?: boolean; mailbox?: string }>;
   /** Endpoints of the simulator; default 1001-1004. */
   endpoints?: string[];
   /** Extra top-level node config (e.g. an admin listener). */

@@ -87,6 +87,19 @@ export class BenchClient {
     this.socket.write(`<message to='${to}' type='chat'><body>${body}</body></message>`);
   }
 
+  /** Writes raw XML (the caller escapes it). */
+  write(xml: string): void {
+    this.socket.write(xml);
+  }
+
+  /** Writes raw XML and resolves, with the text received so far, once it contains `expect`; that text is then dropped. */
+  async request(xml: string, expect: string | RegExp, timeoutMs?: number): Promise<string> {
+    await this.exchange(xml, expect, timeoutMs);
+    const received = this.buffer;
+    this.buffer = '';
+    return received;
+  }
+
   close(): void {
     this.socket.end('</stream:stream>');
     this.socket.destroy();

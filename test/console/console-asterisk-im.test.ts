@@ -71,4 +71,25 @@ describe('admin console: Asterisk-IM page against the AMI simulator', () => {
     await call.hangup();
     await page.locator('#aim-states [data-device="PJSIP/1001"]', { hasText: 'idle' }).waitFor();
   });
+
+  test("a user's call log shows the answered call and a missed one, newest first, and the voicemail counts", async () => {
+    const missed = await sim.calls.dial('PJSIP/1002', '1001', { callerIdNum: '1002', callerIdName: 'Bob' });
+    await missed.cancel();
+    sim.setMailbox('1001@default', { newMessages: 3, oldMessages: 1 });
+    await page.fill('#aim-call-log [name="user"]', 'alice@localhost');
+    // The missed call is written once its hang-up reached the senior: ask again until it is there.
+    const rows = page.locator('#aim-calls tbody tr');
+    const voicemail = page.locator('#aim-voicemail');
+    for (let attempt = 0; (await page.locator('#aim-calls [data-call]').count()) < 2 || (await voicemail.textContent()) !== 'Voicemail: 3 new, 1 old'; attempt++) {
+      if (attempt > 50) throw new Error('the call log did not show two calls and the voicemail counts');
+      await page.click('#aim-call-log button[type="submit"]');
+      await page.waitForTimeout(100);
+    }
+    expect(await rows.count()).toBe(2);
+    await expect(rows.nth(0).textContent()).resolves.toContain('missed');
+    await expect(rows.nth(0).textContent()).resolves.toContain('Bob');
+    await expect(rows.nth(1).textContent()).resolves.toContain('answered');
+    await expect(rows.nth(1).textContent()).resolves.toContain('PJSIP/1001');
+    await expect(voicemail.isVisible()).resolves.toBe(true);
+  });
 });

@@ -51,7 +51,7 @@ export async function startConsoleServer(options: { plugins?: unknown[]; modules
       },
       auth: { loginFailureDelayMs: 50 },
       plugins: options.plugins ?? [],
-      ...(options.modules ? { modules: options.modules } : {}),
+      modules: options.modules ?? {},
     },
     { baseDir: dataDir },
   );

@@ -31,6 +31,7 @@ export const configSchema = z
             callerId: deviceFields.callerId.optional(),
             primary: deviceFields.primary.optional(),
             monitored: deviceFields.monitored.default(true),
+            mailbox: deviceFields.mailbox.optional(),
           })
           .strict(),
       )

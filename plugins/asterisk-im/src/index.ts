@@ -15,6 +15,8 @@ import { registerQueuePresence } from './queues';
 import { registerDndToPhone } from './dnd';
 import { registerActivity } from './activity';
 import { registerConsolePage } from './console';
+import { registerCallLog } from './calllog';
+import { registerVoicemail } from './voicemail';
 
 export type { AsteriskImRuntime } from './runtime';
 
@@ -22,7 +24,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerQueuePresence, registerDndToPhone, registerAdminRoutes, registerActivity, registerConsolePage];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerCallLog, registerVoicemail, registerQueuePresence, registerDndToPhone, registerAdminRoutes, registerActivity, registerConsolePage];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

@@ -3,9 +3,11 @@
  * per node; everything it holds is undone when the plugin stops.
  */
 import type { IqHandler, PluginComponent, PluginContext } from '@asterisk-im/server-core';
-import type { AmiLink, AmiLinkState } from './ami';
-import type { DeviceStateChange, UserPhoneState } from './calls';
+import type { AmiEvent, AmiLink, AmiLinkState } from './ami';
+import type { DeviceStateChange, EndedCall, UserPhoneState } from './calls';
+import type { CallLogStore } from './calllog/call-log-store';
 import type { AsteriskImConfig } from './config';
+import type { TelephonyMetrics } from './telephony-metrics';
 import type { PhoneStore, Settings } from './store/types';
 
 export interface AmiLinkStatus {
@@ -30,6 +32,12 @@ export interface LinkDirectory {
   linkFor(server: string): AmiLink | undefined;
   /** Every configured server's link as last published by the senior; readable on every node. */
   status(): AmiLinkStatus[];
+  /** On the senior: a call of a monitored phone ended (each call once per listener that followed it). */
+  onCallEnded(listener: (call: EndedCall) => void): () => void;
+  /** On the senior: every AMI event of a server's link, after the call tracker applied it. */
+  onAmiEvent(listener: (server: string, event: AmiEvent) => void): () => void;
+  /** On the senior: a server's link connected and resynced its calls (new senior, reconnect, PBX restart). */
+  onResynced(listener: (server: string) => void): () => void;
 }
 
 export interface PhoneStateView {
@@ -64,6 +72,9 @@ export interface AsteriskImRuntime {
   links: LinkDirectory;
   phoneState: PhoneStateView;
   component: PhoneComponent;
+  /** The call log table, shared by every node (written by the senior). */
+  callLog: CallLogStore;
+  metrics: TelephonyMetrics;
   settings(): Settings;
   /**
    * Fires on every node when a user's own availability changes (and once per user at

@@ -5,6 +5,7 @@ import { PhoneEventRelay } from './events';
 import { HeldStateRequests, LinkManager } from './link';
 import { PhonePresenceApplier, PhoneStateCache, type PhoneStateEntry, TrappedPresences, UserAvailability, type SessionAvailability, type TrappedEntry } from './presence';
 import type { AmiLinkStatus, AsteriskImRuntime } from './runtime';
+import { CallLogStore } from './calllog/call-log-store';
 import { SqlPhoneStore } from './store';
 import { registerTelephonyMetrics } from './telephony-metrics';
 
@@ -44,12 +45,13 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   const writtenBy = 'senior' as const;
   const phoneState = new PhoneStateCache(ctx.cluster.createCache<PhoneStateEntry>(CACHES.phoneUsers, { restoredBy, writtenBy }));
   const trapped = new TrappedPresences(ctx.cluster.createCache<TrappedEntry>(CACHES.trappedPresence, { restoredBy }), ctx.timers);
+  const metrics = registerTelephonyMetrics(ctx.metrics);
   const links = new LinkManager({
     ctx,
     store,
     phoneState,
     statusCache: ctx.cluster.createCache<AmiLinkStatus>(CACHES.linkStatus, { writtenBy }),
-    metrics: registerTelephonyMetrics(ctx.metrics),
+    metrics,
   });
   const availability = new UserAvailability(ctx, ctx.cluster.createCache<SessionAvailability>(CACHES.ownAvailability), trapped);
   availability.start();
@@ -64,6 +66,8 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
     links,
     phoneState,
     component,
+    callLog: new CallLogStore(ctx.db),
+    metrics,
     settings: () => store.settings.get(),
     onUserPresence: (listener) => availability.onChange(listener),
   };

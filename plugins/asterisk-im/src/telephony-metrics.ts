@@ -17,6 +17,10 @@ export function registerTelephonyMetrics(metrics: PluginMetrics) {
       help: 'Time on the senior from an AMI event to the user phone state being published',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     }),
+    /** Calls written to the call log by this node (the senior), by outcome; a call a previous senior wrote already does not count. */
+    callLogRows: metrics.counter({ name: 'aim_call_log_rows_written_total', help: 'Calls written to the call log', labelNames: ['outcome'] as const }),
+    /** Voicemail counts of a user that changed and were published, by what told the senior (event or resync). */
+    mwiUpdates: metrics.counter({ name: 'aim_mwi_updates_total', help: 'Voicemail message counts of users published', labelNames: ['source'] as const }),
   };
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN_TOKEN_FILE, runCliInProcess } from '@asterisk-im/server-core/testing';
+import { eventually } from '@asterisk-im/server-core/testing';
 import { AMI_USER, startPluginWorld, type PluginWorld } from './admin-world';
 
 let w: PluginWorld;
@@ -50,4 +51,25 @@ test('devices and settings; the API\'s validation message names the field', asyn
   const bad = await asterisk('settings-set', 'presenceShow', 'busy');
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('presenceShow');
+});
+
+test('a device with its own mailbox gets its counts; call-list prints a user\'s calls', async () => {
+  expect(await asterisk('device-add', 'PJSIP/1003', '--user', 'carol@localhost', '--server', 'pbx', '--extension', '1003', '--mailbox', 'carol@office')).toMatchObject({ code: 0 });
+  expect((await w.admin('GET', '/devices/PJSIP/1003')).body).toMatchObject({ device: 'PJSIP/1003', mailbox: 'carol@office' });
+  const refused = await asterisk('device-add', 'PJSIP/1004', '--user', 'carol@localhost', '--server', 'pbx', '--extension', '1004', '--mailbox', 'no-context');
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('mailbox: must be mailbox@context');
+  w.sim.setMailbox('carol@office', { newMessages: 1, oldMessages: 3 });
+  await eventually('carol has her counts', async () => (await w.admin('GET', '/users/carol@localhost/voicemail')).body.new === 1);
+  expect((await w.admin('GET', '/users/carol@localhost/voicemail')).body).toEqual({ user: 'carol@localhost', new: 1, old: 3, boxes: { 'carol@office': { new: 1, old: 3 } } });
+  expect(await asterisk('device-delete', 'PJSIP/1003')).toMatchObject({ code: 0 });
+
+  const call = await w.sim.calls.dial('PJSIP/1002', '1001');
+  await call.answer();
+  await call.hangup('caller');
+  await eventually('the call logged', async () => (await w.admin('GET', '/users/alice@localhost/calls')).body.calls.length === 1);
+  const list = await asterisk('call-list', 'alice@localhost');
+  expect(list.code).toBe(0);
+  expect(list.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\tincoming\t1002\tPhone 1002\tanswered \d+s\tPJSIP\/1001\t[\w.]+\n$/);
+  expect((await asterisk('call-list', 'alice@localhost', '--max', '0')).stderr).toContain('max');
 });

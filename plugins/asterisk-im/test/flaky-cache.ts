@@ -65,6 +65,10 @@ export class FlakyCache<V> extends EventEmitter<FlakyCacheEvents<V>> implements 
   ready(): Promise<void> {
     return Promise.resolve();
   }
+  /** One writer and no stream: every write has settled once it returned. */
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
   /** Gone from this copy as when a reload found Redis emptied (a removal nobody made). */
   lose(key: string): void {
     const previous = this.local.get(key);

@@ -6,68 +6,12 @@
  * Node a reaches Redis through a TCP relay that can hold what a sends, as a frozen process or
  * a stalled socket would; Redis, the nodes and their sockets are real.
  */
-import net from 'node:net';
 import { eventually } from '../../testing/eventually';
 import { TestClusterWorld } from '../../testing/cluster-world';
 import { TEST_REDIS } from '../../testing/redis/test-redis';
+import { HoldingRelay } from '../../testing/redis/holding-relay';
 import { FencedWriteError } from './cache';
 import type { RedisCluster } from './redis';
-
-/** Relays TCP to Redis; `hold()` keeps what clients send until `release()` (replies still flow). */
-class HoldingRelay {
-  private held: Array<() => void> | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  /** Connections the relay has accepted so far. */
-  accepted = 0;
-  private constructor(private readonly server: net.Server) {}
-
-  static async start(target: { host: string; port: number }): Promise<HoldingRelay> {
-    let relay: HoldingRelay | undefined;
-    const server = net.createServer((client) => {
-      relay!.accepted += 1;
-      const upstream = net.connect(target.port, target.host);
-      for (const socket of [client, upstream]) {
-        relay!.sockets.add(socket);
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          relay!.sockets.delete(socket);
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.on('data', (chunk) => (relay!.held ? relay!.held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
-      upstream.on('data', (chunk) => client.write(chunk));
-    });
-    relay = new HoldingRelay(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return relay;
-  }
-
-  get endpoint(): { host: string; port: number } {
-    return { host: '127.0.0.1', port: (this.server.address() as net.AddressInfo).port };
-  }
-
-  hold(): void {
-    this.held ??= [];
-  }
-
-  release(): void {
-    const held = this.held ?? [];
-    this.held = null;
-    for (const send of held) send();
-  }
-
-  /** Drops every connection, as a network blip does: the Redis client reconnects and resends what had no reply. */
-  cut(): void {
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  async stop(): Promise<void> {
-    this.release();
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 let world: TestClusterWorld;
 let relay: HoldingRelay;

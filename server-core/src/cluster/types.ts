@@ -80,6 +80,14 @@ export interface ClusterCache<V = JsonValue> extends EventEmitter<CacheEvents<V>
    * that see only what this node wrote; use it before acting on the absence of an entry.
    */
   ready(): Promise<void>;
+  /**
+   * Resolves once every write this node made to this cache so far has come back through the
+   * cluster's ordered change stream (or is known lost): this node has then also applied every
+   * change of any cache that other nodes published before those writes (one subscriber
+   * connection carries them all, in order). The barrier for "write, then read what others wrote
+   * before": two nodes that each write and then read after it cannot both miss the other.
+   */
+  settled(): Promise<void>;
 }
 
 export type TaskHandler = (payload: JsonValue, fromNode: string) => JsonValue | void | Promise<JsonValue | void>;

@@ -54,6 +54,8 @@ export interface CoreContext {
   readonly nodeId: string;
   /** The node's data folder (absolute), where modules keep files of their own (uploads, ...). */
   readonly dataDir: string;
+  /** The server's TLS certificate and key (PEM): what listeners outside the core, such as federation's, present. */
+  readonly tlsCredentials: { readonly cert: string; readonly key: string };
   readonly logger: Logger;
   readonly stores: Stores;
   readonly cluster: Cluster;

@@ -24,6 +24,11 @@ export class PresenceCache {
     return this.cache.set(fullJid, presence.toString());
   }
 
+  /** See ClusterCache.settled. */
+  settled(): Promise<void> {
+    return this.cache.settled();
+  }
+
   delete(fullJid: string): Promise<void> {
     return this.cache.has(fullJid) ? this.cache.delete(fullJid) : Promise.resolve();
   }

@@ -14,10 +14,30 @@ import type { ServiceRef } from '../core/service-registry';
 import type { BlockingCheck } from '../core/core-context';
 
 const subscribed = (item: RosterItem): boolean => item.subscription === 'from' || item.subscription === 'both';
+
+/**
+ * How long a presence step waits for its cluster writes to come back through the stream before
+ * going on anyway (Redis unreachable): late is better than never, never is not an option.
+ */
+const SETTLE_WAIT_MS = 2000;
+
+function settledWithin(settled: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SETTLE_WAIT_MS);
+    timer.unref();
+    void settled.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 const subscribedTo = (item: RosterItem): boolean => item.subscription === 'to' || item.subscription === 'both';
 
 /** Presence a local session sends: broadcast, directed, subscriptions, and its end (RFC 6121 4). */
 export class SessionPresenceHandler implements SessionPresence {
+  /** Per session, the number of its latest broadcast: a catch-up only ever completes the latest. */
+  private readonly broadcasts = new WeakMap<object, number>();
+
   constructor(
     private readonly ctx: CoreContext,
     private readonly roster: RosterEditor,
@@ -91,6 +111,10 @@ export class SessionPresenceHandler implements SessionPresence {
     const roster = await Promise.all([this.ctx.updateRoute(session), this.roster.all(session.bareJid)]).then(([, r]) => r.items);
     await Promise.all([cached, this.broadcast(session, presence, roster)]);
     if (initial) {
+      // Probes are answered from this node's copy of the contacts' presence: once this route
+      // write is back through the stream, that copy holds every presence published before it,
+      // and a contact who became available later saw this route (see broadcast's catch-up).
+      await settledWithin(this.ctx.routes.settled());
       await this.probeContacts(session, roster);
       this.showOwnResources(session);
       await this.subscriptions.redeliverPending(session.bareJid, session.fullJid);
@@ -126,13 +150,40 @@ export class SessionPresenceHandler implements SessionPresence {
   /** To every subscriber and the user's own available resources; returns the subscribers told. */
   private async broadcast(session: Pick<ClientSession, 'jid' | 'fullJid' | 'bareJid'>, presence: Element, roster: RosterItem[]): Promise<string[]> {
     const told: string[] = [];
+    const version = (this.broadcasts.get(session) ?? 0) + 1;
+    this.broadcasts.set(session, version);
+    /** Local subscribers' resources this node knew as available when it sent. */
+    const reached = new Map<string, Set<string>>();
     for (const item of roster) {
       if (!subscribed(item) || (await this.blocking.current?.isBlocked(session.bareJid, item.jid))) continue;
+      if (parseJid(item.jid).domain === this.ctx.domain) reached.set(item.jid, this.availableResources(item.jid));
       await this.ctx.router.route(addressed(presence, item.jid), session.jid);
       told.push(item.jid);
     }
     this.delivery.toAvailableResources(session.bareJid, addressed(presence, session.bareJid), presence.attrs.type === 'unavailable' ? session.fullJid : undefined);
+    if (reached.size > 0) void this.catchUp(session, version, presence, reached);
     return told;
+  }
+
+  /**
+   * A contact's resource that became available on another node just before this broadcast may
+   * not be in this node's route table yet, and its probe may have found no presence of ours:
+   * once our presence write is back through the stream, this node has every route published
+   * before it, and a resource that appeared meanwhile gets the presence it missed (unless a
+   * newer broadcast of the session took over).
+   */
+  private async catchUp(session: object, version: number, presence: Element, reached: Map<string, Set<string>>): Promise<void> {
+    await settledWithin(this.cache.settled());
+    if (this.broadcasts.get(session) !== version) return;
+    for (const [contact, before] of reached) {
+      for (const fullJid of this.availableResources(contact)) {
+        if (!before.has(fullJid)) this.ctx.router.deliverToResource(fullJid, addressed(presence, contact));
+      }
+    }
+  }
+
+  private availableResources(bareJid: string): Set<string> {
+    return new Set(this.ctx.routes.resourcesOf(bareJid).filter((route) => route.available).map((route) => route.fullJid));
   }
 
   /** RFC 6121 4.2.2: learn the presence of every contact the user is subscribed to. */

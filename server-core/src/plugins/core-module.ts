@@ -19,6 +19,8 @@ export interface CoreModuleContext<C = unknown> extends Omit<PluginContext<C>, '
 /** A feature of the server itself, hosted like a plugin but started before plugins and stopped after them. */
 export interface CoreModuleDefinition<C = unknown> extends Omit<PluginDefinition<C>, 'start' | 'stop' | 'reconfigure'> {
   readonly core: true;
+  /** False for a module that stays off until the config file (or an administrator) enables it, such as federation. */
+  readonly enabledByDefault?: boolean;
   start(ctx: CoreModuleContext<C>): Promise<void> | void;
   stop?(ctx: CoreModuleContext<C>): Promise<void> | void;
   reconfigure?(ctx: CoreModuleContext<C>, next: C, previous: C): Promise<void> | void;

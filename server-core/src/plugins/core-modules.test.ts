@@ -8,7 +8,7 @@ describe('core modules in the config file', () => {
   });
 
   test('a name that is no core module fails the start with the names there are', async () => {
-    await expect(startTestServer({ config: { modules: { blockin: { enabled: false } } } })).rejects.toThrow(/^modules\.blockin: there is no core module of that name \(there are .*\bblocking, .*\bupload, .*\bcsi, push, .*\bpresence, stream-management\)$/);
+    await expect(startTestServer({ config: { modules: { blockin: { enabled: false } } } })).rejects.toThrow(/^modules\.blockin: there is no core module of that name \(there are .*\bblocking, .*\bupload, .*\bcsi, push, .*\bpresence, stream-management, s2s\)$/);
   });
 
   test('the dependants turned off too (pep, and bookmarks and avatar-conversion on pep), the server starts without them', async () => {

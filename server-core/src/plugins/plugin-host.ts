@@ -117,7 +117,7 @@ export class PluginHost {
     }
     for (const definition of core) {
       const entry = this.options.moduleEntries?.[definition.name];
-      const row = stored.get(definition.name) ?? { name: definition.name, source: CORE_SOURCE, enabled: entry?.enabled ?? true, config: (entry?.config ?? {}) as JsonValue };
+      const row = stored.get(definition.name) ?? { name: definition.name, source: CORE_SOURCE, enabled: entry?.enabled ?? definition.enabledByDefault ?? true, config: (entry?.config ?? {}) as JsonValue };
       this.slots.set(definition.name, { ...this.newSlot({ ...row, source: CORE_SOURCE }), core: true, definition: hostedCoreModule(definition), loadedFrom: CORE_SOURCE });
       stored.delete(definition.name);
     }

@@ -3,4 +3,4 @@ export type { PacketInterceptor, InterceptorContext, InterceptorVerdict, Interce
 export { IqHandlers } from './iq-handlers';
 export type { IqHandler, IqRequest, IqScope } from './iq-handlers';
 export { StanzaRouter } from './stanza-router';
-export type { ComponentHandler, UserDelivery, RouterDeps } from './stanza-router';
+export type { ComponentHandler, RemoteDomainHandler, UserDelivery, RouterDeps } from './stanza-router';

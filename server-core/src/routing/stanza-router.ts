@@ -1,7 +1,7 @@
 import type { Element } from 'ltx';
 import type { Logger } from '../log';
 import type { Cluster } from '../cluster/types';
-import { parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, refusalFields, JidError, type Jid } from '../xml';
+import { clone, parseJid, tryParseJid, parseXml, StanzaError, errorReply, iqResult, canReplyWithError, iqPayload, refusalFields, JidError, type Jid } from '../xml';
 import type { LocalSessions } from '../session/local-sessions';
 import type { RouteTable } from '../session/route-table';
 import type { IqHandlers } from './iq-handlers';
@@ -9,6 +9,12 @@ import type { ClientSession } from '../session/client-session';
 
 /** Handles every stanza addressed to one component domain (e.g. `echo.example.com`). */
 export type ComponentHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;
+
+/**
+ * Handles a stanza for a domain that is neither this server's nor a component's: federation
+ * (server-to-server) when it runs. Without one, such domains are unreachable.
+ */
+export type RemoteDomainHandler = (stanza: Element, from: Jid, to: Jid) => Promise<void> | void;
 
 /** The IM rules for stanzas addressed to a local user (RFC 6121 8.5), provided by `im/`. */
 export interface UserDelivery {
@@ -29,9 +35,16 @@ export interface RouterDeps {
 }
 
 const DELIVER_TOPIC = 'xmpp.deliver';
+/** One stanza for several resources of one node: it crosses the cluster once, not once per resource. */
+const DELIVER_EACH_TOPIC = 'xmpp.deliver-each';
 
 interface RemoteDelivery {
   to: string;
+  xml: string;
+}
+
+interface RemoteFanOut {
+  to: string[];
   xml: string;
 }
 
@@ -42,15 +55,24 @@ interface RemoteDelivery {
 export class StanzaRouter {
   private readonly components = new Map<string, ComponentHandler>();
   private delivery: UserDelivery | undefined;
+  private remoteDomains: RemoteDomainHandler | undefined;
   private readonly disposeRemote: () => void;
 
   constructor(private readonly deps: RouterDeps) {
-    const sub = deps.cluster.onMessage(DELIVER_TOPIC, (payload) => this.onRemoteDelivery(payload));
-    this.disposeRemote = () => sub.dispose();
+    const subs = [deps.cluster.onMessage(DELIVER_TOPIC, (payload) => this.onRemoteDelivery(payload)), deps.cluster.onMessage(DELIVER_EACH_TOPIC, (payload) => this.onRemoteFanOut(payload))];
+    this.disposeRemote = () => subs.forEach((sub) => sub.dispose());
   }
 
   setUserDelivery(delivery: UserDelivery): void {
     this.delivery = delivery;
+  }
+
+  /** The fallback for domains neither local nor a component's; `undefined` removes it. Returns its undo. */
+  setRemoteDomains(handler: RemoteDomainHandler | undefined): () => void {
+    this.remoteDomains = handler;
+    return () => {
+      if (this.remoteDomains === handler) this.remoteDomains = undefined;
+    };
   }
 
   registerComponent(domain: string, handler: ComponentHandler): () => void {
@@ -90,6 +112,7 @@ export class StanzaRouter {
       }
       const component = this.components.get(to.domain);
       if (component) return await component(stanza, from, to);
+      if (this.remoteDomains) return await this.remoteDomains(stanza, from, to);
       return this.reject(stanza, new StanzaError('remote-server-not-found', `this server does not federate; ${to.domain} is unreachable`));
     } catch (err) {
       if (err instanceof StanzaError) return this.reject(stanza, err);
@@ -122,6 +145,32 @@ export class StanzaRouter {
     const payload: RemoteDelivery = { to: fullJid, xml: stanza.toString() };
     this.deps.cluster.send(route.node, DELIVER_TOPIC, JSON.stringify(payload));
     return true;
+  }
+
+  /**
+   * Delivers a copy of `stanza` to each resource, addressed to it, on any node: what goes to
+   * another node travels as one cluster message per node, so a room's message to 300 occupants
+   * elsewhere costs one message to each node they are on. Returns the resources not online.
+   */
+  deliverToEach(fullJids: readonly string[], stanza: Element): string[] {
+    const offline: string[] = [];
+    const remote = new Map<string, string[]>();
+    for (const fullJid of fullJids) {
+      const local = this.deps.sessions.get(fullJid);
+      if (local && !local.isEnded) {
+        local.deliver(addressedTo(stanza, fullJid));
+        continue;
+      }
+      const route = this.deps.routes.get(fullJid);
+      if (!route || route.node === this.deps.cluster.nodeId) offline.push(fullJid);
+      else if (remote.has(route.node)) remote.get(route.node)!.push(fullJid);
+      else remote.set(route.node, [fullJid]);
+    }
+    if (remote.size > 0) {
+      const xml = stanza.toString();
+      for (const [node, to] of remote) this.deps.cluster.send(node, DELIVER_EACH_TOPIC, JSON.stringify({ to, xml } satisfies RemoteFanOut));
+    }
+    return offline;
   }
 
   private async toServer(stanza: Element, from: Jid, to: Jid, session?: ClientSession): Promise<void> {
@@ -165,14 +214,39 @@ export class StanzaRouter {
       this.deps.logger.error({ err }, 'unreadable stanza from another node');
       return;
     }
-    const local = this.deps.sessions.get(message.to);
+    this.deliverArrived(message.to, stanza);
+  }
+
+  private onRemoteFanOut(payload: string): void {
+    let message: RemoteFanOut;
+    let stanza: Element;
+    try {
+      message = JSON.parse(payload) as RemoteFanOut;
+      stanza = parseXml(message.xml);
+    } catch (err) {
+      this.deps.logger.error({ err }, 'unreadable stanza from another node');
+      return;
+    }
+    for (const to of message.to) this.deliverArrived(to, addressedTo(stanza, to));
+  }
+
+  /** A stanza another node sent here for one of this node's resources. */
+  private deliverArrived(fullJid: string, stanza: Element): void {
+    const local = this.deps.sessions.get(fullJid);
     if (local) return local.deliver(stanza);
     // The resource left between lookup and delivery: apply the rules for an absent resource.
     if (stanza.name === 'message') {
-      const to = parseJid(message.to);
+      const to = parseJid(fullJid);
       void this.delivery?.message(stanza, parseJid(to.bare), parseJid(String(stanza.attrs.from)), { redelivered: true });
     } else if (stanza.name === 'iq') {
       this.reject(stanza, new StanzaError('service-unavailable'));
     }
   }
+}
+
+/** A copy of `stanza` addressed to `to`. */
+function addressedTo(stanza: Element, to: string): Element {
+  const copy = clone(stanza);
+  copy.attrs.to = to;
+  return copy;
 }

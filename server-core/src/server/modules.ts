@@ -1,7 +1,7 @@
 import { StanzaError } from '../xml';
 import type { CoreContext } from '../core/core-context';
 import type { CoreModuleDefinition } from '../plugins/core-module';
-import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, componentsModule, pushModule, discoModule, mucModule, pingModule, versionModule, vcardModule, sessionModule, registerModule, hostMetaModule, streamManagementModule, csiModule } from '../services';
+import { blockingModule, capsModule, pepModule, privateStorageModule, bookmarksModule, avatarConversionModule, uploadModule, componentsModule, pushModule, discoModule, mucModule, pingModule, versionModule, vcardModule, sessionModule, registerModule, hostMetaModule, streamManagementModule, csiModule, s2sModule } from '../services';
 import carbonsModule from '../im/carbons/module';
 import offlineModule from '../im/offline/module';
 import messagesModule from '../im/messages/module';
@@ -39,6 +39,7 @@ export const CORE_MODULES: readonly CoreModuleDefinition[] = [
   presenceModule,
   streamManagementModule,
   csiModule,
+  s2sModule,
 ];
 
 /**

@@ -61,7 +61,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const cluster = options.cluster ?? createCluster(config.cluster, logger);
   await cluster.start();
 
-  const ctx = createContext(config, logger, stores, cluster);
+  const ctx = createContext(config, logger, stores, cluster, { cert: certificate.cert, key: certificate.key });
   const sessionManager = new SessionManager(ctx);
   deliverThroughModules(ctx);
   const presence = ctx.services.ref('presence');
@@ -171,7 +171,7 @@ const REFUSALS: Record<AddressRefusal, string> = {
   'too-many-unauthenticated': 'too many unauthenticated connections from your address',
 };
 
-function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores, cluster: Cluster): CoreContext {
+function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores, cluster: Cluster, tlsCredentials: CoreContext['tlsCredentials']): CoreContext {
   const stores: Stores = { ...storedOnly, rosters: new CachedRosterStore(storedOnly.rosters, cluster) };
   const sessions = new LocalSessions();
   const routes = new RouteTable(cluster);
@@ -181,6 +181,7 @@ function createContext(config: ServerConfig, logger: Logger, storedOnly: Stores,
     domain: config.domain,
     nodeId: cluster.nodeId,
     dataDir: config.dataDir,
+    tlsCredentials,
     logger,
     stores,
     cluster,

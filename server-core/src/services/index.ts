@@ -3,7 +3,8 @@
  * version, vcard-temp, blocking, entity capabilities, personal eventing (PEP), private XML
  * storage, the XEP-0402 bookmarks compatibility, the XEP-0398 avatar conversion, XEP-0045
  * multi-user chat, the legacy session IQ, in-band registration (XEP-0077), host-meta
- * (XEP-0156), stream management, client state indication and XEP-0114 external components.
+ * (XEP-0156), stream management, client state indication, XEP-0114 external components and
+ * server-to-server federation.
  */
 export { addDiscoFeatures } from '../core/disco-features';
 export { readServerVersion, SERVER_NAME } from '../core/server-version';
@@ -26,3 +27,4 @@ export { default as hostMetaModule } from './host-meta/module';
 export { streamManagementModule } from './stream-management';
 export { csiModule } from './csi';
 export { mucModule } from './muc';
+export { s2sModule } from './s2s';

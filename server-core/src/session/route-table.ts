@@ -38,6 +38,11 @@ export class RouteTable {
     return this.cache.set(fullJid, { node: route.node, priority: route.priority, available: route.available });
   }
 
+  /** See ClusterCache.settled: route writes made so far have come back through the stream. */
+  settled(): Promise<void> {
+    return this.cache.settled();
+  }
+
   remove(fullJid: string): Promise<void> {
     this.unindex(fullJid);
     return this.cache.delete(fullJid);

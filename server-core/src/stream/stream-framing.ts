@@ -12,7 +12,7 @@ export interface StreamFraming {
   features(features: Element): string;
 }
 
-function escapeAttr(value: string): string {
+export function escapeAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/'/g, '&apos;').replace(/</g, '&lt;');
 }
 

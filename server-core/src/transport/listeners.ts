@@ -51,6 +51,36 @@ export async function listenDirectTls(host: string, port: number, credentials: {
   return { address, close: () => closeServer(server) };
 }
 
+/** What a server-to-server listener presents, and the authorities peer certificates are checked against. */
+export interface ServerTlsCredentials {
+  cert: string;
+  key: string;
+  /** PEM certificates of trusted authorities; undefined: the system's. */
+  ca?: string[];
+}
+
+/**
+ * Server-to-server (RFC 6120): plain TCP with STARTTLS on 5269, or direct TLS (XEP-0368) on 5270.
+ * Either way peers are asked for a certificate, which the stream layer checks (SASL EXTERNAL).
+ */
+export async function listenServerToServer(
+  host: string,
+  port: number,
+  mode: 'starttls' | 'direct-tls',
+  credentials: ServerTlsCredentials,
+  onConnection: (connection: SocketConnection) => void,
+): Promise<Listener> {
+  const options = { cert: credentials.cert, key: credentials.key, ca: credentials.ca };
+  const secureContext = tls.createSecureContext(options);
+  const server =
+    mode === 'starttls'
+      ? net.createServer((socket) => onConnection(new SocketConnection(socket, 'tcp', secureContext, { side: 'server', verifyPeer: options })))
+      : tls.createServer({ ...options, requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['xmpp-server'] }, (socket) => onConnection(new SocketConnection(socket, 'tls', undefined)));
+  if (server instanceof tls.Server) server.on('tlsClientError', (_err, socket) => socket.destroy());
+  const address = await listen(server, host, port);
+  return { address, close: () => closeServer(server) };
+}
+
 /** XMPP over WebSocket (RFC 7395) at `path`, subprotocol `xmpp`. */
 export async function listenWebSocket(
   host: string,

@@ -1,9 +1,24 @@
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import tls, { TLSSocket, type SecureContext, type PeerCertificate } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { nextConnectionId, type Connection, type ConnectionEvents } from './connection';
 import { Utf8Decoder } from './utf8-decoder';
 import { WriteTracker } from './write-tracker';
+
+/**
+ * Which end of the TLS handshake this connection plays. Listeners accept (`server`, the default);
+ * federation also dials (`client`, naming the domain it expects) and asks peers for a certificate.
+ */
+export type TlsRole =
+  | { side: 'server'; verifyPeer?: { cert: string; key: string; ca?: string[] } }
+  | { side: 'client'; servername: string };
+
+/** The peer's certificate after TLS, and whether it chains to the trusted authorities of the secure context. */
+export interface PeerCertificateStatus {
+  authorized: boolean;
+  error: string | undefined;
+  certificate: PeerCertificate | undefined;
+}
 
 /** A TCP socket (optionally upgraded with STARTTLS) or a direct-TLS socket. */
 export class SocketConnection extends EventEmitter<ConnectionEvents> implements Connection {
@@ -20,6 +35,7 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     socket: Socket,
     readonly transport: 'tcp' | 'tls',
     private readonly secureContext: SecureContext | undefined,
+    private readonly tlsRole: TlsRole = { side: 'server' },
   ) {
     super();
     this.socket = socket;
@@ -68,14 +84,56 @@ export class SocketConnection extends EventEmitter<ConnectionEvents> implements 
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
     plain.removeAllListeners('error');
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
-    this.socket = secure;
+    const role = this.tlsRole;
     this.upgraded = true;
+    if (role.side === 'server' && role.verifyPeer) return this.acceptTlsCheckingPeer(plain, role.verifyPeer);
+    // Certificates are checked by the stream layer (peerCertificate), which decides what an untrusted one still allows.
+    const secure =
+      role.side === 'client'
+        ? tls.connect({ socket: plain, servername: role.servername, secureContext: this.secureContext, rejectUnauthorized: false })
+        : new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
+    this.socket = secure;
     return new Promise((resolve, reject) => {
-      secure.once('secure', () => resolve());
+      secure.once(role.side === 'client' ? 'secureConnect' : 'secure', () => resolve());
       secure.once('error', reject);
       this.attach(secure);
     });
+  }
+
+  /**
+   * The server end of a handshake that asks for the peer's certificate. Node sets `authorized`
+   * on a server socket only when a tls.Server runs the handshake, so one (never listening) does.
+   */
+  private acceptTlsCheckingPeer(plain: Socket, credentials: { cert: string; key: string; ca?: string[] }): Promise<void> {
+    const server = tls.createServer({ ...credentials, requestCert: true, rejectUnauthorized: false });
+    return new Promise((resolve, reject) => {
+      const failed = (err: Error) => {
+        plain.destroy();
+        if (!this.closed) {
+          this.closed = true;
+          this.writes.closed();
+          this.emit('close');
+        }
+        reject(err);
+      };
+      server.once('secureConnection', (secure: TLSSocket) => {
+        this.socket = secure;
+        this.attach(secure);
+        resolve();
+      });
+      server.once('tlsClientError', failed);
+      server.emit('connection', plain);
+    });
+  }
+
+  /** The peer's certificate once the connection is encrypted; undefined before. */
+  get peerCertificate(): PeerCertificateStatus | undefined {
+    const socket = this.socket;
+    if (!(socket instanceof TLSSocket)) return undefined;
+    const certificate = socket.getPeerCertificate();
+    const present = certificate !== undefined && Object.keys(certificate).length > 0;
+    const error = socket.authorizationError;
+    return { authorized: socket.authorized, error: error === undefined || error === null ? undefined : String(error), certificate: present ? certificate : undefined };
   }
 
   close(): void {

@@ -3,6 +3,9 @@ export const NS = {
   CLIENT: 'jabber:client',
   /** XEP-0114 external components. */
   COMPONENT_ACCEPT: 'jabber:component:accept',
+  SERVER: 'jabber:server',
+  DIALBACK: 'jabber:server:dialback',
+  DIALBACK_FEATURE: 'urn:xmpp:features:dialback',
   STREAM: 'http://etherx.jabber.org/streams',
   STREAM_ERRORS: 'urn:ietf:params:xml:ns:xmpp-streams',
   STANZA_ERRORS: 'urn:ietf:params:xml:ns:xmpp-stanzas',

@@ -2,3 +2,4 @@
 export { PrivateRedisServer, freePort } from './private-redis-server';
 export type { PrivateRedisOptions } from './private-redis-server';
 export { TEST_REDIS } from './test-redis';
+export { HoldingRelay } from './holding-relay';

@@ -1,12 +1,12 @@
 /**
  * What `npm test` needs before it runs anything: the shared Redis and PostgreSQL when they are
- * up, otherwise private ones when the binaries are installed; slixmpp and Chromium must be
+ * up, otherwise private ones when the binaries are installed; slixmpp, Chromium and Prosody must be
  * installed. Anything missing is reported together, with what to install.
  */
 import { PrivateRedisServer } from '../../../server-core/testing/redis';
 import { TEST_REDIS } from '../../../server-core/testing/redis/test-redis';
 import { TEST_POSTGRES_URL } from '../../../server-core/testing/databases/test-databases';
-import { CHROMIUM, PYTHON_WITH_SLIXMPP } from '../test-tools';
+import { CHROMIUM, PROSODY, PYTHON_WITH_SLIXMPP } from '../test-tools';
 import { PrivatePostgres, findPostgresBin } from './private-postgres';
 import { isExecutable, onPath, postgresProblem, pythonHasSlixmpp, redisAnswers } from './probes';
 
@@ -61,6 +61,7 @@ export async function prepareTestServices(): Promise<TestServices> {
     missing.push(`slixmpp: ${PYTHON_WITH_SLIXMPP} cannot import slixmpp (Debian/Ubuntu: apt-get install python3-slixmpp; or set TEST_PYTHON)`);
   }
   if (!isExecutable(CHROMIUM)) missing.push(`Chromium: ${CHROMIUM} is not installed (Debian/Ubuntu: apt-get install chromium; or set TEST_CHROMIUM)`);
+  if (!isExecutable(PROSODY)) missing.push(`Prosody: ${PROSODY} is not installed (Debian/Ubuntu: apt-get install prosody; or set TEST_PROSODY)`);
 
   const stop = async () => {
     for (const one of stops.reverse()) await one();

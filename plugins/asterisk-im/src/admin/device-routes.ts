@@ -13,6 +13,7 @@ const newDeviceBody = z
     callerId: deviceFields.callerId.optional(),
     primary: deviceFields.primary.optional(),
     monitored: deviceFields.monitored.optional(),
+    mailbox: deviceFields.mailbox.optional(),
   })
   .strict();
 const deviceUpdateBody = newDeviceBody.omit({ device: true }).partial().strict();

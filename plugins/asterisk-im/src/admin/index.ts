@@ -1,10 +1,11 @@
 /**
  * The plugin's admin API, under `/api/plugins/asterisk-im/`: Asterisk servers
  * (secrets never returned; connection test), device mappings and the endpoint
- * pick-list, settings, and the live status. Bodies are validated with zod and
+ * pick-list, settings, the live status, and each user's call log. Bodies are validated with zod and
  * errors name the field.
  */
 import type { AsteriskImRuntime } from '../runtime';
+import { registerCallLogRoutes } from './call-log-routes';
 import { registerDeviceRoutes } from './device-routes';
 import { registerEndpointRoutes } from './endpoint-list';
 import { registerServerRoutes } from './server-routes';
@@ -17,4 +18,5 @@ export function registerAdminRoutes(runtime: AsteriskImRuntime): void {
   registerDeviceRoutes(runtime);
   registerSettingsRoutes(runtime);
   registerStatusRoutes(runtime);
+  registerCallLogRoutes(runtime);
 }

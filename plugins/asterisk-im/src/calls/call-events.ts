@@ -11,6 +11,8 @@ export interface ChannelSnapshot {
   connectedLineNum?: string;
   connectedLineName?: string;
   exten?: string;
+  /** How long the channel exists, when the event says (`CoreShowChannel`'s `Duration`). */
+  ageMs?: number;
 }
 
 /** The AMI events the tracker understands, validated and typed. */
@@ -133,7 +135,11 @@ export function parseCallEvent(event: AmiEvent): ParsedCallEvent {
 /** A `CoreShowChannel` list item, read as the snapshot of a channel in progress. */
 export function parseCoreShowChannel(item: AmiEvent): ChannelSnapshot | { invalid: string } {
   try {
-    return snapshot(item.fields, '');
+    const found = snapshot(item.fields, '');
+    // `HH:MM:SS` since the channel was created; a call found at a resync is logged from then.
+    const duration = /^(\d+):([0-5]\d):([0-5]\d)$/.exec(item.fields.duration?.trim() ?? '');
+    if (duration) found.ageMs = ((Number(duration[1]) * 60 + Number(duration[2])) * 60 + Number(duration[3])) * 1000;
+    return found;
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
     return { invalid: `${item.name}: ${error.message}` };

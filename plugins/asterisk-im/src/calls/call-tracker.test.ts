@@ -1,5 +1,5 @@
 import { AsteriskEvents, amiEvent, type TestChannel } from '../../test/asterisk-events';
-import { CallTracker, type CallTrackerOptions, type PhoneEvent } from './call-tracker';
+import { CallTracker, type CallTrackerOptions, type EndedCall, type PhoneEvent } from './call-tracker';
 import { deviceOfChannel } from './device-name';
 
 const ALICE = 'alice@example.com';
@@ -407,5 +407,61 @@ describe('deviceOfChannel', () => {
     ['nonsense', null],
   ])('%s -> %s', (channel, device) => {
     expect(deviceOfChannel(channel)).toBe(device);
+  });
+
+  describe('ended calls for the call log', () => {
+    /** A tracker on a clock the test moves. */
+    function clocked() {
+      let now = 1_000_000;
+      const w = world({ now: () => now });
+      const ended: EndedCall[] = [];
+      w.tracker.on('callEnded', (call) => ended.push(call));
+      return { ...w, ended, tick: (ms: number) => (now += ms) };
+    }
+
+    test('an answered call: one record per mapped phone, with its direction, the other party, start, answer and end', () => {
+      const w = clocked();
+      const { a, b } = w.ring('PJSIP/1001', 'PJSIP/1002');
+      w.tick(4000);
+      w.answer(a, b);
+      w.tick(65_000);
+      w.hangUpBoth(a, b);
+      expect(w.ended).toEqual([
+        { callID: a.uniqueid, user: ALICE, device: 'PJSIP/1001', direction: 'outgoing', otherNum: '1002', otherName: 'Bob', startedAt: 1_000_000, answeredAt: 1_004_000, endedAt: 1_069_000 },
+        { callID: b.uniqueid, user: BOB, device: 'PJSIP/1002', direction: 'incoming', otherNum: '1001', otherName: 'Alice', startedAt: 1_000_000, answeredAt: 1_004_000, endedAt: 1_069_000 },
+      ]);
+    });
+
+    test('a missed call has no answer time; a phone of nobody monitored gives no record', () => {
+      const w = clocked();
+      const { a, b } = w.ring('PJSIP/1004', 'PJSIP/1001');
+      w.tick(20_000);
+      w.feed(w.ami.dialEnd(a, b, 'CANCEL'), w.ami.hangup(b), w.ami.hangup(a));
+      expect(w.ended).toEqual([{ callID: b.uniqueid, user: ALICE, device: 'PJSIP/1001', direction: 'incoming', otherNum: '1004', otherName: 'Dave', startedAt: 1_000_000, endedAt: 1_020_000 }]);
+    });
+
+    test('a call first found at a resync starts when its channel was created (CoreShowChannel Duration)', () => {
+      const w = clocked();
+      const c = w.ami.channel('PJSIP/1003', { state: 6, callerIdNum: '1003', connectedNum: '0123456789', connectedName: 'Outside' });
+      w.tracker.resync([w.ami.coreShowChannel(c, 'resync-1')], []);
+      w.tick(5000);
+      w.feed(w.ami.hangup(c));
+      expect(w.ended).toEqual([{ callID: c.uniqueid, user: CAROL, device: 'PJSIP/1003', direction: 'unknown', otherNum: '0123456789', otherName: 'Outside', startedAt: 1_000_000 - 62_000, answeredAt: 1_000_000, endedAt: 1_005_000 }]);
+    });
+
+    test('a call taken over from the replicated state keeps its start and answer times; one gone at the resync ends then', () => {
+      const first = clocked();
+      const { a, b } = first.ring('PJSIP/1002', 'PJSIP/1001');
+      first.tick(3000);
+      first.answer(a, b);
+      const left = first.tracker.userPhoneState(ALICE);
+      expect(left.calls.map((c) => [c.startedAt, c.answeredAt])).toEqual([[1_000_000, 1_003_000]]);
+
+      const next = clocked();
+      next.tracker.restore([left]);
+      next.tick(30_000);
+      next.tracker.resync([], []);
+      expect(next.ended).toEqual([{ callID: b.uniqueid, user: ALICE, device: 'PJSIP/1001', direction: 'incoming', otherNum: '1002', otherName: 'Bob', startedAt: 1_000_000, answeredAt: 1_003_000, endedAt: 1_030_000 }]);
+    });
   });
 });

@@ -35,6 +35,8 @@ export interface CallTrackerOptions {
   ringingIsBusy?: boolean;
   /** How many hung-up channels to remember so that late events about them are ignored. Default 1000. */
   endedChannelMemory?: number;
+  /** The clock of call start, answer and end times (ms since the epoch). Default Date.now. */
+  now?: () => number;
 }
 
 const DEFAULT_ENDED_CHANNEL_MEMORY = 1000;
@@ -54,6 +56,23 @@ export interface UserCall {
   channelState: number;
   /** The phone events the user's clients already had for this call: a new senior sends none of them again. */
   announced: PhoneEventType[];
+  /** When the call was first seen and answered (ms since the epoch): a new senior logs the call with them. Absent in entries of older versions. */
+  startedAt?: number;
+  answeredAt?: number;
+}
+
+/** A call of a user's phone that ended, as the call log keeps it. */
+export interface EndedCall {
+  /** The Uniqueid of the user's channel: one call of one phone. */
+  callID: string;
+  user: string;
+  device: string;
+  direction: CallDirection;
+  otherNum?: string;
+  otherName?: string;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt: number;
 }
 
 /** Spark-compatible phone event for the user's own clients. */
@@ -91,6 +110,8 @@ export interface CallTrackerEvents {
   deviceState: (change: DeviceStateChange) => void;
   userPhoneState: (state: UserPhoneState) => void;
   phoneEvent: (event: PhoneEvent) => void;
+  /** A call of a monitored phone hung up (or was found gone at a resync). */
+  callEnded: (call: EndedCall) => void;
   /** An AMI event or list item the tracker refused at its edge. */
   invalidEvent: (reason: string) => void;
 }
@@ -116,9 +137,11 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
   private readonly publishedUser = new Map<string, string>();
   private readonly ended: EndedChannels;
   private readonly dnd = new DndStates();
+  private readonly now: () => number;
 
   constructor(options: CallTrackerOptions = {}) {
     super();
+    this.now = options.now ?? Date.now;
     this.ringingIsBusy = options.ringingIsBusy ?? false;
     this.ended = new EndedChannels(options.endedChannelMemory ?? DEFAULT_ENDED_CHANNEL_MEMORY);
     this.replaceMappings(options.devices ?? []);
@@ -168,7 +191,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       }
       const known = previous.get(snapshot.uniqueid);
       if (known) {
-        applySnapshot(known, snapshot);
+        applySnapshot(known, snapshot, this.now());
         this.channels.set(known);
         previous.delete(known.uniqueid);
         touched.add(known.device);
@@ -223,7 +246,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
       for (const call of calls ?? []) {
         const device = normaliseDeviceName(call.device);
         if (!mine(device, user) || this.channels.get(call.callID) || this.ended.has(call.callID)) continue;
-        this.channels.set(channelFromCall(call, device));
+        this.channels.set(channelFromCall(call, device, this.now()));
         touched.add(device);
       }
       for (const { device: name, state } of devices ?? []) {
@@ -358,7 +381,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     const existing = this.channels.get(snapshot.uniqueid);
     const tracked = existing ?? this.adopt(snapshot, touched);
     if (!tracked) return null;
-    if (existing) applySnapshot(existing, snapshot);
+    if (existing) applySnapshot(existing, snapshot, this.now());
     if (direction && tracked.direction === 'unknown') tracked.direction = direction;
     touched.add(tracked.device);
     this.announce(tracked);
@@ -369,7 +392,7 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     if (this.ended.has(snapshot.uniqueid)) return null;
     const device = deviceOfChannel(snapshot.channel);
     if (!device) return null;
-    const tracked = newTrackedChannel(snapshot, device);
+    const tracked = newTrackedChannel(snapshot, device, this.now());
     this.channels.set(tracked);
     touched.add(device);
     return tracked;
@@ -380,6 +403,8 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     this.ended.add(tracked.uniqueid);
     touched.add(tracked.device);
     if (hangUpIsDue(tracked)) this.emitPhoneEvent(tracked, { type: 'HANG_UP' });
+    const mapping = this.monitoredMapping(tracked.device);
+    if (mapping) this.emit('callEnded', endedCall(tracked, mapping.user, this.now()));
   }
 
   private announce(tracked: TrackedChannel): void {
@@ -419,7 +444,10 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     for (const c of this.devicesOf(user).flatMap((device) => this.channels.ofDevice(device))) {
       const state = channelDeviceState(c);
       if (state === 'idle') continue;
-      const call: UserCall = { callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction, channelState: c.channelState, announced: [...c.announced] };
+      const call: UserCall = {
+        callID: c.uniqueid, device: c.device, channel: c.channel, state, direction: c.direction, channelState: c.channelState, announced: [...c.announced], startedAt: c.startedAt,
+      };
+      if (c.answeredAt !== undefined) call.answeredAt = c.answeredAt;
       if (c.otherNum) call.otherNum = c.otherNum;
       if (c.otherName) call.otherName = c.otherName;
       calls.push(call);
@@ -440,11 +468,19 @@ export class CallTracker extends EventEmitter<CallTrackerEvents> {
     }
     for (const user of touchedUsers) {
       const state = this.userPhoneState(user);
-      const key = JSON.stringify([state.onPhone, state.state, state.dnd === true, state.calls.map((c) => [c.callID, c.state, c.announced]), state.devices]);
+      const key = JSON.stringify([state.onPhone, state.state, state.dnd === true, state.calls.map((c) => [c.callID, c.state, c.announced, c.answeredAt ?? null]), state.devices]);
       if ((this.publishedUser.get(user) ?? IDLE_USER_KEY) === key) continue;
       if (key !== IDLE_USER_KEY) this.publishedUser.set(user, key);
       else this.publishedUser.delete(user);
       if (emit) this.emit('userPhoneState', state);
     }
   }
+}
+
+function endedCall(tracked: TrackedChannel, user: string, endedAt: number): EndedCall {
+  const call: EndedCall = { callID: tracked.uniqueid, user, device: tracked.device, direction: tracked.direction, startedAt: tracked.startedAt, endedAt };
+  if (tracked.otherNum) call.otherNum = tracked.otherNum;
+  if (tracked.otherName) call.otherName = tracked.otherName;
+  if (tracked.answeredAt !== undefined) call.answeredAt = tracked.answeredAt;
+  return call;
 }

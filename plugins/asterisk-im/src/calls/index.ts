@@ -4,6 +4,7 @@ export type {
   CallTrackerOptions,
   DeviceMapping,
   DeviceStateChange,
+  EndedCall,
   PhoneEvent,
   UserCall,
   UserPhoneState,

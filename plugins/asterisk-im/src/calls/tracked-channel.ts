@@ -20,6 +20,10 @@ export interface TrackedChannel {
   otherName?: string;
   /** Phone events already sent for this channel, so each is sent once. */
   readonly announced: Set<PhoneEventType>;
+  /** When the call was first seen (ms since the epoch), for the call log. */
+  readonly startedAt: number;
+  /** When the channel was first seen up (answered), if it was. */
+  answeredAt?: number;
 }
 
 /** A phone event that is due for a channel; the tracker adds the user. */
@@ -36,7 +40,7 @@ function directionFromState(state: number): CallDirection {
   return 'unknown';
 }
 
-export function newTrackedChannel(snapshot: ChannelSnapshot, device: string): TrackedChannel {
+export function newTrackedChannel(snapshot: ChannelSnapshot, device: string, now: number): TrackedChannel {
   const direction = directionFromState(snapshot.state);
   const tracked: TrackedChannel = {
     uniqueid: snapshot.uniqueid,
@@ -46,10 +50,11 @@ export function newTrackedChannel(snapshot: ChannelSnapshot, device: string): Tr
     channelState: snapshot.state,
     held: false,
     announced: new Set(),
+    startedAt: now - (snapshot.ageMs ?? 0),
   };
   // A phone that dials shows the digits it dialled as its extension.
   if (direction === 'outgoing' && snapshot.exten && snapshot.exten !== 's') tracked.otherNum = snapshot.exten;
-  applySnapshot(tracked, snapshot);
+  applySnapshot(tracked, snapshot, now);
   return tracked;
 }
 
@@ -57,7 +62,7 @@ export function newTrackedChannel(snapshot: ChannelSnapshot, device: string): Tr
  * A call as another listener left it in the replicated phone state, with the phone events its
  * clients already had. Entries written before those fields existed fall back on the call's state.
  */
-export function channelFromCall(call: UserCall, device: string): TrackedChannel {
+export function channelFromCall(call: UserCall, device: string, now: number): TrackedChannel {
   const held = call.state === 'on-hold';
   const fallbackState = call.state === 'ringing' ? ChannelState.ringing : ChannelState.up;
   const tracked: TrackedChannel = {
@@ -68,16 +73,20 @@ export function channelFromCall(call: UserCall, device: string): TrackedChannel 
     channelState: typeof call.channelState === 'number' ? call.channelState : fallbackState,
     held,
     announced: new Set(Array.isArray(call.announced) ? call.announced : []),
+    startedAt: typeof call.startedAt === 'number' ? call.startedAt : now,
   };
+  if (typeof call.answeredAt === 'number') tracked.answeredAt = call.answeredAt;
+  else if (tracked.channelState === ChannelState.up) tracked.answeredAt = tracked.startedAt;
   if (call.otherNum) tracked.otherNum = call.otherNum;
   if (call.otherName) tracked.otherName = call.otherName;
   return tracked;
 }
 
 /** Takes what a fresh snapshot says about the channel's state and the other party. */
-export function applySnapshot(tracked: TrackedChannel, snapshot: ChannelSnapshot): void {
+export function applySnapshot(tracked: TrackedChannel, snapshot: ChannelSnapshot, now: number): void {
   tracked.channel = snapshot.channel;
   tracked.channelState = snapshot.state;
+  if (snapshot.state === ChannelState.up && tracked.answeredAt === undefined) tracked.answeredAt = now;
   if (tracked.direction === 'unknown') tracked.direction = directionFromState(snapshot.state);
   // Some channel drivers fill the connected line with the channel's own number before the call connects.
   const other = snapshot.connectedLineNum;

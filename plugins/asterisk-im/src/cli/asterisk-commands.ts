@@ -1,6 +1,6 @@
 /**
- * `asterisk server-*|device-*|settings-*`: the Asterisk-IM plugin's servers, device mappings
- * and settings, through the admin API of the running server (routes under
+ * `asterisk server-*|device-*|settings-*|call-list`: the Asterisk-IM plugin's servers, device
+ * mappings, settings and call logs, through the admin API of the running server (routes under
  * /api/plugins/asterisk-im/), so a change applies at once on every node. The API validates and
  * names the field at fault; its message is what the command prints.
  */
@@ -136,6 +136,7 @@ const deviceAdd: PluginCommand = {
     'caller-id': { type: 'string', valueName: '<callerid>', description: 'caller ID for calls dialled from chat' },
     primary: { type: 'boolean', description: "make it the user's primary device (the first one always is)" },
     unmonitored: { type: 'boolean', description: "do not let this phone's calls change the user's presence" },
+    mailbox: { type: 'string', valueName: '<box@context>', description: 'the voicemail box of the phone (default <extension>@default)' },
   },
   async run(input) {
     const body = {
@@ -146,6 +147,7 @@ const deviceAdd: PluginCommand = {
       callerId: stringOption(input, 'caller-id'),
       primary: input.options.primary === true ? true : undefined,
       monitored: input.options.unmonitored === true ? false : undefined,
+      mailbox: stringOption(input, 'mailbox'),
     };
     const saved = (await input.admin('POST', '/devices', body)) as DeviceInfo;
     print(input, [`mapped ${saved.device} to ${saved.user}${saved.primary ? ' (primary)' : ''}`]);
@@ -182,8 +184,35 @@ const settingsSet: PluginCommand = {
   },
 };
 
+interface CallLogAnswer {
+  complete: boolean;
+  calls: Array<{ start: string; direction: string; number: string | null; name: string | null; answered: boolean; durationSeconds: number; device: string; id: string }>;
+}
+
+const callList: PluginCommand = {
+  name: 'call-list',
+  summary: "a user's recent calls, newest first, e.g. call-list alice@example.com --max 50",
+  args: [{ name: 'user' }],
+  options: {
+    max: { type: 'string', valueName: '<n>', description: 'how many calls (1 to 100, default 20)' },
+    before: { type: 'string', valueName: '<id>', description: 'only calls older than this one (the id column of a previous page)' },
+  },
+  async run(input) {
+    const query = new URLSearchParams();
+    const max = integerOption(input, 'max');
+    if (max !== undefined) query.set('max', String(max));
+    const before = stringOption(input, 'before');
+    if (before) query.set('before', before);
+    const answer = (await input.admin('GET', `/users/${segment(input.args.user)}/calls${query.size > 0 ? `?${query}` : ''}`)) as CallLogAnswer;
+    const lines = answer.calls.map((c) =>
+      [c.start, c.direction, c.number ?? '-', c.name ?? '-', c.answered ? `answered ${c.durationSeconds}s` : c.direction === 'incoming' ? 'missed' : 'not answered', c.device, c.id].join('\t'),
+    );
+    print(input, [...lines, ...(answer.complete ? [] : ['(older calls: --before the last id)'])]);
+  },
+};
+
 export const asteriskCommands: PluginCommandGroup = {
   name: 'asterisk',
   summary: 'Asterisk-IM servers, device mappings and settings, through the admin API of the running server (see docs/asterisk-im.md).',
-  commands: [serverList, serverAdd, serverTest, serverDelete, deviceList, deviceAdd, deviceDelete, settingsGet, settingsSet],
+  commands: [serverList, serverAdd, serverTest, serverDelete, deviceList, deviceAdd, deviceDelete, settingsGet, settingsSet, callList],
 };

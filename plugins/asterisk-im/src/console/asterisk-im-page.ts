@@ -38,6 +38,17 @@ export function asteriskImPage(): RawHtml {
       <datalist id="aim-server-names"></datalist><datalist id="aim-endpoints"></datalist>
       <button type="submit">Add mapping</button>
     </form>
+    <h2>Call log</h2>
+    <p class="hint">A user's recent calls, newest first, as the user reads them in their client.</p>
+    <form class="card" id="aim-call-log">
+      ${formError}
+      ${field('User (bare JID)', 'user', html`autocomplete="off" list="aim-call-log-users"`)}
+      <datalist id="aim-call-log-users"></datalist>
+      <button type="submit">Show calls</button>
+    </form>
+    <p class="hint" id="aim-voicemail" hidden></p>
+    <table id="aim-calls"><thead><tr><th>Start</th><th>Direction</th><th>Number</th><th>Name</th><th>Answered</th><th>Duration</th><th>Device</th></tr></thead><tbody></tbody></table>
+    <button type="button" id="aim-calls-older" hidden>Older calls</button>
     <h2>Settings</h2>
     <form class="card" id="aim-settings" data-api="PUT /api/plugins/asterisk-im/settings">${formError}<div class="fields"></div><button type="submit">Save settings</button></form>
   </div>

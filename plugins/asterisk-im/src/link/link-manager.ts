@@ -1,6 +1,7 @@
+import { EventEmitter } from 'eventemitter3';
 import { FencedWriteError, type ClusterCache, type PluginCluster, type PluginContext } from '@asterisk-im/server-core';
-import type { AmiLink } from '../ami';
-import { strongestState, type UserPhoneState } from '../calls';
+import type { AmiEvent, AmiLink } from '../ami';
+import { strongestState, type EndedCall, type UserPhoneState } from '../calls';
 import type { AsteriskImConfig } from '../config';
 import type { PhoneStateCache } from '../presence/phone-state-cache';
 import type { AmiLinkStatus, LinkDirectory } from '../runtime';
@@ -47,6 +48,8 @@ export class LinkManager implements LinkDirectory {
   /** Users whose phone state could not be written (Redis unreachable): written again, not diffed against the local copy. */
   private readonly unwritten: KeyedRetry;
   private readonly markRetry: KeyedRetry;
+  /** What the senior's links hear, for the plugin's other parts (call log, voicemail). */
+  private readonly heard = new EventEmitter<{ callEnded: (call: EndedCall) => void; amiEvent: (server: string, event: AmiEvent) => void; resynced: (server: string) => void }>();
 
   constructor(private readonly deps: LinkManagerDeps) {
     this.unwritten = new KeyedRetry(deps.ctx.timers, PUBLISH_RETRY_MS, (user) => void this.publish(user, { retry: true }));
@@ -69,6 +72,21 @@ export class LinkManager implements LinkDirectory {
       if (wasSenior) for (const name of this.deps.statusCache.keys()) if (ctx.cluster.isSenior()) await this.deps.statusCache.delete(name);
     });
     this.schedule();
+  }
+
+  onCallEnded(listener: (call: EndedCall) => void): () => void {
+    this.heard.on('callEnded', listener);
+    return () => this.heard.off('callEnded', listener);
+  }
+
+  onAmiEvent(listener: (server: string, event: AmiEvent) => void): () => void {
+    this.heard.on('amiEvent', listener);
+    return () => this.heard.off('amiEvent', listener);
+  }
+
+  onResynced(listener: (server: string) => void): () => void {
+    this.heard.on('resynced', listener);
+    return () => this.heard.off('resynced', listener);
   }
 
   linkFor(server: string): AmiLink | undefined {
@@ -139,7 +157,10 @@ export class LinkManager implements LinkDirectory {
     link.on('resynced', () => {
       this.synced.add(link);
       this.republishAll();
+      this.heard.emit('resynced', link.name);
     });
+    link.on('callEnded', (call) => this.heard.emit('callEnded', call));
+    link.on('amiEvent', (event) => this.heard.emit('amiEvent', link.name, event));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { AggregatedWarnings, type Logger } from '@asterisk-im/server-core';
-import { AmiLink, type AmiLinkOptions, type AmiLinkState } from '../ami';
+import { AmiLink, type AmiEvent, type AmiLinkOptions, type AmiLinkState } from '../ami';
 import { CallTracker, type CallTrackerEvents, type DeviceMapping } from '../calls';
 import type { AsteriskServer } from '../store';
 import type { TelephonyMetrics } from '../telephony-metrics';
@@ -17,7 +17,9 @@ export interface ServerLinkOptions {
 }
 
 /** Phone events are not among them: they reach the clients through the phone state (events/phone-event-relay). */
-export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'userPhoneState'> {
+export interface ServerLinkEvents extends Pick<CallTrackerEvents, 'userPhoneState' | 'callEnded'> {
+  /** Every AMI event, once the tracker has applied it (other parts read what is not about calls). */
+  amiEvent: (event: AmiEvent) => void;
   /** The link changed state, or failed (with the reason). */
   status: () => void;
   /** A resync finished: every user of this server is now known right. */
@@ -64,6 +66,9 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       if (this.eventStartedAt !== undefined) latency.observe((performance.now() - this.eventStartedAt) / 1000);
       this.emit('userPhoneState', state);
     });
+    this.tracker.on('callEnded', (call) => {
+      if (this.options.isSenior()) this.emit('callEnded', call);
+    });
     // One line per reason per minute however many bad events arrive (each still counts in the metrics).
     this.invalidEvents = new AggregatedWarnings(this.logger);
     this.tracker.on('invalidEvent', (reason) => this.invalidEvents.warn(`invalid-ami-event: ${reason}`, { reason }, 'AMI event refused'));
@@ -80,6 +85,7 @@ export class ServerLink extends EventEmitter<ServerLinkEvents> {
       } finally {
         this.eventStartedAt = undefined;
       }
+      this.emit('amiEvent', event);
     });
     this.link.on('connected', () => {
       linkUp.set(1);

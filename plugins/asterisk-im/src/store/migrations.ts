@@ -30,4 +30,27 @@ export const STORE_MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    description: 'Call log; voicemail box of a device',
+    statements: [
+      // One row per call of a user's phone, keyed by the Uniqueid of the phone's channel: the
+      // senior that sees the end writes it, and a second senior seeing the same end writes nothing.
+      `CREATE TABLE asterisk_im_call_log (
+        call_id TEXT PRIMARY KEY,
+        user_jid TEXT NOT NULL,
+        device TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        peer_number TEXT,
+        peer_name TEXT,
+        started_at BIGINT NOT NULL,
+        answered_at BIGINT,
+        ended_at BIGINT NOT NULL,
+        notice_pending INTEGER NOT NULL DEFAULT 0
+      )`,
+      `CREATE INDEX asterisk_im_call_log_user ON asterisk_im_call_log (user_jid, started_at)`,
+      `CREATE INDEX asterisk_im_call_log_ended ON asterisk_im_call_log (ended_at)`,
+      `ALTER TABLE asterisk_im_devices ADD COLUMN mailbox TEXT`,
+    ],
+  },
 ];

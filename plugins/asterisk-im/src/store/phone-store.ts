@@ -42,7 +42,7 @@ export const info = (s: AsteriskServer): AsteriskServerInfo => ({ name: s.name, 
 
 const serverSchema = z.object({ ...serverFields, port: serverFields.port.default(5038), tls: serverFields.tls.default(false) }).strict();
 const deviceSchema = z
-  .object({ ...deviceFields, callerId: deviceFields.callerId.default(null), primary: deviceFields.primary.optional(), monitored: deviceFields.monitored.default(true) })
+  .object({ ...deviceFields, callerId: deviceFields.callerId.default(null), primary: deviceFields.primary.optional(), monitored: deviceFields.monitored.default(true), mailbox: deviceFields.mailbox.default(null) })
   .strict();
 
 /** Servers, devices and settings: validated writes to the database, synchronous reads from a per-node snapshot. */

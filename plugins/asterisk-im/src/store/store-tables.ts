@@ -21,6 +21,7 @@ interface DeviceRow extends Record<string, unknown> {
   caller_id: string | null;
   is_primary: number;
   monitored: number;
+  mailbox: string | null;
 }
 
 export interface StoredData {
@@ -47,6 +48,7 @@ export async function readAll(db: Queryable): Promise<StoredData> {
     callerId: r.caller_id,
     primary: Number(r.is_primary) === 1,
     monitored: Number(r.monitored) === 1,
+    mailbox: r.mailbox ?? null,
   }));
   const settings: Record<string, unknown> = {};
   for (const row of await db.all<{ name: string; value: string }>('SELECT name, value FROM asterisk_im_settings')) {
@@ -73,10 +75,10 @@ export async function deleteServer(db: Queryable, name: string): Promise<boolean
 
 export async function writeDevice(db: Queryable, d: PhoneDevice): Promise<void> {
   await db.run(
-    `INSERT INTO asterisk_im_devices (device, user_jid, server, extension, caller_id, is_primary, monitored) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO asterisk_im_devices (device, user_jid, server, extension, caller_id, is_primary, monitored, mailbox) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (device) DO UPDATE SET user_jid = excluded.user_jid, server = excluded.server, extension = excluded.extension,
-       caller_id = excluded.caller_id, is_primary = excluded.is_primary, monitored = excluded.monitored`,
-    [d.device, d.user, d.server, d.extension, d.callerId, d.primary ? 1 : 0, d.monitored ? 1 : 0],
+       caller_id = excluded.caller_id, is_primary = excluded.is_primary, monitored = excluded.monitored, mailbox = excluded.mailbox`,
+    [d.device, d.user, d.server, d.extension, d.callerId, d.primary ? 1 : 0, d.monitored ? 1 : 0, d.mailbox],
   );
 }
 

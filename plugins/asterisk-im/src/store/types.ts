@@ -34,6 +34,8 @@ export interface PhoneDevice {
   callerId: string | null;
   primary: boolean;
   monitored: boolean;
+  /** Voicemail box (`1001@default`); null means `<extension>@default` (see mailboxOf). */
+  mailbox: string | null;
 }
 
 export interface PhoneDeviceInput {
@@ -45,6 +47,7 @@ export interface PhoneDeviceInput {
   /** Default: true when the user has no other device. */
   primary?: boolean;
   monitored?: boolean;
+  mailbox?: string | null;
 }
 
 export type PresenceShow = 'away' | 'xa' | 'dnd';
@@ -69,6 +72,10 @@ export interface Settings {
   dndToPhone: boolean;
   /** `<show>`/`<status>` for the busy states other than on a call; what is left out is `presenceShow`/`statusText`. */
   stateTexts: Partial<Record<'ringing' | 'dialing' | 'on-hold' | 'dnd', { show?: PresenceShow; status?: string }>>;
+  /** Days a call stays in the call log; the senior deletes older ones. */
+  callLogRetentionDays: number;
+  /** Tell a user of the calls they missed while offline, once, at their next login. */
+  missedCallMessages: boolean;
 }
 
 export type PhoneStoreErrorKind = 'invalid' | 'not-found' | 'conflict';
@@ -122,4 +129,9 @@ export interface PhoneStore {
   onChange(listener: () => void): () => void;
   /** The stored server with its secret, only to open an AMI link or test the connection; never returned by an API. */
   credentials(name: string): AsteriskServer | undefined;
+}
+
+/** The voicemail box of a device: the mapped one, or `<extension>@default` as app_voicemail names a box without context. */
+export function mailboxOf(device: Pick<PhoneDevice, 'mailbox' | 'extension'>): string {
+  return (device.mailbox ?? `${device.extension}@default`).toLowerCase();
 }

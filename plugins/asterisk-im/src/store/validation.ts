@@ -21,6 +21,8 @@ export const deviceFields = {
   callerId: z.string().trim().max(80).regex(/^[^\r\n]*$/, 'must be one line').nullable(),
   primary: z.boolean(),
   monitored: z.boolean(),
+  /** The voicemail box whose counts the user gets; null is `<extension>@default`. */
+  mailbox: z.string().trim().max(120).regex(/^[\w.+*#-]+@[\w.-]+$/, 'must be mailbox@context, e.g. 1001@default').nullable(),
 };
 
 const presenceShow = z.enum(['away', 'xa', 'dnd']);
@@ -40,6 +42,8 @@ export const settingsSchema = z
     queuePresence: z.boolean(),
     dndToPhone: z.boolean(),
     stateTexts: z.object({ ringing: stateText, dialing: stateText, 'on-hold': stateText, dnd: stateText }).strict(),
+    callLogRetentionDays: z.number().int('must be a whole number of days').min(1).max(3650),
+    missedCallMessages: z.boolean(),
   })
   .strict();
 
@@ -54,4 +58,6 @@ export const DEFAULT_SETTINGS: z.infer<typeof settingsSchema> = {
   queuePresence: false,
   dndToPhone: false,
   stateTexts: {},
+  callLogRetentionDays: 90,
+  missedCallMessages: false,
 };

@@ -47,6 +47,8 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
   private disposed = false;
   private loaded = false;
   private readonly loadWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  /** Callers of `settled`, each waiting for the own writes up to `upTo` to pass by. */
+  private settleWaiters: Array<{ upTo: number; resolve: () => void }> = [];
 
   constructor(
     readonly name: string,
@@ -111,6 +113,28 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     return new Promise((resolve, reject) => this.loadWaiters.push({ resolve, reject }));
   }
 
+  settled(): Promise<void> {
+    const upTo = this.nextWriteId - 1;
+    if (this.disposed || !this.hasPendingUpTo(upTo)) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push({ upTo, resolve }));
+  }
+
+  private hasPendingUpTo(upTo: number): boolean {
+    for (const writeId of this.pending.keys()) if (writeId <= upTo) return true;
+    return false;
+  }
+
+  /** Wakes the `settled` callers whose writes have all passed by (or were dropped). */
+  private wakeSettled(): void {
+    if (this.settleWaiters.length === 0) return;
+    const waiting: typeof this.settleWaiters = [];
+    for (const waiter of this.settleWaiters) {
+      if (this.disposed || !this.hasPendingUpTo(waiter.upTo)) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.settleWaiters = waiting;
+  }
+
   /** The store holds nothing this copy lacks (the in-process store, which is this copy's only source). */
   markLoaded(): void {
     if (this.loaded) return;
@@ -144,6 +168,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     for (const key of change.removed) if (!this.isShadowed(key)) this.remove(key, change.origin);
     if (!own) this.applyForeign(change);
     this.settleAcknowledged();
+    this.wakeSettled();
   }
 
   /** Called by the backend before it reads a snapshot; stream changes are held until `loadSnapshot`. */
@@ -173,6 +198,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     for (const change of held) this.applyChange(change);
     this.armExpiry();
     this.markLoaded();
+    this.wakeSettled();
   }
 
   /** Epoch of the store content this copy follows; null before the first snapshot or change. */
@@ -191,6 +217,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
 
   dispose(): void {
     this.disposed = true;
+    this.wakeSettled();
     for (const waiter of this.loadWaiters.splice(0)) waiter.reject(new Error(`cache '${this.name}' is closed`));
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
@@ -224,6 +251,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
     } catch (err) {
       // The local copy already shows a write the store never took: reload the store's truth.
       this.pending.delete(write.writeId);
+      this.wakeSettled();
       this.backend.requestResync(this.name);
       throw err;
     }
@@ -233,6 +261,7 @@ export class ReplicatedCache<V extends JsonValue = JsonValue> extends EventEmitt
       // A snapshot already covered this write without its change passing by, or the store started a
       // new epoch this copy has not loaded: our view of the key may be stale.
       this.pending.delete(write.writeId);
+      this.wakeSettled();
       this.backend.requestResync(this.name);
       return;
     }

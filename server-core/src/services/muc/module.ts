@@ -5,18 +5,21 @@
  * persistent rooms. Persistent rooms are kept in SQL; the rooms' live state is on the senior
  * node (see docs/clustering.md).
  */
+import type { Element } from 'ltx';
 import { z } from 'zod';
 import { componentDomain } from '../../plugins/plugin-component';
 import { defineCoreModule } from '../../plugins/core-module';
-import { parseJid } from '../../xml';
+import { monotonicNow } from '../../cluster/monotonic-clock';
+import { parseJid, type StanzaError } from '../../xml';
 import { MucArchive } from './muc-archive';
-import { FORWARD_TOPIC, MucForwarder } from './muc-cluster';
+import { ACK_TOPIC, CHECK_EVERY_MS, FORWARD_TOPIC, MucForwarder } from './muc-cluster';
+import { ForwardLedger, HANDLED_MAX_ENTRIES, HANDLED_TTL_MS } from './muc-forward-ledger';
 import { MUC_MIGRATIONS } from './muc-migrations';
 import { RoomRegistry } from './muc-rooms';
 import { MucService } from './muc-service';
 import { MucStore } from './muc-store';
 import type { MucOutput } from './muc-stanzas';
-import type { RoomConfig, RoomState } from './muc-types';
+import type { HistoryEntry, RoomConfig, RoomState } from './muc-types';
 
 const flag = z.boolean({ invalid_type_error: 'must be true or false' });
 
@@ -45,6 +48,8 @@ const configSchema = z
     maxUsers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(200).describe('The most occupants any room may have'),
     /** Bounds what one account can make the service hold. */
     maxRoomsPerUser: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10000, 'must be at most 10000').default(50).describe('The most active rooms one account may own'),
+    /** Bounds the memory a busy or missing senior can make a node hold. */
+    forwardOutboxLimit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100000, 'must be at most 100000').default(2000).describe('Stanzas a node keeps forwarded to the senior and not yet acknowledged'),
     /** How a new room is configured before its owner changes anything. */
     roomDefaults: roomDefaults.default({}).describe('How a new room is configured before its owner changes it'),
   })
@@ -63,17 +68,56 @@ export default defineCoreModule<MucConfig>({
     const domain = componentDomain(config.address, core.domain);
     const defaults: RoomConfig = { name: '', description: '', password: '', maxUsers: config.maxUsers, ...config.roomDefaults };
     const snapshots = ctx.cluster.createCache<RoomState>('rooms', { restoredBy: 'writer' });
-    await snapshots.ready();
-    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
-    const out: MucOutput = {
-      deliver: (jid, stanza) => core.router.deliverToResource(jid, stanza),
-      route: (stanza, from) => core.router.route(stanza, parseJid(from)),
-    };
+    const histories = ctx.cluster.createCache<HistoryEntry[]>('room-history', { restoredBy: 'writer' });
+    await Promise.all([snapshots.ready(), histories.ready()]);
+    const rooms = new RoomRegistry(new MucStore(ctx.db, defaults), snapshots, histories, defaults, { historyLength: config.historyLength, maxUsers: config.maxUsers, maxRoomsPerUser: config.maxRoomsPerUser });
+    // Forward ids the senior handled, for the next senior: see ForwardLedger for why it is its own cache.
+    const handled = ctx.cluster.createCache<number>('forwarded', { ttlMs: HANDLED_TTL_MS, maxEntries: HANDLED_MAX_ENTRIES, writtenBy: 'senior', restoredBy: 'writer' });
+    await handled.ready();
+    const ledger = new ForwardLedger(handled, () => ctx.cluster.isSenior());
     const reject = core.router.reject.bind(core.router);
-    const service = new MucService(rooms, out, { name: config.name }, reject, new MucArchive(ctx.db), ctx.logger);
-    const forwarder = new MucForwarder({ cluster: ctx.cluster, logger: ctx.logger, timers: ctx.timers, reject, handle: (s, from, to) => service.handle(s, from, to) });
+    // Every effect of a forwarded stanza is announced to the ledger before it leaves.
+    const out: MucOutput = {
+      deliver: (jid, stanza) => {
+        ledger.beforeOutput(stanza.attrs.from as string | undefined);
+        return core.router.deliverToResource(jid, stanza);
+      },
+      deliverToEach: (jids, stanza) => {
+        ledger.beforeOutput(stanza.attrs.from as string | undefined);
+        return core.router.deliverToEach(jids, stanza);
+      },
+      route: (stanza, from) => {
+        ledger.beforeOutput(from);
+        return core.router.route(stanza, parseJid(from));
+      },
+    };
+    const rejectFromRoom = (stanza: Element, error: StanzaError) => {
+      ledger.beforeOutput(stanza.attrs.to as string | undefined);
+      reject(stanza, error);
+    };
+    const service = new MucService(rooms, out, { name: config.name }, rejectFromRoom, new MucArchive(ctx.db), ctx.logger);
+    const forwarder = new MucForwarder({
+      cluster: ctx.cluster,
+      logger: ctx.logger,
+      timers: ctx.timers,
+      ledger,
+      outboxLimit: config.forwardOutboxLimit,
+      reject,
+      now: monotonicNow,
+      handle: (s, from, to, turn) => service.handle(s, from, to, turn),
+    });
 
     ctx.cluster.onMessage(FORWARD_TOPIC, (payload, fromNode) => forwarder.received(payload, fromNode));
+    ctx.cluster.onMessage(ACK_TOPIC, (payload, fromNode) => forwarder.acknowledged(payload, fromNode));
+    // A new senior gets the unacknowledged stanzas at once; the timer also catches a senior
+    // change no event announces, resends, and stanzas waiting too long.
+    ctx.cluster.on('markedSenior', () => forwarder.pump());
+    ctx.cluster.on('memberLeft', () => forwarder.pump());
+    const outboxGauge = ctx.metrics.gauge({ name: 'aim_muc_forward_outbox', help: 'Stanzas this node forwarded to the senior and that are not acknowledged yet' });
+    ctx.timers.setInterval(() => {
+      forwarder.pump();
+      outboxGauge.set(forwarder.pending);
+    }, CHECK_EVERY_MS);
     ctx.cluster.on('lostSeniority', () => rooms.forget());
     ctx.cluster.onNodeLost(({ resources }) => service.resourcesLost(resources.map((r) => r.fullJid)));
     ctx.onStop(core.router.registerComponent(domain, (stanza, from, to) => forwarder.accept(stanza, from, to)));

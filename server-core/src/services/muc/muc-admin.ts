@@ -2,7 +2,7 @@ import { Element } from 'ltx';
 import { StanzaError, tryParseJid, type Jid } from '../../xml';
 import { AFFILIATIONS, AFFILIATION_RANK, MUC_ADMIN, ROLES, type Affiliation, type Occupant, type Role, type RoomState } from './muc-types';
 import { affiliationOf, defaultRole, occupantByJid, occupantByNick, ownerCount, rankOf, type RoomRegistry } from './muc-rooms';
-import { occupantPresence, toEveryone, type MucOutput } from './muc-stanzas';
+import { presenceForViewers, toEveryone, type MucOutput } from './muc-stanzas';
 import type { MucPresence } from './muc-presence';
 
 /** muc#admin: roles by nickname (kick, voice, moderator) and affiliations by JID (ban, members, admins, owners). */
@@ -70,7 +70,7 @@ export class MucAdmin {
     }
     if (role === 'none') return this.presence.remove(room, target, { codes: [307], actor: actor.nick, ...(reason ? { reason } : {}) });
     target.role = role;
-    toEveryone(this.out, room, (viewer) => occupantPresence(room, target, viewer, { actor: actor.nick, ...(reason ? { reason } : {}) }));
+    toEveryone(this.out, room, presenceForViewers(room, target, { actor: actor.nick, ...(reason ? { reason } : {}) }));
     await this.rooms.commit(room);
   }
 
@@ -93,7 +93,7 @@ export class MucAdmin {
         await this.presence.remove(room, occupant, { ...extras, codes: [321] });
       } else {
         occupant.role = defaultRole(affiliation, room.config);
-        toEveryone(this.out, room, (viewer) => occupantPresence(room, occupant, viewer, extras));
+        toEveryone(this.out, room, presenceForViewers(room, occupant, extras));
       }
     }
     await this.rooms.commit(room, { stored: true });

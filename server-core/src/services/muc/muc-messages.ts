@@ -39,7 +39,6 @@ export class MucMessages {
       const stored = clone(message);
       delete stored.attrs.to;
       await this.rooms.addHistory(room, { stamp: Date.now(), nick: sender.nick, xml: stored.toString() });
-      await this.rooms.commit(room);
     }
   }
 

@@ -1,7 +1,7 @@
 import { Element } from 'ltx';
 import { StanzaError, parseXml, type Jid } from '../../xml';
 import { affiliationOf, defaultRole, occupantByJid, occupantByNick, rankOf, type RoomRegistry } from './muc-rooms';
-import { addressed, delayed, occupantPresence, storedPresence, toEveryone, type MucOutput, type PresenceExtras } from './muc-stanzas';
+import { addressed, delayed, occupantPresence, presenceForViewers, storedPresence, toEveryone, type MucOutput, type PresenceExtras } from './muc-stanzas';
 import { AFFILIATION_RANK, MUC, type Occupant, type RoomState } from './muc-types';
 
 const MAX_NICK = 200;
@@ -58,7 +58,8 @@ export class MucPresence {
     const occupant: Occupant = { nick, bare: from.bare, jids: [from.full], role: defaultRole(affiliation, room.config), presence: storedPresence(stanza) };
     room.occupants.push(occupant);
     // Everyone else learns of the newcomer, then the newcomer learns the room (XEP-0045 7.2.3).
-    toEveryone(this.out, room, (viewer) => (viewer === occupant ? null : occupantPresence(room, occupant, viewer)));
+    const presence = presenceForViewers(room, occupant);
+    toEveryone(this.out, room, (viewer) => (viewer === occupant ? null : presence(viewer)));
     const codes = [...(room.config.whois === 'anyone' ? [100] : []), ...(created ? [201] : [])];
     this.sendRoomTo(room, occupant, from.full, stanza, codes);
     await this.rooms.commit(room, { stored: created });
@@ -99,7 +100,7 @@ export class MucPresence {
 
   private async changePresence(room: RoomState, occupant: Occupant, stanza: Element): Promise<void> {
     occupant.presence = storedPresence(stanza);
-    toEveryone(this.out, room, (viewer) => occupantPresence(room, occupant, viewer));
+    toEveryone(this.out, room, presenceForViewers(room, occupant));
     await this.rooms.commit(room);
   }
 
@@ -109,10 +110,10 @@ export class MucPresence {
     const reserved = Object.entries(room.affiliations).some(([owner, a]) => a.nick === nick && owner !== occupant.bare);
     if ((holder && holder !== occupant) || reserved) throw new StanzaError('conflict', `the nickname ${nick} is in use in this room`, 'cancel');
     if (occupant.jids.length > 1) throw new StanzaError('not-acceptable', 'leave with your other resources before changing the nickname');
-    toEveryone(this.out, room, (viewer) => occupantPresence(room, occupant, viewer, { unavailable: true, codes: [303], newNick: nick }));
+    toEveryone(this.out, room, presenceForViewers(room, occupant, { unavailable: true, codes: [303], newNick: nick }));
     occupant.nick = nick;
     occupant.presence = storedPresence(stanza);
-    toEveryone(this.out, room, (viewer) => occupantPresence(room, occupant, viewer));
+    toEveryone(this.out, room, presenceForViewers(room, occupant));
     await this.rooms.commit(room);
   }
 
@@ -132,7 +133,7 @@ export class MucPresence {
    * occupant included, once; an empty temporary room ends.
    */
   async remove(room: RoomState, occupant: Occupant, extras: PresenceExtras): Promise<void> {
-    toEveryone(this.out, room, (viewer) => occupantPresence(room, occupant, viewer, { ...extras, unavailable: true }));
+    toEveryone(this.out, room, presenceForViewers(room, occupant, { ...extras, unavailable: true }));
     room.occupants = room.occupants.filter((o) => o !== occupant);
     await this.rooms.commit(room);
   }

@@ -15,7 +15,9 @@ export interface MucLimits {
 /**
  * The rooms the owning node serves. A room's state is in memory while it is active and is
  * copied to a replicated cache after every change, so the next owner of the rooms (another node,
- * after this one died) carries on from it; persistent rooms are also in SQL.
+ * after this one died) carries on from it; persistent rooms are also in SQL. The history has a
+ * cache of its own: a message then replicates the last messages, not the whole occupant list
+ * (about 70 KB of JSON for 500 occupants) to every node.
  */
 export class RoomRegistry {
   private readonly active = new Map<string, RoomState>();
@@ -24,6 +26,7 @@ export class RoomRegistry {
   constructor(
     readonly store: MucStore,
     private readonly snapshots: ClusterCache<RoomState>,
+    private readonly histories: ClusterCache<HistoryEntry[]>,
     readonly defaults: RoomConfig,
     readonly limits: MucLimits,
   ) {}
@@ -58,7 +61,8 @@ export class RoomRegistry {
     if (live) return live;
     const copy = this.snapshots.get(jid);
     if (!copy) return undefined;
-    const room = structuredClone(copy);
+    // A copy written before the history had a cache of its own carries the history itself.
+    const room = { ...structuredClone(copy), history: structuredClone(this.histories.get(jid) ?? copy.history) };
     this.active.set(jid, room);
     return room;
   }
@@ -86,8 +90,11 @@ export class RoomRegistry {
       // Nobody inside: a temporary room ends, a persistent one rests in SQL.
       this.active.delete(room.jid);
       writes.push(this.snapshots.delete(room.jid));
+      if (this.histories.get(room.jid)) writes.push(this.histories.delete(room.jid));
     } else {
-      writes.push(this.snapshots.set(room.jid, room));
+      writes.push(this.snapshots.set(room.jid, { ...room, history: [] }));
+      // A room that came back from SQL with its history: replicate that too.
+      if (room.history.length > 0 && !this.histories.get(room.jid)) writes.push(this.histories.set(room.jid, room.history));
     }
     if (room.config.persistent && options.stored && !room.locked) writes.push(this.store.saveRoom(room));
     await Promise.all(writes);
@@ -95,13 +102,16 @@ export class RoomRegistry {
 
   async destroy(room: RoomState): Promise<void> {
     this.active.delete(room.jid);
-    await Promise.all([this.snapshots.delete(room.jid), this.store.deleteRoom(room.jid)]);
+    await Promise.all([this.snapshots.delete(room.jid), this.histories.delete(room.jid), this.store.deleteRoom(room.jid)]);
   }
 
+  /** A groupchat message joins the history: replicated (and in SQL for a persistent room); the rest of the room is unchanged. */
   async addHistory(room: RoomState, entry: HistoryEntry): Promise<void> {
     room.history.push(entry);
     if (room.history.length > this.limits.historyLength) room.history.splice(0, room.history.length - this.limits.historyLength);
-    if (room.config.persistent && !room.locked) await this.store.appendHistory(room.jid, entry, this.limits.historyLength);
+    const writes = [this.histories.set(room.jid, room.history)];
+    if (room.config.persistent && !room.locked) writes.push(this.store.appendHistory(room.jid, entry, this.limits.historyLength));
+    await Promise.all(writes);
   }
 
   /** Rooms active anywhere in the cluster (replicated copies), for listings and node loss. */

@@ -3,6 +3,7 @@ import { NS, StanzaError, iqPayload, iqResult, type Jid } from '../../xml';
 import type { Logger } from '../../log';
 import { MucAdmin } from './muc-admin';
 import { MucArchive } from './muc-archive';
+import type { RoomTurn } from './muc-forward-ledger';
 import { roomFeatures, roomInfoForm } from './muc-forms';
 import { MucMessages } from './muc-messages';
 import { MucOwner } from './muc-owner';
@@ -43,6 +44,11 @@ export class MucService {
         if (!delivered) this.unreachable.add(jid);
         return delivered;
       },
+      deliverToEach: (jids, stanza) => {
+        const offline = output.deliverToEach(jids, stanza);
+        for (const jid of offline) this.unreachable.add(jid);
+        return offline;
+      },
       route: (stanza, from) => output.route(stanza, from),
     };
     const out = this.out;
@@ -52,15 +58,21 @@ export class MucService {
     this.owner = new MucOwner(rooms, out);
   }
 
-  handle(stanza: Element, from: Jid, to: Jid): Promise<void> {
+  /** `turn` is told when the stanza's turn in its room begins and ends (see ForwardLedger). */
+  handle(stanza: Element, from: Jid, to: Jid, turn?: RoomTurn): Promise<void> {
     const work = async () => {
+      turn?.begin();
       try {
         await this.dispatch(stanza, from, to);
       } catch (err) {
         if (err instanceof StanzaError) return this.reject(stanza, err);
         throw err;
       } finally {
-        if (to.local !== null && this.unreachable.size > 0) await this.dropUnreachable(to.bare);
+        try {
+          if (to.local !== null && this.unreachable.size > 0) await this.dropUnreachable(to.bare);
+        } finally {
+          turn?.end();
+        }
       }
     };
     return to.local === null ? work() : this.rooms.serial(to.bare, work);

@@ -7,6 +7,8 @@ import { MUC_USER, OCCUPANT_ID, type Occupant, type RoomState } from './muc-type
 export interface MucOutput {
   /** To one online resource; false when it is not online (any more). */
   deliver(fullJid: string, stanza: Element): boolean;
+  /** A copy to each online resource, addressed to it; returns the resources not online. */
+  deliverToEach(fullJids: readonly string[], stanza: Element): string[];
   /** Through the router, from `from` (a room or occupant JID). */
   route(stanza: Element, from: string): Promise<void>;
 }
@@ -64,13 +66,38 @@ export function storedPresence(stanza: Element): string {
   return presence.toString();
 }
 
-/** Sends `build(viewer)` to every resource of every occupant. */
+/**
+ * Sends `build(viewer)` to every resource of every occupant. Viewers for whom `build` returns
+ * the same element get it in one delivery (one cluster message per node), so a builder should
+ * return one element for all who see the same thing.
+ */
 export function toEveryone(out: MucOutput, room: RoomState, build: (viewer: Occupant) => Element | null): void {
+  const recipients = new Map<Element, string[]>();
   for (const viewer of room.occupants) {
     const stanza = build(viewer);
     if (!stanza) continue;
-    for (const jid of viewer.jids) out.deliver(jid, addressed(stanza, jid));
+    const jids = recipients.get(stanza);
+    if (jids) jids.push(...viewer.jids);
+    else recipients.set(stanza, [...viewer.jids]);
   }
+  for (const [stanza, jids] of recipients) out.deliverToEach(jids, stanza);
+}
+
+/**
+ * `occupant`'s presence as each viewer receives it (see occupantPresence), built once for each
+ * kind of viewer: the occupant itself, those who see real JIDs, those who do not.
+ */
+export function presenceForViewers(room: RoomState, occupant: Occupant, extras: PresenceExtras = {}): (viewer: Occupant) => Element {
+  const built = new Map<string, Element>();
+  return (viewer) => {
+    const kind = viewer === occupant ? 'self' : seesRealJids(room, viewer) ? 'jid' : 'anonymous';
+    let presence = built.get(kind);
+    if (!presence) {
+      presence = occupantPresence(room, occupant, viewer, extras);
+      built.set(kind, presence);
+    }
+    return presence;
+  };
 }
 
 /** A copy of `stanza` addressed to `to`. */

@@ -1,8 +1,8 @@
-// The Asterisk-IM console page: live phone states, Asterisk servers, phone mappings and
-// settings, through the plugin's admin routes. Built with the console's helpers (console.js).
+// The Asterisk-IM console page: live phone states, Asterisk servers, phone mappings, a user's
+// call log and voicemail counts, and settings, through the plugin's admin routes. Built with the console's helpers (console.js).
 'use strict';
 
-window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, clearErrors, notice, bindApiForm, every, button, renderFields, readFields }) => {
+window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, clearErrors, notice, bindApiForm, every, button, renderFields, readFields, duration }) => {
   const base = '/api/plugins/asterisk-im';
   const section = document.getElementById('aim-content');
   const serverInput = document.querySelector('#aim-add-device [name="server"]');
@@ -50,6 +50,9 @@ window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, c
   };
   const loadDevices = async () => {
     const { body } = await api('GET', `${base}/devices`);
+    const users = document.getElementById('aim-call-log-users');
+    const names = [...new Set(((body && body.devices) || []).map((d) => d.user))];
+    users.replaceChildren(...names.map((u) => el('option', { value: u })));
     fillTable(
       document.getElementById('aim-devices'),
       ((body && body.devices) || []).map((d) => [
@@ -120,6 +123,38 @@ window.AimConsole.page('asterisk-im', async ({ api, el, fillTable, showErrors, c
     clearErrors(settingsForm);
     notice('Settings saved');
   });
+  // The call log of one user, a page at a time (`before` is the oldest call shown).
+  const callLogForm = document.getElementById('aim-call-log');
+  const older = document.getElementById('aim-calls-older');
+  let callRows = [];
+  const loadCalls = async (before) => {
+    const user = callLogForm.querySelector('[name="user"]').value.trim();
+    const query = before ? `?max=20&before=${encodeURIComponent(before)}` : '?max=20';
+    const answer = await api('GET', `${base}/users/${encodeURIComponent(user)}/calls${query}`);
+    if (!answer.ok) return showErrors(callLogForm, answer);
+    clearErrors(callLogForm);
+    callRows = before ? callRows.concat(answer.body.calls) : answer.body.calls;
+    fillTable(
+      document.getElementById('aim-calls'),
+      callRows.map((c) => [
+        new Date(c.start).toLocaleString(), c.direction, c.number || '', c.name || '',
+        el('span', { class: `badge ${c.answered ? 'ok' : c.direction === 'incoming' ? 'bad' : ''}`, 'data-call': c.id, text: c.answered ? 'answered' : c.direction === 'incoming' ? 'missed' : 'not answered' }),
+        duration(c.durationSeconds), c.device,
+      ]),
+      'No call in the log.',
+    );
+    older.hidden = answer.body.complete;
+    if (before) return;
+    const voicemail = await api('GET', `${base}/users/${encodeURIComponent(user)}/voicemail`);
+    const line = document.getElementById('aim-voicemail');
+    line.hidden = !voicemail.ok;
+    if (voicemail.ok) line.textContent = `Voicemail: ${voicemail.body.new} new, ${voicemail.body.old} old`;
+  };
+  callLogForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadCalls().catch(() => undefined);
+  });
+  older.addEventListener('click', () => loadCalls(callRows.length ? callRows[callRows.length - 1].id : undefined).catch(() => undefined));
   serverInput.addEventListener('change', () => loadEndpoints().catch(() => undefined));
   await Promise.all([loadDevices(), loadSettings()]);
   // Live: link states and phone states refresh every second without a reload.
