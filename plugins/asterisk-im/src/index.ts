@@ -13,6 +13,7 @@ import { registerActions } from './actions';
 import { registerAdminRoutes } from './admin';
 import { registerQueuePresence } from './queues';
 import { registerDndToPhone } from './dnd';
+import { registerPrivacy } from './privacy';
 import { registerActivity } from './activity';
 import { registerConsolePage } from './console';
 import { registerCallLog } from './calllog';
@@ -24,7 +25,7 @@ export type { AsteriskImRuntime } from './runtime';
  * The other parts of the plugin, started once the core runtime is up. Each registers what it
  * needs through `runtime.ctx`, so stopping the plugin undoes it.
  */
-const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerCallLog, registerVoicemail, registerQueuePresence, registerDndToPhone, registerAdminRoutes, registerActivity, registerConsolePage];
+const parts: Array<(runtime: AsteriskImRuntime) => void | Promise<void>> = [registerActions, registerCallLog, registerVoicemail, registerQueuePresence, registerDndToPhone, registerPrivacy, registerAdminRoutes, registerActivity, registerConsolePage];
 
 export const plugin = definePlugin({
   name: 'asterisk-im',

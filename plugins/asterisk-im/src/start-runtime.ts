@@ -55,7 +55,7 @@ export async function startRuntime(ctx: PluginContext<AsteriskImConfig>): Promis
   });
   const availability = new UserAvailability(ctx, ctx.cluster.createCache<SessionAvailability>(CACHES.ownAvailability), trapped);
   availability.start();
-  new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), onSettingsChange: (l) => store.onChange(l) }).start();
+  new PhonePresenceApplier({ ctx, phoneState, trapped, settings: () => store.settings.get(), visibility: (user) => store.privacy.of(user), onSettingsChange: (l) => store.onChange(l) }).start();
   new PhoneEventRelay(ctx, phoneState, component.domain).start();
   links.start();
   new HeldStateRequests(ctx, phoneState, links).start();

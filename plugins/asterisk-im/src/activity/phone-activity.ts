@@ -27,8 +27,8 @@ export class PhoneActivity {
     private readonly ctx: PhoneActivityContext,
     private readonly pep: Pick<PepService, 'item' | 'publish'>,
     private readonly phoneState: Pick<PhoneStateView, 'userState'>,
-    /** The text of the activity for a user's entry: what the phone presence says for its state. */
-    private readonly textFor: (entry: UserPhoneState | undefined) => string = () => 'On the phone',
+    /** The text of the activity for a user's entry (what the phone presence says), or null when nobody may see it. */
+    private readonly textFor: (entry: UserPhoneState) => string | null = () => 'On the phone',
   ) {
     this.unpublished = new KeyedRetry(ctx.timers, PUBLISH_RETRY_MS, (user) => this.onUserChange(user, { retry: true }));
   }

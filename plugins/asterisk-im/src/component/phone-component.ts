@@ -1,7 +1,7 @@
 import { Element } from 'ltx';
 import { NS, StanzaError, type IqHandler, type PluginContext } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
-import { CALL_LOG_NS, VOICEMAIL_NS } from '../namespaces';
+import { CALL_LOG_NS, PRIVACY_NS, VOICEMAIL_NS } from '../namespaces';
 import type { PhoneComponent } from '../runtime';
 import type { PhoneStore } from '../store';
 
@@ -26,13 +26,14 @@ export function registerPhoneComponent(ctx: PluginContext<AsteriskImConfig>, sto
       query.c('feature', { var: PHONE_FEATURE });
       query.c('feature', { var: CALL_LOG_NS });
       query.c('feature', { var: VOICEMAIL_NS });
+      query.c('feature', { var: PRIVACY_NS });
       return query;
     }
     const user = node.includes('@') ? node.toLowerCase() : `${node.toLowerCase()}@${ctx.domain}`;
     if (store.devices.ofUser(user).length > 0) query.c('feature', { var: PHONE_FEATURE });
     return query;
   };
-  const component = ctx.components.register('phone', { name: 'Phone', identities: [IDENTITY], features: [PHONE_FEATURE, CALL_LOG_NS, VOICEMAIL_NS], iq: handlers });
+  const component = ctx.components.register('phone', { name: 'Phone', identities: [IDENTITY], features: [PHONE_FEATURE, CALL_LOG_NS, VOICEMAIL_NS, PRIVACY_NS], iq: handlers });
   return {
     domain: component.domain,
     send: (stanza) => component.send(stanza),

@@ -10,7 +10,7 @@ import {
 } from '@asterisk-im/server-core';
 import type { AsteriskImConfig } from '../config';
 import { KeyedRetry } from '../retry';
-import type { Settings } from '../store';
+import type { PhoneVisibility, Settings } from '../store';
 import type { PhoneStateCache } from './phone-state-cache';
 import { busyStateOf, isCurrentPhonePresence, isPhonePresence, isRestorableFromPhone, phonePresence, withoutPhone, type ShownState } from './phone-presence';
 import type { TrappedPresences } from './trapped-presence';
@@ -26,7 +26,9 @@ export interface PhonePresenceDeps {
   phoneState: PhoneStateCache;
   trapped: TrappedPresences;
   settings: () => Settings;
-  /** Fires after the store changed (settings may have a new status text). */
+  /** Who sees the user's phone state; default everyone who sees their presence. */
+  visibility?: (bareJid: string) => PhoneVisibility;
+  /** Fires after the store changed (settings may have a new status text, a user another visibility). */
   onSettingsChange: (listener: () => void) => () => void;
 }
 
@@ -128,6 +130,8 @@ export class PhonePresenceApplier {
 
   /** What the phone makes contacts see of the user: a call state, DND set on the phone, or nothing. */
   private shownState(user: string): ShownState | null {
+    // A user who shows the phone to nobody keeps their own presence, calls and DND alike.
+    if (this.deps.visibility?.(user) === 'nobody') return null;
     const entry = this.deps.phoneState.userState(user);
     if (entry?.onPhone === true) return busyStateOf(entry);
     return entry?.dnd === true ? 'dnd' : null;

@@ -53,4 +53,14 @@ export const STORE_MIGRATIONS: Migration[] = [
       `ALTER TABLE asterisk_im_devices ADD COLUMN mailbox TEXT`,
     ],
   },
+  {
+    version: 3,
+    description: 'Who sees the phone state of a user, when the user chose it',
+    statements: [
+      `CREATE TABLE asterisk_im_user_privacy (
+        user_jid TEXT PRIMARY KEY,
+        visibility TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

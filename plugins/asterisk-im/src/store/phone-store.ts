@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Database, Queryable, PluginUsers, ClusterCache } from '@asterisk-im/server-core';
 import { describeIssues } from '@asterisk-im/server-core';
 import { normaliseDeviceName } from '../calls';
-import { deleteDevice, deleteServer, readAll, writeDevice, writeServer, writeSettings, type StoredData } from './store-tables';
+import { deleteDevice, deleteServer, readAll, writeDevice, writePrivacy, writeServer, writeSettings, type StoredData } from './store-tables';
 import {
+  isPhoneVisibility,
+  PHONE_VISIBILITIES,
   PhoneStoreError,
   type AsteriskServer,
   type AsteriskServerInfo,
@@ -47,7 +49,7 @@ const deviceSchema = z
 
 /** Servers, devices and settings: validated writes to the database, synchronous reads from a per-node snapshot. */
 export class SqlPhoneStore implements PhoneStore {
-  private data: StoredData = { servers: [], devices: [], settings: {} };
+  private data: StoredData = { servers: [], devices: [], settings: {}, privacy: {} };
   private readsStarted = 0;
   private newestApplied = 0;
   private readonly emitter = new EventEmitter<{ change: () => void }>();
@@ -167,6 +169,16 @@ export class SqlPhoneStore implements PhoneStore {
       const valid = parse(settingsSchema.partial(), patch, 'settings');
       await this.write((db) => writeSettings(db, valid));
       return this.settings.get();
+    },
+  };
+
+  readonly privacy: PhoneStore['privacy'] = {
+    of: (bareJid) => this.data.privacy[bareJid.toLowerCase()] ?? this.settings.get().phoneVisibility,
+    chosen: (bareJid) => this.data.privacy[bareJid.toLowerCase()] ?? null,
+    set: async (bareJid, visibility) => {
+      const user = parse(deviceFields.user, bareJid, 'user');
+      if (visibility !== null && !isPhoneVisibility(visibility)) throw new PhoneStoreError('invalid', 'visibility', `must be one of ${PHONE_VISIBILITIES.join(', ')}, or null for the server's setting`);
+      await this.write((db) => writePrivacy(db, user, visibility));
     },
   };
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '@asterisk-im/server-core';
 import { DEFAULT_SETTINGS, settingsSchema } from './validation';
-import type { AsteriskServer, PhoneDevice, Settings } from './types';
+import { isPhoneVisibility, type AsteriskServer, type PhoneDevice, type PhoneVisibility, type Settings } from './types';
 
 /** Row mapping for the plugin's tables; no validation here (see phone-store.ts). */
 
@@ -29,6 +29,8 @@ export interface StoredData {
   devices: PhoneDevice[];
   /** Only the settings saved through the API; defaults are merged elsewhere. */
   settings: Partial<Settings>;
+  /** Users who chose who sees their phone state (bare JID -> visibility); others follow `phoneVisibility`. */
+  privacy: Record<string, PhoneVisibility>;
 }
 
 export async function readAll(db: Queryable): Promise<StoredData> {
@@ -57,7 +59,20 @@ export async function readAll(db: Queryable): Promise<StoredData> {
   }
   // A row written by an older version that no longer validates falls back to the default.
   const parsed = settingsSchema.partial().safeParse(settings);
-  return { servers, devices, settings: parsed.success ? parsed.data : {} };
+  const privacy: Record<string, PhoneVisibility> = {};
+  for (const row of await db.all<{ user_jid: string; visibility: string }>('SELECT user_jid, visibility FROM asterisk_im_user_privacy')) {
+    if (isPhoneVisibility(row.visibility)) privacy[row.user_jid] = row.visibility;
+  }
+  return { servers, devices, settings: parsed.success ? parsed.data : {}, privacy };
+}
+
+/** Null: the user follows the server's `phoneVisibility` again. */
+export async function writePrivacy(db: Queryable, user: string, visibility: PhoneVisibility | null): Promise<void> {
+  if (visibility === null) {
+    await db.run('DELETE FROM asterisk_im_user_privacy WHERE user_jid = ?', [user]);
+    return;
+  }
+  await db.run('INSERT INTO asterisk_im_user_privacy (user_jid, visibility) VALUES (?, ?) ON CONFLICT (user_jid) DO UPDATE SET visibility = excluded.visibility', [user, visibility]);
 }
 
 export async function writeServer(db: Queryable, s: AsteriskServer): Promise<void> {

@@ -52,6 +52,15 @@ export interface PhoneDeviceInput {
 
 export type PresenceShow = 'away' | 'xa' | 'dnd';
 
+/** Who sees a user's phone state: every contact who sees their presence, or nobody (only the user's own resources). */
+export type PhoneVisibility = 'contacts' | 'nobody';
+
+export const PHONE_VISIBILITIES: readonly PhoneVisibility[] = ['contacts', 'nobody'];
+
+export function isPhoneVisibility(value: unknown): value is PhoneVisibility {
+  return typeof value === 'string' && (PHONE_VISIBILITIES as readonly string[]).includes(value);
+}
+
 export interface Settings {
   /** Dialplan context of originated calls. */
   context: string;
@@ -68,6 +77,8 @@ export interface Settings {
   ringingIsBusy: boolean;
   /** Pause the user's devices in Asterisk queues while the user is not available. */
   queuePresence: boolean;
+  /** Who sees phone states of users who did not choose (see `PhoneStore.privacy`). */
+  phoneVisibility: PhoneVisibility;
   /** Set the phone's DND (its `Custom:DND<ext>` hint) while the user chooses dnd in chat. */
   dndToPhone: boolean;
   /** `<show>`/`<status>` for the busy states other than on a call; what is left out is `presenceShow`/`statusText`. */
@@ -124,6 +135,13 @@ export interface PhoneStore {
   settings: {
     get(): Settings;
     update(patch: Partial<Settings>): Promise<Settings>;
+  };
+  /** Who sees each user's phone state: the user's own choice, else the `phoneVisibility` setting. */
+  privacy: {
+    of(bareJid: string): PhoneVisibility;
+    /** What the user chose, or null when they follow the server's setting. */
+    chosen(bareJid: string): PhoneVisibility | null;
+    set(bareJid: string, visibility: PhoneVisibility | null): Promise<void>;
   };
   /** Fires on every node after its snapshot was reloaded. */
   onChange(listener: () => void): () => void;
