@@ -1,7 +1,7 @@
 /**
  * Outgoing links coming up, failing and going idle: stanzas wait while a link comes up and
- * are bounced to the sender when it cannot (nobody listening, a peer that never answers, a
- * full queue); an idle link closes and the next stanza opens a new one.
+ * are bounced to the sender when it cannot (a peer that hangs up, one that never answers past
+ * the retry window, a full queue); an idle link closes and the next stanza opens a new one.
  */
 import net from 'node:net';
 import { startNode, connectClient, passwordOf, chat, bodyIs, errorCondition, eventually, xml, type TestNode, type TestClient } from '../../server-core/testing';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const s2s = (port: number, routes: Record<string, string>, extra: Record<string, unknown> = {}) => ({ modules: { s2s: { enabled: true, config: { listener: { host: '127.0.0.1', port }, routes, ...extra } } } });
   a = await startNode({
     domain: 'a.localhost',
-    config: s2s(aPort, { 'c.localhost': `127.0.0.1:${cPort}`, 'silent.localhost': `127.0.0.1:${silentPort}`, 'closed.localhost': `127.0.0.1:${closedPort}` }, { connectTimeoutMs: 1500, maxQueuedStanzas: 2, idleTimeoutMs: 1000 }),
+    config: s2s(aPort, { 'c.localhost': `127.0.0.1:${cPort}`, 'silent.localhost': `127.0.0.1:${silentPort}`, 'closed.localhost': `127.0.0.1:${closedPort}` }, { connectTimeoutMs: 1500, retryForMs: 2000, maxQueuedStanzas: 2, idleTimeoutMs: 1000 }),
   });
   c = await startNode({ domain: 'c.localhost', config: s2s(cPort, { 'a.localhost': `127.0.0.1:${aPort}` }) });
   await a.createUser('alice', passwordOf('alice'));

@@ -51,6 +51,11 @@ export const s2sConfigSchema = z
     dialback: z.boolean().default(true),
     /** From dialing to an authenticated link (DNS, TCP, TLS, authentication). */
     connectTimeoutMs: ms('a timeout').default(15000),
+    /**
+     * How long a remote server that cannot be reached (refused, no answer) is dialed again, with
+     * its stanzas held, before they are bounced: a restart of the remote server loses nothing.
+     */
+    retryForMs: z.number({ invalid_type_error: 'expected a time in milliseconds' }).int('expected whole milliseconds').min(0, 'expected 0 (no retry) or more').default(60000),
     /** A link that carried nothing for this long is closed; the next stanza opens a new one. */
     idleTimeoutMs: ms('a timeout').default(300000),
     /** Largest stanza a remote server may send. */

@@ -28,6 +28,9 @@ interface Link {
   stream: OutgoingStream | undefined;
   readonly queue: Element[];
   timer: NodeJS.Timeout | undefined;
+  /** Until when (ms since the epoch) a failed dial is tried again, and how many tries were made. */
+  retryUntil: number;
+  attempts: number;
   /** When the link was authenticated. */
   since?: Date;
   method?: AuthMethod;
@@ -35,12 +38,18 @@ interface Link {
 
 const keyOf = (local: string, remote: string) => `${local} ${remote}`;
 
+/** Pauses between dials of a remote server that could not be reached: 0.5 s, doubling, at most 5 s. */
+const RETRY_FIRST_PAUSE_MS = 500;
+const RETRY_MAX_PAUSE_MS = 5000;
+
 /**
  * This node's outgoing links, one per pair of our domain (the server's or a component's) and
  * remote domain: a remote server accepts stanzas only from the domain a link authenticated. The first stanza for a domain opens its
  * link; stanzas wait in a bounded queue while it comes up and go out in order once it is
- * authenticated. When it cannot come up (no address, refused, dialback failed, too slow) every
- * queued stanza goes back to its sender as remote-server-not-found or remote-server-timeout.
+ * authenticated. A remote server that cannot be reached (refused, no answer, its link dropped
+ * before it was up) is dialed again, with a growing pause, for `retryForMs`: its restart loses
+ * nothing. Past that, or when it refuses us (no address, dialback failed), every queued stanza
+ * goes back to its sender as remote-server-not-found or remote-server-timeout.
  */
 export class OutgoingLinks {
   private readonly links = new Map<string, Link>();
@@ -60,7 +69,7 @@ export class OutgoingLinks {
       link = undefined;
     }
     if (!link) {
-      link = { local, domain: to.domain, stream: undefined, queue: [], timer: undefined };
+      link = { local, domain: to.domain, stream: undefined, queue: [], timer: undefined, retryUntil: Date.now() + this.deps.config().retryForMs, attempts: 0 };
       this.links.set(key, link);
       this.open(link);
     }
@@ -101,7 +110,8 @@ export class OutgoingLinks {
 
   private open(link: Link): void {
     const { connectTimeoutMs } = this.deps.config();
-    link.timer = setTimeout(() => this.fail(link, new StanzaError('remote-server-timeout', `${link.domain} did not answer in time`)), connectTimeoutMs);
+    link.attempts += 1;
+    link.timer = setTimeout(() => this.retryOrFail(link, new StanzaError('remote-server-timeout', `${link.domain} did not answer in time`)), connectTimeoutMs);
     const key = keyOf(link.local, link.domain);
     this.connect(link.local, link.domain, 'link', {
       created: (stream) => (link.stream = stream),
@@ -121,8 +131,26 @@ export class OutgoingLinks {
         this.deps.logger.info({ remote: link.domain }, 'outgoing server-to-server link closed');
         this.deps.changed();
       },
-      onDialFailed: (reason) => this.fail(link, new StanzaError('remote-server-not-found', reason)),
+      onDialFailed: (reason, transient) => {
+        const error = new StanzaError('remote-server-not-found', reason);
+        if (transient) this.retryOrFail(link, error);
+        else this.fail(link, error);
+      },
     });
+  }
+
+  /** Not reached this time: dial again after a pause while the retry window lasts, else bounce. */
+  private retryOrFail(link: Link, error: StanzaError): void {
+    const key = keyOf(link.local, link.domain);
+    if (this.links.get(key) !== link) return;
+    clearTimeout(link.timer);
+    const stream = link.stream;
+    link.stream = undefined;
+    if (stream && !stream.isEnded) stream.close();
+    const pause = Math.min(RETRY_MAX_PAUSE_MS, RETRY_FIRST_PAUSE_MS * 2 ** (link.attempts - 1));
+    if (this.stopped || Date.now() + pause >= link.retryUntil) return this.fail(link, error);
+    if (link.attempts === 1) this.deps.logger.info({ remote: link.domain, reason: error.text, queued: link.queue.length }, 'remote server not reached; dialing it again');
+    link.timer = setTimeout(() => this.open(link), pause);
   }
 
   private connect(
@@ -133,19 +161,20 @@ export class OutgoingLinks {
       created?: (stream: OutgoingStream) => void;
       onReady: (stream: OutgoingStream, method: AuthMethod | undefined) => void;
       onEnd: (stream: OutgoingStream, reason: string | undefined) => void;
-      onDialFailed: (reason: string) => void;
+      /** `transient`: the server may answer later (refused, unreachable); not when the domain offers no service. */
+      onDialFailed: (reason: string, transient: boolean) => void;
     },
   ): void {
     const config = this.deps.config();
     (async () => {
       const targets = await resolveTargets(domain, config.routes);
-      if (targets.length === 0) return handlers.onDialFailed(`${domain} offers no XMPP server-to-server service`);
+      if (targets.length === 0) return handlers.onDialFailed(`${domain} offers no XMPP server-to-server service`, false);
       let connection;
       try {
         connection = await dial(targets, domain, this.deps.secureContext(), config.connectTimeoutMs);
       } catch (err) {
         this.deps.logger.info({ remote: domain, err: (err as Error).message }, 'could not connect to a remote server');
-        return handlers.onDialFailed(`${domain} could not be reached`);
+        return handlers.onDialFailed(`${domain} could not be reached`, true);
       }
       if (this.stopped) return connection.destroy();
       const stream = new OutgoingStream(connection, {
@@ -165,7 +194,7 @@ export class OutgoingLinks {
       handlers.created?.(stream);
     })().catch((err: unknown) => {
       this.deps.logger.error({ err, remote: domain }, 'opening a server-to-server link failed');
-      handlers.onDialFailed(`${domain} could not be reached`);
+      handlers.onDialFailed(`${domain} could not be reached`, true);
     });
   }
 
