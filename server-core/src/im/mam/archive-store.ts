@@ -1,4 +1,4 @@
-import type { Database, Migration, SqlValue } from '../../storage';
+import type { Database, Migration, Queryable, SqlValue } from '../../storage';
 
 /**
  * An archive table and its index: the accounts' (`mam_messages`) and the rooms' (`muc_archive`)
@@ -84,12 +84,13 @@ export class ArchiveStore {
     private readonly table: ArchiveTable = 'mam_messages',
   ) {}
 
-  async insert(rows: readonly ArchiveRow[]): Promise<void> {
+  /** `db`: a transaction to run in (the rooms' archive writes its forward record with it). */
+  async insert(rows: readonly ArchiveRow[], db: Queryable = this.db): Promise<void> {
     if (rows.length === 0) return;
     // One statement for both copies of a message: one round trip, and both or neither.
     const values = rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
     const params = rows.flatMap((r) => [r.owner, r.id, r.withJid, r.withResource, r.ts, r.stanza]);
-    await this.db.run(`INSERT INTO ${this.table} (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
+    await db.run(`INSERT INTO ${this.table} (owner, id, with_jid, with_resource, ts, stanza) VALUES ${values}`, params);
   }
 
   async exists(owner: string, id: string): Promise<boolean> {

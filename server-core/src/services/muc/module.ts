@@ -95,7 +95,7 @@ export default defineCoreModule<MucConfig>({
       ledger.beforeOutput(stanza.attrs.to as string | undefined);
       reject(stanza, error);
     };
-    const service = new MucService(rooms, out, { name: config.name }, rejectFromRoom, new MucArchive(ctx.db), ctx.logger);
+    const service = new MucService(rooms, out, { name: config.name }, rejectFromRoom, new MucArchive(ctx.db, (room) => ledger.currentId(room)), ctx.logger);
     const forwarder = new MucForwarder({
       cluster: ctx.cluster,
       logger: ctx.logger,

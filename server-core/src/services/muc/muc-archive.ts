@@ -6,6 +6,10 @@ import { occupantByJid, rankOf } from './muc-rooms';
 import { AFFILIATION_RANK, type RoomState } from './muc-types';
 
 const LIMITS: PageLimits = { defaultPageSize: 50, maxPageSize: 100 };
+/** Forward records outlive any resend of their stanza (the ledger keeps ids 3 minutes). */
+const FORWARD_RECORD_MS = 30 * 60_000;
+/** Old forward records are deleted once per this many archived forwarded messages. */
+const PRUNE_EVERY = 500;
 
 /**
  * The archive of persistent rooms (XEP-0313 section 6): every groupchat message with a body,
@@ -15,8 +19,13 @@ const LIMITS: PageLimits = { defaultPageSize: 50, maxPageSize: 100 };
 export class MucArchive {
   private readonly store: ArchiveStore;
   private readonly ids = new ArchiveIds();
+  private sincePrune = 0;
 
-  constructor(db: Database) {
+  constructor(
+    private readonly db: Database,
+    /** The forward id of the message being handled in a room, when it came from another node. */
+    private readonly forwardIdOf: (roomJid: string) => string | undefined = () => undefined,
+  ) {
     this.store = new ArchiveStore(db, 'muc_archive');
   }
 
@@ -25,13 +34,34 @@ export class MucArchive {
     return room.config.persistent && !room.locked;
   }
 
-  /** Archives `message` (as broadcast, from the occupant JID) and stamps it with its stanza-id. */
+  /**
+   * Archives `message` (as broadcast, from the occupant JID) and stamps it with its stanza-id. A
+   * forwarded message the previous senior archived before it died (and the next senior handles
+   * again) keeps the row and the stanza-id it got then: archived once.
+   */
   async record(room: RoomState, nick: string, message: Element): Promise<void> {
+    const forwardId = this.forwardIdOf(room.jid);
+    if (forwardId !== undefined) {
+      const known = await this.db.get<{ id: string }>('SELECT id FROM muc_archive_forwarded WHERE owner = ? AND forward_id = ?', [room.jid, forwardId]);
+      if (known) {
+        message.c('stanza-id', { xmlns: NS.STANZA_ID, by: room.jid, id: known.id });
+        return;
+      }
+    }
     const { id, ms } = this.ids.next();
     message.c('stanza-id', { xmlns: NS.STANZA_ID, by: room.jid, id });
     const stored = clone(message);
     delete stored.attrs.to;
-    await this.store.insert([{ owner: room.jid, id, withJid: room.jid, withResource: nick, ts: ms, stanza: stored.toString() }]);
+    const row = { owner: room.jid, id, withJid: room.jid, withResource: nick, ts: ms, stanza: stored.toString() };
+    if (forwardId === undefined) return this.store.insert([row]);
+    await this.db.transaction(async (tx) => {
+      await this.store.insert([row], tx);
+      await tx.run('INSERT INTO muc_archive_forwarded (owner, forward_id, id, ts) VALUES (?, ?, ?, ?)', [room.jid, forwardId, id, ms]);
+    });
+    if (++this.sincePrune >= PRUNE_EVERY) {
+      this.sincePrune = 0;
+      await this.db.run('DELETE FROM muc_archive_forwarded WHERE ts < ?', [Date.now() - FORWARD_RECORD_MS]);
+    }
   }
 
   async handle(iq: Element, query: Element, from: Jid, room: RoomState, deliver: (jid: string, stanza: Element) => void): Promise<Element> {

@@ -52,6 +52,11 @@ export class ForwardLedger {
     private readonly isSenior: () => boolean,
   ) {}
 
+  /** The forward id of the stanza whose turn it is in `room`, if it came forwarded. */
+  currentId(room: string): string | undefined {
+    return this.turns.get(room)?.id;
+  }
+
   /** What became of a forward id: handled here or by an earlier senior, being handled, or new. */
   state(id: string): 'handled' | 'handling' | 'new' {
     if (this.inFlight.has(id)) return 'handling';

@@ -42,4 +42,18 @@ export const MUC_MIGRATIONS: Migration[] = [
     description: 'the archive of persistent rooms (XEP-0313 queries to a room), with the columns of mam_messages',
     statements: archiveTable('muc_archive', 'muc_rooms (room)'),
   },
+  {
+    version: 3,
+    description: 'which forwarded stanzas a room archived (a stanza sent again to the next senior is not archived twice)',
+    statements: [
+      `CREATE TABLE muc_archive_forwarded (
+        owner TEXT NOT NULL REFERENCES muc_rooms (room) ON DELETE CASCADE,
+        forward_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        PRIMARY KEY (owner, forward_id)
+      )`,
+      'CREATE INDEX muc_archive_forwarded_ts ON muc_archive_forwarded (ts)',
+    ],
+  },
 ];

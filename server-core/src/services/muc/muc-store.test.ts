@@ -3,6 +3,8 @@ import { TEST_BACKENDS, createTestDatabaseLocation, type TestDatabaseLocation } 
 import { MUC_MIGRATIONS } from './muc-migrations';
 import { MucStore } from './muc-store';
 import { ArchiveStore } from '../../im/mam';
+import { Element } from 'ltx';
+import { MucArchive } from './muc-archive';
 import type { RoomConfig, RoomState } from './muc-types';
 
 const defaults: RoomConfig = {
@@ -64,6 +66,27 @@ describe.each(TEST_BACKENDS)('MUC store on %s', (backend) => {
     });
     expect(await db.all('SELECT seq FROM muc_history ORDER BY seq')).toEqual([{ seq: 3 }, { seq: 4 }, { seq: 5 }]);
     expect(await store.publicRooms()).toEqual([{ jid: saved.jid, name: 'Team' }]);
+  });
+
+  test('a forwarded message archived by a senior that died is not archived again by the next: same row, same stanza-id', async () => {
+    const saved = room();
+    await store.saveRoom(saved);
+    const message = () => new Element('message', { type: 'groupchat', from: `${saved.jid}/Alice` }).c('body').t('once').up();
+    let forwardId: string | undefined = 'node-b.x1.7';
+    const dying = new MucArchive(db, () => forwardId);
+    const next = new MucArchive(db, () => forwardId);
+    const first = message();
+    await dying.record(saved, 'Alice', first);
+    const again = message();
+    await next.record(saved, 'Alice', again);
+    const stanzaId = (m: Element) => m.getChild('stanza-id', 'urn:xmpp:sid:0')?.attrs.id;
+    expect(stanzaId(again)).toBe(stanzaId(first));
+    expect(await db.all('SELECT id FROM muc_archive')).toEqual([{ id: stanzaId(first) }]);
+    // Messages of the senior's own clients carry no forward id: each is archived.
+    forwardId = undefined;
+    await next.record(saved, 'Alice', message());
+    await next.record(saved, 'Alice', message());
+    expect(await db.all('SELECT id FROM muc_archive')).toHaveLength(3);
   });
 
   test('saving again replaces the affiliation list; deleting the room takes affiliations, history and archive', async () => {
