@@ -78,7 +78,7 @@ export async function startFederation(options: {
     domain: PROSODY_DOMAIN,
     c2sPort: prosodyC2sPort,
     s2sPort: prosodyS2sPort,
-    s2sRoutes: { [OUR_DOMAIN]: { host: '127.0.0.1', port: s2sPort } },
+    s2sRoutes: { [OUR_DOMAIN]: { host: '127.0.0.1', port: s2sPort }, [`conference.${OUR_DOMAIN}`]: { host: '127.0.0.1', port: s2sPort } },
     certificate: { certFile: certificate.certFile, keyFile: certificate.keyFile, caFile: 'caFile' in certificate ? certificate.caFile : undefined },
     modules: ['roster', 'saslauth', 'disco', 'ping', 'vcard', 'blocklist'],
     logLevel: 'debug' as const,

@@ -4,6 +4,7 @@
  */
 import { chat, bodyIs, errorCondition, roundTrip, xml, eventually, type TestClient } from '../../server-core/testing';
 import { getRoster, presence, presenceOf, rosterPush } from '../../server-core/testing/presence-steps';
+import { createRoom, groupchat, join } from '../../server-core/testing/muc-steps';
 import { startFederation, OUR_DOMAIN, PROSODY_DOMAIN, type FederationWorld } from './federation-world';
 
 jest.setTimeout(60000);
@@ -83,6 +84,19 @@ test('blocking (XEP-0191) applies to a remote JID', async () => {
   await bob.send(chat(ALICE, 'after unblock'));
   await alice.waitFor(bodyIs('after unblock'), 10000, 'alice: the message after unblocking');
   expect(alice.received.some(bodyIs('while blocked'))).toBe(false);
+});
+
+test("a user of Prosody in one of our rooms: joins, talks and hears", async () => {
+  const room = `lobby@conference.${OUR_DOMAIN}`;
+  await createRoom(alice, room, 'Alice');
+  const joined = await join(bob, room, 'Bob');
+  expect(joined.attrs.from).toBe(`${room}/Bob`);
+  await alice.waitFor((s) => s.is('presence') && s.attrs.from === `${room}/Bob`, 10000, 'alice: bob in the room');
+  await bob.send(groupchat(room, 'hello from b', 'g-b'));
+  await alice.waitFor((s) => s.is('message') && s.attrs.type === 'groupchat' && s.getChildText('body') === 'hello from b', 10000, "alice: bob's groupchat message");
+  await alice.send(groupchat(room, 'hello from a', 'g-a'));
+  const atBob = await bob.waitFor((s) => s.is('message') && s.attrs.type === 'groupchat' && s.getChildText('body') === 'hello from a', 10000, "bob: alice's groupchat message");
+  expect(atBob.attrs.from).toBe(`${room}/Alice`);
 });
 
 test('a Prosody restart: a message sent while it is down waits and arrives once it is back, then messages flow', async () => {

@@ -5,7 +5,7 @@
  * persistent rooms. Persistent rooms are kept in SQL; the rooms' live state is on the senior
  * node (see docs/clustering.md).
  */
-import type { Element } from 'ltx';
+import { clone, type Element } from 'ltx';
 import { z } from 'zod';
 import { componentDomain } from '../../plugins/plugin-component';
 import { defineCoreModule } from '../../plugins/core-module';
@@ -76,15 +76,27 @@ export default defineCoreModule<MucConfig>({
     await handled.ready();
     const ledger = new ForwardLedger(handled, () => ctx.cluster.isSenior());
     const reject = core.router.reject.bind(core.router);
+    // An occupant of another server (federation) is reached through the router, which hands
+    // the stanza to server-to-server; every resource of ours through the route table.
+    const remote = (jid: string): boolean => parseJid(jid).domain !== core.domain;
+    const toRemote = (jid: string, stanza: Element): void => {
+      const addressed = clone(stanza);
+      addressed.attrs.to = jid;
+      void core.router.route(addressed, parseJid(String(addressed.attrs.from)));
+    };
     // Every effect of a forwarded stanza is announced to the ledger before it leaves.
     const out: MucOutput = {
       deliver: (jid, stanza) => {
         ledger.beforeOutput(stanza.attrs.from as string | undefined);
-        return core.router.deliverToResource(jid, stanza);
+        if (!remote(jid)) return core.router.deliverToResource(jid, stanza);
+        toRemote(jid, stanza);
+        return true;
       },
       deliverToEach: (jids, stanza) => {
         ledger.beforeOutput(stanza.attrs.from as string | undefined);
-        return core.router.deliverToEach(jids, stanza);
+        const ours = jids.filter((jid) => !remote(jid));
+        for (const jid of jids) if (remote(jid)) toRemote(jid, stanza);
+        return core.router.deliverToEach(ours, stanza);
       },
       route: (stanza, from) => {
         ledger.beforeOutput(from);
