@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startAmiSimulator, type AmiSimulator, type AmiSimulatorOptions } from '@asterisk-im/fixtures/ami-sim';
 import { ADMIN_TOKEN_FILE, eventually, startWorld, type TestClient, type World } from '@asterisk-im/server-core/testing';
 import { AmiLink, amiField } from '../src/ami';
+import { befriend } from './phone-world';
 
 export const AMI_USER = {
   username: 'asteriskim',
@@ -103,3 +104,11 @@ export async function startPluginWorld(settings: Record<string, unknown> = {}, s
   };
 }
 
+/** The plugin world with alice (PJSIP/1001) and bob (PJSIP/1002) online, each a contact of the other. */
+export async function startFriendsWorld(): Promise<{ w: PluginWorld; alice: TestClient; bob: TestClient }> {
+  const w = await startPluginWorld();
+  const alice = await w.online('alice', 'desk');
+  const bob = await w.online('bob', 'desk');
+  await befriend(alice, bob, w.domain);
+  return { w, alice, bob };
+}

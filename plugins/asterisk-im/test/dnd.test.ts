@@ -6,17 +6,14 @@
  */
 import type { Element } from 'ltx';
 import { eventually, roundTrip } from '@asterisk-im/server-core/testing';
-import { startPluginWorld, type PluginWorld } from './admin-world';
-import { befriend, mark, PHONE_NS, xml, type TestClient } from './phone-world';
+import { startFriendsWorld, type PluginWorld } from './admin-world';
+import { mark, PHONE_NS, xml, type TestClient } from './phone-world';
 
 let w: PluginWorld;
 let alice: TestClient;
 let bob: TestClient;
 beforeAll(async () => {
-  w = await startPluginWorld();
-  alice = await w.online('alice', 'desk');
-  bob = await w.online('bob', 'desk');
-  await befriend(alice, bob, w.domain);
+  ({ w, alice, bob } = await startFriendsWorld());
 });
 afterAll(async () => {
   await w?.stop();

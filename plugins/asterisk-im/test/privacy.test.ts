@@ -6,18 +6,15 @@
  */
 import type { Element } from 'ltx';
 import { roundTrip } from '@asterisk-im/server-core/testing';
-import { startPluginWorld, type PluginWorld } from './admin-world';
-import { befriend, isPhonePresence, mark, xml, type TestClient } from './phone-world';
+import { startFriendsWorld, type PluginWorld } from './admin-world';
+import { isPhonePresence, mark, xml, type TestClient } from './phone-world';
 
 const PRIVACY_NS = 'urn:asterisk-im:privacy:0';
 let w: PluginWorld;
 let alice: TestClient;
 let bob: TestClient;
 beforeAll(async () => {
-  w = await startPluginWorld();
-  alice = await w.online('alice', 'desk');
-  bob = await w.online('bob', 'desk');
-  await befriend(alice, bob, w.domain);
+  ({ w, alice, bob } = await startFriendsWorld());
 });
 afterAll(async () => {
   await w?.stop();
